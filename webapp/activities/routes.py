@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from ..auth.models import User
+from ..auth.roles import STAFF, roles_required
+from ..extensions import db
+from ..i18n import _
+from ..organisations.models import Organisation
+from . import bp
+from .forms import ActivityForm
+from .models import Activity
+from .services import (ActivityError, ActivityInput, activity_years, format_partial_date_input, list_activities,
+                       save_activity)
+from .types import ACTIVITY_TYPES
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def list_view():
+    activity_type = request.args.get("type") or None
+    if activity_type not in ACTIVITY_TYPES:
+        activity_type = None
+    year = request.args.get("year", type=int)
+    activities = list_activities(activity_type, year)
+    return render_template("activities/list.html", activities=activities, years=activity_years(),
+                           activity_types=ACTIVITY_TYPES,
+                           selected_type=activity_type, selected_year=year)
+
+
+@bp.get("/<int:activity_id>")
+@roles_required(*STAFF)
+def show(activity_id: int):
+    from ..findings.models import Finding
+
+    activity = db.session.get(Activity, activity_id) or abort(404)
+    finding_count = db.session.scalar(select(func.count()).select_from(Finding)
+                                      .where(Finding.activity_id == activity.id))
+    return render_template("activities/show.html", activity=activity, finding_count=finding_count)
+
+
+def _make_form(activity: Activity | None) -> ActivityForm:
+    organisations = db.session.scalars(select(Organisation).order_by(func.lower(Organisation.name))).all()
+    facilitators = db.session.scalars(
+        select(User).where(User.role.in_(STAFF), User.active.is_(True)).order_by(User.name)).all()
+    form = ActivityForm(obj=activity, organisations=organisations, facilitators=facilitators)
+    if activity is not None and not form.is_submitted():
+        form.starts.data = format_partial_date_input(activity.starts_on, activity.date_precision)
+        form.ends.data = format_partial_date_input(activity.ends_on, activity.date_precision)
+        form.organisation_ids.data = [o.id for o in activity.organisations]
+        form.format.data = activity.format or ""
+    return form
+
+
+def _form_page(activity: Activity | None):
+    form = _make_form(activity)
+    if form.validate_on_submit():
+        data = ActivityInput(
+            type=form.type.data, title=form.title.data, number=form.number.data, format=form.format.data or None,
+            status=form.status.data, starts=form.starts.parsed, ends=form.ends.parsed,
+            organisation_ids=tuple(form.organisation_ids.data or ()), facilitator_id=form.facilitator_id.data,
+            notes=form.notes.data or "")
+        try:
+            activity = save_activity(activity, data)
+        except ActivityError as error:
+            db.session.rollback()
+            getattr(form, error.field or "title").errors.append(str(error))
+        else:
+            flash(_("Activity saved."), "success")
+            return redirect(url_for("activities.show", activity_id=activity.id))
+    return render_template("activities/form.html", form=form, activity=activity), (422 if form.errors else 200)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new():
+    return _form_page(None)
+
+
+@bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(activity_id: int):
+    return _form_page(db.session.get(Activity, activity_id) or abort(404))

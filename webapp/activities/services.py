@@ -1,0 +1,162 @@
+"""The activity register: dates that may be known only to the month, numbering, filters."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..i18n import _
+from ..organisations.models import Organisation
+from .models import Activity
+from .types import ACTIVITY_TYPES, FORMATS_BY_TYPE
+
+
+class ActivityError(ValueError):
+    """A translated message for the user; nothing was saved."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date as the register knows it: a day, or only a month (then `day` is the 1st)."""
+
+    value: date
+    precision: str  # "day" or "month"
+
+    @property
+    def last_day(self) -> date:
+        if self.precision == "day":
+            return self.value
+        return self.value.replace(day=calendar.monthrange(self.value.year, self.value.month)[1])
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DUTCH_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DUTCH_MONTH = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
+
+
+def parse_partial_date(text: str) -> PartialDate | None:
+    """Read "2023-05-08", "8-5-2023", "2023-05" or "05-2023"; None for empty; ValueError otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        if m := _ISO_DAY.match(text):
+            return PartialDate(date(int(m[1]), int(m[2]), int(m[3])), "day")
+        if m := _DUTCH_DAY.match(text):
+            return PartialDate(date(int(m[3]), int(m[2]), int(m[1])), "day")
+        if m := _MONTH.match(text):
+            return PartialDate(date(int(m[1]), int(m[2]), 1), "month")
+        if m := _DUTCH_MONTH.match(text):
+            return PartialDate(date(int(m[2]), int(m[1]), 1), "month")
+    except ValueError:
+        pass
+    raise ValueError(text)
+
+
+def format_partial_date_input(value: date | None, precision: str) -> str:
+    """How a stored date is shown back in the form field."""
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m") if precision == "month" else value.isoformat()
+
+
+def next_number(activity_type: str) -> int:
+    current = db.session.scalar(select(func.max(Activity.number)).where(Activity.type == activity_type))
+    return (current or 0) + 1
+
+
+@dataclass
+class ActivityInput:
+    """What a user (or the demo loader, or an import) gives for an activity."""
+
+    type: str
+    title: str
+    number: int | None = None
+    format: str | None = None
+    status: str = "held"
+    starts: PartialDate | None = None
+    ends: PartialDate | None = None
+    organisation_ids: tuple[int, ...] = ()
+    facilitator_id: int | None = None
+    notes: str = ""
+
+
+def save_activity(activity: Activity | None, data: ActivityInput, today: date | None = None) -> Activity:
+    """Create (activity=None) or change an activity after checking the register's rules."""
+    today = today or date.today()
+    if data.type not in ACTIVITY_TYPES:
+        raise ActivityError(_("Unknown activity type."), "type")
+    if data.format and data.format not in FORMATS_BY_TYPE[data.type]:
+        raise ActivityError(_("This format does not fit this type of activity."), "format")
+    if not data.title.strip():
+        raise ActivityError(_("A title is required."), "title")
+    if data.ends and not data.starts:
+        raise ActivityError(_("Give the start date too."), "starts")
+    if data.starts and data.ends and data.ends.last_day < data.starts.value:
+        raise ActivityError(_("The end date lies before the start date."), "ends")
+    if data.status == "held" and data.starts and data.starts.value > today:
+        raise ActivityError(
+            _("An activity that has been held cannot have a date in the future. Mark it as planned, or correct the date."),
+            "starts")
+    if data.status == "planned" and data.starts and data.starts.last_day < today:
+        raise ActivityError(_("A planned activity cannot lie in the past. Mark it as held, or correct the date."),
+                            "starts")
+
+    organisations = []
+    if data.organisation_ids:
+        organisations = db.session.scalars(
+            select(Organisation).where(Organisation.id.in_(data.organisation_ids))).all()
+        if len(organisations) != len(set(data.organisation_ids)):
+            raise ActivityError(_("Unknown organisation. Choose one from the list or add it to the register first."),
+                                "organisation_ids")
+
+    number = data.number or (activity.number if activity and activity.type == data.type else next_number(data.type))
+    clash = db.session.scalar(
+        select(Activity.id).where(Activity.type == data.type, Activity.number == number,
+                                  Activity.id != (activity.id if activity else -1)))
+    if clash is not None:
+        raise ActivityError(_("There already is an activity of this type with number %(number)s.", number=number),
+                            "number")
+
+    if activity is None:
+        activity = Activity()
+        db.session.add(activity)
+    activity.type = data.type
+    activity.number = number
+    activity.title = data.title.strip()
+    activity.format = data.format or None
+    activity.status = data.status
+    activity.starts_on = data.starts.value if data.starts else None
+    activity.ends_on = data.ends.last_day if data.ends else None
+    activity.date_precision = data.starts.precision if data.starts else "day"
+    activity.organisations = list(organisations)
+    activity.facilitator_id = data.facilitator_id
+    activity.notes = data.notes or ""
+    db.session.commit()
+    return activity
+
+
+def list_activities(activity_type: str | None = None, year: int | None = None) -> list[Activity]:
+    query = select(Activity).options(selectinload(Activity.organisations))
+    if activity_type:
+        query = query.where(Activity.type == activity_type)
+    if year:
+        query = query.where(extract("year", Activity.starts_on) == year)
+    query = query.order_by(Activity.starts_on.desc().nullslast(), Activity.type, Activity.number.desc())
+    return list(db.session.scalars(query))
+
+
+def activity_years() -> list[int]:
+    years = db.session.scalars(
+        select(extract("year", Activity.starts_on)).where(Activity.starts_on.is_not(None)).distinct())
+    return sorted({int(y) for y in years}, reverse=True)

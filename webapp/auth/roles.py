@@ -1,0 +1,56 @@
+"""Roles and the decorator that every non-public view carries.
+
+A view is either decorated with `roles_required(...)` or `public` - a test walks the URL
+map and fails for any view that is neither, so a new route cannot forget its check.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from ..i18n import _l
+
+ADMIN = "admin"
+AUTHOR = "author"
+FACILITATOR = "facilitator"
+ADVISOR = "advisor"  # member of the Migrant Ambassador Advisory Board
+REVIEWER = "reviewer"
+
+ROLE_LABELS = {
+    ADMIN: _l("Administrator"),
+    AUTHOR: _l("Report author"),
+    FACILITATOR: _l("Facilitator"),
+    ADVISOR: _l("Advisory board member"),
+    REVIEWER: _l("Reviewer"),
+}
+ROLES = tuple(ROLE_LABELS)
+#: The people who run the learning network and work with its evidence.
+STAFF = (ADMIN, AUTHOR, FACILITATOR)
+
+
+def roles_required(*roles: str):
+    """Let only logged-in users with one of `roles` in; others get a login page or 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            from ..extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(roles)
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as reachable without logging in (login, health, public links)."""
+    view.is_public = True
+    return view

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db
+from ..i18n import _
+from . import bp
+from .forms import LoginForm, UserForm
+from .models import User
+from .roles import ADMIN, ROLES, public, roles_required
+from .services import UserError, authenticate, count_active_admins, create_user, get_user_by_email, normalise_email
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow `next` to a path on this site (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("E-mail address or password is not correct."))
+        else:
+            login_user(user, remember=form.remember.data)
+            session["lang"] = user.locale
+            return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
+    return render_template("auth/login.html", form=form), (200 if not form.errors else 422)
+
+
+@bp.post("/logout")
+@roles_required(*ROLES)
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/users/")
+@roles_required(ADMIN)
+def list_users():
+    users = db.session.scalars(db.select(User).order_by(User.active.desc(), User.name)).all()
+    return render_template("auth/users.html", users=users)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def new_user():
+    form = UserForm()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("A new user needs a password."))
+        else:
+            try:
+                create_user(form.email.data, form.name.data, form.role.data, form.password.data,
+                            locale=form.locale.data)
+            except UserError as error:
+                form.email.errors.append(str(error))
+            else:
+                flash(_("User %(name)s created.", name=form.name.data), "success")
+                return redirect(url_for("auth.list_users"))
+    return render_template("auth/user_form.html", form=form, user=None), (422 if form.errors else 200)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        other = get_user_by_email(form.email.data)
+        demotes_last_admin = (user.role == ADMIN and user.active and count_active_admins() == 1
+                              and (form.role.data != ADMIN or not form.active.data))
+        if other is not None and other.id != user.id:
+            form.email.errors.append(_("A user with this e-mail address already exists."))
+        elif demotes_last_admin:
+            form.role.errors.append(_("The last active administrator cannot lose that role."))
+        else:
+            user.name = form.name.data.strip()
+            user.email = normalise_email(form.email.data)
+            user.role = form.role.data
+            user.locale = form.locale.data
+            user.active = form.active.data
+            if form.password.data:
+                user.set_password(form.password.data)
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("auth.list_users"))
+    return render_template("auth/user_form.html", form=form, user=user), (422 if form.errors else 200)

@@ -1,0 +1,40 @@
+"""Configuration, read from the environment.
+
+Secrets never live in the code: SECRET_KEY comes from the environment. For a developer
+machine without one, `create_app` keeps a random key in the instance folder instead.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    #: PostgreSQL in production (postgresql+psycopg://...); SQLite in the instance folder by default.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    LANGUAGES = ("nl", "en")
+    # Requests may carry long transcripts; anything above this gets a translated 413 page.
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # Werkzeug refuses form fields above 500 kB by default; our own validators give a
+    # clearer, translated message (and keep the text), so let the body through.
+    MAX_FORM_MEMORY_SIZE = 32 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a tablet left open during a full-day meeting must still save
+    PRODUCTION = os.environ.get("KLANKBORD_ENV") == "production"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    WTF_CSRF_ENABLED = False

@@ -1,0 +1,60 @@
+"""Health check, the language switch and error pages: what every feature relies on."""
+from __future__ import annotations
+
+from flask import jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from ..auth.roles import public
+from ..auth.services import set_locale
+from ..extensions import db
+from ..i18n import LANGUAGES
+from . import bp
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+
+@bp.post("/language")
+@public  # anonymous visitors (login page, public links) switch language too
+def switch_language():
+    """One tap in the header: switch the interface language, remembered for the user."""
+    form = FlaskForm()  # only for its CSRF check
+    language = request.form.get("language")
+    if form.validate_on_submit() and language in LANGUAGES:
+        session["lang"] = language
+        if current_user.is_authenticated:
+            set_locale(current_user, language)
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("dashboard.index")
+    return redirect(target)
+
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    if request.path.startswith("/api/"):
+        return jsonify(error=error.name, message=error.description), error.code
+    return render_template("core/error.html", error=error), error.code
+
+
+@bp.app_errorhandler(Exception)
+def unexpected_error(error: Exception):
+    # Logged without request data: forms carry what advisory-board members wrote.
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return render_template("core/error.html", error=None), 500

@@ -1,0 +1,215 @@
+"""The demo data set: the real LEARN project (IOM, 2022-2024), from the files in data/.
+
+The activity register, organisations, codebook, abbreviations and good examples are facts
+taken from the IOM report; the findings are written for the demo, drawn from that report.
+Every record is found by a natural key before it is created, so loading twice adds nothing.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..activities.models import Activity
+from ..activities.services import PartialDate, parse_partial_date
+from ..auth.models import User
+from ..extensions import db
+from ..findings.models import Contributor, Finding
+from ..organisations.models import Organisation, OrganisationAlias
+from ..organisations.services import find_organisation
+from ..reference.models import Abbreviation, GoodExample
+from ..themes.models import Theme
+
+DATA = Path(__file__).parent / "data"
+DEMO_PASSWORD = "klankbord-demo"
+DEMO_USERS = (
+    ("admin@klankbord.test", "Anna de Vries", "admin", "nl"),
+    ("auteur@klankbord.test", "Bram Jansen", "author", "nl"),
+    ("facilitator@klankbord.test", "Fatima El Amrani", "facilitator", "nl"),
+    ("klankbord@klankbord.test", "Demo advisory board member", "advisor", "en"),
+    ("reviewer@klankbord.test", "Ruud Bakker", "reviewer", "nl"),
+)
+#: Fixed namespace: a demo finding keeps its client_id across loads and machines.
+DEMO_NAMESPACE = uuid.UUID("6f1d3c55-0d6a-4a43-9a53-6d1e2b8f4a10")
+#: How the report writes a second talk with the same organisation.
+_FOLLOW_UP = re.compile(r"\s+(?:[–-]\s+follow-up interview|1st interview|2nd interview)$", re.IGNORECASE)
+
+
+@dataclass
+class DemoSummary:
+    counts: dict[str, int] = field(default_factory=dict)
+    users: list[tuple[str, str, bool]] = field(default_factory=list)
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def organisation_for_title(title: str) -> Organisation | None:
+    """The organisation an appendix row names, follow-up interviews included."""
+    return find_organisation(_FOLLOW_UP.sub("", title))
+
+
+def _load_users(summary: DemoSummary) -> dict[str, User]:
+    users = {}
+    for email, name, role, locale in DEMO_USERS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        created = user is None
+        if created:
+            user = User(email=email, name=name, role=role, locale=locale)
+            user.set_password(DEMO_PASSWORD)
+            db.session.add(user)
+        users[role] = user
+        summary.users.append((email, role, created))
+    db.session.flush()
+    summary.counts["users"] = sum(1 for *_, created in summary.users if created)
+    return users
+
+
+def _load_organisations() -> int:
+    new = 0
+    for row in _rows("organisations.csv"):
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == row["name"]))
+        if organisation is None:
+            organisation = Organisation(name=row["name"], stakeholder_type=row["type"], notes="")
+            db.session.add(organisation)
+            new += 1
+        known = {organisation.name.lower(), *(a.alias.lower() for a in organisation.aliases)}
+        for alias in filter(None, (a.strip() for a in row["aliases"].split(";"))):
+            if alias.lower() not in known:
+                organisation.aliases.append(OrganisationAlias(alias=alias))
+                known.add(alias.lower())
+    db.session.flush()
+    return new
+
+
+def _load_themes() -> int:
+    new = 0
+    by_code = {t.code: t for t in db.session.scalars(select(Theme))}
+    for position, row in enumerate(_rows("themes.csv")):
+        if row["code"] in by_code:
+            continue
+        theme = Theme(code=row["code"], theme_group=row["group"], label_en=row["label_en"],
+                      label_nl=row["label_nl"], position=position,
+                      parent=by_code[row["parent"]] if row["parent"] else None)
+        db.session.add(theme)
+        by_code[theme.code] = theme
+        new += 1
+    db.session.flush()
+    return new
+
+
+def _parse_period(text: str) -> tuple[PartialDate | None, PartialDate | None]:
+    start, _, end = text.partition("/")
+    return parse_partial_date(start), parse_partial_date(end) if end else None
+
+
+def _load_activities(facilitator: User) -> int:
+    new = 0
+    existing = {(a.type, a.number) for a in db.session.scalars(select(Activity))}
+    for row in _rows("activities.csv"):
+        key = (row["type"], int(row["number"]))
+        if key in existing:
+            continue
+        starts, ends = _parse_period(row["date"])
+        activity = Activity(type=key[0], number=key[1], title=row["title_or_organisation"],
+                            format=row["format"] or None, status="held",
+                            starts_on=starts.value if starts else None,
+                            ends_on=ends.last_day if ends else None,
+                            date_precision=starts.precision if starts else "day", notes="")
+        if key[0] in ("consultation", "field_test"):
+            organisation = organisation_for_title(row["title_or_organisation"])
+            if organisation is None:
+                raise LookupError(f"demo data: no organisation for {key}")
+            activity.organisations = [organisation]
+        if key[0] in ("ln_meeting", "maab", "kickoff"):
+            activity.facilitator = facilitator
+        db.session.add(activity)
+        new += 1
+    db.session.flush()
+    return new
+
+
+def _load_reference() -> tuple[int, int]:
+    new_abbreviations = new_examples = 0
+    known = set(db.session.scalars(select(Abbreviation.abbreviation)))
+    for row in _rows("abbreviations.csv"):
+        if row["abbreviation"] not in known:
+            db.session.add(Abbreviation(**row))
+            new_abbreviations += 1
+    titles = set(db.session.scalars(select(GoodExample.title_en)))
+    for row in _rows("good_examples.csv"):
+        if row["title"] not in titles:
+            db.session.add(GoodExample(title_en=row["title"], place=row["place"], target_group_en=row["target_group"],
+                                       partners_en=row["partners"], results_en=row["results"],
+                                       funding_en=row["funding"]))
+            new_examples += 1
+    db.session.flush()
+    return new_abbreviations, new_examples
+
+
+def _advisory_members() -> dict[int, Contributor]:
+    """The nine members of the Migrant Ambassador Advisory Board, known by pseudonym only."""
+    members = {c.pseudonym_number: c for c in db.session.scalars(
+        select(Contributor).where(Contributor.kind == "advisory_member"))}
+    languages = ["ar", "ti", "nl", "ar", "en", "fa", "ti", "nl", "uk"]
+    for number in range(1, 10):
+        if number not in members:
+            members[number] = Contributor(
+                kind="advisory_member", pseudonym_number=number, language=languages[number - 1],
+                consent_given_at=datetime(2023, 6, 1, 10, tzinfo=timezone.utc),
+                consent_scope="Demo: quotes may be published under a pseudonym.")
+            db.session.add(members[number])
+    db.session.flush()
+    return members
+
+
+def _load_findings(author: User) -> int:
+    path = DATA / "findings.csv"
+    if not path.exists():
+        return 0
+    activities = {(a.type, a.number): a for a in db.session.scalars(select(Activity))}
+    themes = {t.code: t for t in db.session.scalars(select(Theme))}
+    organisations = {o.name: o for o in db.session.scalars(select(Organisation))}
+    known = set(db.session.scalars(select(Finding.client_id)))
+    members = _advisory_members()
+    new = 0
+    for index, row in enumerate(_rows("findings.csv")):
+        activity_type, _, number = row["activity"].partition(":")
+        activity = activities[(activity_type, int(number))]
+        client_id = uuid.uuid5(DEMO_NAMESPACE, f"{row['activity']}|{row['text']}")
+        if client_id in known:
+            continue
+        day = activity.starts_on or date(2023, 6, 1)
+        finding = Finding(
+            client_id=client_id, activity=activity, text=row["text"], language=row["language"], kind=row["kind"],
+            stakeholder_type=row["stakeholder_type"] or None,
+            organisation=organisations[row["organisation"]] if row["organisation"] else None,
+            contributor=members[int(row["contributor"])] if row["contributor"] else None,
+            author=author, themes=[themes[code] for code in row["themes"].split(";") if code],
+            # Spread over the meeting's hours, so "latest captures" reads like a real day.
+            created_at=datetime.combine(day, time(10), tzinfo=timezone.utc) + timedelta(minutes=7 * (index % 40)),
+        )
+        db.session.add(finding)
+        known.add(client_id)
+        new += 1
+    db.session.flush()
+    return new
+
+
+def load_demo() -> DemoSummary:
+    summary = DemoSummary()
+    users = _load_users(summary)
+    summary.counts["organisations"] = _load_organisations()
+    summary.counts["themes"] = _load_themes()
+    summary.counts["activities"] = _load_activities(users["facilitator"])
+    summary.counts["abbreviations"], summary.counts["good examples"] = _load_reference()
+    summary.counts["findings"] = _load_findings(users["facilitator"])
+    db.session.commit()
+    return summary

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..activities.models import Activity
+from ..auth.models import User
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+from ..i18n import _, _l
+from ..organisations.models import Organisation
+from ..themes.models import Theme
+
+FINDING_KINDS = {
+    "bottleneck": _l("Bottleneck"),
+    "solution": _l("Solution"),
+    "good_practice": _l("Good practice"),
+    "recommendation": _l("Recommendation"),
+    "quote": _l("Quote"),
+    "observation": _l("Observation"),
+}
+
+finding_themes = Table(
+    "finding_themes",
+    db.metadata,
+    Column("finding_id", ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Contributor(db.Model):
+    """A person whose words became findings.
+
+    Published everywhere under a pseudonym; `name` and `contact` are personal data, shown
+    only on admin screens and erasable.
+    """
+
+    __tablename__ = "contributors"
+    __table_args__ = (
+        CheckConstraint("kind IN ('advisory_member', 'stakeholder')", "known_kind"),
+        UniqueConstraint("kind", "pseudonym_number", name="uq_contributors_kind_pseudonym_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "advisory_member" (Migrant Ambassador Advisory Board) or "stakeholder".
+    kind: Mapped[str] = mapped_column(String(20), default="stakeholder")
+    #: Numbers the pseudonym within its kind: "Advisory board member 3".
+    pseudonym_number: Mapped[int]
+    name: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(300))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    #: The language the person is most at ease in (a code of i18n.CONTENT_LANGUAGES).
+    language: Mapped[str] = mapped_column(String(10), default="nl")
+    consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: What the consent covers, in the words shown to the person at the time.
+    consent_scope: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def pseudonym(self) -> str:
+        """The only name under which this person appears outside admin screens."""
+        if self.kind == "advisory_member":
+            return _("Advisory board member %(number)s", number=self.pseudonym_number)
+        return _("Contributor %(number)s", number=self.pseudonym_number)
+
+    def __repr__(self) -> str:  # never the name: reprs end up in logs
+        return f"<Contributor {self.id} {self.kind} {self.pseudonym_number}>"
+
+
+class Finding(db.Model):
+    """One thing said or observed at an activity: the unit of evidence."""
+
+    __tablename__ = "findings"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({', '.join(repr(k) for k in FINDING_KINDS)})", "known_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Made on the capturing device when the draft starts: the same finding sent twice is stored once.
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="RESTRICT"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    #: The language the text is in (a code of i18n.CONTENT_LANGUAGES), kept as said.
+    language: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(20))
+    #: Whose perspective this is (a code of stakeholder_types.STAKEHOLDER_TYPES).
+    stakeholder_type: Mapped[str | None] = mapped_column(String(40))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="SET NULL"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Optimistic locking: every update increments it; a stale edit is refused, never overwritten.
+    version: Mapped[int] = mapped_column(default=1)
+
+    activity: Mapped[Activity] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    contributor: Mapped[Contributor | None] = relationship()
+    author: Mapped[User | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=finding_themes, order_by=Theme.code)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Finding {self.id} {self.kind}>"

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..i18n import _l
+from .stakeholder_types import STAKEHOLDER_TYPES
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    stakeholder_type = SelectField(_l("Stakeholder type"), choices=[])
+    aliases = TextAreaField(_l("Other spellings"), validators=[Length(max=10_000)],
+                            description=_l("One per line, as the name appears in minutes and reports."))
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=20_000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stakeholder_type.choices = [(code, str(label)) for code, label in STAKEHOLDER_TYPES.items()]
+
+
+class MergeForm(FlaskForm):
+    target_id = SelectField(_l("Merge into"), coerce=int, choices=[])

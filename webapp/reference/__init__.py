@@ -1,0 +1,1 @@
+"""Reference registers the report draws on: abbreviations and good examples."""

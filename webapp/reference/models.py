@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class Abbreviation(db.Model):
+    __tablename__ = "abbreviations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    abbreviation: Mapped[str] = mapped_column(String(40), unique=True)
+    definition_en: Mapped[str] = mapped_column(Text)
+    definition_nl: Mapped[str] = mapped_column(Text)
+
+
+class GoodExample(db.Model):
+    """A pilot or practice worth copying; the report shows it in a box. Dutch text may follow later."""
+
+    __tablename__ = "good_examples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_en: Mapped[str] = mapped_column(String(300), unique=True)
+    title_nl: Mapped[str | None] = mapped_column(String(300))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    target_group_en: Mapped[str] = mapped_column(Text, default="")
+    target_group_nl: Mapped[str | None] = mapped_column(Text)
+    partners_en: Mapped[str] = mapped_column(Text, default="")
+    partners_nl: Mapped[str | None] = mapped_column(Text)
+    results_en: Mapped[str] = mapped_column(Text, default="")
+    results_nl: Mapped[str | None] = mapped_column(Text)
+    funding_en: Mapped[str] = mapped_column(Text, default="")
+    funding_nl: Mapped[str | None] = mapped_column(Text)

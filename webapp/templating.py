@@ -1,0 +1,53 @@
+"""Jinja filters and globals shared by every feature's templates."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, format_decimal
+
+from .activities.types import format_label, type_label
+from .auth.roles import ROLE_LABELS, STAFF
+from .findings.models import FINDING_KINDS
+from .i18n import CONTENT_LANGUAGES, LANGUAGES, RTL_LANGUAGES, _, current_language, localized
+from .organisations.stakeholder_types import stakeholder_label
+
+
+def format_activity_date(activity) -> str:
+    """"8 mei 2023", "november 2023" or "maart – april 2024", in the interface language."""
+    if activity.starts_on is None:
+        return _("date unknown")
+    pattern = "MMMM yyyy" if activity.date_precision == "month" else "d MMMM yyyy"
+    start = format_date(activity.starts_on, pattern)
+    if activity.ends_on is None or activity.ends_on == activity.starts_on:
+        return start
+    if activity.date_precision == "month" and (activity.ends_on.year, activity.ends_on.month) == (
+            activity.starts_on.year, activity.starts_on.month):
+        return start
+    return f"{start} – {format_date(activity.ends_on, pattern)}"
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        localized=localized,
+        activity_type=type_label,
+        activity_format=format_label,
+        stakeholder=stakeholder_label,
+        activity_date=format_activity_date,
+        finding_kind=lambda code: str(FINDING_KINDS.get(code, code)),
+        content_language=lambda code: str(CONTENT_LANGUAGES.get(code, code)),
+        role=lambda code: str(ROLE_LABELS.get(code, code)),
+        number=format_decimal,
+        datetime=lambda value: format_datetime(value, "short") if value else "",
+        date=lambda value: format_date(value, "medium") if isinstance(value, date) else "",
+    )
+
+    @app.context_processor
+    def _globals():
+        return {
+            "LANGUAGES": LANGUAGES,
+            "current_language": current_language(),
+            "STAFF": STAFF,
+            "text_direction": lambda code: "rtl" if code in RTL_LANGUAGES else "ltr",
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

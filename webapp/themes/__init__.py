@@ -1,0 +1,1 @@
+"""The shared bilingual codebook. Management screens arrive with the codebook issue."""
