@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..i18n import _, _l
 from .services import parse_partial_date
@@ -19,7 +19,7 @@ class PartialDateField(StringField):
             self.parsed = parse_partial_date(self.data or "")
         except ValueError:
             self.parsed = None
-            raise ValueError(_("Give a date as 2023-05-08, or only the month as 2023-05."))
+            raise ValidationError(_("Give a date as 2023-05-08, or only the month as 2023-05."))
 
 
 class ActivityForm(FlaskForm):

@@ -2,10 +2,23 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from email_validator import EmailNotValidError, validate_email
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..i18n import _l
+from ..i18n import _, _l
 from .roles import ROLE_LABELS
+
+
+class EmailAddress:
+    """WTForms' Email validator refuses the reserved `.test` domain our demo and test
+    accounts use (on purpose: it can never reach a real person); this one allows it."""
+
+    def __call__(self, form, field):
+        try:
+            validate_email(field.data or "", check_deliverability=False, test_environment=True)
+        except EmailNotValidError:
+            raise ValidationError(_("Enter a valid e-mail address.")) from None
 
 
 class LoginForm(FlaskForm):
@@ -17,9 +30,9 @@ class LoginForm(FlaskForm):
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail address"),
-                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+                       validators=[DataRequired(), EmailAddress(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[])
-    locale = SelectField(_l("Interface language"), choices=[("nl", "Nederlands"), ("en", "English")])
+    locale = SelectField(_l("Interface language"), choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=10, max=200)],
                              description=_l("At least 10 characters. Leave empty to keep the current password."))
     active = BooleanField(_l("Active"), default=True)
