@@ -1,0 +1,46 @@
+"""Charts as SVG, drawn with matplotlib: shown inline in pages and embedded in the PDF.
+
+One place, so the evidence matrix, survey results and the report look alike. Text stays
+text in the SVG (`svg.fonttype: none`), so the report's fonts, Arabic included, apply.
+"""
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+import matplotlib.pyplot as plt  # noqa: E402
+from markupsafe import Markup  # noqa: E402
+
+ACCENT = "#0b6e6e"
+plt.rcParams.update({
+    "svg.fonttype": "none",
+    "font.family": ["Noto Sans", "DejaVu Sans"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "klankbord",  # same input, same SVG: report builds stay reproducible
+})
+
+
+def horizontal_bar_chart(labels: list[str], values: list[float], *, title: str | None = None,
+                         value_format: str = "{:g}", width_inches: float = 6.0) -> Markup:
+    """A horizontal bar chart, largest first as given; returns SVG markup ready for a template."""
+    height = max(1.2, 0.32 * len(labels) + 0.6)
+    figure, axes = plt.subplots(figsize=(width_inches, height))
+    positions = list(range(len(labels)))[::-1]
+    bars = axes.barh(positions, values, color=ACCENT)
+    axes.set_yticks(positions, labels=labels)
+    axes.bar_label(bars, labels=[value_format.format(v) for v in values], padding=3)
+    axes.xaxis.set_visible(False)
+    axes.spines["bottom"].set_visible(False)
+    if title:
+        axes.set_title(title, loc="left", fontsize=10)
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    # Drop the XML prolog and DOCTYPE so the SVG can sit inside HTML.
+    return Markup(svg[svg.index("<svg"):])
