@@ -144,3 +144,12 @@ def test_user_text_is_escaped(client, auth, make_activity):
     html = client.get("/activities/").get_data(as_text=True)
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;" in html
+
+
+def test_all_problems_are_shown_in_one_round(client, auth):
+    auth.login("facilitator")
+    response = client.post("/activities/new", data=_form(title="", starts="2099-01-16"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Dit veld is vereist." in html
+    assert "kan geen datum in de toekomst hebben" in html

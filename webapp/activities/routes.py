@@ -11,7 +11,7 @@ from ..organisations.models import Organisation
 from . import bp
 from .forms import ActivityForm
 from .models import Activity
-from .services import (ActivityError, ActivityInput, activity_years, format_partial_date_input, list_activities,
+from .services import (ActivityInput, activity_years, check_activity, format_partial_date_input, list_activities,
                        save_activity)
 from .types import ACTIVITY_TYPES
 
@@ -55,21 +55,26 @@ def _make_form(activity: Activity | None) -> ActivityForm:
 
 def _form_page(activity: Activity | None):
     form = _make_form(activity)
-    if form.validate_on_submit():
+    form_valid = form.validate_on_submit()
+    if form.is_submitted():
         data = ActivityInput(
-            type=form.type.data, title=form.title.data, number=form.number.data, format=form.format.data or None,
-            status=form.status.data, starts=form.starts.parsed, ends=form.ends.parsed,
-            organisation_ids=tuple(form.organisation_ids.data or ()), facilitator_id=form.facilitator_id.data,
-            notes=form.notes.data or "")
-        try:
+            type=form.type.data, title=form.title.data or "", number=form.number.data,
+            format=form.format.data or None, status=form.status.data, starts=form.starts.parsed,
+            ends=form.ends.parsed, organisation_ids=tuple(form.organisation_ids.data or ()),
+            facilitator_id=form.facilitator_id.data, notes=form.notes.data or "")
+        # The register's rules are checked even when a field is wrong, so every problem
+        # shows in one round; a field keeps its own (first) error.
+        rule_errors = check_activity(activity, data)
+        for field_name, message in rule_errors.items():
+            field = getattr(form, field_name)
+            if not field.errors:
+                field.errors.append(message)
+        if form_valid and not rule_errors:
             activity = save_activity(activity, data)
-        except ActivityError as error:
-            db.session.rollback()
-            getattr(form, error.field or "title").errors.append(str(error))
-        else:
             flash(_("Activity saved."), "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
-    return render_template("activities/form.html", form=form, activity=activity), (422 if form.errors else 200)
+    return render_template("activities/form.html", form=form, activity=activity), (
+        422 if form.is_submitted() else 200)
 
 
 @bp.route("/new", methods=["GET", "POST"])

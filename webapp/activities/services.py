@@ -17,11 +17,11 @@ from .types import ACTIVITY_TYPES, FORMATS_BY_TYPE
 
 
 class ActivityError(ValueError):
-    """A translated message for the user; nothing was saved."""
+    """Translated messages per form field; nothing was saved."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -91,43 +91,61 @@ class ActivityInput:
     notes: str = ""
 
 
+def check_activity(activity: Activity | None, data: ActivityInput, today: date | None = None) -> dict[str, str]:
+    """Every rule of the register that `data` breaks, as {field: translated message}.
+
+    The screen shows them all at once, next to the form's own field checks.
+    """
+    today = today or date.today()
+    errors: dict[str, str] = {}
+    if data.type not in ACTIVITY_TYPES:
+        errors["type"] = _("Unknown activity type.")
+    elif data.format and data.format not in FORMATS_BY_TYPE[data.type]:
+        errors["format"] = _("This format does not fit this type of activity.")
+    if not (data.title or "").strip():
+        errors["title"] = _("A title is required.")
+    if data.ends and not data.starts:
+        errors["starts"] = _("Give the start date too.")
+    elif data.starts and data.ends and data.ends.last_day < data.starts.value:
+        errors["ends"] = _("The end date lies before the start date.")
+    if data.status == "held" and data.starts and data.starts.value > today:
+        errors["starts"] = _("An activity that has been held cannot have a date in the future. "
+                             "Mark it as planned, or correct the date.")
+    if data.status == "planned" and data.starts and (data.ends or data.starts).last_day < today:
+        errors["starts"] = _("A planned activity cannot lie in the past. Mark it as held, or correct the date.")
+    if data.organisation_ids:
+        found = db.session.scalar(select(func.count()).select_from(Organisation)
+                                  .where(Organisation.id.in_(data.organisation_ids)))
+        if found != len(set(data.organisation_ids)):
+            errors["organisation_ids"] = _("Unknown organisation. Choose one from the list or add it to the "
+                                           "register first.")
+    if data.type in ACTIVITY_TYPES:
+        number = _number_for(activity, data)
+        clash = db.session.scalar(
+            select(Activity.id).where(Activity.type == data.type, Activity.number == number,
+                                      Activity.id != (activity.id if activity else -1)))
+        if clash is not None:
+            errors["number"] = _("There already is an activity of this type with number %(number)s.", number=number)
+    return errors
+
+
+def _number_for(activity: Activity | None, data: ActivityInput) -> int:
+    """The number asked for, else the current one, else the next free one of the type."""
+    if data.number:
+        return data.number
+    if activity is not None and activity.type == data.type:
+        return activity.number
+    return next_number(data.type)
+
+
 def save_activity(activity: Activity | None, data: ActivityInput, today: date | None = None) -> Activity:
     """Create (activity=None) or change an activity after checking the register's rules."""
-    today = today or date.today()
-    if data.type not in ACTIVITY_TYPES:
-        raise ActivityError(_("Unknown activity type."), "type")
-    if data.format and data.format not in FORMATS_BY_TYPE[data.type]:
-        raise ActivityError(_("This format does not fit this type of activity."), "format")
-    if not data.title.strip():
-        raise ActivityError(_("A title is required."), "title")
-    if data.ends and not data.starts:
-        raise ActivityError(_("Give the start date too."), "starts")
-    if data.starts and data.ends and data.ends.last_day < data.starts.value:
-        raise ActivityError(_("The end date lies before the start date."), "ends")
-    if data.status == "held" and data.starts and data.starts.value > today:
-        raise ActivityError(
-            _("An activity that has been held cannot have a date in the future. Mark it as planned, or correct the date."),
-            "starts")
-    if data.status == "planned" and data.starts and data.starts.last_day < today:
-        raise ActivityError(_("A planned activity cannot lie in the past. Mark it as held, or correct the date."),
-                            "starts")
-
-    organisations = []
-    if data.organisation_ids:
-        organisations = db.session.scalars(
-            select(Organisation).where(Organisation.id.in_(data.organisation_ids))).all()
-        if len(organisations) != len(set(data.organisation_ids)):
-            raise ActivityError(_("Unknown organisation. Choose one from the list or add it to the register first."),
-                                "organisation_ids")
-
-    number = data.number or (activity.number if activity and activity.type == data.type else next_number(data.type))
-    clash = db.session.scalar(
-        select(Activity.id).where(Activity.type == data.type, Activity.number == number,
-                                  Activity.id != (activity.id if activity else -1)))
-    if clash is not None:
-        raise ActivityError(_("There already is an activity of this type with number %(number)s.", number=number),
-                            "number")
-
+    errors = check_activity(activity, data, today)
+    if errors:
+        raise ActivityError(errors)
+    number = _number_for(activity, data)
+    organisations = list(db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(data.organisation_ids)))) if data.organisation_ids else []
     if activity is None:
         activity = Activity()
         db.session.add(activity)
@@ -139,7 +157,7 @@ def save_activity(activity: Activity | None, data: ActivityInput, today: date | 
     activity.starts_on = data.starts.value if data.starts else None
     activity.ends_on = data.ends.last_day if data.ends else None
     activity.date_precision = data.starts.precision if data.starts else "day"
-    activity.organisations = list(organisations)
+    activity.organisations = organisations
     activity.facilitator_id = data.facilitator_id
     activity.notes = data.notes or ""
     db.session.commit()
