@@ -52,9 +52,10 @@ def http_error(error: HTTPException):
 
 @bp.app_errorhandler(Exception)
 def unexpected_error(error: Exception):
-    # Logged without request data: forms carry what advisory-board members wrote.
+    # Logged by endpoint, without the path or form data: paths carry personal link tokens,
+    # forms carry what advisory-board members wrote.
     from flask import current_app
 
-    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    current_app.logger.exception("Unhandled error in %s (%s)", request.endpoint, request.method)
     db.session.rollback()
     return render_template("core/error.html", error=None), 500
