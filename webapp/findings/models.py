@@ -3,8 +3,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, Uuid, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, with_loader_criteria
 
 from ..activities.models import Activity
 from ..auth.models import User
@@ -97,6 +97,16 @@ class Finding(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     #: Optimistic locking: every update increments it; a stale edit is refused, never overwritten.
     version: Mapped[int] = mapped_column(default=1)
+    #: Soft delete, so a delete can be undone; deleted findings are hidden from every ORM query
+    #: (see `_hide_deleted_findings`) unless it asks for `include_deleted=True`.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: `text` lower-cased with accents folded, as search matches it; kept up to date by
+    #: webapp/analysis/search.py (the codebook issue).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: A translation staff add beside the original (e.g. of an advisory-board member's Arabic),
+    #: and its language; the original `text` is never replaced.
+    translation: Mapped[str | None] = mapped_column(Text)
+    translation_language: Mapped[str | None] = mapped_column(String(10))
 
     activity: Mapped[Activity] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
@@ -106,5 +116,22 @@ class Finding(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
     def __repr__(self) -> str:
         return f"<Finding {self.id} {self.kind}>"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hide_deleted_findings(execute_state) -> None:
+    """Soft-deleted findings are invisible to every feature (lists, counts, reports, search)
+    without each query having to remember it; the capture feature's undo and the
+    idempotent create look them up with `execution_options(include_deleted=True)`."""
+    # As in SQLAlchemy's own soft-delete recipe: column loads refresh an object already in
+    # hand, and relationship loads inherit the criteria from the statement that loaded the parent.
+    if (execute_state.is_select and not execute_state.is_column_load and not execute_state.is_relationship_load
+            and not execute_state.execution_options.get("include_deleted", False)):
+        execute_state.statement = execute_state.statement.options(
+            with_loader_criteria(Finding, lambda cls: cls.deleted_at.is_(None), include_aliases=True))

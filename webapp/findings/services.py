@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..activities.models import Activity
 from ..auth.models import User
+from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import CONTENT_LANGUAGES, _
 from ..organisations.models import Organisation
@@ -18,6 +23,8 @@ from .models import FINDING_KINDS, Contributor, Finding
 
 #: A finding is a few sentences; a whole transcript belongs in an import, split into findings.
 MAX_TEXT_LENGTH = 10_000
+#: How long a deleted finding is offered for undo on the activity's list.
+UNDO_WINDOW = timedelta(hours=24)
 
 
 class FindingError(ValueError):
@@ -26,6 +33,15 @@ class FindingError(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+
+
+class FindingConflict(FindingError):
+    """The finding changed (or the client_id is taken by other content): nothing was stored.
+    `current` is the stored finding, so the caller can show both versions."""
+
+    def __init__(self, message: str, current: Finding):
+        super().__init__({"conflict": message})
+        self.current = current
 
 
 @dataclass
@@ -71,22 +87,98 @@ def _resolve(data: FindingInput) -> tuple[dict[str, str], Activity | None, list[
     return errors, activity, sorted(themes, key=lambda t: codes.index(t.code))
 
 
-def create_finding(data: FindingInput, author: User | None) -> Finding:
+def _same_content(finding: Finding, data: FindingInput, themes: list[Theme]) -> bool:
+    """Whether a replayed create carries what is stored (theme order does not matter)."""
+    return (finding.activity_id == data.activity_id and finding.text == data.text.strip()
+            and finding.kind == data.kind and finding.language == data.language
+            and finding.stakeholder_type == (data.stakeholder_type or None)
+            and finding.organisation_id == data.organisation_id and finding.contributor_id == data.contributor_id
+            and {t.id for t in finding.themes} == {t.id for t in themes})
+
+
+def _by_client_id(client_id: uuid.UUID) -> Finding | None:
+    return db.session.scalar(select(Finding).where(Finding.client_id == client_id)
+                             .execution_options(include_deleted=True, populate_existing=True))
+
+
+def _replay(existing: Finding, data: FindingInput, themes: list[Theme]) -> Finding:
+    if _same_content(existing, data, themes):
+        return existing
+    raise FindingConflict(_("Another finding was already stored with this identifier (client_id). "
+                            "Nothing was changed."), existing)
+
+
+def create_finding_once(data: FindingInput, author: User | None, commit: bool = True) -> tuple[Finding, bool]:
+    """Store a new finding exactly once; returns it and whether it is new.
+
+    Sending the same `client_id` with the same content again returns the stored finding
+    (a dropped connection makes devices resend); the same `client_id` with other content
+    raises FindingConflict (as ODK Central does). Two requests racing with one client_id
+    meet at the unique constraint: the loser rolls back and replays.
+    """
     errors, activity, themes = _resolve(data)
     if errors:
         raise FindingError(errors)
+    if data.client_id is not None and (existing := _by_client_id(data.client_id)) is not None:
+        return _replay(existing, data, themes), False
     finding = Finding(
         client_id=data.client_id or uuid.uuid4(), activity=activity, text=data.text.strip(), kind=data.kind,
         language=data.language, stakeholder_type=data.stakeholder_type or None,
         organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes)
     db.session.add(finding)
-    db.session.commit()
-    return finding
+    if not commit:
+        db.session.flush()
+        return finding, True
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _by_client_id(data.client_id) if data.client_id is not None else None
+        if existing is None:
+            raise
+        _errors, _activity, themes = _resolve(data)
+        return _replay(existing, data, themes), False
+    return finding, True
 
 
-def update_finding(finding: Finding, data: FindingInput) -> Finding:
-    """Change a finding. Callers that took the version from a form check it first;
+def create_finding(data: FindingInput, author: User | None) -> Finding:
+    """Store a new finding (or return the one already stored under its client_id)."""
+    return create_finding_once(data, author)[0]
+
+
+def create_findings(rows: list[FindingInput], author: User | None) -> list[Finding]:
+    """All or nothing, as an import needs: one invalid row stores none."""
+    try:
+        findings = [create_finding_once(row, author, commit=False)[0] for row in rows]
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return findings
+
+
+def client_id_conflict(data: FindingInput) -> str | None:
+    """Why `data` would be refused for its client_id (taken by other content), or None."""
+    existing = _by_client_id(data.client_id) if data.client_id is not None else None
+    if existing is None:
+        return None
+    errors, _activity, themes = _resolve(data)
+    if errors or _same_content(existing, data, themes):
+        return None
+    return _("Another finding was already stored with this identifier (client_id). Nothing was changed.")
+
+
+def validate_finding(data: FindingInput) -> dict[str, str]:
+    """The errors `create_finding` would raise for `data`, without storing anything."""
+    return _resolve(data)[0]
+
+
+def update_finding(finding: Finding, data: FindingInput, expected_version: int | None = None) -> Finding:
+    """Change a finding. With `expected_version` (the version the editor started from),
+    a finding changed by someone else in the meantime is refused with FindingConflict;
     the mapper's version counter still refuses a flush that lost a race."""
+    if expected_version is not None and expected_version != finding.version:
+        raise FindingConflict(_("Someone else changed this finding while you were editing it."), finding)
     errors, activity, themes = _resolve(data)
     if errors:
         raise FindingError(errors)
@@ -98,5 +190,59 @@ def update_finding(finding: Finding, data: FindingInput) -> Finding:
     finding.organisation_id = data.organisation_id
     finding.contributor_id = data.contributor_id
     finding.themes = themes
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        current = db.session.get(Finding, finding.id, populate_existing=True,
+                                 execution_options={"include_deleted": True})
+        raise FindingConflict(_("Someone else changed this finding while you were editing it."), current) from None
     return finding
+
+
+def input_from_finding(finding: Finding) -> FindingInput:
+    """The finding's current values, as a starting point for a partial change."""
+    return FindingInput(activity_id=finding.activity_id, text=finding.text, kind=finding.kind,
+                        language=finding.language, theme_codes=[t.code for t in finding.themes],
+                        stakeholder_type=finding.stakeholder_type, organisation_id=finding.organisation_id,
+                        contributor_id=finding.contributor_id, client_id=finding.client_id)
+
+
+def delete_finding(finding: Finding) -> None:
+    """Soft delete: hidden everywhere at once, restorable for UNDO_WINDOW."""
+    finding.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_finding(finding: Finding) -> None:
+    finding.deleted_at = None
+    db.session.commit()
+
+
+def get_finding(finding_id: int, include_deleted: bool = False) -> Finding | None:
+    return db.session.get(Finding, finding_id, execution_options={"include_deleted": include_deleted})
+
+
+def list_findings(activity_id: int) -> list[Finding]:
+    """An activity's findings, newest first, with everything a list shows loaded up front
+    (a fixed number of queries, however many findings there are)."""
+    return list(db.session.scalars(
+        select(Finding).where(Finding.activity_id == activity_id)
+        .options(selectinload(Finding.themes), selectinload(Finding.organisation),
+                 selectinload(Finding.contributor), selectinload(Finding.author))
+        .order_by(Finding.created_at.desc(), Finding.id.desc())))
+
+
+def recently_deleted_findings(activity_id: int) -> list[Finding]:
+    return list(db.session.scalars(
+        select(Finding).where(Finding.activity_id == activity_id, Finding.deleted_at.is_not(None),
+                              Finding.deleted_at >= utcnow() - UNDO_WINDOW)
+        .order_by(Finding.deleted_at.desc()).execution_options(include_deleted=True)))
+
+
+def theme_usage(activity_id: int) -> dict[int, int]:
+    """How often each theme was used in this activity: the capture screen offers those first."""
+    rows = db.session.execute(
+        select(Theme.id, func.count()).select_from(Finding).join(Finding.themes)
+        .where(Finding.activity_id == activity_id).group_by(Theme.id))
+    return {theme_id: count for theme_id, count in rows}

@@ -1,0 +1,145 @@
+"""The OpenAPI 3.1 description of `/api/v1`, built from the same field table the API reads
+with (serialize.FINDING_FIELDS), so the two cannot drift apart silently; a test compares
+the paths with the URL map."""
+from __future__ import annotations
+
+from ..findings.models import FINDING_KINDS
+from ..i18n import CONTENT_LANGUAGES
+from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from .serialize import FINDING_FIELDS, REQUIRED_ON_CREATE
+
+_TYPES = {
+    "uuid": {"type": "string", "format": "uuid"},
+    "integer": {"type": "integer"},
+    "string": {"type": "string"},
+    "codes": {"type": "array", "items": {"type": "string"}, "description": "Theme codes (GET /themes)."},
+}
+_ENUMS = {"kind": list(FINDING_KINDS), "language": list(CONTENT_LANGUAGES), "stakeholder_type": list(STAKEHOLDER_TYPES)}
+
+
+def _field_schema(name: str) -> dict:
+    kind, nullable = FINDING_FIELDS[name]
+    schema = dict(_TYPES[kind])
+    if name in _ENUMS:
+        schema["enum"] = _ENUMS[name] + ([None] if nullable else [])
+    if nullable:
+        schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict:
+    return _json(_ref("Error"), description)
+
+
+def build_openapi() -> dict:
+    finding_input = {name: _field_schema(name) for name in FINDING_FIELDS}
+    patch_fields = {name: schema for name, schema in finding_input.items() if name != "client_id"}
+    finding = {
+        "type": "object",
+        "required": ["id", "client_id", "activity_id", "text", "kind", "language", "themes", "version"],
+        "properties": {
+            "id": {"type": "integer"}, **finding_input, "version": {"type": "integer"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+        },
+    }
+    common_errors = {"401": _error("Not logged in, or a wrong API token."),
+                     "403": _error("The user's role does not allow this.")}
+    write_errors = {"400": _error("Not a JSON object, or the X-CSRFToken header is missing (session only)."),
+                    "415": _error("The body is not JSON."),
+                    "422": _error("A field is wrong; `errors` says which. Nothing was stored.")}
+    conflict = _json({"allOf": [_ref("Error"), {"type": "object", "properties": {"finding": _ref("Finding")}}]},
+                     "Conflict: `finding` is what is stored now. Nothing was changed.")
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Klankbord API", "version": "1.0.0",
+                 "description": "Findings captured at learning-network activities. Messages in errors "
+                                "are in the user's interface language (Dutch or English)."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerToken": []}, {"session": []}],
+        "paths": {
+            "/activities": {"get": {
+                "summary": "All activities, newest first.", "operationId": "listActivities",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "activities": {"type": "array", "items": _ref("Activity")}}}, "The activities."),
+                    **common_errors}}},
+            "/themes": {"get": {
+                "summary": "The codebook's themes that can be used for tagging.", "operationId": "listThemes",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "themes": {"type": "array", "items": _ref("Theme")}}}, "The themes."), **common_errors}}},
+            "/findings": {
+                "get": {
+                    "summary": "An activity's findings, newest first.", "operationId": "listFindings",
+                    "parameters": [{"name": "activity_id", "in": "query", "required": True,
+                                    "schema": {"type": "integer"}}],
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "findings": {"type": "array", "items": _ref("Finding")}}}, "The findings."),
+                        "400": _error("activity_id is missing."), "404": _error("Unknown activity."),
+                        **common_errors}},
+                "post": {
+                    "summary": "Store a finding exactly once.", "operationId": "createFinding",
+                    "description": "The same client_id with the same content again returns the stored "
+                                   "finding (200); with other content it is refused (409).",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FindingInput")}}},
+                    "responses": {"201": _json(_ref("Finding"), "Stored."),
+                                  "200": _json(_ref("Finding"), "Already stored under this client_id."),
+                                  "409": conflict, **write_errors, **common_errors}},
+            },
+            "/findings/{finding_id}": {
+                "parameters": [{"name": "finding_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "get": {"summary": "One finding.", "operationId": "getFinding",
+                        "responses": {"200": _json(_ref("Finding"), "The finding."),
+                                      "404": _error("No such finding."), **common_errors}},
+                "patch": {
+                    "summary": "Change a finding; fields left out stay as they are.", "operationId": "updateFinding",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FindingPatch")}}},
+                    "responses": {"200": _json(_ref("Finding"), "Changed."),
+                                  "404": _error("No such finding."),
+                                  "409": conflict, **write_errors, **common_errors}},
+            },
+            "/openapi.json": {"get": {
+                "summary": "This document.", "operationId": "openapi",
+                "responses": {"200": {"description": "OpenAPI 3.1 document.",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              **common_errors}}},
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerToken": {"type": "http", "scheme": "bearer",
+                                "description": "Personal token from `flask --app wsgi users token EMAIL`."},
+                "session": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
+                            "description": "Browser session cookie plus the page's CSRF token, for writes."},
+            },
+            "schemas": {
+                "FindingInput": {"type": "object", "additionalProperties": False,
+                                 "required": list(REQUIRED_ON_CREATE), "properties": finding_input},
+                "FindingPatch": {"type": "object", "additionalProperties": False, "required": ["version"],
+                                 "properties": {"version": {"type": "integer",
+                                                            "description": "The version the client last saw."},
+                                                **patch_fields}},
+                "Finding": finding,
+                "Activity": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "type": {"type": "string"}, "number": {"type": "integer"},
+                    "title": {"type": "string"}, "status": {"type": "string", "enum": ["held", "planned"]},
+                    "starts_on": {"type": ["string", "null"], "format": "date"},
+                    "ends_on": {"type": ["string", "null"], "format": "date"}}},
+                "Theme": {"type": "object", "properties": {
+                    "code": {"type": "string"}, "label": {"type": "string"}, "label_nl": {"type": "string"},
+                    "label_en": {"type": "string"}, "group": {"type": "string"},
+                    "parent": {"type": ["string", "null"]}}},
+                "Error": {"type": "object", "required": ["error", "message"], "properties": {
+                    "error": {"type": "integer", "description": "The HTTP status."},
+                    "message": {"type": "string", "description": "For people, in their language."},
+                    "errors": {"type": "object", "additionalProperties": {"type": "string"},
+                               "description": "Per field: what is wrong."}}},
+            },
+        },
+    }

@@ -1,0 +1,131 @@
+"""JSON shapes of the API, and reading a finding from JSON with strict types.
+
+Types are checked here (a number where a number belongs, no `true` for an id); what the
+values mean (does the activity exist, is the theme known) is checked by the findings
+service, so the API, the screens and the import refuse the same things.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from ..activities.models import Activity
+from ..findings.models import Finding
+from ..findings.services import FindingInput
+from ..i18n import _, localized
+from ..themes.models import Theme
+
+
+class PayloadError(Exception):
+    def __init__(self, status: int, message: str, errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.errors = status, message, errors or {}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def finding_json(finding: Finding) -> dict:
+    return {
+        "id": finding.id,
+        "client_id": str(finding.client_id),
+        "activity_id": finding.activity_id,
+        "text": finding.text,
+        "kind": finding.kind,
+        "language": finding.language,
+        "themes": [t.code for t in finding.themes],
+        "stakeholder_type": finding.stakeholder_type,
+        "organisation_id": finding.organisation_id,
+        "contributor_id": finding.contributor_id,
+        "version": finding.version,
+        "created_at": _iso(finding.created_at),
+        "updated_at": _iso(finding.updated_at),
+    }
+
+
+def activity_json(activity: Activity) -> dict:
+    return {
+        "id": activity.id,
+        "type": activity.type,
+        "number": activity.number,
+        "title": activity.title,
+        "status": activity.status,
+        "starts_on": _iso(activity.starts_on),
+        "ends_on": _iso(activity.ends_on),
+    }
+
+
+def theme_json(theme: Theme) -> dict:
+    return {
+        "code": theme.code,
+        "label": localized(theme, "label"),
+        "label_nl": theme.label_nl,
+        "label_en": theme.label_en,
+        "group": theme.theme_group,
+        "parent": theme.parent.code if theme.parent else None,
+    }
+
+
+#: Field name -> (kind of value, may be null). "themes" is a list of codes.
+FINDING_FIELDS = {
+    "client_id": ("uuid", False),
+    "activity_id": ("integer", False),
+    "text": ("string", False),
+    "kind": ("string", False),
+    "language": ("string", False),
+    "themes": ("codes", False),
+    "stakeholder_type": ("string", True),
+    "organisation_id": ("integer", True),
+    "contributor_id": ("integer", True),
+}
+REQUIRED_ON_CREATE = ("client_id", "activity_id", "text", "kind", "language")
+_ATTRIBUTE = {"themes": "theme_codes"}
+
+
+def _check(name: str, value):
+    """The value converted for FindingInput, or a translated complaint (str) about it."""
+    kind, nullable = FINDING_FIELDS[name]
+    if value is None:
+        return (None, None) if nullable else (None, _("This field cannot be empty."))
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, _("Must be a whole number.")
+        return value, None
+    if kind == "string":
+        return (value, None) if isinstance(value, str) else (None, _("Must be text."))
+    if kind == "codes":
+        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+            return None, _("Must be a list of theme codes.")
+        return value, None
+    problem = _("Must be a UUID, e.g. %(example)s.", example="3f2b8c9e-4d1a-4c57-9a0e-2b7f5d8c1e64")
+    if not isinstance(value, str):
+        return None, problem
+    try:
+        return uuid.UUID(value), None
+    except ValueError:
+        return None, problem
+
+
+def finding_input_from_json(payload: dict, partial: bool, base: FindingInput | None = None) -> FindingInput:
+    """A FindingInput from a JSON object; `partial` (PATCH) keeps `base` values for fields left out."""
+    errors: dict[str, str] = {}
+    values: dict = {}
+    for name, value in payload.items():
+        if name not in FINDING_FIELDS or (partial and name == "client_id"):
+            errors[name] = _("Unknown field.")
+            continue
+        converted, problem = _check(name, value)
+        if problem:
+            errors[name] = problem
+        else:
+            values[_ATTRIBUTE.get(name, name)] = converted
+    if not partial:
+        for name in REQUIRED_ON_CREATE:
+            if name not in payload:
+                errors[name] = _("This field is required.")
+    if errors:
+        raise PayloadError(422, _("The finding was not stored: check the fields."), errors)
+    if partial and base is not None:
+        return replace(base, **values)
+    return FindingInput(**values)

@@ -1,0 +1,238 @@
+"""URL map of the findings feature.
+
+/capture/activities/<id>             the capture screen (works offline; scope of the service worker)
+/capture/sw.js                       the service worker, served from /capture/ so its scope covers the screen
+/activities/<id>/findings            what was captured, newest first, with edit, delete and undo
+/findings/<id>/edit                  edit; a stale version shows the conflict screen
+/findings/<id>/delete, /restore      soft delete and its undo
+/activities/<id>/findings/import     CSV/XLSX import with a preview
+/activities/<id>/findings.csv|.xlsx  export
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, send_from_directory, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+
+from ..activities.models import Activity
+from ..auth.roles import STAFF, roles_required
+from ..extensions import db
+from ..i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, ngettext
+from ..organisations.models import Organisation
+from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from ..themes.models import Theme
+from . import bp
+from .models import FINDING_KINDS, Contributor
+from .services import (FindingConflict, FindingError, FindingInput, create_finding_once, create_findings,
+                       delete_finding, get_finding, list_findings, recently_deleted_findings, restore_finding,
+                       theme_usage, update_finding)
+from .transfer import ImportFileError, export_csv, export_xlsx, parse_upload, rows_from_json, validate_rows
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _activity(activity_id: int) -> Activity:
+    return db.session.get(Activity, activity_id) or abort(404)
+
+
+def _choices(activity: Activity) -> dict:
+    """What the finding fields offer: themes used most in this activity first."""
+    usage = theme_usage(activity.id)
+    themes = list(db.session.scalars(select(Theme).where(Theme.archived.is_(False))))
+    themes.sort(key=lambda t: (-usage.get(t.id, 0), (localized(t, "label") or "").lower()))
+    organisations = list(db.session.scalars(select(Organisation).order_by(func.lower(Organisation.name))))
+    present = {o.id for o in activity.organisations}
+    organisations.sort(key=lambda o: o.id not in present)  # the activity's own first, stable otherwise
+    contributors = list(db.session.scalars(select(Contributor).order_by(Contributor.kind, Contributor.pseudonym_number)))
+    return {"themes": themes, "used_theme_ids": set(usage), "organisations": organisations,
+            "present_organisation_ids": present, "contributors": contributors, "kinds": FINDING_KINDS,
+            "kind_labels": {code: str(label) for code, label in FINDING_KINDS.items()},
+            "content_languages": CONTENT_LANGUAGES, "stakeholder_types": STAKEHOLDER_TYPES}
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _input_from_form(activity_id: int) -> FindingInput:
+    form = request.form
+    client_id = None
+    try:
+        client_id = uuid.UUID(form.get("client_id", ""))
+    except ValueError:
+        pass
+    return FindingInput(activity_id=activity_id, text=form.get("text", ""), kind=form.get("kind", ""),
+                        language=form.get("language", ""), theme_codes=form.getlist("themes"),
+                        stakeholder_type=form.get("stakeholder_type") or None,
+                        organisation_id=_int_or_none(form.get("organisation_id")),
+                        contributor_id=_int_or_none(form.get("contributor_id")), client_id=client_id)
+
+
+# --- capture -------------------------------------------------------------------------------
+
+@bp.route("/capture/activities/<int:activity_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def capture(activity_id: int):
+    """The capture screen. With JavaScript, saving goes through the outbox and the API;
+    this POST is the fallback for a browser without it (same service, same idempotency)."""
+    activity = _activity(activity_id)
+    form = FlaskForm()
+    values, errors = None, {}
+    if request.method == "POST" and form.validate_on_submit():
+        data = _input_from_form(activity.id)
+        try:
+            create_finding_once(data, author=current_user)
+        except FindingError as error:
+            db.session.rollback()
+            values, errors = data, error.errors
+        else:
+            flash(_("Finding saved."), "success")
+            return redirect(url_for("findings.capture", activity_id=activity.id))
+    findings = list_findings(activity.id)
+    return render_template("findings/capture.html", activity=activity, findings=findings, values=values,
+                           errors=errors, new_client_id=uuid.uuid4(), **_choices(activity)), (422 if errors else 200)
+
+
+@bp.get("/findings/static/<path:filename>")
+@roles_required(*STAFF)
+def static(filename: str):
+    return send_from_directory(STATIC, filename, max_age=0)
+
+
+@bp.get("/capture/sw.js")
+@roles_required(*STAFF)
+def service_worker():
+    response = send_file(STATIC / "sw.js", mimetype="text/javascript", max_age=0)
+    # Scope of /capture/ is this file's folder already; the header documents the intent
+    # and lets the worker keep working if the file ever moves deeper.
+    response.headers["Service-Worker-Allowed"] = "/capture/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+# --- list, edit, delete ----------------------------------------------------------------------
+
+@bp.get("/activities/<int:activity_id>/findings")
+@roles_required(*STAFF)
+def activity_findings(activity_id: int):
+    activity = _activity(activity_id)
+    return render_template("findings/list.html", activity=activity, findings=list_findings(activity.id),
+                           deleted=recently_deleted_findings(activity.id), form=FlaskForm())
+
+
+@bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(finding_id: int):
+    finding = get_finding(finding_id) or abort(404)
+    form = FlaskForm()
+    errors: dict = {}
+    values = None
+    if request.method == "POST" and form.validate_on_submit():
+        data = _input_from_form(finding.activity_id)
+        data.client_id = finding.client_id
+        expected = _int_or_none(request.form.get("version"))
+        try:
+            update_finding(finding, data, expected_version=expected if expected is not None else -1)
+        except FindingConflict as conflict:
+            db.session.rollback()
+            return render_template("findings/conflict.html", finding=conflict.current, mine=data,
+                                   activity=conflict.current.activity, **_choices(conflict.current.activity)), 409
+        except FindingError as error:
+            db.session.rollback()
+            values, errors = data, error.errors
+        else:
+            flash(_("Finding saved."), "success")
+            return redirect(url_for("findings.activity_findings", activity_id=finding.activity_id))
+    return render_template("findings/edit.html", finding=finding, activity=finding.activity, values=values,
+                           errors=errors, **_choices(finding.activity)), (422 if errors else 200)
+
+
+@bp.post("/findings/<int:finding_id>/delete")
+@roles_required(*STAFF)
+def delete(finding_id: int):
+    finding = get_finding(finding_id) or abort(404)
+    if FlaskForm().validate_on_submit():
+        delete_finding(finding)
+        flash(_("Finding deleted. You can undo this below for 24 hours."), "success")
+    return redirect(url_for("findings.activity_findings", activity_id=finding.activity_id))
+
+
+@bp.post("/findings/<int:finding_id>/restore")
+@roles_required(*STAFF)
+def restore(finding_id: int):
+    finding = get_finding(finding_id, include_deleted=True) or abort(404)
+    if FlaskForm().validate_on_submit():
+        restore_finding(finding)
+        flash(_("Finding restored."), "success")
+    return redirect(url_for("findings.activity_findings", activity_id=finding.activity_id))
+
+
+# --- import and export ----------------------------------------------------------------------
+
+@bp.route("/activities/<int:activity_id>/findings/import", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def import_findings(activity_id: int):
+    """Upload -> preview with per-row errors -> confirm. Nothing is stored before the
+    whole file is valid; the confirm carries the checked rows and a batch id, so a double
+    submit stores nothing twice (each row's client_id derives from the batch)."""
+    activity = _activity(activity_id)
+    form = FlaskForm()
+    rows, problem = None, None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            if request.form.get("confirm"):
+                rows = rows_from_json(request.form.get("rows", ""), activity.id)
+                batch = uuid.UUID(request.form.get("batch", ""))
+            else:
+                rows = parse_upload(request.files.get("file"), activity.id)
+                batch = uuid.uuid4()
+        except (ImportFileError, ValueError) as error:
+            problem = str(error) if isinstance(error, ImportFileError) else _("The import could not be read. Upload the file again.")
+            rows = None
+        if rows is not None:
+            validate_rows(rows)
+            if request.form.get("confirm") and not any(row.errors for row in rows):
+                for number, row in enumerate(rows):
+                    row.data.client_id = row.data.client_id or uuid.uuid5(batch, str(number))
+                try:
+                    stored = create_findings([row.data for row in rows], author=current_user)
+                except FindingError as error:
+                    problem = str(error)
+                else:
+                    flash(ngettext("%(num)s finding imported.", "%(num)s findings imported.", len(stored)), "success")
+                    return redirect(url_for("findings.activity_findings", activity_id=activity.id))
+            return render_template("findings/import.html", activity=activity, rows=rows, problem=problem,
+                                   batch=batch, rows_json=json.dumps([row.as_json() for row in rows]),
+                                   has_errors=any(row.errors for row in rows)), (422 if any(row.errors for row in rows) else 200)
+    return render_template("findings/import.html", activity=activity, rows=None, problem=problem), (422 if problem else 200)
+
+
+def _export_language() -> str:
+    language = request.args.get("lang")
+    return language if language in LANGUAGES else current_language()
+
+
+@bp.get("/activities/<int:activity_id>/findings.csv")
+@roles_required(*STAFF)
+def export_findings_csv(activity_id: int):
+    activity = _activity(activity_id)
+    body = export_csv(activity, list_findings(activity.id), _export_language())
+    return current_app.response_class(body, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=findings-{activity.type}-{activity.number}.csv"})
+
+
+@bp.get("/activities/<int:activity_id>/findings.xlsx")
+@roles_required(*STAFF)
+def export_findings_xlsx(activity_id: int):
+    activity = _activity(activity_id)
+    buffer = export_xlsx(activity, list_findings(activity.id), _export_language())
+    return send_file(buffer, as_attachment=True, download_name=f"findings-{activity.type}-{activity.number}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,374 @@
+// Klankbord capture screen: drafts kept while typing, an outbox that survives a dropped
+// connection, and exactly-once sending.
+//
+// - The draft (text and choices) is written to localStorage on every keystroke, under the
+//   activity; it carries a UUID made when the draft starts (its client_id).
+// - Save moves the draft into the outbox (IndexedDB, shared by all tabs) and starts a new
+//   draft. The outbox is sent with POST /api/v1/findings; an entry is removed only after a
+//   200/201. A refusal (409, 422) stays visible with its reason until the user acts.
+// - Tabs: a Web Lock lets one tab send at a time; a BroadcastChannel tells the other tabs
+//   what was saved, so a draft restored in two tabs is saved once. The server's
+//   idempotency on client_id is the last line: the same UUID is never stored twice.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-capture]");
+  if (!root) { return; }
+  var form = root.querySelector("[data-capture-form]");
+  var activityId = root.dataset.activityId;
+  var apiUrl = root.dataset.apiUrl;
+  var csrfToken = root.dataset.csrf;
+  var t = JSON.parse(root.dataset.i18n);
+  var DRAFT_KEY = "klankbord.capture.draft." + activityId;
+  var SAVED_KEY = "klankbord.capture.saved";  // client_id -> fingerprint of what was saved
+  var channel = "BroadcastChannel" in window ? new BroadcastChannel("klankbord-capture") : null;
+  var messageBox = root.querySelector("[data-capture-message]");
+  var countBox = root.querySelector("[data-testid=outbox-count]");
+  var queueBox = root.querySelector("#queue");
+  var queueList = root.querySelector("[data-queue-list]");
+  var capturedList = root.querySelector("[data-captured-list]");
+  var sending = false;
+
+  // ---- small helpers --------------------------------------------------------------------
+
+  function newUuid() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));  // RFC 4122 version 4 by hand
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function say(text, kind) {
+    messageBox.textContent = text || "";
+    messageBox.className = "capture-message" + (kind ? " " + kind : "");
+  }
+
+  function fingerprint(item) {
+    return JSON.stringify([item.text.trim(), item.kind, item.language, item.themes.slice().sort(),
+      item.stakeholder_type, item.organisation_id, item.contributor_id]);
+  }
+
+  function readJson(key, fallback) {
+    try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
+  }
+
+  // ---- IndexedDB outbox -----------------------------------------------------------------
+
+  var dbPromise = new Promise(function (resolve, reject) {
+    var request = indexedDB.open("klankbord-capture", 1);
+    request.onupgradeneeded = function () { request.result.createObjectStore("outbox", { keyPath: "client_id" }); };
+    request.onsuccess = function () { resolve(request.result); };
+    request.onerror = function () { reject(request.error); };
+  });
+
+  function store(mode, work) {
+    return dbPromise.then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction("outbox", mode);
+        var result = work(tx.objectStore("outbox"));
+        tx.oncomplete = function () { resolve(result && "result" in result ? result.result : undefined); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+  var outbox = {
+    all: function () { return store("readonly", function (s) { return s.getAll(); }); },
+    get: function (id) { return store("readonly", function (s) { return s.get(id); }); },
+    put: function (item) { return store("readwrite", function (s) { s.put(item); }); },
+    remove: function (id) { return store("readwrite", function (s) { s.delete(id); }); }
+  };
+
+  function mine(items) {
+    return items.filter(function (item) { return String(item.activity_id) === String(activityId); })
+      .sort(function (a, b) { return a.saved_at - b.saved_at; });
+  }
+
+  // ---- the draft ------------------------------------------------------------------------
+
+  function collect() {
+    var data = new FormData(form);
+    var number = function (name) { var v = data.get(name); return v ? parseInt(v, 10) : null; };
+    return {
+      client_id: form.elements.client_id.value,
+      activity_id: parseInt(activityId, 10),
+      text: data.get("text") || "",
+      kind: data.get("kind") || "",
+      language: data.get("language") || "nl",
+      themes: data.getAll("themes"),
+      stakeholder_type: data.get("stakeholder_type") || null,
+      organisation_id: number("organisation_id"),
+      contributor_id: number("contributor_id")
+    };
+  }
+
+  function fill(item) {
+    form.elements.client_id.value = item.client_id;
+    form.elements.text.value = item.text || "";
+    form.querySelectorAll("input[name=kind]").forEach(function (i) { i.checked = i.value === item.kind; });
+    form.querySelectorAll("input[name=themes]").forEach(function (i) { i.checked = (item.themes || []).indexOf(i.value) !== -1; });
+    ["language", "stakeholder_type", "organisation_id", "contributor_id"].forEach(function (name) {
+      var value = item[name];
+      if (value !== undefined) { form.elements[name].value = value === null ? "" : String(value); }
+    });
+    refreshChips();
+  }
+
+  function refreshChips() {
+    var box = form.querySelector("[data-theme-chips]");
+    if (box) { box.querySelector("[data-theme-search]").value = ""; box.dispatchEvent(new Event("theme-chips:reset")); }
+  }
+
+  function saveDraft() {
+    var item = collect();
+    if (item.text.trim()) { localStorage.setItem(DRAFT_KEY, JSON.stringify(item)); }
+    else { localStorage.removeItem(DRAFT_KEY); }
+  }
+
+  function startNewDraft() {
+    // Language, stakeholder type, organisation and contributor stay: the next finding is
+    // often from the same speaker. Text, kind and themes start empty.
+    localStorage.removeItem(DRAFT_KEY);
+    var keep = collect();
+    fill({ client_id: newUuid(), text: "", kind: "", themes: [], language: keep.language,
+      stakeholder_type: keep.stakeholder_type, organisation_id: keep.organisation_id, contributor_id: keep.contributor_id });
+  }
+
+  function rememberSaved(item) {
+    var saved = readJson(SAVED_KEY, {});
+    saved[item.client_id] = { fingerprint: fingerprint(item), at: Date.now() };
+    var ids = Object.keys(saved).sort(function (a, b) { return saved[b].at - saved[a].at; });
+    ids.slice(300).forEach(function (id) { delete saved[id]; });  // keep the list small
+    localStorage.setItem(SAVED_KEY, JSON.stringify(saved));
+  }
+
+  // ---- saving ---------------------------------------------------------------------------
+
+  function save() {
+    var item = collect();
+    if (!item.text.trim()) { say(t.empty_text, "error"); form.elements.text.focus(); return Promise.resolve(); }
+    if (!item.kind) { say(t.no_kind, "error"); return Promise.resolve(); }
+    item.text = item.text.trim();
+    return outbox.get(item.client_id).then(function (queued) {
+      var earlier = readJson(SAVED_KEY, {})[item.client_id];
+      if (queued || earlier) {
+        // This draft was saved already (another tab, or a double tap).
+        var same = (queued ? fingerprint(queued) : earlier.fingerprint) === fingerprint(item);
+        if (same) { startNewDraft(); say(t.other_tab, "notice"); return null; }
+        item.client_id = newUuid();  // changed since: a finding of its own, nothing lost
+      }
+      item.status = "waiting";
+      item.reason = "";
+      item.saved_at = Date.now();
+      return outbox.put(item).then(function () {
+        rememberSaved(item);
+        if (channel) { channel.postMessage({ type: "queued", client_id: item.client_id }); }
+        startNewDraft();
+        form.elements.text.focus();
+        say(t.queued, "notice");
+        return renderQueue().then(flush);
+      });
+    });
+  }
+
+  function payload(item) {
+    return JSON.stringify({
+      client_id: item.client_id, activity_id: item.activity_id, text: item.text, kind: item.kind,
+      language: item.language, themes: item.themes, stakeholder_type: item.stakeholder_type,
+      organisation_id: item.organisation_id, contributor_id: item.contributor_id
+    });
+  }
+
+  function sendOne(item) {
+    return fetch(apiUrl, {
+      method: "POST", credentials: "same-origin", body: payload(item),
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return { status: response.status, body: body };
+      });
+    }, function () { return { status: 0, body: {} }; });  // no connection
+  }
+
+  function sendAll() {
+    return outbox.all().then(function (items) {
+      var queue = mine(items).filter(function (item) { return item.status !== "refused"; });
+      var next = function (index) {
+        if (index >= queue.length) { return Promise.resolve(); }
+        var item = queue[index];
+        return outbox.get(item.client_id).then(function (current) {
+          if (!current || current.status === "refused") { return next(index + 1); }  // another tab dealt with it
+          return sendOne(current).then(function (result) {
+            if (result.status === 200 || result.status === 201) {
+              return outbox.remove(current.client_id).then(function () {
+                showStored(result.body);
+                if (channel) { channel.postMessage({ type: "stored", finding: result.body }); }
+                return next(index + 1);
+              });
+            }
+            if (result.status === 409 || result.status === 422) {
+              current.status = "refused";
+              current.reason = result.body.message + (result.body.errors ? " " + Object.keys(result.body.errors)
+                .map(function (k) { return result.body.errors[k]; }).join(" ") : "");
+              return outbox.put(current).then(function () { return next(index + 1); });
+            }
+            // Offline, logged out, expired page or a server hiccup: keep waiting, say why, stop for now.
+            current.reason = result.status === 0 ? t.offline : (result.status === 401 ? t.login_again : (result.body.message || ""));
+            return outbox.put(current);
+          });
+        });
+      };
+      return next(0);
+    });
+  }
+
+  function flush() {
+    if (sending) { return Promise.resolve(); }
+    sending = true;
+    var run = function () { return sendAll(); };
+    var locked = navigator.locks ? navigator.locks.request("klankbord-capture-outbox", run) : run();
+    return locked.catch(function () {}).then(function () {
+      sending = false;
+      return renderQueue();
+    });
+  }
+
+  // ---- what the user sees ---------------------------------------------------------------
+
+  function renderQueue() {
+    return outbox.all().then(function (items) {
+      items = mine(items);
+      var waiting = items.length;
+      countBox.dataset.count = String(waiting);
+      countBox.textContent = waiting ? (waiting === 1 ? t.waiting_one : t.waiting_other).replace("{n}", waiting) : t.all_stored;
+      countBox.classList.toggle("has-waiting", waiting > 0);
+      countBox.classList.toggle("has-refused", items.some(function (i) { return i.status === "refused"; }));
+      root.querySelector("[data-queue-empty]").hidden = waiting > 0;
+      queueList.textContent = "";
+      var template = root.querySelector("[data-queue-item-template]");
+      items.forEach(function (item) {
+        var node = template.content.firstElementChild.cloneNode(true);
+        node.dataset.clientId = item.client_id;
+        node.classList.toggle("refused", item.status === "refused");
+        node.querySelector(".queue-text").textContent = item.text;
+        node.querySelector(".queue-reason").textContent =
+          (item.status === "refused" ? t.refused : t.waiting) + (item.reason ? ": " + item.reason : "");
+        queueList.appendChild(node);
+      });
+    });
+  }
+
+  function showStored(finding) {
+    if (!finding || !finding.client_id || capturedList.querySelector('[data-client-id="' + finding.client_id + '"]')) { return; }
+    var item = document.createElement("li");
+    item.className = "finding";
+    item.dataset.clientId = finding.client_id;
+    item.dataset.findingId = finding.id;
+    var tag = document.createElement("span");
+    tag.className = "tag kind-" + finding.kind;
+    tag.textContent = t.kinds[finding.kind] || finding.kind;
+    var text = document.createElement("p");
+    text.textContent = finding.text;
+    text.dir = "auto";
+    var edit = document.createElement("a");
+    edit.className = "button";
+    edit.href = root.dataset.editUrl.replace("/0/", "/" + finding.id + "/");
+    edit.textContent = t.edit;
+    item.append(tag, text, edit);
+    capturedList.prepend(item);
+    refreshOfflineCopy();
+  }
+
+  // ---- offline copy of the screen -------------------------------------------------------
+
+  var refreshTimer = null;
+  function refreshOfflineCopy() {
+    // Re-cache the page after stores, so an offline reload shows a recent list.
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(function () {
+      if (window.caches && navigator.onLine) { caches.open("klankbord-capture-v1").then(function (c) { return c.add(location.pathname); }).catch(function () {}); }
+    }, 300);
+  }
+
+  function prepareOffline() {
+    if (!("serviceWorker" in navigator) || !window.caches) { return; }
+    navigator.serviceWorker.register(root.dataset.swUrl, { scope: root.dataset.swScope })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function () {
+        if (!navigator.onLine) { return null; }
+        return caches.open("klankbord-capture-v1").then(function (cache) {
+          return cache.addAll(JSON.parse(root.dataset.cacheUrls));
+        });
+      })
+      .then(function () { root.dataset.offlineReady = "1"; })
+      .catch(function () { root.dataset.offlineReady = "0"; });
+  }
+
+  // ---- wiring ---------------------------------------------------------------------------
+
+  form.addEventListener("submit", function (event) { event.preventDefault(); save(); });
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("change", saveDraft);
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); save(); }
+  });
+
+  root.querySelector("[data-action=toggle-queue]").addEventListener("click", function (event) {
+    queueBox.hidden = !queueBox.hidden;
+    event.currentTarget.setAttribute("aria-expanded", String(!queueBox.hidden));
+  });
+  root.querySelector("[data-action=send-now]").addEventListener("click", function () {
+    outbox.all().then(function (items) {
+      // "Send now" also retries refused ones: the user has seen why and asks again.
+      return Promise.all(mine(items).filter(function (i) { return i.status === "refused"; }).map(function (i) {
+        i.status = "waiting"; i.reason = ""; return outbox.put(i);
+      }));
+    }).then(flush);
+  });
+  queueList.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-action]");
+    if (!button) { return; }
+    var id = button.closest(".queue-item").dataset.clientId;
+    if (button.dataset.action === "discard") {
+      if (window.confirm(t.discard_confirm)) { outbox.remove(id).then(renderQueue); }
+    } else if (button.dataset.action === "to-editor") {
+      outbox.get(id).then(function (item) {
+        if (!item) { return null; }
+        if (collect().text.trim()) { saveDraft(); }
+        // A new identity: the refused one may be taken on the server by other content.
+        item.client_id = newUuid();
+        fill(item);
+        saveDraft();
+        form.elements.text.focus();
+        return outbox.remove(id).then(renderQueue);
+      });
+    }
+  });
+
+  if (channel) {
+    channel.onmessage = function (event) {
+      var message = event.data || {};
+      if (message.type === "queued" && message.client_id === form.elements.client_id.value) {
+        startNewDraft();
+        say(t.other_tab, "notice");
+      }
+      if (message.type === "stored") { showStored(message.finding); }
+      renderQueue();
+    };
+  }
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", function () { say(t.offline, "notice"); });
+  setInterval(function () { if (navigator.onLine) { flush(); } }, 20000);
+
+  // Restore an unsaved draft (a reload, a crash, or a second tab).
+  var draft = readJson(DRAFT_KEY, null);
+  if (draft && draft.text && !form.querySelector(".error")) {
+    fill(draft);
+    say(t.restored, "notice");
+  } else if (!form.elements.client_id.value) {
+    form.elements.client_id.value = newUuid();
+  }
+  renderQueue().then(flush);
+  prepareOffline();
+})();

@@ -1,0 +1,214 @@
+"""Import findings from CSV/XLSX (a transcript typed elsewhere) and export them.
+
+An import is checked row by row with the same service the screens use; the preview lists
+every row's problems and nothing is stored until the whole file is valid. Exports use the
+same column names, so an exported file can be imported again (its client_ids then make a
+second import of the same rows store nothing twice).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook, load_workbook
+
+from ..activities.models import Activity
+from ..i18n import _, localized
+from ..organisations.services import find_organisation
+from .models import FINDING_KINDS, Finding
+from .services import FindingInput, validate_finding
+
+MAX_ROWS = 2000
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: Column headers understood on import, English and Dutch, lower-cased.
+HEADERS = {
+    "text": "text", "tekst": "text",
+    "kind": "kind", "soort": "kind",
+    "language": "language", "taal": "language",
+    "themes": "themes", "thema's": "themes", "themas": "themes",
+    "stakeholder_type": "stakeholder_type", "stakeholder type": "stakeholder_type", "belanghebbende": "stakeholder_type",
+    "organisation": "organisation", "organisatie": "organisation",
+    "client_id": "client_id",
+}
+EXPORT_COLUMNS = ("id", "client_id", "created_at", "kind", "language", "stakeholder_type", "organisation",
+                  "contributor", "themes", "theme_labels", "text")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; the message is translated."""
+
+
+@dataclass
+class ImportRow:
+    number: int  # as the user sees it: the header is row 1
+    values: dict[str, str]
+    data: FindingInput
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {"number": self.number, "values": self.values}
+
+
+def _kind_code(value: str) -> str:
+    """A kind by its code or its label in either language ("Knelpunt", "bottleneck")."""
+    key = value.strip().lower()
+    for code, label in FINDING_KINDS.items():
+        if key in (code, code.replace("_", " ")) or key == str(label).lower():
+            return code
+    from flask_babel import force_locale
+
+    for language in ("nl", "en"):
+        with force_locale(language):
+            for code, label in FINDING_KINDS.items():
+                if key == str(label).lower():
+                    return code
+    return key
+
+
+def _read_csv(raw: bytes) -> list[list[str]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and upload it again.")) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(raw: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable workbook gets the same message
+        raise ImportFileError(_("The Excel file could not be read.")) from None
+    sheet = workbook.worksheets[0]
+    rows = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def parse_upload(upload, activity_id: int) -> list[ImportRow]:
+    if upload is None or not upload.filename:
+        raise ImportFileError(_("Choose a CSV or Excel (.xlsx) file."))
+    raw = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("The file is larger than 5 MB. Split it into several files."))
+    name = upload.filename.lower()
+    if name.endswith(".xlsx"):
+        table = _read_xlsx(raw)
+    elif name.endswith((".csv", ".txt")):
+        table = _read_csv(raw)
+    else:
+        raise ImportFileError(_("Choose a CSV or Excel (.xlsx) file."))
+    table = [row for row in table if any((cell or "").strip() for cell in row)]
+    if not table:
+        raise ImportFileError(_("The file is empty."))
+    header = [HEADERS.get((cell or "").strip().lower()) for cell in table[0]]
+    if "text" not in header or "kind" not in header:
+        raise ImportFileError(_("The first row must name the columns; at least \"text\" and \"kind\" are needed."))
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportFileError(_("A file can hold at most %(max)s findings.", max=MAX_ROWS))
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = {name: (cells[i] if i < len(cells) else "").strip() for i, name in enumerate(header) if name}
+        rows.append(_row(number, values, activity_id))
+    return rows
+
+
+def rows_from_json(payload: str, activity_id: int) -> list[ImportRow]:
+    """The rows a preview carried to its confirm step; checked again before storing."""
+    items = json.loads(payload)
+    if not isinstance(items, list) or len(items) > MAX_ROWS:
+        raise ValueError("bad rows")
+    rows = []
+    for item in items:
+        values = {key: str(value) for key, value in dict(item["values"]).items() if key in set(HEADERS.values())}
+        rows.append(_row(int(item["number"]), values, activity_id))
+    return rows
+
+
+def _row(number: int, values: dict[str, str], activity_id: int) -> ImportRow:
+    errors: dict[str, str] = {}
+    organisation_id = None
+    if values.get("organisation"):
+        organisation = find_organisation(values["organisation"])
+        if organisation is None:
+            errors["organisation"] = _("Unknown organisation. Choose one from the list or add it to the register first.")
+        else:
+            organisation_id = organisation.id
+    client_id = None
+    if values.get("client_id"):
+        try:
+            client_id = uuid.UUID(values["client_id"])
+        except ValueError:
+            errors["client_id"] = _("Must be a UUID, e.g. %(example)s.", example="3f2b8c9e-4d1a-4c57-9a0e-2b7f5d8c1e64")
+    themes = [code.strip() for code in values.get("themes", "").replace(",", ";").split(";") if code.strip()]
+    data = FindingInput(activity_id=activity_id, text=values.get("text", ""), kind=_kind_code(values.get("kind", "")),
+                        language=(values.get("language") or "nl").strip().lower(), theme_codes=themes,
+                        stakeholder_type=values.get("stakeholder_type") or None,
+                        organisation_id=organisation_id, client_id=client_id)
+    return ImportRow(number=number, values=values, data=data, errors=errors)
+
+
+def validate_rows(rows: list[ImportRow]) -> None:
+    """Fill in each row's errors, as the service would refuse them; stores nothing."""
+    from .services import client_id_conflict
+
+    seen: dict[uuid.UUID, int] = {}
+    for row in rows:
+        row.errors.update(validate_finding(row.data))
+        if row.data.client_id is not None:
+            if row.data.client_id in seen:
+                row.errors["client_id"] = _("The same client_id as row %(row)s.", row=seen[row.data.client_id])
+            elif (message := client_id_conflict(row.data)) is not None:
+                row.errors["client_id"] = message
+            seen.setdefault(row.data.client_id, row.number)
+
+
+def _safe_cell(value) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: quote them (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _export_rows(findings: list[Finding], language: str) -> list[list[str]]:
+    rows = []
+    for finding in findings:
+        rows.append([
+            str(finding.id), str(finding.client_id), finding.created_at.isoformat(timespec="seconds"), finding.kind,
+            finding.language, finding.stakeholder_type or "", finding.organisation.name if finding.organisation else "",
+            finding.contributor.pseudonym if finding.contributor else "",
+            "; ".join(t.code for t in finding.themes),
+            "; ".join(localized(t, "label", language) or "" for t in finding.themes),
+            finding.text,
+        ])
+    return rows
+
+
+def export_csv(activity: Activity, findings: list[Finding], language: str) -> str:
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in _export_rows(findings, language):
+        writer.writerow([_safe_cell(cell) for cell in row])
+    return "\ufeff" + output.getvalue()  # the BOM makes Excel read UTF-8 (Arabic, Tigrinya) correctly
+
+
+def export_xlsx(activity: Activity, findings: list[Finding], language: str) -> io.BytesIO:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "findings"
+    sheet.append(list(EXPORT_COLUMNS))
+    for row in _export_rows(findings, language):
+        sheet.append([_safe_cell(cell) for cell in row])
+    sheet.column_dimensions["K"].width = 100
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
