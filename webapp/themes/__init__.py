@@ -1,1 +1,3 @@
-"""The shared bilingual codebook. Management screens arrive with the codebook issue."""
+"""The shared bilingual codebook: models.py (Theme), services.py (tree, changes, merge, CSV),
+refi_qda.py (REFI-QDA export) and routes.py, which holds the blueprint: the Finding model
+imports Theme, so this package's __init__ must not load views that use findings."""

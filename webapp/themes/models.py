@@ -36,9 +36,15 @@ class Theme(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     #: Archived themes stay on old findings but are not offered for new tagging.
     archived: Mapped[bool] = mapped_column(default=False)
+    #: Set when this theme was merged into another: it keeps existing for anything that
+    #: pointed at it (e.g. a report chapter), archived and without findings.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
 
-    parent: Mapped[Theme | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Theme]] = relationship(back_populates="parent", order_by="Theme.position")
+    parent: Mapped[Theme | None] = relationship(remote_side=[id], back_populates="children",
+                                                 foreign_keys=[parent_id])
+    children: Mapped[list[Theme]] = relationship(back_populates="parent", order_by="Theme.position",
+                                                 foreign_keys=[parent_id])
+    merged_into: Mapped[Theme | None] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
 
     def __repr__(self) -> str:
         return f"<Theme {self.code}>"

@@ -1,0 +1,88 @@
+"""Search: diacritics, Arabic and Tigrinya, word starts, and hostile input - on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tests.test_analysis_helpers import make_finding
+from webapp.analysis.services import FindingFilter, browse_findings
+from webapp.analysis.text import search_text_for, search_tokens
+from webapp.extensions import db
+from webapp.findings.models import Finding
+
+
+def search(query: str) -> set[str]:
+    page = browse_findings(FindingFilter.from_args(MultiDict({"q": query})), [], per_page=100)
+    return {f.text for f in page.findings}
+
+
+@pytest.fixture
+def corpus(app, make_activity):
+    activity = make_activity()
+    texts = {
+        "diacritics": "Betere coördinatie tussen gemeente en werkgever is nodig.",
+        "plain": "De coordinatie van leerwerktrajecten loopt stroef.",
+        "english": "Employers ask for one coordinator per region.",
+        "arabic": "تعلّمت اللغة الهولندية في العمل أسرع بكثير من الصف",
+        "tigrinya": "ኣብ መጀመርታ ስራሕ ዝሕግዘኒ ሰብ ምህላው ኣዝዩ ኣገዳሲ እዩ።",
+        "quotes": 'Een deelnemer zei: "NEAR het einde -- niets*" en lachte.',
+    }
+    for key, text in texts.items():
+        make_finding(activity, text, language={"arabic": "ar", "tigrinya": "ti"}.get(key, "nl"))
+    return texts
+
+
+def test_normalisation_folds_case_and_accents_and_keeps_other_scripts():
+    assert search_tokens("Coördinatie-overleg, ÉÉN keer!") == ["coordinatie", "overleg", "een", "keer"]
+    assert search_tokens("تعلّمت") == ["تعلمت"]  # the shadda (a vowel mark) goes, the letters stay
+    assert search_tokens("ሥራሕ።") == ["ሥራሕ"]
+    assert search_text_for("A b") == " a b "
+
+
+def test_diacritics_match_both_ways(corpus):
+    both = {corpus["diacritics"], corpus["plain"]}
+    assert search("coördinatie") == both
+    assert search("coordinatie") == both
+    assert search("COORDINATIE") == both
+
+
+def test_terms_match_word_starts_and_must_all_match(corpus):
+    assert search("coordinat") == {corpus["diacritics"], corpus["plain"], corpus["english"]}
+    assert search("coordinatie werkgever") == {corpus["diacritics"]}
+    assert search("ordinatie") == set()  # the middle of a word is not a match
+
+
+def test_arabic_and_tigrinya_are_searchable(corpus):
+    assert search("العمل") == {corpus["arabic"]}
+    assert search("تعلمت") == {corpus["arabic"]}  # typed without the vowel mark
+    assert search("ስራሕ") == {corpus["tigrinya"]}
+
+
+@pytest.mark.parametrize("hostile", [
+    '"', "'", '"coordinatie', "coordinatie\"'", "NEAR(coordinatie werkgever)", "coordinatie NEAR/2 werkgever",
+    "*", "coord*", "-coordinatie", "a OR b", "NOT", "AND &&& ||| !!!", ":*", "'):* & !", "\\", "%_%", "\x00",
+    "()", "{}[]", "😀", "x" * 500,
+])
+def test_hostile_input_never_errors(corpus, hostile):
+    search(hostile)  # must not raise on either database
+
+
+def test_operators_are_words_not_syntax(corpus):
+    assert search('"NEAR het einde -- niets*"') == {corpus["quotes"]}
+    assert search("coordinatie*") == search("coordinatie")
+    assert search('"*"') == set(corpus.values())  # nothing searchable left: no filter
+
+
+def test_search_words_follow_text_changes(corpus):
+    finding = db.session.scalar(select(Finding).where(Finding.text == corpus["english"]))
+    finding.text = "Werkgevers vragen één aanspreekpunt."
+    db.session.commit()
+    assert search("employers") == set()
+    assert search("een aanspreekpunt") == {"Werkgevers vragen één aanspreekpunt."}
+
+
+def test_search_page_answers_hostile_input(client, auth, corpus):
+    auth.login("facilitator", locale="en")
+    response = client.get("/analysis/findings", query_string={"q": 'NEAR("x" -y*'})
+    assert response.status_code == 200

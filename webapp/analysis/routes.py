@@ -1,0 +1,112 @@
+"""Screens of the analysis feature: findings browser, bulk tagging, suggestions, evidence matrix.
+
+The blueprint is defined here, not in __init__.py, so importing analysis models or text
+helpers never loads the views (see webapp/themes/routes.py for the same reason).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..activities.models import Activity
+from ..activities.types import ACTIVITY_TYPES
+from ..auth.roles import STAFF, roles_required
+from ..extensions import db
+from ..findings.models import FINDING_KINDS, Finding
+from ..i18n import CONTENT_LANGUAGES, _, localized, ngettext
+from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from ..themes.models import Theme
+from ..themes.services import all_themes, theme_tree
+from . import suggestions
+from .matrix import build_matrix, theme_count_chart
+from .services import NO_STAKEHOLDER, PAGE_SIZES, FindingFilter, TaggingError, browse_findings, change_themes
+
+bp = Blueprint("analysis", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/analysis/static", url_prefix="/analysis")
+
+
+def _safe_next(default: str) -> str:
+    """Back to the page the user came from, but only to a path on this site."""
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@bp.get("/findings")
+@roles_required(*STAFF)
+def findings():
+    themes = all_themes()
+    criteria = FindingFilter.from_args(request.args)
+    page = browse_findings(criteria, themes, request.args.get("page", 1, type=int),
+                           request.args.get("per_page", PAGE_SIZES[0], type=int))
+    show_suggestions = request.args.get("suggest") == "1"
+    chips = suggestions.suggestions_for(page.findings) if show_suggestions else {}
+    activities = db.session.execute(
+        select(Activity.id, Activity.type, Activity.number, Activity.title)
+        .order_by(Activity.type, Activity.number)).all()
+    tree = theme_tree(themes)
+    return render_template(
+        "analysis/findings.html", page=page, criteria=criteria, args=criteria.to_args(), tree=tree,
+        taggable=[row for row in tree if not row.theme.archived], activities=activities,
+        activity_types=ACTIVITY_TYPES, kinds=FINDING_KINDS, stakeholder_types=STAKEHOLDER_TYPES,
+        no_stakeholder=NO_STAKEHOLDER, languages=CONTENT_LANGUAGES, page_sizes=PAGE_SIZES,
+        show_suggestions=show_suggestions, chips=chips)
+
+
+def _int_list(name: str) -> list[int]:
+    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+
+
+@bp.post("/findings/tag")
+@roles_required(*STAFF)
+def tag():
+    add = request.form.get("action") != "remove"
+    try:
+        changed = change_themes(_int_list("finding_ids"), _int_list("theme_id"), add)
+    except TaggingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        message = (ngettext("Theme added to %(num)s finding.", "Theme added to %(num)s findings.", changed) if add
+                   else ngettext("Theme removed from %(num)s finding.", "Theme removed from %(num)s findings.", changed))
+        flash(message, "success")
+    return redirect(_safe_next(url_for("analysis.findings")))
+
+
+def _finding_and_theme(finding_id: int, theme_id: int) -> tuple[Finding, Theme]:
+    finding = db.session.get(Finding, finding_id)
+    theme = db.session.get(Theme, theme_id)
+    if finding is None or finding.is_deleted or theme is None:
+        abort(404)
+    return finding, theme
+
+
+@bp.post("/findings/<int:finding_id>/suggestions/<int:theme_id>/accept")
+@roles_required(*STAFF)
+def accept_suggestion(finding_id: int, theme_id: int):
+    finding, theme = _finding_and_theme(finding_id, theme_id)
+    if theme.archived:
+        flash(_("Archived themes cannot be added to findings."), "error")
+    else:
+        suggestions.accept(finding, theme)
+        flash(_("“%(label)s” added.", label=localized(theme, "label")), "success")
+    return redirect(_safe_next(url_for("analysis.findings", suggest=1)))
+
+
+@bp.post("/findings/<int:finding_id>/suggestions/<int:theme_id>/reject")
+@roles_required(*STAFF)
+def reject_suggestion(finding_id: int, theme_id: int):
+    finding, theme = _finding_and_theme(finding_id, theme_id)
+    suggestions.reject(finding, theme, current_user)
+    flash(_("“%(label)s” will not be suggested for this finding again.", label=localized(theme, "label")), "success")
+    return redirect(_safe_next(url_for("analysis.findings", suggest=1)))
+
+
+@bp.get("/evidence")
+@roles_required(*STAFF)
+def evidence():
+    matrix = build_matrix()
+    return render_template("analysis/evidence.html", matrix=matrix, chart=theme_count_chart(matrix),
+                           no_stakeholder=NO_STAKEHOLDER)

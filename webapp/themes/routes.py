@@ -1,0 +1,172 @@
+"""Codebook screens. The blueprint is defined here rather than in __init__.py: the Finding
+model imports the Theme model, and a package __init__ that loaded these views (which use
+findings) would make that import circular."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from sqlalchemy import func, select
+
+from ..auth.roles import ADMIN, AUTHOR, STAFF, roles_required
+from ..extensions import db
+from ..i18n import _, localized
+from .forms import ImportForm, MergeForm, ThemeForm
+from .models import THEME_GROUPS, Theme
+from .refi_qda import codebook_qdc, project_qdpx
+from .services import (CodebookError, ThemeInput, all_themes, descendant_ids, export_codebook_csv,
+                       import_codebook_csv, merge_themes, save_theme, set_archived, theme_tree)
+
+bp = Blueprint("themes", __name__, template_folder="templates", url_prefix="/codebook")
+#: Changing the shared codebook is for the people who write the report.
+EDITORS = (ADMIN, AUTHOR)
+
+
+def _get(theme_id: int) -> Theme:
+    return db.session.get(Theme, theme_id) or abort(404)
+
+
+def _finding_counts() -> dict[int, int]:
+    from ..findings.models import Finding, finding_themes
+
+    rows = db.session.execute(
+        select(finding_themes.c.theme_id, func.count()).join(Finding, Finding.id == finding_themes.c.finding_id)
+        .group_by(finding_themes.c.theme_id)).all()
+    return dict(rows)
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def index():
+    return render_template("themes/index.html", rows=theme_tree(), counts=_finding_counts(),
+                           can_edit=_can_edit(), theme_groups={k: str(v) for k, v in THEME_GROUPS.items()})
+
+
+def _can_edit() -> bool:
+    from flask_login import current_user
+
+    return current_user.role in EDITORS
+
+
+def _parent_choices(theme: Theme | None) -> list[tuple[int | None, str]]:
+    excluded = descendant_ids(all_themes(), theme.id) if theme is not None and theme.id else set()
+    choices: list[tuple[int | None, str]] = [(None, _("(top level)"))]
+    for row in theme_tree():
+        if row.theme.id not in excluded and row.theme.merged_into_id is None:
+            choices.append((row.theme.id, "\u00a0\u00a0" * row.depth + (localized(row.theme, "label") or "")))
+    return choices
+
+
+def _form_page(theme: Theme | None):
+    form = ThemeForm(obj=theme, parent_choices=_parent_choices(theme))
+    if form.validate_on_submit():
+        data = ThemeInput(label_nl=form.label_nl.data, label_en=form.label_en.data, code=form.code.data or "",
+                          theme_group=form.theme_group.data, parent_id=form.parent_id.data,
+                          description_nl=form.description_nl.data or "", description_en=form.description_en.data or "")
+        try:
+            theme = save_theme(theme, data)
+        except CodebookError as error:
+            db.session.rollback()
+            form.label_en.errors.append(str(error))
+        else:
+            flash(_("Theme saved."), "success")
+            return redirect(url_for("themes.index", _anchor=f"theme-{theme.id}"))
+    return render_template("themes/form.html", form=form, theme=theme), (422 if form.errors else 200)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new():
+    return _form_page(None)
+
+
+@bp.route("/<int:theme_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit(theme_id: int):
+    return _form_page(_get(theme_id))
+
+
+@bp.post("/<int:theme_id>/archive")
+@roles_required(*EDITORS)
+def archive(theme_id: int):
+    theme = set_archived(_get(theme_id), True)
+    flash(_("“%(label)s” is archived: it stays on its findings but is no longer offered for tagging.",
+            label=localized(theme, "label")), "success")
+    return redirect(url_for("themes.index", _anchor=f"theme-{theme.id}"))
+
+
+@bp.post("/<int:theme_id>/restore")
+@roles_required(*EDITORS)
+def restore(theme_id: int):
+    try:
+        theme = set_archived(_get(theme_id), False)
+    except CodebookError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("“%(label)s” is in use again.", label=localized(theme, "label")), "success")
+    return redirect(url_for("themes.index", _anchor=f"theme-{theme_id}"))
+
+
+@bp.route("/<int:theme_id>/merge", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def merge(theme_id: int):
+    source = _get(theme_id)
+    form = MergeForm()
+    excluded = descendant_ids(all_themes(), source.id)
+    form.target_id.choices = [
+        (row.theme.id, "\u00a0\u00a0" * row.depth + (localized(row.theme, "label") or ""))
+        for row in theme_tree(include_archived=False) if row.theme.id not in excluded]
+    if form.validate_on_submit():
+        target = _get(form.target_id.data)
+        try:
+            moved = merge_themes(source, target)
+        except CodebookError as error:
+            db.session.rollback()
+            form.target_id.errors.append(str(error))
+        else:
+            flash(_("Merged into “%(target)s”: %(count)s findings re-tagged.",
+                    target=localized(target, "label"), count=moved), "success")
+            return redirect(url_for("themes.index", _anchor=f"theme-{target.id}"))
+    return render_template("themes/merge.html", form=form, theme=source,
+                           count=_finding_counts().get(source.id, 0)), (422 if form.errors else 200)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def import_csv():
+    form = ImportForm()
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        try:
+            result = import_codebook_csv(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            form.file.errors.append(_("Save the file as CSV in UTF-8 and try again."))
+        except CodebookError as error:
+            db.session.rollback()
+            form.file.errors.append(str(error))
+        else:
+            flash(_("Codebook imported: %(created)s new themes, %(updated)s updated.",
+                    created=result.created, updated=result.updated), "success")
+            return redirect(url_for("themes.index"))
+    return render_template("themes/import.html", form=form), (422 if form.errors else 200)
+
+
+def _download(body: bytes | str, filename: str, mimetype: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/codebook.csv")
+@roles_required(*STAFF)
+def export_csv():
+    # A BOM, so spreadsheet programs read the Dutch and Arabic characters as UTF-8.
+    return _download("\ufeff" + export_codebook_csv(), "klankbord-codebook.csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/codebook.qdc")
+@roles_required(*STAFF)
+def export_qdc():
+    return _download(codebook_qdc(), "klankbord-codebook.qdc", "application/xml")
+
+
+@bp.get("/project.qdpx")
+@roles_required(*EDITORS)  # the findings themselves leave the platform: report authors only
+def export_qdpx():
+    return _download(project_qdpx(), "klankbord-project.qdpx", "application/zip")
