@@ -1,0 +1,78 @@
+"""An author links findings to a recommendation, builds the report, watches progress, downloads it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+AUTHOR_EMAIL = "author@example.test"
+AUTHOR_PASSWORD = "another-long-password"
+
+
+@pytest.fixture
+def report_setup(live_server):
+    from datetime import date
+
+    from webapp.activities.services import ActivityInput, PartialDate, save_activity
+    from webapp.auth.services import create_user, get_user_by_email
+    from webapp.extensions import db
+    from webapp.findings.models import Finding
+    from webapp.reports.models import Recommendation, Report, ReportChapter
+    from webapp.themes.models import Theme
+
+    with live_server.app.app_context():
+        if get_user_by_email(AUTHOR_EMAIL) is None:
+            create_user(AUTHOR_EMAIL, "Bram Test", "author", AUTHOR_PASSWORD, locale="en")
+        theme = Theme(code="modular-education", theme_group="recommendation", label_nl="Modulair onderwijs",
+                      label_en="Modular education")
+        activity = save_activity(None, ActivityInput(type="ln_meeting", title="Workshop Practical Learning",
+                                                     starts=PartialDate(date(2023, 10, 30), "day")))
+        findings = [Finding(activity=activity, text=f"Partial certificates help, says school {n}.", language="en",
+                            kind="solution", themes=[theme]) for n in (1, 2)]
+        report = Report(title_en="Browser report", title_nl="Browserrapport", chapters=[ReportChapter(
+            theme=theme, recommendations=[Recommendation(title_en="Offer modules", title_nl="Bied modules aan")])])
+        db.session.add_all([*findings, report])
+        db.session.commit()
+        yield {"report_id": report.id, "recommendation_id": report.chapters[0].recommendations[0].id,
+               "finding_ids": [f.id for f in findings]}
+
+
+def test_author_links_evidence_builds_and_downloads(page: Page, report_setup, tmp_path):
+    page.goto("/login")
+    page.fill("input[name=email]", AUTHOR_EMAIL)
+    page.fill("input[name=password]", AUTHOR_PASSWORD)
+    page.click("main form button[type=submit]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.locator("nav.main-nav").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Browser report").click()
+    page.get_by_role("link", name=re.compile("Offer modules")).click()
+    expect(page.get_by_test_id("evidence-total")).to_have_text("0 findings support this recommendation.")
+
+    for finding_id in report_setup["finding_ids"]:
+        page.get_by_test_id(f"candidate-{finding_id}").get_by_label("Supports").check()
+    page.get_by_test_id(f"candidate-{report_setup['finding_ids'][0]}").get_by_label("Quote").check()
+    page.get_by_test_id("save-evidence").click()
+    expect(page.get_by_test_id("evidence-total")).to_have_text("2 findings support this recommendation.")
+    expect(page.get_by_test_id("evidence-summary")).to_contain_text("Learning network meeting")
+
+    page.goto(f"/reports/{report_setup['report_id']}")
+    page.select_option("select[name=language]", "nl")
+    page.get_by_test_id("start-build").click()
+    link = page.get_by_test_id("download-link")
+    expect(link).to_have_text("Download version 1 (NL, PDF)", timeout=30_000)
+    progress = page.get_by_test_id("build-progress")
+    expect(progress).to_be_visible()
+    expect(progress).to_have_js_property("value", 100)
+    page.screenshot(path="/tmp/browser-report-build.png")
+    with page.expect_download() as download_info:
+        link.click()
+    path = tmp_path / "report.pdf"
+    download_info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+
+    page.reload()
+    expect(page.locator("#versions")).to_contain_text("NL")

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from ..i18n import _l
+
+
+class GoodExampleForm(FlaskForm):
+    title_en = StringField(_l("Title (English)"), validators=[InputRequired(), Length(max=300)])
+    title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
+    place = StringField(_l("Place"), validators=[Length(max=200)])
+    target_group_en = TextAreaField(_l("Target group (English)"), validators=[Length(max=5000)])
+    target_group_nl = TextAreaField(_l("Target group (Dutch)"), validators=[Length(max=5000)])
+    partners_en = TextAreaField(_l("Partners (English)"), validators=[Length(max=5000)])
+    partners_nl = TextAreaField(_l("Partners (Dutch)"), validators=[Length(max=5000)])
+    results_en = TextAreaField(_l("Results (English)"), validators=[Length(max=5000)])
+    results_nl = TextAreaField(_l("Results (Dutch)"), validators=[Length(max=5000)])
+    funding_en = TextAreaField(_l("Funding (English)"), validators=[Length(max=5000)])
+    funding_nl = TextAreaField(_l("Funding (Dutch)"), validators=[Length(max=5000)])
+
+
+class AbbreviationForm(FlaskForm):
+    abbreviation = StringField(_l("Abbreviation"), validators=[InputRequired(), Length(max=40)])
+    definition_nl = TextAreaField(_l("Definition (Dutch)"), validators=[InputRequired(), Length(max=2000)])
+    definition_en = TextAreaField(_l("Definition (English)"), validators=[InputRequired(), Length(max=2000)])

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from ..i18n import _l
+from .models import REPORT_FORMATS, REPORT_LANGUAGES
+
+LONG = 200_000  # characters: a long problem analysis fits, a pasted book does not
+
+
+class ReportForm(FlaskForm):
+    title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
+    title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
+    subtitle_nl = StringField(_l("Subtitle (Dutch)"), validators=[Length(max=300)])
+    subtitle_en = StringField(_l("Subtitle (English)"), validators=[Length(max=300)])
+    authors = StringField(_l("Authors"), validators=[Length(max=300)])
+    report_date = DateField(_l("Report date"), validators=[Optional()])
+    colophon_nl = TextAreaField(_l("Colophon (Dutch)"), validators=[Length(max=LONG)])
+    colophon_en = TextAreaField(_l("Colophon (English)"), validators=[Length(max=LONG)])
+    acknowledgements_nl = TextAreaField(_l("Acknowledgements (Dutch)"), validators=[Length(max=LONG)])
+    acknowledgements_en = TextAreaField(_l("Acknowledgements (English)"), validators=[Length(max=LONG)])
+    executive_summary_nl = TextAreaField(_l("Executive summary (Dutch)"), validators=[Length(max=LONG)])
+    executive_summary_en = TextAreaField(_l("Executive summary (English)"), validators=[Length(max=LONG)])
+    scope_nl = TextAreaField(_l("Scope (Dutch)"), validators=[Length(max=LONG)])
+    scope_en = TextAreaField(_l("Scope (English)"), validators=[Length(max=LONG)])
+    problem_analysis_nl = TextAreaField(_l("Problem analysis (Dutch)"), validators=[Length(max=LONG)])
+    problem_analysis_en = TextAreaField(_l("Problem analysis (English)"), validators=[Length(max=LONG)])
+    evidence_annex = BooleanField(_l("Print every linked finding in an evidence annex"))
+
+
+class NewReportForm(FlaskForm):
+    title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
+    title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
+
+
+class ChapterAddForm(FlaskForm):
+    theme_id = SelectField(_l("Recommendation theme"), coerce=int, choices=[])
+
+
+class ChapterForm(FlaskForm):
+    intro_nl = TextAreaField(_l("Introduction (Dutch)"), validators=[Length(max=LONG)])
+    intro_en = TextAreaField(_l("Introduction (English)"), validators=[Length(max=LONG)])
+    good_example_ids = SelectMultipleField(_l("Good examples shown in this chapter"), coerce=int, choices=[])
+
+
+class RecommendationForm(FlaskForm):
+    title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
+    title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
+    body_nl = TextAreaField(_l("Text (Dutch)"), validators=[Length(max=LONG)])
+    body_en = TextAreaField(_l("Text (English)"), validators=[Length(max=LONG)])
+
+
+class EvidenceForm(FlaskForm):
+    """Only the CSRF token: the ticked findings arrive as repeated `finding` / `quote` fields."""
+
+
+class BuildForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=[(code, code) for code in REPORT_LANGUAGES])
+    format = SelectField(_l("Format"), choices=[(code, code.upper()) for code in REPORT_FORMATS])
+
+
+class SourceForm(FlaskForm):
+    key = StringField(_l("Key"), validators=[InputRequired(), Length(max=60), Regexp(r"^[A-Za-z0-9_.-]+$")],
+                      description=_l("Cite it in any text as [^key], e.g. [^wrr-2015]."))
+    citation_nl = TextAreaField(_l("Citation (Dutch)"), validators=[Length(max=5000)])
+    citation_en = TextAreaField(_l("Citation (English)"), validators=[Length(max=5000)])
+    url = StringField(_l("Web address"), validators=[Length(max=1000)],
+                      description=_l("Printed as text; the report never loads it."))

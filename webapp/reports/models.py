@@ -1,0 +1,173 @@
+"""The report: texts, theme chapters, recommendations with their evidence, sources and built versions."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (CheckConstraint, Column, ForeignKey, LargeBinary, String, Table, Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+from ..findings.models import Finding
+from ..reference.models import GoodExample
+from ..themes.models import Theme
+
+REPORT_LANGUAGES = ("nl", "en")
+REPORT_FORMATS = ("pdf", "docx")
+BUILD_STATUSES = ("queued", "running", "done", "failed")
+
+#: The bilingual free texts of a report, in the order the report prints them.
+REPORT_TEXT_FIELDS = ("title", "subtitle", "colophon", "acknowledgements", "executive_summary", "scope",
+                      "problem_analysis")
+
+chapter_good_examples = Table(
+    "report_chapter_good_examples",
+    db.metadata,
+    Column("chapter_id", ForeignKey("report_chapters.id", ondelete="CASCADE"), primary_key=True),
+    Column("good_example_id", ForeignKey("good_examples.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Report(db.Model):
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: A stable handle for reports that code creates (the demo report is "demo"); None for others.
+    key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    title_nl: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    subtitle_nl: Mapped[str] = mapped_column(String(300), default="")
+    subtitle_en: Mapped[str] = mapped_column(String(300), default="")
+    #: As printed on the cover, e.g. "IOM Netherlands".
+    authors: Mapped[str] = mapped_column(String(300), default="")
+    report_date: Mapped[date | None]
+    colophon_nl: Mapped[str] = mapped_column(Text, default="")
+    colophon_en: Mapped[str] = mapped_column(Text, default="")
+    acknowledgements_nl: Mapped[str] = mapped_column(Text, default="")
+    acknowledgements_en: Mapped[str] = mapped_column(Text, default="")
+    executive_summary_nl: Mapped[str] = mapped_column(Text, default="")
+    executive_summary_en: Mapped[str] = mapped_column(Text, default="")
+    scope_nl: Mapped[str] = mapped_column(Text, default="")
+    scope_en: Mapped[str] = mapped_column(Text, default="")
+    problem_analysis_nl: Mapped[str] = mapped_column(Text, default="")
+    problem_analysis_en: Mapped[str] = mapped_column(Text, default="")
+    #: Print every linked finding in an evidence annex after the appendices.
+    evidence_annex: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    chapters: Mapped[list[ReportChapter]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportChapter.position")
+    versions: Mapped[list[ReportVersion]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportVersion.id.desc()")
+
+    def __repr__(self) -> str:
+        return f"<Report {self.id}>"
+
+
+class ReportChapter(db.Model):
+    """One chapter per recommendation theme: the author's introduction and the recommendations."""
+
+    __tablename__ = "report_chapters"
+    __table_args__ = (UniqueConstraint("report_id", "theme_id", name="uq_report_chapters_report_theme"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    intro_nl: Mapped[str] = mapped_column(Text, default="")
+    intro_en: Mapped[str] = mapped_column(Text, default="")
+
+    report: Mapped[Report] = relationship(back_populates="chapters")
+    theme: Mapped[Theme] = relationship()
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        back_populates="chapter", cascade="all, delete-orphan", order_by="Recommendation.position")
+    good_examples: Mapped[list[GoodExample]] = relationship(secondary=chapter_good_examples,
+                                                            order_by=GoodExample.id)
+
+
+class Recommendation(db.Model):
+    __tablename__ = "recommendations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("report_chapters.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title_nl: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    body_nl: Mapped[str] = mapped_column(Text, default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    chapter: Mapped[ReportChapter] = relationship(back_populates="recommendations")
+    evidence: Mapped[list[RecommendationFinding]] = relationship(
+        back_populates="recommendation", cascade="all, delete-orphan", order_by="RecommendationFinding.finding_id")
+
+
+class RecommendationFinding(db.Model):
+    """A finding that supports a recommendation; `quoted` prints its words in the report."""
+
+    __tablename__ = "recommendation_findings"
+
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"),
+                                                   primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    quoted: Mapped[bool] = mapped_column(default=False)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="evidence")
+    finding: Mapped[Finding] = relationship()
+
+
+class Source(db.Model):
+    """An entry of the sources register; authors cite it in any text as [^key], printed as a footnote."""
+
+    __tablename__ = "report_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short, stable handle used in the texts: "wrr-2015".
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    citation_nl: Mapped[str] = mapped_column(Text, default="")
+    citation_en: Mapped[str] = mapped_column(Text, default="")
+    #: Printed as text, never fetched or linked by the PDF renderer.
+    url: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class ReportVersion(db.Model):
+    """A build of a report: queued, then running with progress, then an immutable numbered file."""
+
+    __tablename__ = "report_versions"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({', '.join(repr(s) for s in BUILD_STATUSES)})", "known_status"),
+        CheckConstraint("language IN ('nl', 'en')", "known_language"),
+        CheckConstraint("format IN ('pdf', 'docx')", "known_format"),
+        CheckConstraint("progress >= 0 AND progress <= 100", "progress_percent"),
+        UniqueConstraint("report_id", "number", name="uq_report_versions_report_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    #: 1, 2, 3... per report, given when the build succeeds; None while building or after a failure.
+    number: Mapped[int | None]
+    language: Mapped[str] = mapped_column(String(2))
+    format: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[int] = mapped_column(default=0)
+    #: SHA-256 of everything that goes into the file: an unchanged report hashes the same.
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    #: The built file; deferred so that listing versions does not load every PDF.
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    size: Mapped[int] = mapped_column(default=0)
+    #: A short technical reason when the build failed (no user text in it).
+    error: Mapped[str] = mapped_column(String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    report: Mapped[Report] = relationship(back_populates="versions")
+
+    @property
+    def filename(self) -> str:
+        return f"report-{self.report_id}-v{self.number or 0}-{self.language}.{self.format}"
+
+    def __repr__(self) -> str:
+        return f"<ReportVersion {self.id} {self.status}>"

@@ -1,0 +1,244 @@
+"""Report screens: texts, chapters, recommendations with evidence, sources, builds and versions."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.roles import ADMIN, AUTHOR, roles_required
+from ..extensions import db
+from ..i18n import _, localized
+from ..reference.models import GoodExample
+from ..themes.models import Theme
+from . import bp
+from .forms import (BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
+                    ReportForm, SourceForm)
+from .models import Recommendation, Report, ReportChapter, ReportVersion, Source
+from .services import (ReportError, candidate_findings, evidence_summary, missing_translations, set_evidence,
+                       start_build, version_status)
+
+#: Who writes reports: the authors, and the administrator who stands in for them.
+REPORT_ROLES = (ADMIN, AUTHOR)
+
+
+def _touch(report: Report) -> None:
+    from ..db_types import utcnow
+
+    report.updated_at = utcnow()
+
+
+@bp.get("/")
+@roles_required(*REPORT_ROLES)
+def list_reports():
+    reports = db.session.scalars(select(Report).order_by(Report.id)).all()
+    return render_template("reports/list.html", reports=reports, form=NewReportForm())
+
+
+@bp.post("/new")
+@roles_required(*REPORT_ROLES)
+def new_report():
+    form = NewReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    report = Report(title_nl=form.title_nl.data or "", title_en=form.title_en.data or "")
+    db.session.add(report)
+    db.session.commit()
+    return redirect(url_for("reports.show", report_id=report.id))
+
+
+@bp.get("/<int:report_id>")
+@roles_required(*REPORT_ROLES)
+def show(report_id: int):
+    report = db.session.get(Report, report_id) or abort(404)
+    used = {c.theme_id for c in report.chapters}
+    add_form = ChapterAddForm()
+    add_form.theme_id.choices = [(t.id, localized(t, "label")) for t in db.session.scalars(
+        select(Theme).where(Theme.theme_group == "recommendation", Theme.parent_id.is_(None),
+                            Theme.archived.is_(False)).order_by(Theme.position)) if t.id not in used]
+    build_form = BuildForm()
+    build_form.language.choices = [("nl", _("Dutch")), ("en", _("English"))]
+    missing = {language: missing_translations(report, language) for language in ("nl", "en")}
+    versions = db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)
+                                  .order_by(ReportVersion.id.desc())).all()
+    counts = evidence_summary([r.id for c in report.chapters for r in c.recommendations])
+    return render_template("reports/show.html", report=report, add_form=add_form, build_form=build_form,
+                           missing=missing, versions=versions, counts=counts)
+
+
+@bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
+@roles_required(*REPORT_ROLES)
+def edit(report_id: int):
+    report = db.session.get(Report, report_id) or abort(404)
+    form = ReportForm(obj=report)
+    if form.validate_on_submit():
+        form.populate_obj(report)
+        _touch(report)
+        db.session.commit()
+        flash(_("Report saved."), "success")
+        return redirect(url_for("reports.show", report_id=report.id))
+    return render_template("reports/edit.html", form=form, report=report), (422 if form.errors else 200)
+
+
+@bp.post("/<int:report_id>/chapters")
+@roles_required(*REPORT_ROLES)
+def add_chapter(report_id: int):
+    report = db.session.get(Report, report_id) or abort(404)
+    form = ChapterAddForm()
+    form.theme_id.choices = [(t.id, "") for t in db.session.scalars(
+        select(Theme).where(Theme.theme_group == "recommendation", Theme.parent_id.is_(None)))]
+    if not form.validate_on_submit() or form.theme_id.data in {c.theme_id for c in report.chapters}:
+        abort(400)
+    chapter = ReportChapter(theme_id=form.theme_id.data, position=len(report.chapters))
+    report.chapters.append(chapter)
+    _touch(report)
+    db.session.commit()
+    return redirect(url_for("reports.chapter", chapter_id=chapter.id))
+
+
+@bp.route("/chapters/<int:chapter_id>", methods=["GET", "POST"])
+@roles_required(*REPORT_ROLES)
+def chapter(chapter_id: int):
+    chapter = db.session.get(ReportChapter, chapter_id) or abort(404)
+    form = ChapterForm(obj=chapter)
+    examples = db.session.scalars(select(GoodExample).order_by(GoodExample.title_en)).all()
+    form.good_example_ids.choices = [(e.id, e.title_nl or e.title_en) for e in examples]
+    if not form.is_submitted():
+        form.good_example_ids.data = [e.id for e in chapter.good_examples]
+    if form.validate_on_submit():
+        chapter.intro_nl, chapter.intro_en = form.intro_nl.data or "", form.intro_en.data or ""
+        chosen = set(form.good_example_ids.data or ())
+        chapter.good_examples = [e for e in examples if e.id in chosen]
+        _touch(chapter.report)
+        db.session.commit()
+        flash(_("Chapter saved."), "success")
+        return redirect(url_for("reports.chapter", chapter_id=chapter.id))
+    counts = evidence_summary([r.id for r in chapter.recommendations])
+    return render_template("reports/chapter.html", chapter=chapter, form=form, counts=counts,
+                           new_form=RecommendationForm(formdata=None)), (422 if form.errors else 200)
+
+
+@bp.post("/chapters/<int:chapter_id>/recommendations")
+@roles_required(*REPORT_ROLES)
+def add_recommendation(chapter_id: int):
+    chapter = db.session.get(ReportChapter, chapter_id) or abort(404)
+    form = RecommendationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    recommendation = Recommendation(title_nl=form.title_nl.data or "", title_en=form.title_en.data or "",
+                                    body_nl=form.body_nl.data or "", body_en=form.body_en.data or "",
+                                    position=len(chapter.recommendations))
+    chapter.recommendations.append(recommendation)
+    _touch(chapter.report)
+    db.session.commit()
+    return redirect(url_for("reports.recommendation", recommendation_id=recommendation.id))
+
+
+@bp.route("/recommendations/<int:recommendation_id>", methods=["GET", "POST"])
+@roles_required(*REPORT_ROLES)
+def recommendation(recommendation_id: int):
+    recommendation = db.session.get(Recommendation, recommendation_id) or abort(404)
+    form = RecommendationForm(obj=recommendation)
+    if form.validate_on_submit():
+        form.populate_obj(recommendation)
+        _touch(recommendation.chapter.report)
+        db.session.commit()
+        flash(_("Recommendation saved."), "success")
+        return redirect(url_for("reports.recommendation", recommendation_id=recommendation.id))
+    linked = {link.finding_id: link for link in recommendation.evidence}
+    summary = evidence_summary([recommendation.id])[recommendation.id]
+    return render_template("reports/recommendation.html", recommendation=recommendation, form=form,
+                           evidence_form=EvidenceForm(), candidates=candidate_findings(recommendation.chapter),
+                           linked=linked, summary=summary), (422 if form.errors else 200)
+
+
+@bp.post("/recommendations/<int:recommendation_id>/evidence")
+@roles_required(*REPORT_ROLES)
+def save_evidence(recommendation_id: int):
+    recommendation = db.session.get(Recommendation, recommendation_id) or abort(404)
+    if not EvidenceForm().validate_on_submit():
+        abort(400)
+    finding_ids = {int(v) for v in request.form.getlist("finding") if v.isdigit()}
+    quoted_ids = {int(v) for v in request.form.getlist("quote") if v.isdigit()} & finding_ids
+    set_evidence(recommendation, finding_ids, quoted_ids)
+    flash(_("Supporting findings saved."), "success")
+    return redirect(url_for("reports.recommendation", recommendation_id=recommendation.id))
+
+
+# ---------------------------------------------------------------- builds and versions
+
+@bp.post("/<int:report_id>/builds")
+@roles_required(*REPORT_ROLES)
+def build(report_id: int):
+    report = db.session.get(Report, report_id) or abort(404)
+    form = BuildForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        version = start_build(report, form.language.data, form.format.data, user_id=current_user.id)
+    except ReportError:
+        abort(400)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(_status_json(version)), 202
+    return redirect(url_for("reports.show", report_id=report.id, _anchor="versions"))
+
+
+def _status_json(version: ReportVersion) -> dict:
+    data = version_status(version)
+    data["status_url"] = url_for("reports.build_status", version_id=version.id)
+    if version.status == "done":
+        data["download_url"] = url_for("reports.download", version_id=version.id)
+        data["label"] = _("Download version %(number)s (%(language)s, %(format)s)", number=version.number,
+                          language=version.language.upper(), format=version.format.upper())
+    return data
+
+
+@bp.get("/builds/<int:version_id>.json")
+@roles_required(*REPORT_ROLES)
+def build_status(version_id: int):
+    version = db.session.get(ReportVersion, version_id) or abort(404)
+    return jsonify(_status_json(version))
+
+
+@bp.get("/builds/<int:version_id>/download")
+@roles_required(*REPORT_ROLES)
+def download(version_id: int):
+    version = db.session.get(ReportVersion, version_id) or abort(404)
+    if version.status != "done":
+        abort(404)
+    mimetype = ("application/pdf" if version.format == "pdf" else
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return send_file(BytesIO(version.content), mimetype=mimetype, as_attachment=True,
+                     download_name=version.filename, etag=version.content_hash)
+
+
+# ---------------------------------------------------------------- sources register
+
+@bp.get("/sources")
+@roles_required(*REPORT_ROLES)
+def sources():
+    items = db.session.scalars(select(Source).order_by(Source.key)).all()
+    return render_template("reports/sources.html", sources=items)
+
+
+@bp.route("/sources/new", methods=["GET", "POST"], defaults={"source_id": None})
+@bp.route("/sources/<int:source_id>", methods=["GET", "POST"])
+@roles_required(*REPORT_ROLES)
+def source_form(source_id: int | None):
+    source = db.session.get(Source, source_id) if source_id else None
+    if source_id and source is None:
+        abort(404)
+    form = SourceForm(obj=source)
+    if form.validate_on_submit():
+        clash = db.session.scalar(select(Source).where(Source.key == form.key.data))
+        if clash is not None and clash is not source:
+            form.key.errors.append(_("Another source already has this key."))
+        else:
+            source = source or Source()
+            form.populate_obj(source)
+            db.session.add(source)
+            db.session.commit()
+            flash(_("Source saved."), "success")
+            return redirect(url_for("reports.sources"))
+    return render_template("reports/source_form.html", form=form, source=source), (422 if form.errors else 200)

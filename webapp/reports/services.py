@@ -1,0 +1,516 @@
+"""Report services: collect a report into plain data, hash it, build PDF/DOCX versions.
+
+Views, the CLI and the benchmark all come through here. `collect_report` reads everything
+a build needs from the database into plain dicts and lists (no ORM objects), so the worker
+thread that renders the file never touches the request's session, and the content hash is
+taken over exactly what goes into the file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from babel.dates import format_date
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..activities.models import Activity
+from ..db_types import utcnow
+from ..extensions import db
+from ..findings.models import Finding
+from ..organisations.models import Organisation
+from ..organisations.stakeholder_types import stakeholder_label
+from ..reference.models import Abbreviation, GoodExample
+from ..themes.models import Theme
+from .labels import label
+from .models import (REPORT_FORMATS, REPORT_LANGUAGES, REPORT_TEXT_FIELDS, Recommendation, RecommendationFinding,
+                     Report, ReportChapter, ReportVersion, Source)
+
+log = logging.getLogger(__name__)
+
+#: Bump when the way a report is turned into a file changes: old versions then no longer match.
+RENDERER_VERSION = "1"
+HERE = Path(__file__).parent
+#: Files whose contents shape the output; their bytes go into the content hash.
+LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "static/report.css")
+FOOTNOTE_MARK = re.compile(r"\[\^([A-Za-z0-9_.-]{1,60})\]")
+#: A build left "running" longer than this died with its process; it may be started again.
+STALE_AFTER_SECONDS = 15 * 60
+GOOD_EXAMPLE_FIELDS = ("target_group", "partners", "results", "funding")
+
+
+class ReportError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- texts and footnotes
+
+class _Notes:
+    """Numbers footnotes in order of appearance across the whole report."""
+
+    def __init__(self, sources: dict[str, Source], language: str):
+        self.sources = sources
+        self.language = language
+        self.items: list[dict] = []
+        self.unknown: list[str] = []
+
+    def paragraphs(self, text: str | None) -> list[list[dict]]:
+        """Split a text into paragraphs of segments: {"text": ...} or {"note": n, "citation": ...}."""
+        result = []
+        for block in re.split(r"\n\s*\n", (text or "").strip()):
+            if not block.strip():
+                continue
+            segments, last = [], 0
+            for match in FOOTNOTE_MARK.finditer(block):
+                source = self.sources.get(match.group(1))
+                if source is None:
+                    self.unknown.append(match.group(1))
+                    continue  # left in the text as typed, so the author sees it
+                segments.append({"text": block[last:match.start()]})
+                citation = getattr(source, f"citation_{self.language}") or ""
+                number = len(self.items) + 1
+                note = {"note": number, "citation": citation, "url": source.url, "key": source.key}
+                self.items.append(note)
+                segments.append(note)
+                last = match.end()
+            segments.append({"text": block[last:]})
+            result.append(segments)
+        return result
+
+
+def _text(obj, field: str, language: str) -> str:
+    """The author's text in `language`, never the other language: a gap stays a gap."""
+    return getattr(obj, f"{field}_{language}") or ""
+
+
+def _date(value: date | None, language: str, precision: str = "day") -> str:
+    if value is None:
+        return label("date_unknown", language)
+    return format_date(value, "MMMM yyyy" if precision == "month" else "d MMMM yyyy", locale=language)
+
+
+# ---------------------------------------------------------------- missing translations
+
+@dataclass(frozen=True)
+class MissingText:
+    where: str  # e.g. "Chapter Funding", "Recommendation 3.2"
+    field: str  # e.g. "intro", "title"
+
+
+def missing_translations(report: Report, language: str) -> list[MissingText]:
+    """Texts filled in the other language but empty in `language`: shown before building."""
+    other = "en" if language == "nl" else "nl"
+    missing = []
+
+    def check(obj, field, where):
+        if not getattr(obj, f"{field}_{language}") and getattr(obj, f"{field}_{other}"):
+            missing.append(MissingText(where, field))
+
+    for field in REPORT_TEXT_FIELDS:
+        check(report, field, "report")
+    for c_index, chapter in enumerate(report.chapters, start=1):
+        check(chapter, "intro", f"chapter {c_index}")
+        for r_index, recommendation in enumerate(chapter.recommendations, start=1):
+            for field in ("title", "body"):
+                check(recommendation, field, f"recommendation {c_index}.{r_index}")
+        for example in chapter.good_examples:
+            for field in ("title", *GOOD_EXAMPLE_FIELDS):
+                check(example, field, f"good example {example.id}")
+    return missing
+
+
+# ---------------------------------------------------------------- evidence
+
+def evidence_summary(recommendation_ids: list[int]) -> dict[int, dict]:
+    """Counts by source type (activity type) and organisation, per recommendation, in two queries."""
+    summary = {rid: {"total": 0, "by_type": Counter(), "by_organisation": Counter(), "activities": set()}
+               for rid in recommendation_ids}
+    if not recommendation_ids:
+        return summary
+    rows = db.session.execute(
+        select(RecommendationFinding.recommendation_id, Activity.type, Activity.id, Organisation.name)
+        .join(Finding, Finding.id == RecommendationFinding.finding_id)
+        .join(Activity, Activity.id == Finding.activity_id)
+        .outerjoin(Organisation, Organisation.id == Finding.organisation_id)
+        .where(RecommendationFinding.recommendation_id.in_(recommendation_ids)))
+    for rid, activity_type, activity_id, organisation in rows:
+        entry = summary[rid]
+        entry["total"] += 1
+        entry["by_type"][activity_type] += 1
+        entry["activities"].add(activity_id)
+        if organisation:
+            entry["by_organisation"][organisation] += 1
+    return summary
+
+
+def _evidence_sentence(summary: dict, language: str) -> str:
+    if not summary["total"]:
+        return ""
+    if not summary["by_organisation"]:
+        return label("evidence_count_activities", language, n=summary["total"],
+                     activities=len(summary["activities"]))
+    return label("evidence_count", language, n=summary["total"], activities=len(summary["activities"]),
+                 organisations=len(summary["by_organisation"]))
+
+
+def attribution(finding: Finding, language: str) -> str:
+    """Who said it, as the report may print it: a pseudonym for people, else the organisation."""
+    if finding.contributor is not None:
+        with force_locale(language):
+            return str(finding.contributor.pseudonym)
+    if finding.organisation is not None:
+        return finding.organisation.name
+    if finding.stakeholder_type:
+        with force_locale(language):
+            return str(stakeholder_label(finding.stakeholder_type))
+    return ""
+
+
+def set_evidence(recommendation: Recommendation, finding_ids: set[int], quoted_ids: set[int]) -> None:
+    """Link exactly these findings to the recommendation; quotes must be among them."""
+    existing = {link.finding_id: link for link in recommendation.evidence}
+    valid = set(db.session.scalars(select(Finding.id).where(Finding.id.in_(finding_ids)))) if finding_ids else set()
+    for finding_id, link in list(existing.items()):
+        if finding_id not in valid:
+            recommendation.evidence.remove(link)
+    for finding_id in valid:
+        link = existing.get(finding_id)
+        if link is None:
+            link = RecommendationFinding(finding_id=finding_id)
+            recommendation.evidence.append(link)
+        link.quoted = finding_id in quoted_ids
+    recommendation.updated_at = utcnow()
+    recommendation.chapter.report.updated_at = utcnow()
+    db.session.commit()
+
+
+def candidate_findings(chapter: ReportChapter) -> list[Finding]:
+    """Findings tagged with the chapter's theme or one of its sub-themes, newest first."""
+    theme_ids = [chapter.theme_id, *db.session.scalars(select(Theme.id).where(Theme.parent_id == chapter.theme_id))]
+    return list(db.session.scalars(
+        select(Finding).join(Finding.themes).where(Theme.id.in_(theme_ids))
+        .options(selectinload(Finding.activity), selectinload(Finding.organisation),
+                 selectinload(Finding.contributor))
+        .order_by(Finding.created_at.desc(), Finding.id.desc()).distinct()))
+
+
+# ---------------------------------------------------------------- methodology and appendices
+
+def _activities_by_type() -> dict[str, list[Activity]]:
+    by_type: dict[str, list[Activity]] = {}
+    for activity in db.session.scalars(
+            select(Activity).where(Activity.status == "held").options(selectinload(Activity.organisations))
+            .order_by(Activity.type, Activity.number)):
+        by_type.setdefault(activity.type, []).append(activity)
+    return by_type
+
+
+def _organisation_of(activity: Activity) -> str:
+    return ", ".join(o.name for o in activity.organisations) or activity.title
+
+
+def methodology(by_type: dict[str, list[Activity]], language: str, review: dict | None = None) -> dict:
+    """Headings and sentences of the methodology chapter, every number counted in the register.
+
+    `review` (webapp.review.services.field_test_summary) replaces the register's field-test
+    activities when the report's draft was reviewed in Klankbord's own review rounds.
+    """
+
+    def dates(activities):
+        days = [a.starts_on for a in activities if a.starts_on]
+        return (min(days), max(days)) if days else (None, None)
+
+    def month_or_day(activities, which):
+        items = [a for a in activities if a.starts_on]
+        if not items:
+            return label("date_unknown", language)
+        item = min(items, key=lambda a: a.starts_on) if which == "first" else max(items, key=lambda a: a.starts_on)
+        return _date(item.starts_on, language, item.date_precision)
+
+    everything = [a for items in by_type.values() for a in items]
+    sections = []
+    kickoff = by_type.get("kickoff", [])
+    if kickoff:
+        sections.append((label("m_kickoff", language), label(
+            "m_kickoff_text", language, date=_date(kickoff[0].starts_on, language, kickoff[0].date_precision),
+            title=kickoff[0].title)))
+    meetings = by_type.get("ln_meeting", [])
+    if meetings:
+        sections.append((label("m_ln_meeting", language, n=len(meetings)), label(
+            "m_ln_meeting_text", language, n=len(meetings), first=month_or_day(meetings, "first"),
+            last=month_or_day(meetings, "last"))))
+    consultations = by_type.get("consultation", [])
+    if consultations:
+        orgs = {o.id for a in consultations for o in a.organisations}
+        sections.append((label("m_consultation", language, n=len(consultations)), label(
+            "m_consultation_text", language, n=len(consultations), orgs=len(orgs),
+            first=month_or_day(consultations, "first"), last=month_or_day(consultations, "last"))))
+    exchanges = by_type.get("exchange", [])
+    if exchanges:
+        items = [f"{a.title} ({_date(a.starts_on, language, a.date_precision)})" for a in exchanges]
+        joined = (", ".join(items[:-1]) + f" {label('and', language)} " + items[-1]) if len(items) > 1 else items[0]
+        sections.append((label("m_exchange", language, n=len(exchanges)),
+                         label("m_exchange_text", language, n=len(exchanges), list=joined)))
+    maab = by_type.get("maab", [])
+    if maab:
+        sections.append((label("m_maab", language, n=len(maab)), label("m_maab_text", language, n=len(maab))))
+    stock = by_type.get("taking_stock", [])
+    if stock:
+        sections.append((label("m_taking_stock", language, n=len(stock)), label(
+            "m_taking_stock_text", language, n=len(stock), date=month_or_day(stock, "first"))))
+    field = by_type.get("field_test", [])
+    if review:
+        period = _date(review["first"], language, "month")
+        if (review["last"].year, review["last"].month) != (review["first"].year, review["first"].month):
+            period += f" {label('and', language)} " + _date(review["last"], language, "month")
+        sections.append((label("m_field_test", language), label(
+            "m_field_test_text", language, n=len(review["contributions"]), orgs=review["organisations"],
+            period=period)))
+    elif field:
+        orgs = {o.id for a in field for o in a.organisations}
+        first, _ = dates(field)
+        last = max((a.ends_on or a.starts_on for a in field if a.starts_on), default=None)
+        period = _date(first, language, "month")
+        if last and (last.year, last.month) != (first.year, first.month):
+            period += f" {label('and', language)} " + _date(last, language, "month")
+        sections.append((label("m_field_test", language), label(
+            "m_field_test_text", language, n=len(field), orgs=len(orgs), period=period)))
+    first, _ = dates(everything)
+    last = max((a.ends_on or a.starts_on for a in everything if a.starts_on), default=None)
+    finding_count = db.session.scalar(select(func.count()).select_from(Finding))
+    return {
+        "intro": label("m_intro", language, first=_date(first, language, "month"),
+                       last=_date(last, language, "month")),
+        "sections": [{"heading": h, "text": t} for h, t in sections],
+        "closing": label("m_findings", language, n=finding_count),
+    }
+
+
+def appendices(by_type: dict[str, list[Activity]], language: str, review: dict | None = None) -> dict:
+    """Appendix C lists the reviewers' contributions from review rounds when there are any."""
+    return {
+        "a": [{"number": a.number, "date": _date(a.starts_on, language, a.date_precision), "title": a.title}
+              for a in by_type.get("ln_meeting", [])],
+        "b": [{"number": a.number, "date": _date(a.starts_on, language, a.date_precision),
+               "organisation": _organisation_of(a)} for a in by_type.get("consultation", [])],
+        "c": review["contributions"] if review else [
+            {"number": a.number, "organisation": _organisation_of(a)} for a in by_type.get("field_test", [])],
+    }
+
+
+# ---------------------------------------------------------------- the whole report
+
+def collect_report(report: Report, language: str) -> dict:
+    """Everything a build of `report` in `language` prints, as plain data (JSON-serialisable)."""
+    if language not in REPORT_LANGUAGES:
+        raise ReportError(f"unknown language {language!r}")
+    sources = {s.key: s for s in db.session.scalars(select(Source))}
+    notes = _Notes(sources, language)
+    report = db.session.scalars(
+        select(Report).where(Report.id == report.id).options(
+            selectinload(Report.chapters).selectinload(ReportChapter.theme),
+            selectinload(Report.chapters).selectinload(ReportChapter.good_examples),
+            selectinload(Report.chapters).selectinload(ReportChapter.recommendations)
+            .selectinload(Recommendation.evidence).selectinload(RecommendationFinding.finding)
+            .options(selectinload(Finding.activity), selectinload(Finding.organisation),
+                     selectinload(Finding.contributor)))).one()
+    by_type = _activities_by_type()
+    from ..review.services import field_test_summary  # the review feature builds on reports: import late
+
+    review = field_test_summary(report.id)
+    recommendation_ids = [r.id for c in report.chapters for r in c.recommendations]
+    counts = evidence_summary(recommendation_ids)
+
+    data = {
+        "language": language,
+        "title": _text(report, "title", language),
+        "subtitle": _text(report, "subtitle", language),
+        "authors": report.authors,
+        "date": _date(report.report_date, language, "month") if report.report_date else "",
+        "colophon": notes.paragraphs(_text(report, "colophon", language)),
+        "acknowledgements": notes.paragraphs(_text(report, "acknowledgements", language)),
+        "abbreviations": [{"abbreviation": a.abbreviation, "definition": getattr(a, f"definition_{language}")}
+                          for a in db.session.scalars(select(Abbreviation)
+                                                      .order_by(func.lower(Abbreviation.abbreviation)))],
+        "executive_summary": notes.paragraphs(_text(report, "executive_summary", language)),
+        "methodology": methodology(by_type, language, review),
+        "scope": notes.paragraphs(_text(report, "scope", language)),
+        "problem_analysis": notes.paragraphs(_text(report, "problem_analysis", language)),
+        "chapters": [],
+        "appendices": appendices(by_type, language, review),
+        "evidence_annex": [],
+    }
+    for c_index, chapter in enumerate(report.chapters, start=1):
+        chapter_data = {
+            "number": c_index,
+            "title": getattr(chapter.theme, f"label_{language}"),
+            "intro": notes.paragraphs(_text(chapter, "intro", language)),
+            "recommendations": [],
+            "good_examples": [],
+        }
+        for r_index, recommendation in enumerate(chapter.recommendations, start=1):
+            summary = counts[recommendation.id]
+            quotes = [{"text": link.finding.text, "language": link.finding.language,
+                       "by": attribution(link.finding, language)}
+                      for link in recommendation.evidence if link.quoted]
+            recommendation_data = {
+                "number": f"{c_index}.{r_index}",
+                "title": _text(recommendation, "title", language),
+                "body": notes.paragraphs(_text(recommendation, "body", language)),
+                "quotes": quotes,
+                "evidence": _evidence_sentence(summary, language),
+            }
+            chapter_data["recommendations"].append(recommendation_data)
+            if report.evidence_annex and recommendation.evidence:
+                data["evidence_annex"].append({
+                    "number": recommendation_data["number"], "title": recommendation_data["title"],
+                    "findings": [{"id": link.finding.id, "text": link.finding.text,
+                                  "language": link.finding.language,
+                                  "activity": f"{link.finding.activity.title}",
+                                  "by": attribution(link.finding, language)} for link in recommendation.evidence]})
+        for example in chapter.good_examples:
+            chapter_data["good_examples"].append({
+                "title": _text(example, "title", language), "place": example.place,
+                "fields": [{"label": label(f, language), "text": _text(example, f, language)}
+                           for f in GOOD_EXAMPLE_FIELDS if _text(example, f, language)],
+            })
+        data["chapters"].append(chapter_data)
+    data["footnotes"] = notes.items
+    data["unknown_sources"] = sorted(set(notes.unknown))
+    return data
+
+
+def content_hash(data: dict, fmt: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{RENDERER_VERSION}|{fmt}|".encode())
+    for path in LAYOUT_FILES:
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return digest.hexdigest()
+
+
+def render_file(data: dict, fmt: str, progress: Callable[[int], None] | None = None) -> bytes:
+    if fmt == "pdf":
+        from .pdf import build_report_pdf
+
+        return build_report_pdf(data, progress)
+    if fmt == "docx":
+        from .docx_export import build_report_docx
+
+        return build_report_docx(data, progress)
+    raise ReportError(f"unknown format {fmt!r}")
+
+
+# ---------------------------------------------------------------- versions and builds
+
+def _stale(version: ReportVersion) -> bool:
+    return version.status in ("queued", "running") and (
+        utcnow() - version.created_at).total_seconds() > STALE_AFTER_SECONDS
+
+
+def start_build(report: Report, language: str, fmt: str, user_id: int | None = None,
+                background: bool | None = None) -> ReportVersion:
+    """A version of `report` in `language` and `fmt`: the stored one when nothing changed, else a new build.
+
+    In the background (the screens) a worker thread renders the file and updates `progress`;
+    otherwise (the CLI, tests) the file is rendered before this returns.
+    """
+    if language not in REPORT_LANGUAGES or fmt not in REPORT_FORMATS:
+        raise ReportError("unknown language or format")
+    data = collect_report(report, language)
+    digest = content_hash(data, fmt)
+    for version in db.session.scalars(select(ReportVersion).where(
+            ReportVersion.report_id == report.id, ReportVersion.content_hash == digest,
+            ReportVersion.language == language, ReportVersion.format == fmt,
+            ReportVersion.status.in_(("queued", "running", "done"))).order_by(ReportVersion.id.desc())):
+        if _stale(version):
+            version.status, version.error = "failed", "interrupted"
+            continue
+        return version  # the same input: the stored file, or the build already under way
+    version = ReportVersion(report_id=report.id, language=language, format=fmt, content_hash=digest,
+                            status="queued", progress=0, created_by_id=user_id)
+    db.session.add(version)
+    db.session.flush()
+    from ..review.services import freeze_version_texts  # texts kept to compare versions after a review
+
+    freeze_version_texts(version, report)
+    db.session.commit()
+    if background is None:
+        background = not current_app.config.get("REPORT_BUILDS_INLINE", False)
+    if background:
+        app = current_app._get_current_object()
+        thread = threading.Thread(target=_run_in_app, args=(app, version.id, data), daemon=True,
+                                  name=f"report-build-{version.id}")
+        thread.start()
+    else:
+        run_build(version.id, data)
+        db.session.refresh(version)
+    return version
+
+
+def _run_in_app(app, version_id: int, data: dict) -> None:
+    with app.app_context():
+        try:
+            run_build(version_id, data)
+        finally:
+            db.session.remove()
+
+
+def run_build(version_id: int, data: dict) -> None:
+    """Render the file and store it as the next numbered version; record failure otherwise."""
+    version = db.session.get(ReportVersion, version_id)
+    version.status, version.progress = "running", 5
+    db.session.commit()
+
+    def progress(percent: int) -> None:
+        version.progress = max(version.progress, min(int(percent), 99))
+        db.session.commit()
+
+    try:
+        content = render_file(data, version.format, progress)
+    except Exception as error:  # noqa: BLE001 - any failure must end as a visible "failed" state
+        db.session.rollback()
+        log.exception("report build %s failed", version_id)
+        version = db.session.get(ReportVersion, version_id)
+        version.status, version.error = "failed", type(error).__name__[:300]
+        version.finished_at = utcnow()
+        db.session.commit()
+        return
+    # The row lock (PostgreSQL) / write lock (SQLite) serialises numbering of parallel builds.
+    db.session.execute(select(Report.id).where(Report.id == version.report_id).with_for_update())
+    number = (db.session.scalar(select(func.max(ReportVersion.number))
+                                .where(ReportVersion.report_id == version.report_id)) or 0) + 1
+    version.number, version.content, version.size = number, content, len(content)
+    version.status, version.progress, version.finished_at = "done", 100, utcnow()
+    db.session.commit()
+
+
+def build_to_bytes(report: Report, language: str, fmt: str) -> tuple[ReportVersion, bytes]:
+    """Synchronous build for the command line: the stored file when the report is unchanged."""
+    version = start_build(report, language, fmt, background=False)
+    if version.status != "done":
+        raise ReportError(f"build failed: {version.error or version.status}")
+    return version, version.content
+
+
+def version_status(version: ReportVersion) -> dict:
+    return {"id": version.id, "status": version.status, "progress": version.progress, "number": version.number,
+            "language": version.language, "format": version.format}
+
+
+def demo_report() -> Report | None:
+    return db.session.scalar(select(Report).where(Report.key == "demo"))
+
+
+def good_examples() -> list[GoodExample]:
+    return list(db.session.scalars(select(GoodExample).order_by(GoodExample.title_en)))
