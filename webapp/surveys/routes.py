@@ -1,0 +1,393 @@
+"""The URL map of surveys: what respondents see (/s/..., /i/..., public, token-checked)
+and what organisers do (/surveys/..., staff only)."""
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale
+from flask_login import current_user, logout_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..activities.models import Activity
+from ..auth.roles import STAFF, public, roles_required
+from ..extensions import db
+from ..findings.services import FindingError
+from ..i18n import LANGUAGES, _, current_language, localized
+from ..themes.models import Theme
+from . import bp
+from .forms import ActionForm, FindingForm, InvitationsForm, QuestionForm, RespondForm, SurveyForm
+from .models import Invitation, Question, Response, Survey
+from .services import (QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
+                       create_invitations, delete_question, draft_answers, field_name, format_options,
+                       invitation_by_token, move_question, new_submission_token, open_survey, parse_answers,
+                       responses_csv, responses_xlsx, save_draft, save_question, save_survey, submit_response,
+                       summarise_survey, survey_by_token, text_answer)
+
+
+# --- Respondents ----------------------------------------------------------------------------
+
+def _private(response):
+    """Respondent pages are never cached: the back button on a kiosk shows no earlier answers."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _message(survey: Survey, title: str, text: str, status: int = 200, kiosk_token: str | None = None):
+    return _private((render_template("surveys/respond/message.html", survey=survey, title=title, text=text,
+                                     kiosk_token=kiosk_token), status))
+
+
+def _questions_html(survey: Survey, raw: dict[int, list[str]], errors: dict) -> list:
+    return [(q, q.kind.render(q, field_name(q), raw.get(q.id, []), errors.get(q.id))) for q in survey.questions]
+
+
+def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None):
+    """Show and take in the answer form: mode is "public", "kiosk" or "invitation"."""
+    if survey.is_draft:
+        return _message(survey, _("Not open yet"), _("This survey is not open yet. Please try again later."), 404)
+    if not survey.is_open:
+        return _message(survey, _("Survey closed"),
+                        _("This survey is closed: answers can no longer be given. Thank you for your interest."), 410)
+    if invitation is not None and invitation.completed:
+        return _message(survey, _("Already answered"),
+                        _("This personal link has already been used to answer. Thank you!"))
+    form = RespondForm()
+    raw, errors, name = {}, {}, ""
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        parsed = parse_answers(survey, request.form.getlist, form.name.data)
+        raw, errors, name = parsed.raw, parsed.errors, parsed.name
+        if invitation is not None and (request.form.get("action") == "save" or parsed.errors):
+            save_draft(invitation, parsed)
+            if request.form.get("action") == "save":
+                flash(_("Your answers are saved. Open the same link later to continue."), "success")
+                return redirect(request.path)
+        if not parsed.errors:
+            try:
+                submit_response(survey, parsed, form.submission_token.data, current_language(), invitation)
+            except SurveyError as error:
+                return _message(survey, _("Not sent"), str(error), 409)
+            if mode == "kiosk":
+                return redirect(url_for("surveys.kiosk", token=survey.public_token, sent=1))
+            return redirect(url_for("surveys.thanks", token=survey.public_token))
+    else:
+        form.submission_token.data = new_submission_token()
+        if invitation is not None:
+            raw, name = draft_answers(invitation)
+    form.name.data = name
+    page = render_template("surveys/respond/form.html", survey=survey, form=form, mode=mode, invitation=invitation,
+                           questions=_questions_html(survey, raw, errors), errors=errors,
+                           sent=mode == "kiosk" and request.method == "GET" and request.args.get("sent") == "1")
+    return _private((page, 422 if errors else 200))
+
+
+def _public_survey(token: str) -> Survey:
+    """A survey with a public link; a feedback round has none (its members use personal links)."""
+    survey = survey_by_token(token)
+    if survey is None or survey.purpose != "survey":
+        abort(404)
+    return survey
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+@public  # the token in the URL is the key; survey_by_token refuses unknown ones
+def respond(token: str):
+    return _answer_page(_public_survey(token), "public")
+
+
+@bp.route("/s/<token>/kiosk", methods=["GET", "POST"])
+@public
+def kiosk(token: str):
+    return _answer_page(_public_survey(token), "kiosk")
+
+
+@bp.get("/s/<token>/thanks")
+@public
+def thanks(token: str):
+    survey = _public_survey(token)
+    return _message(survey, _("Thank you!"), _("Your answers have been received."))
+
+
+@bp.route("/i/<token>", methods=["GET", "POST"])
+@public
+def invitation(token: str):
+    invitation = invitation_by_token(token) or abort(404)
+    if invitation.survey.purpose != "survey":  # feedback links open only at /f/<token> (webapp/feedback)
+        abort(404)
+    return _answer_page(invitation.survey, "invitation", invitation)
+
+
+# --- Organisers -----------------------------------------------------------------------------
+
+def _survey(survey_id: int) -> Survey:
+    survey = db.session.get(Survey, survey_id)
+    if survey is None or survey.purpose != "survey":  # feedback rounds are managed at /feedback/
+        abort(404)
+    return survey
+
+
+@bp.get("/surveys/")
+@roles_required(*STAFF)
+def list_surveys():
+    counts = dict(db.session.execute(select(Response.survey_id, func.count()).group_by(Response.survey_id)).all())
+    surveys = db.session.scalars(select(Survey).where(Survey.purpose == "survey")
+                                 .options(selectinload(Survey.activity))
+                                 .order_by(Survey.created_at.desc(), Survey.id.desc())).all()
+    return render_template("surveys/manage/list.html", surveys=surveys, counts=counts)
+
+
+def _survey_form_page(survey: Survey | None):
+    activities = db.session.scalars(select(Activity).order_by(Activity.starts_on.desc().nullslast(),
+                                                              Activity.title)).all()
+    form = SurveyForm(obj=survey, activities=activities)
+    if form.validate_on_submit():
+        data = SurveyInput(title_nl=form.title_nl.data or "", title_en=form.title_en.data or "",
+                           intro_nl=form.intro_nl.data or "", intro_en=form.intro_en.data or "",
+                           activity_id=form.activity_id.data, ask_name=form.ask_name.data)
+        try:
+            survey = save_survey(survey, data, current_user)
+        except SurveyError as error:
+            db.session.rollback()
+            getattr(form, error.field or "title_nl").errors.append(str(error))
+        else:
+            flash(_("Survey saved."), "success")
+            return redirect(url_for("surveys.show", survey_id=survey.id))
+    return render_template("surveys/manage/survey_form.html", form=form, survey=survey), (422 if form.errors else 200)
+
+
+@bp.route("/surveys/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new():
+    return _survey_form_page(None)
+
+
+@bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(survey_id: int):
+    return _survey_form_page(_survey(survey_id))
+
+
+@bp.get("/surveys/<int:survey_id>")
+@roles_required(*STAFF)
+def show(survey_id: int):
+    survey = _survey(survey_id)
+    responses = db.session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey.id))
+    invitations = db.session.execute(
+        select(Invitation.completed, func.count()).where(Invitation.survey_id == survey.id)
+        .group_by(Invitation.completed)).all()
+    return render_template("surveys/manage/show.html", survey=survey, responses=responses,
+                           invitations=dict(invitations), action_form=ActionForm(),
+                           public_url=url_for("surveys.respond", token=survey.public_token, _external=True))
+
+
+def _question_form_page(survey: Survey, question: Question | None):
+    form = QuestionForm(obj=question)
+    if question is not None and not form.is_submitted():
+        form.options_text.data = format_options(question.options) if question.kind.has_options else ""
+    if form.validate_on_submit():
+        data = QuestionInput(type=form.type.data, label_nl=form.label_nl.data or "", label_en=form.label_en.data or "",
+                             help_nl=form.help_nl.data or "", help_en=form.help_en.data or "",
+                             required=form.required.data, options_text=form.options_text.data or "",
+                             min_value=form.min_value.data, max_value=form.max_value.data)
+        try:
+            save_question(survey, question, data)
+        except SurveyError as error:
+            db.session.rollback()
+            getattr(form, error.field or "label_nl").errors.append(str(error))
+        else:
+            flash(_("Question saved."), "success")
+            return redirect(url_for("surveys.show", survey_id=survey.id) + "#questions")
+    return render_template("surveys/manage/question_form.html", form=form, survey=survey,
+                           question=question), (422 if form.errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_question(survey_id: int):
+    survey = _survey(survey_id)
+    if not survey.is_draft:
+        flash(_("Questions can only be changed while the survey is a draft."), "error")
+        return redirect(url_for("surveys.show", survey_id=survey.id))
+    return _question_form_page(survey, None)
+
+
+def _question(survey: Survey, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.survey_id != survey.id:
+        abort(404)
+    return question
+
+
+@bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_question(survey_id: int, question_id: int):
+    survey = _survey(survey_id)
+    if not survey.is_draft:
+        flash(_("Questions can only be changed while the survey is a draft."), "error")
+        return redirect(url_for("surveys.show", survey_id=survey.id))
+    return _question_form_page(survey, _question(survey, question_id))
+
+
+def _action(survey: Survey, step, success: str, anchor: str = ""):
+    """Run a state-changing step behind a POST button; flash its outcome."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        step()
+    except SurveyError as error:
+        flash(str(error), "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("surveys.show", survey_id=survey.id) + anchor)
+
+
+@bp.post("/surveys/<int:survey_id>/questions/<int:question_id>/delete")
+@roles_required(*STAFF)
+def delete_question_view(survey_id: int, question_id: int):
+    survey = _survey(survey_id)
+    question = _question(survey, question_id)
+    return _action(survey, lambda: delete_question(question), _("Question deleted."), "#questions")
+
+
+@bp.post("/surveys/<int:survey_id>/questions/<int:question_id>/move")
+@roles_required(*STAFF)
+def move_question_view(survey_id: int, question_id: int):
+    survey = _survey(survey_id)
+    question = _question(survey, question_id)
+    step = -1 if request.form.get("direction") == "up" else 1
+    return _action(survey, lambda: move_question(question, step), _("Order changed."), "#questions")
+
+
+@bp.post("/surveys/<int:survey_id>/open")
+@roles_required(*STAFF)
+def open_view(survey_id: int):
+    survey = _survey(survey_id)
+    return _action(survey, lambda: open_survey(survey), _("The survey is open: answers can come in."))
+
+
+@bp.post("/surveys/<int:survey_id>/close")
+@roles_required(*STAFF)
+def close_view(survey_id: int):
+    survey = _survey(survey_id)
+    return _action(survey, lambda: close_survey(survey), _("The survey is closed: no more answers are accepted."))
+
+
+@bp.post("/surveys/<int:survey_id>/kiosk")
+@roles_required(*STAFF)
+def start_kiosk(survey_id: int):
+    """Hand the tablet round: log out first, so respondents cannot reach staff pages."""
+    survey = _survey(survey_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not survey.is_open:
+        flash(_("Open the survey first."), "error")
+        return redirect(url_for("surveys.show", survey_id=survey.id))
+    language = current_language()
+    logout_user()
+    from flask import session
+
+    session["lang"] = language
+    return redirect(url_for("surveys.kiosk", token=survey.public_token))
+
+
+@bp.get("/surveys/<int:survey_id>/preview/<language>")
+@roles_required(*STAFF)
+def preview(survey_id: int, language: str):
+    survey = _survey(survey_id)
+    if language not in LANGUAGES:
+        abort(404)
+    with force_locale(language):
+        form = RespondForm()
+        page = render_template("surveys/respond/form.html", survey=survey, form=form, mode="preview",
+                               preview_language=language, questions=_questions_html(survey, {}, {}), errors={},
+                               invitation=None, sent=False)
+    return page
+
+
+@bp.get("/surveys/<int:survey_id>/qr.svg")
+@roles_required(*STAFF)
+def qr_code(survey_id: int):
+    survey = _survey(survey_id)
+    url = url_for("surveys.respond", token=survey.public_token, _external=True)
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, title=localized(survey, "title"))
+    response = make_response(buffer.getvalue())
+    response.headers["Content-Type"] = "image/svg+xml"
+    return response
+
+
+@bp.route("/surveys/<int:survey_id>/invitations", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def invitations(survey_id: int):
+    survey = _survey(survey_id)
+    form = InvitationsForm()
+    if form.validate_on_submit():
+        labels = [line for line in form.labels.data.splitlines() if line.strip()][:500]
+        made = create_invitations(survey, labels)
+        flash(_("%(n)s personal links made.", n=len(made)), "success")
+        return redirect(url_for("surveys.invitations", survey_id=survey.id))
+    links = db.session.scalars(select(Invitation).where(Invitation.survey_id == survey.id)
+                               .order_by(Invitation.id)).all()
+    return render_template("surveys/manage/invitations.html", survey=survey, form=form, links=links), \
+        (422 if form.errors else 200)
+
+
+@bp.get("/surveys/<int:survey_id>/results")
+@roles_required(*STAFF)
+def results(survey_id: int):
+    survey = _survey(survey_id)
+    total, summaries = summarise_survey(survey)
+    return render_template("surveys/manage/results.html", survey=survey, total=total, summaries=summaries)
+
+
+@bp.route("/surveys/<int:survey_id>/answers/<int:answer_id>/finding", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def make_finding(survey_id: int, answer_id: int):
+    survey = _survey(survey_id)
+    answer = text_answer(survey, answer_id) or abort(404)
+    themes = db.session.scalars(select(Theme).where(Theme.archived.is_(False)).order_by(Theme.code)).all()
+    form = FindingForm(themes=themes)
+    if form.validate_on_submit():
+        try:
+            answer_to_finding(survey, answer, form.kind.data, form.themes.data or [], current_user)
+        except SurveyError as error:
+            form.kind.errors.append(str(error))
+        except FindingError as error:
+            db.session.rollback()
+            form.kind.errors.extend(error.errors.values())
+        else:
+            flash(_("The answer is now a finding of the activity."), "success")
+            return redirect(url_for("surveys.results", survey_id=survey.id) + f"#answer-{answer.id}")
+    return render_template("surveys/manage/finding_form.html", survey=survey, answer=answer, form=form), \
+        (422 if form.errors else 200)
+
+
+@bp.get("/surveys/<int:survey_id>/responses.csv")
+@roles_required(*STAFF)
+def export_csv(survey_id: int):
+    survey = _survey(survey_id)
+    response = make_response(responses_csv(survey))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f"attachment; filename=survey-{survey.id}-responses.csv"
+    return response
+
+
+@bp.get("/surveys/<int:survey_id>/responses.xlsx")
+@roles_required(*STAFF)
+def export_xlsx(survey_id: int):
+    survey = _survey(survey_id)
+    return send_file(io.BytesIO(responses_xlsx(survey)), as_attachment=True,
+                     download_name=f"survey-{survey.id}-responses.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.app_template_filter("survey_status")
+def survey_status_label(code: str) -> str:
+    from .models import SURVEY_STATUSES
+
+    return str(SURVEY_STATUSES.get(code, code))
