@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from ..i18n import CONTENT_LANGUAGES, _l
+
+KIND_LABELS = {"advisory_member": _l("Advisory board member"), "stakeholder": _l("Stakeholder")}
+
+
+class ContributorForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[(k, v) for k, v in KIND_LABELS.items()], default="advisory_member")
+    name = StringField(_l("Name"), validators=[Length(max=200)],
+                       description=_l("Only administrators see the name; everywhere else the pseudonym is shown."))
+    contact = StringField(_l("Contact (phone or e-mail)"), validators=[Length(max=300)])
+    language = SelectField(_l("Language the person is most at ease in"),
+                           choices=[(k, v) for k, v in CONTENT_LANGUAGES.items()], default="nl")
+
+
+class ErasureForm(FlaskForm):
+    scope = RadioField(_l("What should be erased?"), validators=[InputRequired()], choices=[
+        ("identity", _l("Only who they are: name, contact and links. Their contributions stay, under the pseudonym.")),
+        ("everything", _l("Everything: name, contact, links and all their contributions.")),
+    ])
+    confirm = BooleanField(_l("I understand that this cannot be undone."), validators=[DataRequired()])

@@ -1,0 +1,79 @@
+"""Admin screens: the names behind the pseudonyms, and erasure."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..auth.roles import ADMIN, roles_required
+from ..extensions import db
+from ..findings.models import Contributor
+from ..i18n import _
+from . import bp
+from .forms import KIND_LABELS, ContributorForm, ErasureForm
+from .services import (ContributorError, ContributorInput, audit_entries, create_contributor, erase_contributor,
+                       list_contributors, update_contributor)
+
+
+def _contributor(contributor_id: int) -> Contributor:
+    return db.session.get(Contributor, contributor_id) or abort(404)
+
+
+@bp.get("/contributors/")
+@roles_required(ADMIN)
+def list_view():
+    return render_template("contributors/list.html", rows=list_contributors(), entries=audit_entries(),
+                           kinds=KIND_LABELS)
+
+
+def _form_page(contributor: Contributor | None):
+    form = ContributorForm(obj=contributor)
+    if contributor is not None:
+        form.kind.render_kw = {"disabled": True}  # the pseudonym's kind never changes
+    if form.validate_on_submit():
+        data = ContributorInput(kind=contributor.kind if contributor else form.kind.data,
+                                name=form.name.data or "", contact=form.contact.data or "",
+                                language=form.language.data)
+        try:
+            if contributor is None:
+                contributor = create_contributor(data)
+            else:
+                update_contributor(contributor, data)
+        except ContributorError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Saved: %(pseudonym)s.", pseudonym=contributor.pseudonym), "success")
+            return redirect(url_for("contributors.list_view"))
+    return render_template("contributors/form.html", form=form, contributor=contributor), \
+        (422 if form.errors else 200)
+
+
+@bp.route("/contributors/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def new():
+    return _form_page(None)
+
+
+@bp.route("/contributors/<int:contributor_id>/edit", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def edit(contributor_id: int):
+    return _form_page(_contributor(contributor_id))
+
+
+@bp.route("/contributors/<int:contributor_id>/erase", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def erase(contributor_id: int):
+    contributor = _contributor(contributor_id)
+    form = ErasureForm()
+    if form.validate_on_submit():
+        pseudonym = contributor.pseudonym
+        try:
+            erase_contributor(contributor, form.scope.data, current_user)
+        except ContributorError as error:
+            db.session.rollback()
+            form.scope.errors.append(str(error))
+        else:
+            flash(_("%(pseudonym)s has been erased.", pseudonym=pseudonym), "success")
+            return redirect(url_for("contributors.list_view"))
+    return render_template("contributors/erase.html", form=form, contributor=contributor), \
+        (422 if form.errors else 200)

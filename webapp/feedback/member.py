@@ -1,0 +1,210 @@
+"""What an advisory-board member sees: /f/<token>, public and token-checked.
+
+The pages come in Dutch, English and Arabic (right to left). An unknown, expired or revoked
+link gets one and the same page, which says nothing about the round. Nothing is stored
+before the member agrees on the consent page: the language choice lives in the session.
+"""
+from __future__ import annotations
+
+from flask import flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, refresh
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from ..auth.roles import public
+from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _, localized
+from ..surveys.models import Invitation
+from ..surveys.services import SurveyError, field_name, new_submission_token, parse_answers
+from . import bp
+from .services import (MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
+                       prompt_label, save_member_draft, submit_feedback, withdraw, written_language)
+
+#: Interface strings the member pages show that are defined elsewhere (the pseudonym, the
+#: language names); tests/test_feedback_i18n.py checks these have an Arabic translation too.
+SHARED_MEMBER_STRINGS = ("Advisory board member %(number)s", "Please answer this question.",
+                         "Please keep your answer under %(max)s characters.", "Please give your consent first.",
+                         "Please write an answer to at least one question.",
+                         "You have already sent your answers with this link. Thank you!",
+                         *(str(label._args[0]) for label in CONTENT_LANGUAGES.values()))
+MEMBER_ENDPOINTS = {"feedback.member", "feedback.member_language", "feedback.member_consent",
+                    "feedback.member_withdraw"}
+
+
+class MemberForm(FlaskForm):
+    """The CSRF check of every member form; the answers are read by their question types."""
+
+    submission_token = HiddenField()
+
+
+@bp.before_app_request
+def _member_locale() -> None:
+    """Member pages may be in Arabic: webapp._select_locale reads g.member_locale."""
+    if request.endpoint in MEMBER_ENDPOINTS:
+        language = session.get("member_lang")
+        g.member_locale = language if language in MEMBER_LANGUAGES else "nl"
+        refresh()
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in MEMBER_LANGUAGES else "nl"
+
+
+def _page(template: str, status: int = 200, **context):
+    language = _language()
+    response = make_response(render_template(
+        template, page_language=language, page_direction="rtl" if language in RTL_LANGUAGES else "ltr",
+        member_languages=MEMBER_LANGUAGES, **context), status)
+    # Never cached (a shared phone's back button), and the token never leaves in a Referer.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _invalid():
+    """The same page for an unknown, expired, revoked or tampered link."""
+    return _page("feedback/member/invalid.html", 404)
+
+
+def _message(invitation: Invitation, title: str, text: str, status: int = 200):
+    return _page("feedback/member/message.html", status, invitation=invitation, title=title, text=text)
+
+
+def consent_text(invitation: Invitation) -> list[str]:
+    """The consent page's paragraphs; what was shown is stored with the consent."""
+    pseudonym = invitation.contributor.pseudonym
+    return [
+        _("We keep the answers you write here, with the date. We keep them in the language you write in."),
+        _("The project team of the learning network reads your answers. They may add a translation. "
+          "Only the administrator of the project can see your name and phone number. They are kept separately."),
+        _("We may use your words in reports, but only under a pseudonym: \u201c%(pseudonym)s\u201d. "
+          "Never with your name.", pseudonym=pseudonym),
+        _("You can take back your answers at any time. Open this same link and choose \u201cWithdraw\u201d, "
+          "or ask the facilitator. Your answers are then removed from the findings and from new reports."),
+        _("Nothing is stored until you choose \u201cI agree\u201d."),
+    ]
+
+
+def _prompts(invitation: Invitation, raw: dict, language: str):
+    """Each prompt in the page language, and also in the member's own language when there is one."""
+    own = invitation.contributor.language
+    prompts = []
+    for question in invitation.survey.questions:
+        text, text_language = prompt_label(question, language)
+        own_text = (question.extra_labels or {}).get(own) if own not in (language, "nl", "en") else None
+        prompts.append({"question": question, "name": field_name(question), "text": text, "lang": text_language,
+                        "own_text": own_text, "own_lang": own, "value": (raw.get(question.id) or [""])[0]})
+    return prompts
+
+
+def _title(invitation: Invitation, language: str) -> tuple[str, str]:
+    """The round's title: its Dutch or English text (an Arabic page shows the English one)."""
+    code = language if language in ("nl", "en") else "en"
+    return localized(invitation.survey, "title", code) or "", code
+
+
+@bp.route("/f/<token>", methods=["GET", "POST"])
+@public  # the token is the key: member_link refuses unknown, expired and revoked ones
+def member(token: str):
+    invitation = member_link(token)
+    if invitation is None:
+        return _invalid()
+    if "member_lang" not in session:
+        return _page("feedback/member/language.html", invitation=invitation, form=MemberForm())
+    if invitation.consented_at is None:
+        return _page("feedback/member/consent.html", invitation=invitation, form=MemberForm(),
+                     paragraphs=consent_text(invitation))
+    survey = invitation.survey
+    if invitation.completed:
+        return _page("feedback/member/contributions.html", invitation=invitation,
+                     contributions=member_contributions(invitation), prompt_label=prompt_label,
+                     pseudonym=invitation.contributor.pseudonym)
+    if survey.is_draft:
+        return _message(invitation, _("Not started yet"),
+                        _("This feedback round has not started yet. Please try again later."))
+    if not survey.is_open:
+        return _message(invitation, _("Round closed"), _("This feedback round is closed. Thank you for your interest."))
+    language = _language()
+    form = MemberForm()
+    errors: dict = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _message(invitation, _("Not sent"), _("The answers could not be sent. Please try again."), 400)
+        parsed = parse_answers(survey, request.form.getlist)
+        raw, errors = parsed.raw, dict(parsed.errors)
+        chosen = written_language(request.form.get("written_language"), invitation)
+        if request.form.get("action") == "save" or errors:
+            save_member_draft(invitation, parsed, chosen)
+            if request.form.get("action") == "save":
+                flash(_("Saved. Open the same link later to continue."), "success")
+                return redirect(url_for("feedback.member", token=token))
+        if not errors:
+            try:
+                submit_feedback(invitation, parsed, form.submission_token.data, language, chosen)
+            except SurveyError as error:
+                errors["form"] = str(error)
+            else:
+                flash(_("Thank you! Your answers have been sent."), "success")
+                return redirect(url_for("feedback.member", token=token))
+        form.submission_token.data = form.submission_token.data or new_submission_token()
+    else:
+        raw, chosen = member_draft(invitation)
+        form.submission_token.data = new_submission_token()
+    title, title_lang = _title(invitation, language)
+    return _page("feedback/member/form.html", 422 if errors else 200, invitation=invitation, form=form,
+                 prompts=_prompts(invitation, raw, language), errors=errors, chosen_language=chosen,
+                 languages=CONTENT_LANGUAGES, title=title, title_lang=title_lang,
+                 intro=localized(survey, "intro", title_lang) or "")
+
+
+@bp.post("/f/<token>/language")
+@public
+def member_language(token: str):
+    invitation = member_link(token)
+    if invitation is None:
+        return _invalid()
+    language = request.form.get("language")
+    if MemberForm().validate_on_submit() and language in MEMBER_LANGUAGES:
+        session["member_lang"] = language  # the session cookie only: nothing stored before consent
+    return redirect(url_for("feedback.member", token=token))
+
+
+@bp.post("/f/<token>/consent")
+@public
+def member_consent(token: str):
+    invitation = member_link(token)
+    if invitation is None:
+        return _invalid()
+    if not MemberForm().validate_on_submit():
+        return redirect(url_for("feedback.member", token=token))
+    if request.form.get("answer") != "agree":
+        return _message(invitation, _("No problem"),
+                        _("Nothing has been stored. If you change your mind, you can open the link again."))
+    if invitation.consented_at is None:
+        give_consent(invitation, "\n\n".join(consent_text(invitation)))
+    return redirect(url_for("feedback.member", token=token))
+
+
+@bp.route("/f/<token>/withdraw", methods=["GET", "POST"])
+@public
+def member_withdraw(token: str):
+    invitation = member_link(token)
+    if invitation is None:
+        return _invalid()
+    if invitation.consented_at is None:
+        return redirect(url_for("feedback.member", token=token))
+    answer_id = request.values.get("answer", type=int)
+    contributions = [c for c in member_contributions(invitation) if answer_id is None or c.answer.id == answer_id]
+    if not contributions:
+        return redirect(url_for("feedback.member", token=token))
+    form = MemberForm()
+    if request.method == "POST" and form.validate_on_submit():
+        count = withdraw(invitation, answer_id)
+
+        flash(_("Your answers have been withdrawn.") if count > 1 else _("Your answer has been withdrawn."), "success")
+        return redirect(url_for("feedback.member", token=token))
+    return _page("feedback/member/withdraw.html", invitation=invitation, form=form, contributions=contributions,
+                 answer_id=answer_id, prompt_label=prompt_label)
+
+
+

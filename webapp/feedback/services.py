@@ -1,0 +1,333 @@
+"""What can be done with feedback rounds: build, invite, consent, answer, withdraw, translate.
+
+Built on the survey engine: a round is a `Survey` with purpose "feedback", its prompts are
+free-text `Question`s (with `extra_labels` for Arabic, Tigrinya, ...), a member's link is an
+`Invitation` with a `Contributor`, an expiry and a revocation, and what a member sends is a
+`Response` whose answers are turned into findings of the advisory-board activity at once.
+"""
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..activities.models import Activity
+from ..auth.models import User
+from ..contributors.services import ContributorInput, create_contributor
+from ..db_types import utcnow
+from ..extensions import db
+from ..findings.models import Contributor, Finding
+from ..findings.services import FindingInput, create_finding_once
+from ..i18n import CONTENT_LANGUAGES, _
+from ..surveys.models import Answer, Invitation, Question, Response, Survey
+from ..surveys.services import (FINDING_NAMESPACE, ParsedAnswers, QuestionInput, SurveyError, SurveyInput,
+                                invitation_by_token, save_question, save_survey, today, valid_submission_token)
+
+FEEDBACK = "feedback"
+#: The advisory board's activity type: a round belongs to one of its sessions.
+BOARD_ACTIVITY = "maab"
+#: The languages of the member pages (staff pages stay Dutch and English).
+MEMBER_LANGUAGES = ("nl", "en", "ar")
+#: Prompt languages besides Dutch and English.
+EXTRA_PROMPT_LANGUAGES = tuple(code for code in CONTENT_LANGUAGES if code not in ("nl", "en"))
+DEFAULT_LINK_DAYS = 14
+MAX_LINK_DAYS = 90
+
+
+# --- Building -------------------------------------------------------------------------------
+
+@dataclass
+class RoundInput:
+    activity_id: int | None
+    title_nl: str
+    title_en: str
+    intro_nl: str = ""
+    intro_en: str = ""
+
+
+def board_sessions() -> list[Activity]:
+    return list(db.session.scalars(select(Activity).where(Activity.type == BOARD_ACTIVITY)
+                                   .order_by(Activity.number)))
+
+
+def save_round(survey: Survey | None, data: RoundInput, author: User | None = None) -> Survey:
+    """Create (survey=None) or change a feedback round: a survey of an advisory-board session."""
+    activity = db.session.get(Activity, data.activity_id) if data.activity_id else None
+    if activity is None or activity.type != BOARD_ACTIVITY:
+        raise SurveyError(_("Choose the advisory-board session this round belongs to."), "activity_id")
+    survey = save_survey(survey, SurveyInput(title_nl=data.title_nl, title_en=data.title_en, intro_nl=data.intro_nl,
+                                             intro_en=data.intro_en, activity_id=activity.id), author)
+    survey.purpose = FEEDBACK
+    db.session.commit()
+    return survey
+
+
+def feedback_rounds() -> list[Survey]:
+    return list(db.session.scalars(select(Survey).where(Survey.purpose == FEEDBACK)
+                                   .order_by(Survey.created_at.desc(), Survey.id.desc())))
+
+
+def add_prompt(survey: Survey, label_nl: str, label_en: str, extra: dict[str, str] | None = None,
+               question: Question | None = None) -> Question:
+    """A free-text prompt in Dutch and English, and optionally in further languages."""
+    extra_labels = {code: text.strip() for code, text in (extra or {}).items()
+                    if code in EXTRA_PROMPT_LANGUAGES and text and text.strip()}
+    question = save_question(survey, question, QuestionInput(type="text", label_nl=label_nl, label_en=label_en))
+    question.extra_labels = extra_labels or None
+    db.session.commit()
+    return question
+
+
+def prompt_label(question: Question, language: str) -> tuple[str, str]:
+    """The prompt in `language`, else in English, else in Dutch: (text, language it is in)."""
+    extra = question.extra_labels or {}
+    for code in (language, "en", "nl"):
+        text = extra.get(code) or (getattr(question, f"label_{code}", "") if code in ("nl", "en") else "")
+        if text:
+            return text, code
+    return "", language
+
+
+# --- Personal links -------------------------------------------------------------------------
+
+def invite_members(survey: Survey, contributors: list[Contributor], days: int = DEFAULT_LINK_DAYS) -> list[Invitation]:
+    """One personal link per member, valid for `days`; a member who already has a working
+    link in this round keeps it (a second one would split their answers)."""
+    if survey.purpose != FEEDBACK:
+        raise SurveyError(_("Only a feedback round has member links."))
+    days = max(1, min(int(days), MAX_LINK_DAYS))
+    now = utcnow()
+    existing = {i.contributor_id: i for i in db.session.scalars(
+        select(Invitation).where(Invitation.survey_id == survey.id, Invitation.revoked_at.is_(None)))
+        if i.usable(now)}
+    invitations = []
+    for contributor in contributors:
+        if contributor.kind != "advisory_member":
+            raise SurveyError(_("Only advisory-board members can be invited to a feedback round."))
+        invitation = existing.get(contributor.id)
+        if invitation is None:
+            invitation = Invitation(survey_id=survey.id, token=secrets.token_urlsafe(24), label="",
+                                    contributor_id=contributor.id, expires_at=now + timedelta(days=days))
+            db.session.add(invitation)
+            existing[contributor.id] = invitation
+        invitations.append(invitation)
+    db.session.commit()
+    return invitations
+
+
+def new_members(count: int, language: str) -> list[Contributor]:
+    """New advisory-board members, known by pseudonym only (an admin may add name and contact)."""
+    return [create_contributor(ContributorInput(kind="advisory_member", language=language))
+            for _index in range(max(0, min(count, 50)))]
+
+
+def revoke_link(invitation: Invitation) -> None:
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        db.session.commit()
+
+
+def round_links(survey: Survey) -> list[Invitation]:
+    return list(db.session.scalars(select(Invitation).where(Invitation.survey_id == survey.id)
+                                   .order_by(Invitation.id)))
+
+
+def link_status(invitation: Invitation, now: datetime | None = None) -> str:
+    """revoked, expired, submitted, consented (answering) or sent (not opened or no consent yet)."""
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if not invitation.usable(now):
+        return "expired"
+    if invitation.completed:
+        return "submitted"
+    return "consented" if invitation.consented_at else "sent"
+
+
+def member_link(token: str) -> Invitation | None:
+    """The member's invitation for a token, or None for an unknown, expired or revoked one
+    (the caller shows the same page for all three, so a link reveals nothing)."""
+    invitation = invitation_by_token(token) if token and len(token) <= 64 else None
+    if invitation is None or invitation.contributor_id is None or invitation.survey.purpose != FEEDBACK:
+        return None
+    return invitation if invitation.usable() else None
+
+
+# --- Members --------------------------------------------------------------------------------
+
+def give_consent(invitation: Invitation, scope_text: str) -> None:
+    """Record consent on the link and on the person, with the words they were shown."""
+    now = utcnow()
+    invitation.consented_at = invitation.consented_at or now
+    contributor = invitation.contributor
+    contributor.consent_given_at = now
+    contributor.consent_scope = scope_text
+    db.session.commit()
+
+
+def _require_consent(invitation: Invitation) -> None:
+    if invitation.consented_at is None:
+        raise SurveyError(_("Please give your consent first."))
+
+
+def written_language(value: str | None, invitation: Invitation) -> str:
+    return value if value in CONTENT_LANGUAGES else invitation.contributor.language
+
+
+def save_member_draft(invitation: Invitation, parsed: ParsedAnswers, language: str) -> None:
+    """Keep what the member wrote, to continue later with the same link (only after consent)."""
+    _require_consent(invitation)
+    if invitation.completed:
+        return
+    invitation.draft = {"answers": {str(k): v for k, v in parsed.raw.items() if any(v)}, "language": language}
+    db.session.commit()
+
+
+def member_draft(invitation: Invitation) -> tuple[dict[int, list[str]], str]:
+    draft = invitation.draft or {}
+    return ({int(k): list(v) for k, v in (draft.get("answers") or {}).items()},
+            draft.get("language") or invitation.contributor.language)
+
+
+def submit_feedback(invitation: Invitation, parsed: ParsedAnswers, submission_token: str, page_language: str,
+                    language: str) -> tuple[Response, bool]:
+    """Store the member's answers once and make each a finding of the session (a quote in the
+    original language, under the member's pseudonym); returns (response, created)."""
+    survey = invitation.survey
+    _require_consent(invitation)
+    if parsed.errors:
+        raise ValueError("submit_feedback needs answers without errors")
+    if not valid_submission_token(submission_token):
+        raise SurveyError(_("The answers could not be sent. Please try again."))
+    existing = db.session.scalar(select(Response).where(Response.submission_token == submission_token))
+    if existing is not None:
+        if existing.survey_id == survey.id and existing.contributor_id == invitation.contributor_id:
+            return existing, False
+        raise SurveyError(_("The answers could not be sent. Please try again."))
+    if not any(parsed.values.values()):
+        raise SurveyError(_("Please write an answer to at least one question."))
+    if not survey.is_open:
+        raise SurveyError(_("This feedback round is closed. Thank you for your interest."))
+    if survey.activity_id is None:
+        raise SurveyError(_("The answers could not be sent. Please try again."))
+    claimed = db.session.execute(
+        update(Invitation).where(Invitation.id == invitation.id, Invitation.completed.is_(False))
+        .values(completed=True, draft=None)).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise SurveyError(_("You have already sent your answers with this link. Thank you!"))
+    response = Response(survey_id=survey.id, submission_token=submission_token, language=page_language,
+                        submitted_on=today(), contributor_id=invitation.contributor_id,
+                        answers=[Answer(question_id=question_id, value=v.value, number=v.number)
+                                 for question_id, values in parsed.values.items() for v in values])
+    db.session.add(response)
+    try:
+        db.session.flush()
+        for answer in response.answers:
+            finding, _created = create_finding_once(FindingInput(
+                activity_id=survey.activity_id, text=answer.value, kind="quote", language=language,
+                stakeholder_type="permit_holder", contributor_id=invitation.contributor_id,
+                client_id=uuid.uuid5(FINDING_NAMESPACE, f"answer-{answer.id}")), None, commit=False)
+            answer.finding_id = finding.id
+        db.session.commit()
+    except IntegrityError:
+        # The same form, posted twice at the same moment: the other request stored it.
+        db.session.rollback()
+        existing = db.session.scalar(select(Response).where(Response.submission_token == submission_token))
+        if existing is None:
+            raise
+        return existing, False
+    return response, True
+
+
+@dataclass
+class Contribution:
+    answer: Answer
+    question: Question
+    finding: Finding | None
+
+
+def _member_answers(survey: Survey, contributor_id: int):
+    return (select(Answer, Question, Finding)
+            .join(Response, Response.id == Answer.response_id)
+            .join(Question, Question.id == Answer.question_id)
+            .outerjoin(Finding, Finding.id == Answer.finding_id)
+            .where(Response.survey_id == survey.id, Response.contributor_id == contributor_id)
+            .order_by(Question.position, Answer.id))
+
+
+def member_contributions(invitation: Invitation) -> list[Contribution]:
+    return [Contribution(*row) for row in db.session.execute(
+        _member_answers(invitation.survey, invitation.contributor_id))]
+
+
+def withdraw(invitation: Invitation, answer_id: int | None = None) -> int:
+    """Take back one answer (or all): the answer and its finding are deleted outright, so the
+    words leave every list, export and new report. Returns how many answers went."""
+    contributions = [c for c in member_contributions(invitation) if answer_id is None or c.answer.id == answer_id]
+    if not contributions:
+        return 0
+    finding_ids = [c.answer.finding_id for c in contributions if c.answer.finding_id]
+    answer_ids = [c.answer.id for c in contributions]
+    response_ids = {c.answer.response_id for c in contributions}
+    if finding_ids:
+        db.session.execute(delete(Finding).where(Finding.id.in_(finding_ids))
+                           .execution_options(synchronize_session=False))
+    db.session.execute(delete(Answer).where(Answer.id.in_(answer_ids)).execution_options(synchronize_session=False))
+    # A response with no answers left says only that the member took part: it goes too.
+    empty = db.session.scalars(select(Response.id).where(Response.id.in_(response_ids))
+                               .where(~select(Answer.id).where(Answer.response_id == Response.id).exists())).all()
+    if empty:
+        db.session.execute(delete(Response).where(Response.id.in_(empty)).execution_options(synchronize_session=False))
+    db.session.commit()
+    db.session.expire_all()
+    return len(answer_ids)
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+@dataclass
+class RoundContribution:
+    answer: Answer
+    question: Question
+    finding: Finding | None
+    contributor: Contributor | None
+
+
+def round_contributions(survey: Survey) -> list[RoundContribution]:
+    rows = db.session.execute(
+        select(Answer, Question, Finding, Contributor)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Question, Question.id == Answer.question_id)
+        .outerjoin(Finding, Finding.id == Answer.finding_id)
+        .outerjoin(Contributor, Contributor.id == Response.contributor_id)
+        .where(Response.survey_id == survey.id)
+        .order_by(Question.position, Contributor.pseudonym_number, Answer.id))
+    return [RoundContribution(*row) for row in rows]
+
+
+def set_translation(finding: Finding, text: str, language: str | None) -> None:
+    """Staff's translation beside the original; the original text is never touched."""
+    text = (text or "").strip()
+    if text and language not in CONTENT_LANGUAGES:
+        raise SurveyError(_("Unknown language."), "translation_language")
+    if text and language == finding.language:
+        raise SurveyError(_("A translation is in another language than the original."), "translation_language")
+    finding.translation = text or None
+    finding.translation_language = language if text else None
+    db.session.commit()
+
+
+def counts_by_status(survey: Survey) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for invitation in round_links(survey):
+        status = link_status(invitation)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def response_count(survey: Survey) -> int:
+    return db.session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey.id)) or 0
