@@ -1,0 +1,109 @@
+"""The demo's field test (March-April 2024) as a review round of the demo report.
+
+The activity register holds 26 field-test contributions from 17 organisations (appendix C
+of the IOM report). Here each becomes a reviewer (a pseudonymous stakeholder contributor of
+that organisation) who submitted in round 1, so appendix C and the methodology of the demo
+report come from the review round, as they do for a real one. A few reviewers' comments
+are added, with the authors' dispositions, so the board has something to show; they are
+findings of the reviewer's own field-test activity.
+
+Called at the end of `webapp.demo.services.load_demo`; loading twice adds nothing.
+"""
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import select
+
+from ..activities.models import Activity
+from ..extensions import db
+from ..findings.models import Contributor
+from ..reports.models import Report
+from .models import ReviewAssignment, ReviewComment, ReviewRound, hash_token
+from .services import FINDING_NAMESPACE, LINK_DAYS_AFTER_DUE, freeze_texts
+
+#: (contribution number, chapter position, recommendation position, relevance, workability, language, text,
+#:  disposition, response)
+DEMO_COMMENTS = (
+    (5, 4, 0, 5, 3, "nl", "Doorlopende financiering is precies wat gemeenten nodig hebben, maar noem ook wie de "
+     "regie houdt als meerdere fondsen samenkomen.", "incorporated",
+     "De aanbeveling noemt nu de gemeente als regisseur."),
+    (11, 2, 1, 4, 2, "nl", "Duurzaam werk als doel delen we, maar de uitstroomcijfers waarop wij worden afgerekend "
+     "sturen op snelheid. Dat spanningsveld mag explicieter.", "partly",
+     "Het spanningsveld staat in de toelichting; de indicatoren zelf vallen buiten dit rapport."),
+    (12, 0, 0, 5, 4, "en", "Employer ambassadors work best when they come from the same sector as the employers "
+     "they approach.", "incorporated", "Added: ambassadors from the same sector."),
+    (17, 5, 1, 4, 4, "nl", "Erkenning van eerder verworven competenties (EVC) is in de praktijk duur voor "
+     "werkgevers; maak duidelijk wie dat betaalt.", "open", ""),
+    (23, 3, 1, 5, 3, "en", "Permit holders as professionals: mention that they need supervision and a career path, "
+     "not only a first contract.", "not_incorporated",
+     "Important, but it concerns HR policy in general; we mention it in the chapter introduction instead."),
+)
+
+
+def load_review_demo() -> int:
+    """Model the demo's field test as round 1 of the demo report once; returns 1 when created."""
+    report = db.session.scalar(select(Report).where(Report.key == "demo"))
+    if report is None or db.session.scalar(select(ReviewRound.id).where(ReviewRound.report_id == report.id)):
+        return 0
+    activities = list(db.session.scalars(select(Activity).where(Activity.type == "field_test")
+                                         .order_by(Activity.number)))
+    if not activities:
+        return 0
+    opened = min(a.starts_on for a in activities if a.starts_on) if any(a.starts_on for a in activities) \
+        else date(2024, 3, 1)
+    due = max((a.ends_on or a.starts_on for a in activities if a.starts_on), default=opened + timedelta(days=60))
+    opened_at = datetime.combine(opened, time(9), tzinfo=timezone.utc)
+    review_round = ReviewRound(report=report, number=1, activity=activities[0], due_on=due, opened_at=opened_at,
+                               texts=freeze_texts(report), chapter_ids=[])
+    next_number = (db.session.scalar(select(Contributor.pseudonym_number).where(Contributor.kind == "stakeholder")
+                                     .order_by(Contributor.pseudonym_number.desc()).limit(1)) or 0) + 1
+    by_number: dict[int, ReviewAssignment] = {}
+    span = max((due - opened).days - 10, 1)
+    for index, activity in enumerate(activities):
+        organisation = activity.organisations[0] if activity.organisations else None
+        # Demo reviewers are pseudonyms only: no name, no contact.
+        reviewer = Contributor(kind="stakeholder", pseudonym_number=next_number + index, language="nl",
+                               organisation=organisation)
+        assignment = ReviewAssignment(
+            contributor=reviewer, token_hash=hash_token(secrets.token_urlsafe(32)),  # nobody holds this link
+            expires_at=datetime.combine(due + timedelta(days=LINK_DAYS_AFTER_DUE), time(22), tzinfo=timezone.utc),
+            created_at=opened_at,
+            submitted_at=opened_at + timedelta(days=round(index * span / max(len(activities) - 1, 1)), hours=index % 7))
+        review_round.assignments.append(assignment)
+        by_number[activity.number] = assignment
+    db.session.add(review_round)
+    db.session.flush()
+    _demo_comments(review_round, by_number, {a.number: a for a in activities})
+    db.session.flush()
+    return 1
+
+
+def _demo_comments(review_round: ReviewRound, by_number: dict[int, ReviewAssignment],
+                   activities: dict[int, Activity]) -> None:
+    from ..findings.services import FindingInput, create_finding_once
+
+    chapters = review_round.texts["chapters"]
+    for number, c_pos, r_pos, relevance, workability, language, text, disposition, response in DEMO_COMMENTS:
+        assignment = by_number.get(number)
+        if assignment is None or c_pos >= len(chapters) or r_pos >= len(chapters[c_pos]["recommendations"]):
+            continue
+        chapter = chapters[c_pos]
+        recommendation = chapter["recommendations"][r_pos]
+        comment = ReviewComment(target="recommendation", chapter_id=chapter["id"],
+                                recommendation_id=recommendation["id"], relevance=relevance, workability=workability,
+                                text=text, language=language, disposition=disposition, response=response,
+                                handled_at=assignment.submitted_at + timedelta(days=14) if disposition != "open"
+                                else None, created_at=assignment.submitted_at)
+        assignment.comments.append(comment)
+        db.session.flush()
+        organisation = assignment.contributor.organisation
+        finding, _new = create_finding_once(FindingInput(
+            activity_id=activities[number].id, text=text, kind="observation", language=language,
+            theme_codes=[chapter["theme_code"]], stakeholder_type=organisation.stakeholder_type if organisation else None,
+            organisation_id=organisation.id if organisation else None, contributor_id=assignment.contributor.id,
+            client_id=uuid.uuid5(FINDING_NAMESPACE, f"demo-review-comment-{number}-{recommendation['id']}")),
+            None, commit=False)
+        comment.finding_id = finding.id

@@ -1,0 +1,412 @@
+"""The URL map of review rounds.
+
+Reviewers (public, token-checked): /r/<token>, its chapters, saving and submitting comments.
+Authors (admin, author): /review/... to open rounds, hand out links, the board, the changes.
+"""
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..activities.models import Activity
+from ..auth.roles import ADMIN, AUTHOR, public, roles_required
+from ..extensions import db
+from ..findings.models import Contributor
+from ..i18n import _, current_language
+from ..organisations.models import Organisation
+from ..reports.models import Report, ReportVersion
+from . import bp
+from .forms import ActionForm, CommentForm, DispositionForm, ReviewerForm, RoundForm
+from .models import DISPOSITIONS, TARGETS, ReviewAssignment, ReviewComment, ReviewRound
+from .services import (BoardFilter, CommentInput, ReviewError, RoundInput, add_reviewer, assignment_by_token,
+                       board_comments, can_edit, changes_since, close_round, comment_as_json, comments_by_key,
+                       delete_comment, earlier_comments, export_xlsx, invite, later_version, open_round, own_comment,
+                       pick, progress, renew_link, report_rounds, reviewer_candidates, reviewer_name, revoke_link,
+                       round_chapters, save_comment, set_disposition, submit, target_label, today)
+
+AUTHORS = (ADMIN, AUTHOR)
+_FOOTNOTE = re.compile(r"\[\^[A-Za-z0-9_.-]{1,60}\]")
+
+
+def _paragraphs(text: str) -> list[str]:
+    """A frozen text as paragraphs; source marks ([^key]) are for the printed report only."""
+    return [p.strip() for p in re.split(r"\n\s*\n", _FOOTNOTE.sub("", text or "")) if p.strip()]
+
+
+@bp.app_template_global("review_pick")
+def _pick(item: dict, name: str) -> str:
+    return pick(item, name, current_language())
+
+
+@bp.after_request
+def _private(response):
+    # Reviewer pages carry the secret in their URL: no caching, no referrer to other sites.
+    if request.endpoint and request.endpoint.startswith("review.reviewer"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# ================================================================= reviewers (personal links)
+
+def _assignment(token: str) -> ReviewAssignment:
+    assignment = assignment_by_token(token)
+    if assignment is None:
+        abort(404, description=_("This review link is not valid (any more). Ask the authors for a new one."))
+    return assignment
+
+
+def _reviewer_context(assignment: ReviewAssignment, token: str) -> dict:
+    review_round = assignment.round
+    return {"assignment": assignment, "round": review_round, "token": token, "texts": review_round.texts,
+            "chapters": round_chapters(review_round), "editable": can_edit(assignment),
+            "closed": review_round.is_closed(today()), "mine": comments_by_key(assignment.comments),
+            "earlier": earlier_comments(assignment), "paragraphs": _paragraphs, "action_form": ActionForm()}
+
+
+@bp.get("/r/<token>")
+@public  # the token is the key: _assignment refuses unknown, revoked and expired links
+def reviewer_home(token: str):
+    assignment = _assignment(token)
+    context = _reviewer_context(assignment, token)
+    if not context["editable"]:
+        labels = [(target_label(c, current_language()), c) for c in assignment.comments]
+        return render_template("review/reviewer/closed.html", labels=labels, **context)
+    return render_template("review/reviewer/home.html", form=CommentForm(formdata=None), **context)
+
+
+@bp.get("/r/<token>/chapters/<int:chapter_id>")
+@public
+def reviewer_chapter(token: str, chapter_id: int):
+    assignment = _assignment(token)
+    context = _reviewer_context(assignment, token)
+    chapters = context["chapters"]
+    index = next((i for i, c in enumerate(chapters) if c["id"] == chapter_id), None)
+    if index is None:
+        abort(404)
+    questions = [q for q in assignment.round.questions if q.chapter_id == chapter_id]
+    return render_template("review/reviewer/chapter.html", chapter=chapters[index], questions=questions,
+                           previous=chapters[index - 1] if index > 0 else None,
+                           next=chapters[index + 1] if index + 1 < len(chapters) else None,
+                           form=CommentForm(formdata=None), **context)
+
+
+def _int(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+@bp.post("/r/<token>/comments")
+@public
+def reviewer_save(token: str):
+    assignment = _assignment(token)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    data = CommentInput(target=form.target.data, chapter_id=form.chapter_id.data,
+                        recommendation_id=form.recommendation_id.data, question_id=form.question_id.data,
+                        relevance=_int(form.relevance.data), workability=_int(form.workability.data),
+                        text=form.text.data or "", language=current_language())
+    try:
+        save_comment(assignment, data)
+    except ReviewError as error:
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(error=str(error)), 400
+        flash(str(error), "error")
+        return redirect(url_for("review.reviewer_home", token=token))
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify([comment_as_json(c) for c in assignment.comments])
+    flash(_("Your comment is saved. You can change it until you submit."), "success")
+    anchor = f"rec-{data.recommendation_id}" if data.target == "recommendation" else (
+        f"q-{data.question_id}" if data.question_id else "chapter-comment")
+    if data.target == "report":
+        return redirect(url_for("review.reviewer_home", token=token, _anchor="report-comment"))
+    return redirect(url_for("review.reviewer_chapter", token=token, chapter_id=data.chapter_id, _anchor=anchor))
+
+
+@bp.post("/r/<token>/comments/<int:comment_id>/delete")
+@public
+def reviewer_delete(token: str, comment_id: int):
+    assignment = _assignment(token)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        found = delete_comment(assignment, comment_id)
+    except ReviewError as error:
+        flash(str(error), "error")
+        return redirect(url_for("review.reviewer_home", token=token))
+    if not found:
+        abort(404)  # another reviewer's comment looks exactly like one that does not exist
+    flash(_("Comment removed."), "success")
+    return redirect(url_for("review.reviewer_home", token=token))
+
+
+@bp.get("/r/<token>/comments.json")
+@public
+def reviewer_comments_json(token: str):
+    assignment = _assignment(token)
+    return jsonify([comment_as_json(c) for c in assignment.comments])
+
+
+@bp.get("/r/<token>/comments/<int:comment_id>.json")
+@public
+def reviewer_comment_json(token: str, comment_id: int):
+    assignment = _assignment(token)
+    comment = own_comment(assignment, comment_id) or abort(404)
+    return jsonify(comment_as_json(comment))
+
+
+@bp.post("/r/<token>/submit")
+@public
+def reviewer_submit(token: str):
+    assignment = _assignment(token)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        submit(assignment)
+    except ReviewError as error:
+        flash(str(error), "error")
+        return redirect(url_for("review.reviewer_home", token=token))
+    flash(_("Thank you. Your comments have been sent to the authors."), "success")
+    return redirect(url_for("review.reviewer_home", token=token))
+
+
+# ================================================================= authors
+
+def _report(report_id: int) -> Report:
+    return db.session.get(Report, report_id) or abort(404)
+
+
+def _round(round_id: int) -> ReviewRound:
+    return db.session.get(ReviewRound, round_id) or abort(404)
+
+
+@bp.get("/review/")
+@roles_required(*AUTHORS)
+def index():
+    reports = db.session.scalars(select(Report).order_by(Report.id)).all()
+    rounds = {r.id: report_rounds(r) for r in reports}
+    progresses = {r.id: progress(r) for r in reports}
+    return render_template("review/manage/index.html", reports=reports, rounds=rounds, progresses=progresses)
+
+
+def _round_form(report: Report) -> RoundForm:
+    form = RoundForm()
+    versions = db.session.scalars(select(ReportVersion).where(
+        ReportVersion.report_id == report.id, ReportVersion.status == "done").order_by(ReportVersion.id.desc())).all()
+    form.version_id.choices = [(v.id, _("Version %(number)s (%(language)s, %(format)s)", number=v.number,
+                                        language=v.language.upper(), format=v.format.upper())) for v in versions]
+    form.follows_id.choices = [(0, _("None: a first round"))] + [
+        (r.id, _("Round %(number)s", number=r.number)) for r in report_rounds(report)]
+    form.activity_id.choices = [(0, _("A new field-test activity, made at the first submission"))] + [
+        (a.id, f"{a.number}. {a.title}") for a in db.session.scalars(
+            select(Activity).where(Activity.type == "field_test").order_by(Activity.number.desc()))]
+    return form
+
+
+@bp.route("/review/reports/<int:report_id>/rounds/new", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def new_round(report_id: int):
+    report = _report(report_id)
+    form = _round_form(report)
+    follows = db.session.get(ReviewRound, request.args.get("follows", type=int) or 0)
+    if follows is not None and follows.report_id != report.id:
+        follows = None
+    if request.method == "GET" and follows is not None:
+        form.follows_id.data = follows.id
+    candidates = reviewer_candidates()
+    if form.validate_on_submit():
+        chapter_ids = [int(v) for v in request.form.getlist("chapter") if v.isdigit()]
+        questions = {c.id: (request.form.get(f"question_nl_{c.id}", ""), request.form.get(f"question_en_{c.id}", ""))
+                     for c in report.chapters}
+        data = RoundInput(due_on=form.due_on.data, version_id=form.version_id.data or None,
+                          reviewer_ids=[int(v) for v in request.form.getlist("reviewer") if v.isdigit()],
+                          chapter_ids=chapter_ids, follows_id=form.follows_id.data or None,
+                          questions=questions, activity_id=form.activity_id.data or None)
+        try:
+            review_round, tokens = open_round(report, data, current_user.id)
+        except ReviewError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Round %(number)s is open.", number=review_round.number), "success")
+            return _links_page(review_round, tokens)
+    chosen_reviewers = ({a.contributor_id for a in follows.assignments if a.submitted_at} if follows else set())
+    return render_template("review/manage/new_round.html", report=report, form=form, candidates=candidates,
+                           follows=follows, chosen_reviewers=chosen_reviewers, reviewer_form=_reviewer_form(),
+                           has_versions=bool(form.version_id.choices)), (422 if request.method == "POST" else 200)
+
+
+def _reviewer_form() -> ReviewerForm:
+    form = ReviewerForm()
+    form.organisation_id.choices = [(o.id, o.name) for o in db.session.scalars(
+        select(Organisation).order_by(Organisation.name))]
+    return form
+
+
+@bp.post("/review/reports/<int:report_id>/reviewers")
+@roles_required(*AUTHORS)
+def new_reviewer(report_id: int):
+    report = _report(report_id)
+    form = _reviewer_form()
+    if not form.validate_on_submit():
+        flash(_("Give the reviewer's name and organisation."), "error")
+    else:
+        try:
+            add_reviewer(form.name.data, form.contact.data, form.organisation_id.data)
+            db.session.commit()
+            flash(_("Reviewer added."), "success")
+        except ReviewError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    return redirect(url_for("review.new_round", report_id=report.id, follows=request.args.get("follows")))
+
+
+def _links_page(review_round: ReviewRound, tokens: dict[int, str]):
+    """The personal links, shown once: only their hashes are stored."""
+    links = [(a, url_for("review.reviewer_home", token=tokens[a.id], _external=True))
+             for a in review_round.assignments if a.id in tokens]
+    return render_template("review/manage/links.html", round=review_round, links=links,
+                           reviewer_name=reviewer_name)
+
+
+@bp.get("/review/rounds/<int:round_id>")
+@roles_required(*AUTHORS)
+def show_round(round_id: int):
+    review_round = _round(round_id)
+    invited = {a.contributor_id for a in review_round.assignments}
+    return render_template("review/manage/round.html", round=review_round, action_form=ActionForm(),
+                           candidates=[c for c in reviewer_candidates() if c.id not in invited],
+                           chapters=round_chapters(review_round), reviewer_name=reviewer_name,
+                           closed=review_round.is_closed(today()))
+
+
+@bp.post("/review/rounds/<int:round_id>/invite")
+@roles_required(*AUTHORS)
+def invite_reviewer(round_id: int):
+    review_round = _round(round_id)
+    contributor = db.session.get(Contributor, request.form.get("reviewer", type=int) or 0)
+    if not ActionForm().validate_on_submit() or contributor is None or contributor.kind != "stakeholder":
+        abort(400)
+    try:
+        assignment, token = invite(review_round, contributor)
+    except ReviewError as error:
+        flash(str(error), "error")
+        return redirect(url_for("review.show_round", round_id=review_round.id))
+    return _links_page(review_round, {assignment.id: token})
+
+
+@bp.post("/review/assignments/<int:assignment_id>/renew")
+@roles_required(*AUTHORS)
+def renew(assignment_id: int):
+    assignment = db.session.get(ReviewAssignment, assignment_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    token = renew_link(assignment)
+    flash(_("A new link was made; the old one no longer works."), "success")
+    return _links_page(assignment.round, {assignment.id: token})
+
+
+@bp.post("/review/assignments/<int:assignment_id>/revoke")
+@roles_required(*AUTHORS)
+def revoke(assignment_id: int):
+    assignment = db.session.get(ReviewAssignment, assignment_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    revoke_link(assignment)
+    flash(_("The link no longer works."), "success")
+    return redirect(url_for("review.show_round", round_id=assignment.round_id))
+
+
+@bp.post("/review/rounds/<int:round_id>/close")
+@roles_required(*AUTHORS)
+def close(round_id: int):
+    review_round = _round(round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    close_round(review_round)
+    flash(_("The round is closed. Reviewers can still read what they submitted."), "success")
+    return redirect(url_for("review.show_round", round_id=review_round.id))
+
+
+def _filters() -> BoardFilter:
+    args = request.args
+    return BoardFilter(round_id=args.get("round", type=int), disposition=args.get("disposition") or None,
+                       organisation_id=args.get("organisation", type=int), chapter_id=args.get("chapter", type=int),
+                       target=args.get("target") or None)
+
+
+@bp.get("/review/reports/<int:report_id>/board")
+@roles_required(*AUTHORS)
+def board(report_id: int):
+    report = _report(report_id)
+    filters = _filters()
+    comments = board_comments(report, filters)
+    handled, total = progress(report)
+    organisations = sorted({c.assignment.contributor.organisation for c in board_comments(report)
+                            if c.assignment.contributor and c.assignment.contributor.organisation},
+                           key=lambda o: o.name)
+    language = current_language()
+    return render_template("review/manage/board.html", report=report, comments=comments, filters=filters,
+                           handled=handled, total=total, rounds=report_rounds(report), organisations=organisations,
+                           dispositions=DISPOSITIONS, targets=TARGETS, form=DispositionForm(formdata=None),
+                           target_label=lambda c: target_label(c, language), reviewer_name=reviewer_name)
+
+
+@bp.post("/review/comments/<int:comment_id>/disposition")
+@roles_required(*AUTHORS)
+def disposition(comment_id: int):
+    comment = db.session.get(ReviewComment, comment_id) or abort(404)
+    form = DispositionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        set_disposition(comment, form.disposition.data, form.response.data, current_user.id)
+    except ReviewError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Disposition saved."), "success")
+    back = request.form.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("review.board", report_id=comment.assignment.round.report_id)
+    return redirect(f"{back}#comment-{comment.id}")
+
+
+@bp.get("/review/reports/<int:report_id>/board.xlsx")
+@roles_required(*AUTHORS)
+def board_xlsx(report_id: int):
+    report = _report(report_id)
+    content = export_xlsx(report, board_comments(report, _filters()), current_language())
+    return send_file(BytesIO(content), as_attachment=True, download_name=f"review-comments-report-{report.id}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/review/rounds/<int:round_id>/changes")
+@roles_required(*AUTHORS)
+def changes(round_id: int):
+    review_round = _round(round_id)
+    version = later_version(review_round)
+    items = changes_since(review_round, current_language(), version)
+    return render_template("review/manage/changes.html", round=review_round, version=version, items=items,
+                           dispositions=DISPOSITIONS, reviewer_name=reviewer_name)
+
+
+@bp.get("/review/versions/<int:version_id>/changes")
+@roles_required(*AUTHORS)
+def version_changes(version_id: int):
+    """A built version against the last round that reviewed an earlier version of the report."""
+    version = db.session.get(ReportVersion, version_id) or abort(404)
+    review_round = db.session.scalar(
+        select(ReviewRound).where(ReviewRound.report_id == version.report_id,
+                                  ReviewRound.opened_at <= version.created_at,
+                                  (ReviewRound.report_version_id < version.id) | ReviewRound.report_version_id.is_(None))
+        .order_by(ReviewRound.opened_at.desc()).limit(1))
+    if review_round is None:
+        flash(_("No review round took place before this version."), "error")
+        return redirect(url_for("reports.show", report_id=version.report_id, _anchor="versions"))
+    items = changes_since(review_round, current_language(), version)
+    return render_template("review/manage/changes.html", round=review_round, version=version, items=items,
+                           dispositions=DISPOSITIONS, reviewer_name=reviewer_name)
