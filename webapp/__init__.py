@@ -38,9 +38,33 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from .dashboard import bp as dashboard_bp
     from .demo import bp as demo_bp
     from .organisations import bp as organisations_bp
+    from .reference import bp as reference_bp
+    from .reports import bp as reports_bp
 
-    for blueprint in (core_bp, auth_bp, dashboard_bp, activities_bp, organisations_bp, demo_bp):
+    for blueprint in (core_bp, auth_bp, dashboard_bp, activities_bp, organisations_bp, demo_bp,
+                      reference_bp, reports_bp):
         app.register_blueprint(blueprint)
+    from .surveys import bp as surveys_bp
+
+    app.register_blueprint(surveys_bp)
+    from .api import bp as api_bp
+    from .findings import bp as findings_bp
+
+    app.register_blueprint(findings_bp)
+    app.register_blueprint(api_bp)
+    from .analysis.routes import bp as analysis_bp
+    from .themes.routes import bp as themes_bp
+
+    app.register_blueprint(themes_bp)
+    app.register_blueprint(analysis_bp)
+    from .review import bp as review_bp
+
+    app.register_blueprint(review_bp)
+    from .contributors import bp as contributors_bp
+    from .feedback import bp as feedback_bp
+
+    app.register_blueprint(contributors_bp)
+    app.register_blueprint(feedback_bp)
 
     from .templating import register_template_helpers
 
@@ -68,6 +92,10 @@ def _select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    from flask import g
+
+    if g.get("member_locale"):  # advisory-board member pages (webapp/feedback/member.py): nl, en or ar
+        return g.member_locale
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:

@@ -4,4 +4,11 @@ from .auth.models import User  # noqa: F401
 from .findings.models import Contributor, Finding, finding_themes  # noqa: F401
 from .organisations.models import Organisation, OrganisationAlias  # noqa: F401
 from .reference.models import Abbreviation, GoodExample  # noqa: F401
+from .reports.models import (Recommendation, RecommendationFinding, Report, ReportChapter,  # noqa: F401
+                             ReportVersion, Source)
+from .surveys.models import Answer, Invitation, Question, Response, Survey  # noqa: F401
 from .themes.models import Theme  # noqa: F401
+from .analysis.models import RejectedSuggestion  # noqa: F401,E402  (also the findings search index)
+from .contributors.models import AuditEntry  # noqa: F401,E402
+from .review.models import (ReportVersionTexts, ReviewAssignment, ReviewComment,  # noqa: F401,E402
+                           ReviewQuestion, ReviewRound)

@@ -17,8 +17,10 @@ def activity_counts_by_type() -> dict[str, int]:
 
 def finding_counts_by_theme(limit: int | None = None) -> list[tuple[Theme, int]]:
     """Themes with the number of findings tagged with them, most used first."""
-    count = func.count(finding_themes.c.finding_id)
+    count = func.count(Finding.id)
+    # Joined through Finding (not only the link table), so deleted findings are not counted.
     query = (select(Theme, count).join(finding_themes, finding_themes.c.theme_id == Theme.id)
+             .join(Finding, Finding.id == finding_themes.c.finding_id)
              .group_by(Theme.id).order_by(count.desc(), Theme.code))
     if limit:
         query = query.limit(limit)

@@ -211,5 +211,17 @@ def load_demo() -> DemoSummary:
     summary.counts["activities"] = _load_activities(users["facilitator"])
     summary.counts["abbreviations"], summary.counts["good examples"] = _load_reference()
     summary.counts["findings"] = _load_findings(users["facilitator"])
+    from ..reports.demo import load_demo_report
+
+    summary.counts["reports"] = load_demo_report()
+    from ..surveys.demo import load_survey_demo
+
+    summary.counts["survey responses"] = load_survey_demo()
+    from ..feedback.demo import load_feedback_demo
+
+    summary.counts["advisory-board feedback"] = load_feedback_demo()
+    from ..review.demo import load_review_demo
+
+    summary.counts["review rounds"] = load_review_demo()
     db.session.commit()
     return summary
