@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from webapp.analysis.fts import alembic_include_object
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -95,6 +97,8 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            # SQLite's FTS5 index is hand-written DDL, not part of the models.
+            include_object=alembic_include_object,
             **conf_args
         )
 

@@ -86,3 +86,27 @@ def test_search_page_answers_hostile_input(client, auth, corpus):
     auth.login("facilitator", locale="en")
     response = client.get("/analysis/findings", query_string={"q": 'NEAR("x" -y*'})
     assert response.status_code == 200
+
+
+def test_translation_edits_and_deletes_reach_the_index(app, make_activity):
+    from webapp.findings.services import delete_finding
+
+    activity = make_activity()
+    finding = make_finding(activity, "العمل صعب بدون شهادة معترف بها", language="ar")
+    assert search("diploma") == set()
+    finding.translation = "Work is hard without a recognised diploma"
+    finding.translation_language = "en"
+    db.session.commit()
+    assert search("diploma") == {finding.text}  # found through its translation
+    finding.text = "Zonder erkend diploma blijft de deur dicht."
+    db.session.commit()
+    assert search("erkend") == {finding.text} and search("شهادة") == set()
+    delete_finding(finding)
+    assert search("erkend") == set()
+
+
+def test_sqlite_searches_through_its_fts5_index(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the FTS5 index is SQLite's; PostgreSQL uses its GIN index")
+    tables = set(db.session.scalars(select(db.text("name")).select_from(db.text("sqlite_master"))))
+    assert "findings_fts" in tables
