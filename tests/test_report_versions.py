@@ -64,7 +64,7 @@ def test_a_failed_build_is_recorded_and_can_be_retried(report, monkeypatch):
 
 
 def test_background_build_reports_progress_until_done(tmp_path):
-    """A real worker thread against a file database, as the screens use it."""
+    """A real worker process against a file database, as the screens use it."""
     from webapp import create_app
     from webapp.config import TestConfig
 
@@ -80,7 +80,7 @@ def test_background_build_reports_progress_until_done(tmp_path):
         version = start_build(report, "en", "pdf", background=True)
         assert version.status == "queued"
         seen = set()
-        for _ in range(200):
+        for _ in range(600):  # the worker process starts a fresh interpreter first
             db.session.expire_all()
             current = db.session.get(ReportVersion, version.id)
             seen.add(current.status)

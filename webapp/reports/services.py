@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import re
 import threading
 from collections import Counter
@@ -422,7 +423,7 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
                 background: bool | None = None) -> ReportVersion:
     """A version of `report` in `language` and `fmt`: the stored one when nothing changed, else a new build.
 
-    In the background (the screens) a worker thread renders the file and updates `progress`;
+    In the background (the screens) a worker process renders the file and updates `progress`;
     otherwise (the CLI, tests) the file is rendered before this returns.
     """
     if language not in REPORT_LANGUAGES or fmt not in REPORT_FORMATS:
@@ -448,14 +449,41 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
     if background is None:
         background = not current_app.config.get("REPORT_BUILDS_INLINE", False)
     if background:
-        app = current_app._get_current_object()
-        thread = threading.Thread(target=_run_in_app, args=(app, version.id, data), daemon=True,
-                                  name=f"report-build-{version.id}")
-        thread.start()
+        _start_background_build(version.id, data)
     else:
         run_build(version.id, data)
         db.session.refresh(version)
     return version
+
+
+def _start_background_build(version_id: int, data: dict) -> None:
+    """Render in a separate process: WeasyPrint lays out the whole document in memory
+    (hundreds of MB for a large evidence annex, see docs/benchmarks.md), and the web
+    process gets none of that back from a thread. The worker ends when the file is stored.
+    """
+    uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri in ("sqlite://", "sqlite:///:memory:"):
+        # A private in-memory database (some tests) cannot be shared with another process.
+        app = current_app._get_current_object()
+        threading.Thread(target=_run_in_app, args=(app, version_id, data), daemon=True,
+                         name=f"report-build-{version_id}").start()
+        return
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked threads or sockets
+    worker = context.Process(target=_run_in_worker, args=(uri, current_app.config["SECRET_KEY"], version_id, data),
+                             name=f"report-build-{version_id}")
+    worker.start()
+    threading.Thread(target=worker.join, daemon=True, name=f"report-build-{version_id}-reaper").start()
+
+
+def _run_in_worker(database_uri: str, secret_key: str, version_id: int, data: dict) -> None:
+    from .. import create_app
+    from ..config import Config
+
+    class WorkerConfig(Config):
+        SQLALCHEMY_DATABASE_URI = database_uri
+        SECRET_KEY = secret_key
+
+    _run_in_app(create_app(WorkerConfig), version_id, data)
 
 
 def _run_in_app(app, version_id: int, data: dict) -> None:
