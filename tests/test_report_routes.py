@@ -98,3 +98,26 @@ def test_version_download_needs_a_finished_build(client, auth, setup):
     db.session.commit()
     auth.login("author")
     assert client.get(f"/reports/builds/{version.id}/download").status_code == 404
+
+
+def test_author_reorders_and_deletes_recommendations(client, auth, app):
+    from webapp.reports.models import Recommendation, Report, ReportChapter
+    from webapp.themes.models import Theme
+
+    theme = Theme(code="funding", theme_group="recommendation", label_nl="Financiering", label_en="Funding")
+    report = Report(title_en="R", title_nl="R")
+    chapter = ReportChapter(report=report, theme=theme)
+    chapter.recommendations = [Recommendation(title_en=t, title_nl=t, position=i) for i, t in enumerate("ABC")]
+    db.session.add_all([theme, report, chapter])
+    db.session.commit()
+    a, b, c = chapter.recommendations
+    auth.login("author", locale="en")
+    assert client.post(f"/reports/recommendations/{c.id}/move", data={"direction": "up"}).status_code == 302
+    db.session.expire_all()
+    assert [r.title_en for r in db.session.get(ReportChapter, chapter.id).recommendations] == ["A", "C", "B"]
+    assert client.post(f"/reports/recommendations/{a.id}/move", data={"direction": "up"}).status_code == 302  # no-op
+    response = client.post(f"/reports/recommendations/{c.id}/delete", follow_redirects=True)
+    assert "Recommendation deleted." in response.get_data(as_text=True)
+    db.session.expire_all()
+    remaining = db.session.get(ReportChapter, chapter.id).recommendations
+    assert [(r.title_en, r.position) for r in remaining] == [("A", 0), ("B", 1)]

@@ -5,6 +5,7 @@ from io import BytesIO
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..auth.roles import ADMIN, AUTHOR, roles_required
@@ -16,7 +17,7 @@ from . import bp
 from .forms import (BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
                     ReportForm, SourceForm)
 from .models import Recommendation, Report, ReportChapter, ReportVersion, Source
-from .services import (ReportError, candidate_findings, evidence_summary, missing_translations, set_evidence,
+from .services import (ReportError, candidate_findings, delete_recommendation, move_recommendation, evidence_summary, missing_translations, set_evidence,
                        start_build, version_status)
 
 #: Who writes reports: the authors, and the administrator who stands in for them.
@@ -151,6 +152,33 @@ def recommendation(recommendation_id: int):
     return render_template("reports/recommendation.html", recommendation=recommendation, form=form,
                            evidence_form=EvidenceForm(), candidates=candidate_findings(recommendation.chapter),
                            linked=linked, summary=summary), (422 if form.errors else 200)
+
+
+@bp.post("/recommendations/<int:recommendation_id>/move")
+@roles_required(*REPORT_ROLES)
+def move(recommendation_id: int):
+    recommendation = db.session.get(Recommendation, recommendation_id) or abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    move_recommendation(recommendation, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for("reports.chapter", chapter_id=recommendation.chapter_id))
+
+
+@bp.post("/recommendations/<int:recommendation_id>/delete")
+@roles_required(*REPORT_ROLES)
+def delete(recommendation_id: int):
+    recommendation = db.session.get(Recommendation, recommendation_id) or abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    chapter_id = recommendation.chapter_id
+    try:
+        delete_recommendation(recommendation)
+    except ReportError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_("Recommendation deleted."), "success")
+    return redirect(url_for("reports.chapter", chapter_id=chapter_id))
 
 
 @bp.post("/recommendations/<int:recommendation_id>/evidence")

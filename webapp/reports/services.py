@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity
 from ..db_types import utcnow
 from ..extensions import db
+from ..i18n import _
 from ..findings.models import Finding
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import stakeholder_label
@@ -542,3 +543,41 @@ def demo_report() -> Report | None:
 
 def good_examples() -> list[GoodExample]:
     return list(db.session.scalars(select(GoodExample).order_by(GoodExample.title_en)))
+
+
+# ---------------------------------------------------------------- arranging recommendations
+
+def move_recommendation(recommendation: Recommendation, offset: int) -> None:
+    """Move a recommendation up (-1) or down (+1) among its chapter's; numbering follows order."""
+    siblings = list(recommendation.chapter.recommendations)
+    index = siblings.index(recommendation)
+    target = index + offset
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for position, sibling in enumerate(siblings):
+            sibling.position = position
+        recommendation.chapter.report.updated_at = utcnow()
+        db.session.commit()
+
+
+def delete_recommendation(recommendation: Recommendation) -> None:
+    """Delete a recommendation that no reviewer has commented on.
+
+    Review comments must keep pointing at what they were about (the dispositions board and
+    the changes-since-review page read them), so such a recommendation stays; its text can
+    still be changed.
+    """
+    from ..review.models import ReviewComment
+
+    if db.session.scalar(select(func.count()).select_from(ReviewComment)
+                         .where(ReviewComment.recommendation_id == recommendation.id)):
+        raise ReportError(_("Reviewers commented on this recommendation, so it cannot be deleted. "
+                            "Change its text instead."))
+    chapter = recommendation.chapter
+    db.session.delete(recommendation)
+    db.session.flush()
+    db.session.expire(chapter, ["recommendations"])
+    for position, sibling in enumerate(chapter.recommendations):
+        sibling.position = position
+    chapter.report.updated_at = utcnow()
+    db.session.commit()
