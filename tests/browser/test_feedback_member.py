@@ -8,6 +8,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
@@ -75,7 +76,7 @@ def open_link(browser, live_server, viewport, token, language, axe_source):
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(f"/f/{token}")
-    assert page.get_by_test_id("language-choice").is_visible()
+    expect(page.get_by_test_id("language-choice")).to_be_visible()
     assert_accessible(page, axe_source)
     page.get_by_test_id(f"choose-{language}").click()
     expected = "rtl" if language == "ar" else "ltr"
@@ -93,18 +94,18 @@ def test_member_flow(browser, live_server, viewport, language, axe_source):
     context, page = open_link(browser, live_server, viewport, token, language, axe_source)
     try:
         # consent first: plain language, nothing stored yet
-        assert page.get_by_test_id("consent").is_visible()
+        expect(page.get_by_test_id("consent")).to_be_visible()
         assert_accessible(page, axe_source)
         assert_fits(page)
         page.get_by_test_id("consent-agree").click()
 
         # write, save, and leave
-        assert page.get_by_test_id("feedback-form").is_visible()
+        expect(page.get_by_test_id("feedback-form")).to_be_visible()
         assert_accessible(page, axe_source)
         assert_fits(page)
         page.get_by_test_id("prompt-1").fill(first)
         page.get_by_test_id("save").click()
-        assert page.get_by_test_id("member-flash").is_visible()
+        expect(page.get_by_test_id("member-flash")).to_be_visible()
         assert_accessible(page, axe_source)  # the page with the "saved" message
         assert stored_findings(live_server, token) == []
     finally:
@@ -117,25 +118,26 @@ def test_member_flow(browser, live_server, viewport, language, axe_source):
         page.get_by_test_id("prompt-2").fill(second)
         page.get_by_test_id("send").click()
 
-        assert page.get_by_test_id("contributions").is_visible()
+        expect(page.get_by_test_id("contributions")).to_be_visible()
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
-        assert page.get_by_test_id("contribution-text").all_inner_texts() == [first, second]
+        # expect() waits for the page after the post; a plain read could catch it mid-navigation
+        expect(page.get_by_test_id("contribution-text")).to_have_text([first, second])
         assert_accessible(page, axe_source)
         assert_fits(page)
         assert stored_findings(live_server, token) == sorted([first, second])
 
         # withdraw the first answer
         page.get_by_test_id("withdraw-one").first.click()
-        assert page.get_by_test_id("withdraw-confirm").is_visible()
+        expect(page.get_by_test_id("withdraw-confirm")).to_be_visible()
         assert_accessible(page, axe_source)
         page.get_by_test_id("confirm-withdraw").click()
-        assert page.get_by_test_id("contribution-text").all_inner_texts() == [second]
+        expect(page.get_by_test_id("contribution-text")).to_have_text([second])
         assert stored_findings(live_server, token) == [second]
 
         # and then the rest
         page.get_by_test_id("withdraw-all").click()
         page.get_by_test_id("confirm-withdraw").click()
-        assert page.get_by_test_id("no-contributions").is_visible()
+        expect(page.get_by_test_id("no-contributions")).to_be_visible()
         assert_accessible(page, axe_source)
         assert stored_findings(live_server, token) == []
     finally:
@@ -151,7 +153,7 @@ def test_a_broken_link_gets_a_friendly_accessible_page(browser, live_server, vie
         page = context.new_page()
         response = page.goto(f"/f/{token[:-3]}xyz")
         assert response.status == 404
-        assert page.get_by_test_id("link-invalid").is_visible()
+        expect(page.get_by_test_id("link-invalid")).to_be_visible()
         assert "Terugblik" not in page.content() and "Looking back" not in page.content()
         assert_accessible(page, axe_source)
         assert_fits(page)
