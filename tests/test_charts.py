@@ -6,3 +6,10 @@ def test_bar_chart_is_inline_svg_with_escaped_labels_as_text():
     assert svg.startswith("<svg") and "<?xml" not in svg
     assert "Financiering" in svg and "12" in svg  # text stays text, so the PDF's fonts apply
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_dollar_signs_in_labels_are_text_not_mathematics():
+    # matplotlib would parse "$\frac$" as (broken) mathematics and fail the whole chart
+    svg = horizontal_bar_chart(["Kosten $\\frac$ per jaar", "$5 per uur$"], [2, 1], title="$ budget")
+    assert svg.startswith("<svg")
+    assert "Kosten $\\frac$ per jaar" in svg and "$5 per uur$" in svg

@@ -41,3 +41,11 @@ def test_bad_input_stores_nothing(make_activity, theme, change, field):
         create_finding(FindingInput(**values), author=None)
     assert field in raised.value.errors
     assert db.session.scalar(db.select(db.func.count()).select_from(Finding)) == 0
+
+
+def test_changing_only_the_themes_moves_the_version(make_activity, theme):
+    """Otherwise two people re-tagging the same finding would not see each other's change."""
+    activity = make_activity()
+    finding = create_finding(FindingInput(activity.id, "A finding", "solution", "nl", []), author=None)
+    update_finding(finding, FindingInput(activity.id, "A finding", "solution", "nl", ["funding"]))
+    assert finding.version == 2

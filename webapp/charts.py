@@ -24,6 +24,11 @@ plt.rcParams.update({
 })
 
 
+def _plain(text: str) -> str:
+    """Matplotlib reads text between two `$` as mathematics; user text is only text."""
+    return text.replace("$", r"\$")
+
+
 def horizontal_bar_chart(labels: list[str], values: list[float], *, title: str | None = None,
                          value_format: str = "{:g}", width_inches: float = 6.0) -> Markup:
     """A horizontal bar chart, largest first as given; returns SVG markup ready for a template."""
@@ -31,12 +36,12 @@ def horizontal_bar_chart(labels: list[str], values: list[float], *, title: str |
     figure, axes = plt.subplots(figsize=(width_inches, height))
     positions = list(range(len(labels)))[::-1]
     bars = axes.barh(positions, values, color=ACCENT)
-    axes.set_yticks(positions, labels=labels)
+    axes.set_yticks(positions, labels=[_plain(label) for label in labels])
     axes.bar_label(bars, labels=[value_format.format(v) for v in values], padding=3)
     axes.xaxis.set_visible(False)
     axes.spines["bottom"].set_visible(False)
     if title:
-        axes.set_title(title, loc="left", fontsize=10)
+        axes.set_title(_plain(title), loc="left", fontsize=10)
     figure.tight_layout()
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

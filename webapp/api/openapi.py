@@ -4,6 +4,7 @@ the paths with the URL map."""
 from __future__ import annotations
 
 from ..findings.models import FINDING_KINDS
+from ..findings.services import MAX_TEXT_LENGTH
 from ..i18n import CONTENT_LANGUAGES
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
 from .serialize import FINDING_FIELDS, REQUIRED_ON_CREATE
@@ -14,7 +15,15 @@ _TYPES = {
     "string": {"type": "string"},
     "codes": {"type": "array", "items": {"type": "string"}, "description": "Theme codes (GET /themes)."},
 }
-_ENUMS = {"kind": list(FINDING_KINDS), "language": list(CONTENT_LANGUAGES), "stakeholder_type": list(STAKEHOLDER_TYPES)}
+_ENUMS = {"kind": list(FINDING_KINDS), "language": list(CONTENT_LANGUAGES), "stakeholder_type": list(STAKEHOLDER_TYPES),
+          "translation_language": list(CONTENT_LANGUAGES)}
+_DESCRIPTIONS = {
+    "text": f"What was said or seen, in its original language (at most {MAX_TEXT_LENGTH} characters).",
+    "translation": f"Staff's translation beside the original text (at most {MAX_TEXT_LENGTH} characters); "
+                   "null or empty for none. Not part of the content a replayed POST is compared on.",
+    "translation_language": "The language of the translation: required with a translation, and other than "
+                            "`language`. Ignored (stored as null) without a translation.",
+}
 
 
 def _field_schema(name: str) -> dict:
@@ -24,6 +33,8 @@ def _field_schema(name: str) -> dict:
         schema["enum"] = _ENUMS[name] + ([None] if nullable else [])
     if nullable:
         schema["type"] = [schema["type"], "null"]
+    if name in _DESCRIPTIONS:
+        schema["description"] = _DESCRIPTIONS[name]
     return schema
 
 
@@ -87,7 +98,13 @@ def build_openapi() -> dict:
                 "post": {
                     "summary": "Store a finding exactly once.", "operationId": "createFinding",
                     "description": "The same client_id with the same content again returns the stored "
-                                   "finding (200); with other content it is refused (409).",
+                                   "finding (200); with other content it is refused (409). Content is what "
+                                   "was captured: activity, text, kind, language, themes, stakeholder type, "
+                                   "organisation and contributor. The translation is not part of it: staff "
+                                   "add it later beside the original, so a device resending its draft after "
+                                   "a translation was added still gets the stored finding (200), and a "
+                                   "translation sent with a replay changes nothing. Add or change a "
+                                   "translation with PATCH.",
                     "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FindingInput")}}},
                     "responses": {"201": _json(_ref("Finding"), "Stored."),
                                   "200": _json(_ref("Finding"), "Already stored under this client_id."),

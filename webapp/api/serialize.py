@@ -38,6 +38,8 @@ def finding_json(finding: Finding) -> dict:
         "stakeholder_type": finding.stakeholder_type,
         "organisation_id": finding.organisation_id,
         "contributor_id": finding.contributor_id,
+        "translation": finding.translation,
+        "translation_language": finding.translation_language,
         "version": finding.version,
         "created_at": _iso(finding.created_at),
         "updated_at": _iso(finding.updated_at),
@@ -78,6 +80,8 @@ FINDING_FIELDS = {
     "stakeholder_type": ("string", True),
     "organisation_id": ("integer", True),
     "contributor_id": ("integer", True),
+    "translation": ("string", True),
+    "translation_language": ("string", True),
 }
 REQUIRED_ON_CREATE = ("client_id", "activity_id", "text", "kind", "language")
 _ATTRIBUTE = {"themes": "theme_codes"}

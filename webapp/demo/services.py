@@ -223,5 +223,8 @@ def load_demo() -> DemoSummary:
     from ..review.demo import load_review_demo
 
     summary.counts["review rounds"] = load_review_demo()
+    from ..reports.demo import load_report_survey_demo  # needs the report and the survey demo above
+
+    summary.counts["survey results in the report"] = load_report_survey_demo()
     db.session.commit()
     return summary

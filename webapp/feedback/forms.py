@@ -55,5 +55,7 @@ class InviteForm(FlaskForm):
 
 class TranslationForm(FlaskForm):
     translation = TextAreaField(_l("Translation"), validators=[Length(max=10_000)])
+    # Every content language: a translation set elsewhere (edit screen, API) in, say, Arabic
+    # must not be relabelled as Dutch when saved here.
     translation_language = SelectField(_l("Language of the translation"), default="nl",
-                                       choices=[("nl", _l("Dutch")), ("en", _l("English"))])
+                                       choices=list(CONTENT_LANGUAGES.items()))

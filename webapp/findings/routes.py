@@ -73,7 +73,9 @@ def _input_from_form(activity_id: int) -> FindingInput:
                         language=form.get("language", ""), theme_codes=form.getlist("themes"),
                         stakeholder_type=form.get("stakeholder_type") or None,
                         organisation_id=_int_or_none(form.get("organisation_id")),
-                        contributor_id=_int_or_none(form.get("contributor_id")), client_id=client_id)
+                        contributor_id=_int_or_none(form.get("contributor_id")), client_id=client_id,
+                        translation=form.get("translation") or None,
+                        translation_language=form.get("translation_language") or None)
 
 
 # --- capture -------------------------------------------------------------------------------

@@ -55,6 +55,9 @@ class FindingInput:
     organisation_id: int | None = None
     contributor_id: int | None = None
     client_id: uuid.UUID | None = None
+    #: Staff's translation beside the original text, and its language; both None without one.
+    translation: str | None = None
+    translation_language: str | None = None
 
 
 def _resolve(data: FindingInput) -> tuple[dict[str, str], Activity | None, list[Theme]]:
@@ -73,6 +76,7 @@ def _resolve(data: FindingInput) -> tuple[dict[str, str], Activity | None, list[
         errors["kind"] = _("Unknown kind of finding.")
     if data.language not in CONTENT_LANGUAGES:
         errors["language"] = _("Unknown language.")
+    errors.update(_translation_errors(data))
     if data.stakeholder_type and data.stakeholder_type not in STAKEHOLDER_TYPES:
         errors["stakeholder_type"] = _("Unknown stakeholder type.")
     if data.organisation_id is not None and db.session.get(Organisation, data.organisation_id) is None:
@@ -87,8 +91,35 @@ def _resolve(data: FindingInput) -> tuple[dict[str, str], Activity | None, list[
     return errors, activity, sorted(themes, key=lambda t: codes.index(t.code))
 
 
+def _translation(data: FindingInput) -> tuple[str | None, str | None]:
+    """The translation and its language as stored: an empty translation keeps no language."""
+    text = data.translation.strip() if isinstance(data.translation, str) else ""
+    return (text, data.translation_language) if text else (None, None)
+
+
+def _translation_errors(data: FindingInput) -> dict[str, str]:
+    translation, language = _translation(data)
+    if translation is None:
+        return {}
+    errors: dict[str, str] = {}
+    if len(translation) > MAX_TEXT_LENGTH:
+        errors["translation"] = _("A translation can be at most %(max)s characters long.", max=MAX_TEXT_LENGTH)
+    if not language:
+        errors["translation_language"] = _("Choose the language of the translation.")
+    elif language not in CONTENT_LANGUAGES:
+        errors["translation_language"] = _("Unknown language.")
+    elif language == data.language:
+        errors["translation_language"] = _("A translation is in another language than the original.")
+    return errors
+
+
 def _same_content(finding: Finding, data: FindingInput, themes: list[Theme]) -> bool:
-    """Whether a replayed create carries what is stored (theme order does not matter)."""
+    """Whether a replayed create carries what is stored (theme order does not matter).
+
+    The translation is deliberately not compared: it is added later by staff, beside what
+    was said, so a device resending its draft after a colleague translated the stored
+    finding is still the same finding (200), not a conflict (409); a translation sent
+    with such a replay changes nothing (use PATCH to change it)."""
     return (finding.activity_id == data.activity_id and finding.text == data.text.strip()
             and finding.kind == data.kind and finding.language == data.language
             and finding.stakeholder_type == (data.stakeholder_type or None)
@@ -121,10 +152,12 @@ def create_finding_once(data: FindingInput, author: User | None, commit: bool = 
         raise FindingError(errors)
     if data.client_id is not None and (existing := _by_client_id(data.client_id)) is not None:
         return _replay(existing, data, themes), False
+    translation, translation_language = _translation(data)
     finding = Finding(
         client_id=data.client_id or uuid.uuid4(), activity=activity, text=data.text.strip(), kind=data.kind,
         language=data.language, stakeholder_type=data.stakeholder_type or None,
-        organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes)
+        organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes,
+        translation=translation, translation_language=translation_language)
     db.session.add(finding)
     if not commit:
         db.session.flush()
@@ -176,20 +209,28 @@ def validate_finding(data: FindingInput) -> dict[str, str]:
 def update_finding(finding: Finding, data: FindingInput, expected_version: int | None = None) -> Finding:
     """Change a finding. With `expected_version` (the version the editor started from),
     a finding changed by someone else in the meantime is refused with FindingConflict;
-    the mapper's version counter still refuses a flush that lost a race."""
+    the mapper's version counter still refuses a flush that lost a race. Every field is
+    replaced, the translation too: start from `input_from_finding` to change only some."""
     if expected_version is not None and expected_version != finding.version:
         raise FindingConflict(_("Someone else changed this finding while you were editing it."), finding)
     errors, activity, themes = _resolve(data)
     if errors:
         raise FindingError(errors)
-    finding.activity = activity
-    finding.text = data.text.strip()
-    finding.kind = data.kind
-    finding.language = data.language
-    finding.stakeholder_type = data.stakeholder_type or None
-    finding.organisation_id = data.organisation_id
-    finding.contributor_id = data.contributor_id
-    finding.themes = themes
+    # One flush for the whole change (loading the old themes would otherwise flush halfway),
+    # so an edit moves the version by exactly one.
+    with db.session.no_autoflush:
+        finding.activity = activity
+        finding.text = data.text.strip()
+        finding.kind = data.kind
+        finding.language = data.language
+        finding.stakeholder_type = data.stakeholder_type or None
+        finding.organisation_id = data.organisation_id
+        finding.contributor_id = data.contributor_id
+        finding.translation, finding.translation_language = _translation(data)
+        finding.themes = themes
+        # Set explicitly so the row is always updated: a change of themes alone touches only
+        # the link table, and without a row update the version counter would not move.
+        finding.updated_at = utcnow()
     try:
         db.session.commit()
     except StaleDataError:
@@ -205,7 +246,8 @@ def input_from_finding(finding: Finding) -> FindingInput:
     return FindingInput(activity_id=finding.activity_id, text=finding.text, kind=finding.kind,
                         language=finding.language, theme_codes=[t.code for t in finding.themes],
                         stakeholder_type=finding.stakeholder_type, organisation_id=finding.organisation_id,
-                        contributor_id=finding.contributor_id, client_id=finding.client_id)
+                        contributor_id=finding.contributor_id, client_id=finding.client_id,
+                        translation=finding.translation, translation_language=finding.translation_language)
 
 
 def delete_finding(finding: Finding) -> None:

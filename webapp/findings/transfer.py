@@ -32,9 +32,13 @@ HEADERS = {
     "stakeholder_type": "stakeholder_type", "stakeholder type": "stakeholder_type", "belanghebbende": "stakeholder_type",
     "organisation": "organisation", "organisatie": "organisation",
     "client_id": "client_id",
+    "translation": "translation", "vertaling": "translation",
+    "translation_language": "translation_language", "translation language": "translation_language",
+    "taal van de vertaling": "translation_language",
 }
+#: The translation comes last, beside the text, so files made before it existed keep their column positions.
 EXPORT_COLUMNS = ("id", "client_id", "created_at", "kind", "language", "stakeholder_type", "organisation",
-                  "contributor", "themes", "theme_labels", "text")
+                  "contributor", "themes", "theme_labels", "text", "translation", "translation_language")
 
 
 class ImportFileError(ValueError):
@@ -150,7 +154,9 @@ def _row(number: int, values: dict[str, str], activity_id: int) -> ImportRow:
     data = FindingInput(activity_id=activity_id, text=values.get("text", ""), kind=_kind_code(values.get("kind", "")),
                         language=(values.get("language") or "nl").strip().lower(), theme_codes=themes,
                         stakeholder_type=values.get("stakeholder_type") or None,
-                        organisation_id=organisation_id, client_id=client_id)
+                        organisation_id=organisation_id, client_id=client_id,
+                        translation=values.get("translation") or None,
+                        translation_language=(values.get("translation_language") or "").strip().lower() or None)
     return ImportRow(number=number, values=values, data=data, errors=errors)
 
 
@@ -184,7 +190,7 @@ def _export_rows(findings: list[Finding], language: str) -> list[list[str]]:
             finding.contributor.pseudonym if finding.contributor else "",
             "; ".join(t.code for t in finding.themes),
             "; ".join(localized(t, "label", language) or "" for t in finding.themes),
-            finding.text,
+            finding.text, finding.translation or "", finding.translation_language or "",
         ])
     return rows
 
@@ -206,6 +212,7 @@ def export_xlsx(activity: Activity, findings: list[Finding], language: str) -> i
     for row in _export_rows(findings, language):
         sheet.append([_safe_cell(cell) for cell in row])
     sheet.column_dimensions["K"].width = 100
+    sheet.column_dimensions["L"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..findings.models import Finding
 from ..reference.models import GoodExample
+from ..surveys.models import Survey
 from ..themes.models import Theme
 from .models import Recommendation, RecommendationFinding, Report, ReportChapter, Source
 
@@ -90,5 +91,29 @@ def load_demo_report() -> int:
             chapter.recommendations.append(recommendation)
         report.chapters.append(chapter)
     db.session.add(report)
+    db.session.flush()
+    return 1
+
+
+#: The chapter of the demo report that shows the demo survey (the evaluation of the
+#: Workshop Practical Learning): practical learning routes are what that chapter is about.
+SURVEY_CHAPTER_THEME = "modular-education"
+
+
+def load_report_survey_demo() -> int:
+    """Show the demo survey's results in the demo report once; returns 1 when placed.
+
+    Runs after both the report and the survey demo exist (see load_demo's order).
+    """
+    from ..surveys.demo import TITLE_EN
+
+    report = db.session.scalar(select(Report).where(Report.key == "demo"))
+    survey = db.session.scalar(select(Survey).where(Survey.title_en == TITLE_EN))
+    if report is None or survey is None:
+        return 0
+    chapter = next((c for c in report.chapters if c.theme.code == SURVEY_CHAPTER_THEME), None)
+    if chapter is None or survey in chapter.surveys:
+        return 0
+    chapter.surveys.append(survey)
     db.session.flush()
     return 1

@@ -48,6 +48,32 @@ def _table(document, headers: list[str], rows: list[list[str]]) -> None:
             cell.text = str(value)
 
 
+def _survey_results(document, surveys: list[dict], L) -> None:
+    """The chapter's survey results as small tables (Word users redraw charts themselves)."""
+    if not surveys:
+        return
+    document.add_heading(L("survey_results"), level=3)
+    for survey in surveys:
+        document.add_heading(survey["title"] or L("missing_text"), level=4)
+        document.add_paragraph(L("survey_responses", n=survey["responses"]))
+        for question in survey["questions"]:
+            if question["type"] == "number":
+                paragraph = document.add_paragraph()
+                paragraph.add_run(question["label"]).bold = True
+                paragraph.add_run(" " + L("number_stats", mean=question["mean"], min=question["min"],
+                                          max=question["max"], n=question["answered"]))
+                continue
+            caption = L("figure_caption", label=question["label"], n=question["answered"])
+            if question["multiple"]:
+                caption += " " + L("several_answers")
+            if question["type"] == "likert" and question["mean"]:
+                caption += " " + L("likert_mean", mean=question["mean"])
+            document.add_paragraph(caption).runs[0].italic = True
+            _table(document, [L("answer"), L("count"), L("percentage")],
+                   [[row["label"], row["count"], row["percent"]] for row in question["rows"]])
+            document.add_paragraph()
+
+
 def _page_break(document) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -130,6 +156,7 @@ def build_report_docx(data: dict, progress: Callable[[int], None] | None = None)
             for field in example["fields"]:
                 cell.add_paragraph(f"{field['label']}: {field['text']}")
             document.add_paragraph()
+        _survey_results(document, chapter.get("surveys", []), L)
     if progress:
         progress(70)
     _page_break(document)

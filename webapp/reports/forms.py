@@ -43,6 +43,9 @@ class ChapterForm(FlaskForm):
     intro_nl = TextAreaField(_l("Introduction (Dutch)"), validators=[Length(max=LONG)])
     intro_en = TextAreaField(_l("Introduction (English)"), validators=[Length(max=LONG)])
     good_example_ids = SelectMultipleField(_l("Good examples shown in this chapter"), coerce=int, choices=[])
+    survey_ids = SelectMultipleField(_l("Surveys whose results are shown in this chapter"), coerce=int, choices=[],
+                                     description=_l("Open and closed surveys; the report prints the charts of "
+                                                    "choice, scale and number questions, never free-text answers."))
 
 
 class RecommendationForm(FlaskForm):

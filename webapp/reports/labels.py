@@ -88,6 +88,18 @@ LABELS: dict[str, dict[str, str]] = {
                    "en": "Together the activities produced %(n)s recorded findings; each recommendation refers to "
                          "the findings that support it."},
     "and": {"nl": "en", "en": "and"},
+    # Survey results placed in a chapter (webapp/surveys summaries, built in the report's language).
+    "survey_results": {"nl": "Resultaten van enquêtes", "en": "Survey results"},
+    "survey_responses": {"nl": "Aantal reacties: %(n)s", "en": "Number of responses: %(n)s"},
+    "figure_caption": {"nl": "Figuur: %(label)s (n = %(n)s)", "en": "Figure: %(label)s (n = %(n)s)"},
+    "several_answers": {"nl": "Meer antwoorden mogelijk.", "en": "More than one answer possible."},
+    "likert_mean": {"nl": "Gemiddelde score: %(mean)s op een schaal van 1 tot 5.",
+                    "en": "Average score: %(mean)s on a scale of 1 to 5."},
+    "number_stats": {"nl": "Gemiddeld %(mean)s (laagste %(min)s, hoogste %(max)s; n = %(n)s).",
+                     "en": "Average %(mean)s (lowest %(min)s, highest %(max)s; n = %(n)s)."},
+    "answer": {"nl": "Antwoord", "en": "Answer"},
+    "count": {"nl": "Aantal", "en": "Count"},
+    "percentage": {"nl": "Percentage", "en": "Percentage"},
 }
 
 

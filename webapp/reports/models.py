@@ -10,6 +10,7 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..findings.models import Finding
 from ..reference.models import GoodExample
+from ..surveys.models import Survey
 from ..themes.models import Theme
 
 REPORT_LANGUAGES = ("nl", "en")
@@ -25,6 +26,14 @@ chapter_good_examples = Table(
     db.metadata,
     Column("chapter_id", ForeignKey("report_chapters.id", ondelete="CASCADE"), primary_key=True),
     Column("good_example_id", ForeignKey("good_examples.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+#: Surveys whose result charts a chapter prints (open or closed ordinary surveys; see services.chapter_survey_choices).
+chapter_surveys = Table(
+    "report_chapter_surveys",
+    db.metadata,
+    Column("chapter_id", ForeignKey("report_chapters.id", ondelete="CASCADE"), primary_key=True),
+    Column("survey_id", ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -84,6 +93,7 @@ class ReportChapter(db.Model):
         back_populates="chapter", cascade="all, delete-orphan", order_by="Recommendation.position")
     good_examples: Mapped[list[GoodExample]] = relationship(secondary=chapter_good_examples,
                                                             order_by=GoodExample.id)
+    surveys: Mapped[list[Survey]] = relationship(secondary=chapter_surveys, order_by=Survey.id)
 
 
 class Recommendation(db.Model):

@@ -12,12 +12,14 @@ from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
 from ..i18n import _, localized
 from ..reference.models import GoodExample
+from ..surveys.models import SURVEY_STATUSES
 from ..themes.models import Theme
 from . import bp
 from .forms import (BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
                     ReportForm, SourceForm)
 from .models import Recommendation, Report, ReportChapter, ReportVersion, Source
-from .services import (ReportError, candidate_findings, delete_recommendation, move_recommendation, evidence_summary, missing_translations, set_evidence,
+from .services import (ReportError, candidate_findings, chapter_survey_choices, delete_recommendation,
+                       evidence_summary, missing_translations, move_recommendation, set_chapter_surveys, set_evidence,
                        start_build, version_status)
 
 #: Who writes reports: the authors, and the administrator who stands in for them.
@@ -105,12 +107,17 @@ def chapter(chapter_id: int):
     form = ChapterForm(obj=chapter)
     examples = db.session.scalars(select(GoodExample).order_by(GoodExample.title_en)).all()
     form.good_example_ids.choices = [(e.id, e.title_nl or e.title_en) for e in examples]
+    surveys = chapter_survey_choices()
+    form.survey_ids.choices = [(s.id, f"{localized(s, 'title')} ({SURVEY_STATUSES[s.status]})")
+                               for s in surveys]
     if not form.is_submitted():
         form.good_example_ids.data = [e.id for e in chapter.good_examples]
+        form.survey_ids.data = [s.id for s in chapter.surveys]
     if form.validate_on_submit():
         chapter.intro_nl, chapter.intro_en = form.intro_nl.data or "", form.intro_en.data or ""
         chosen = set(form.good_example_ids.data or ())
         chapter.good_examples = [e for e in examples if e.id in chosen]
+        set_chapter_surveys(chapter, set(form.survey_ids.data or ()))
         _touch(chapter.report)
         db.session.commit()
         flash(_("Chapter saved."), "success")
