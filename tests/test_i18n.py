@@ -53,10 +53,10 @@ def test_every_interface_string_has_a_dutch_translation(tmp_path):
     pot = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     subprocess.run([str(pybabel), "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."], cwd=ROOT, check=True,
+                    "-k", "_l", "-k", "lazy_gettext", "-k", "_lp:1c,2", "-o", str(pot), "."], cwd=ROOT, check=True,
                    capture_output=True)
     with open(pot, "rb") as handle:
-        extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+        extracted = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(handle) if m.id}
     with open(ROOT / "translations/nl/LC_MESSAGES/messages.po", "rb") as handle:
         catalog = read_po(handle)
     translated = {}
@@ -64,7 +64,7 @@ def test_every_interface_string_has_a_dutch_translation(tmp_path):
     for message in catalog:
         if not message.id:
             continue
-        key = message.id if isinstance(message.id, str) else message.id[0]
+        key = (message.context, message.id if isinstance(message.id, str) else message.id[0])
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         translated[key] = all(strings)
         if message.fuzzy:

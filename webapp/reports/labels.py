@@ -1,108 +1,108 @@
-"""The report's fixed texts (headings, captions, methodology sentences) in both report languages.
+"""The report's fixed texts (headings, captions, methodology sentences).
 
-These are *content of the report*, chosen by the report's language, not by the interface
-language: a Dutch build must be Dutch throughout even when the person building it reads the
-screens in English, and a missing catalog entry must never slip an English heading into it.
-`tests/test_report_build.py` checks that both languages have every key.
+They are *content of the report*: chosen by the report's language, not by the interface
+language, so a Dutch build is Dutch throughout even when the person building it reads the
+screens in English. They go through Babel like every other string (context "report", so
+"Funding" as a heading can differ from "Funding" elsewhere); `label()` renders them with
+the catalog of the report's language (no request or app context needed: the CLI and the
+build worker call it too). tests/test_i18n.py fails when the Dutch catalog lacks one.
 """
 from __future__ import annotations
 
-LABELS: dict[str, dict[str, str]] = {
-    "contents": {"nl": "Inhoudsopgave", "en": "Table of contents"},
-    "colophon": {"nl": "Colofon", "en": "Colophon"},
-    "acknowledgements": {"nl": "Dankwoord", "en": "Acknowledgements"},
-    "abbreviations": {"nl": "Lijst met afkortingen", "en": "Abbreviation list"},
-    "abbreviation": {"nl": "Afkorting", "en": "Abbreviation"},
-    "definition": {"nl": "Betekenis", "en": "Definition"},
-    "executive_summary": {"nl": "Samenvatting", "en": "Executive summary"},
-    "methodology": {"nl": "Methodologie", "en": "Methodology"},
-    "scope": {"nl": "Afbakening", "en": "Scope"},
-    "problem_analysis": {"nl": "Probleemanalyse", "en": "Problem analysis"},
-    "recommendations": {"nl": "Aanbevelingen", "en": "Recommendations"},
-    "recommendation": {"nl": "Aanbeveling", "en": "Recommendation"},
-    "good_example": {"nl": "Goed voorbeeld", "en": "Good example"},
-    "place": {"nl": "Plaats", "en": "Place"},
-    "target_group": {"nl": "Doelgroep", "en": "Target group"},
-    "partners": {"nl": "Partners", "en": "Partners"},
-    "results": {"nl": "Resultaten", "en": "Results"},
-    "funding": {"nl": "Financiering", "en": "Funding"},
-    "evidence_basis": {"nl": "Onderbouwing", "en": "Evidence"},
-    "evidence_count": {"nl": "%(n)s bevindingen uit %(activities)s activiteiten en %(organisations)s organisaties",
-                       "en": "%(n)s findings from %(activities)s activities and %(organisations)s organisations"},
-    "evidence_count_activities": {"nl": "%(n)s bevindingen uit %(activities)s activiteiten",
-                                  "en": "%(n)s findings from %(activities)s activities"},
-    "appendices": {"nl": "Bijlagen", "en": "Appendices"},
-    "appendix_a": {"nl": "Bijlage A. Bijeenkomsten van het lerend netwerk",
-                   "en": "Appendix A. Learning network meetings"},
-    "appendix_b": {"nl": "Bijlage B. Individuele consultaties", "en": "Appendix B. Individual consultations"},
-    "appendix_c": {"nl": "Bijlage C. Toetsing in het veld", "en": "Appendix C. Testing with the field"},
-    "appendix_d": {"nl": "Bijlage D. Onderbouwing per aanbeveling", "en": "Appendix D. Evidence per recommendation"},
-    "number": {"nl": "Nr.", "en": "No."},
-    "date": {"nl": "Datum", "en": "Date"},
-    "title": {"nl": "Type en titel", "en": "Type and title"},
-    "organisation": {"nl": "Organisatie", "en": "Organisation"},
-    "page": {"nl": "Pagina", "en": "Page"},
-    "date_unknown": {"nl": "datum onbekend", "en": "date unknown"},
-    "missing_text": {"nl": "[tekst ontbreekt]", "en": "[text missing]"},
-    "authors": {"nl": "Auteurs", "en": "Authors"},
-    "notes": {"nl": "Noten", "en": "Notes"},
+from functools import lru_cache
+
+from babel.support import Translations
+
+from ..config import Config
+
+
+def _lp(context: str, message: str) -> str:
+    """Marks a fixed text for extraction (`pybabel extract -k _lp:1c,2`); `label()` translates it."""
+    return message
+
+
+LABELS = {
+    "contents": _lp("report", "Table of contents"),
+    "colophon": _lp("report", "Colophon"),
+    "acknowledgements": _lp("report", "Acknowledgements"),
+    "abbreviations": _lp("report", "Abbreviation list"),
+    "abbreviation": _lp("report", "Abbreviation"),
+    "definition": _lp("report", "Definition"),
+    "executive_summary": _lp("report", "Executive summary"),
+    "methodology": _lp("report", "Methodology"),
+    "scope": _lp("report", "Scope"),
+    "problem_analysis": _lp("report", "Problem analysis"),
+    "recommendations": _lp("report", "Recommendations"),
+    "recommendation": _lp("report", "Recommendation"),
+    "good_example": _lp("report", "Good example"),
+    "place": _lp("report", "Place"),
+    "target_group": _lp("report", "Target group"),
+    "partners": _lp("report", "Partners"),
+    "results": _lp("report", "Results"),
+    "funding": _lp("report", "Funding"),
+    "evidence_basis": _lp("report", "Evidence"),
+    "evidence_count": _lp("report", "%(n)s findings from %(activities)s activities and %(organisations)s "
+                   "organisations"),
+    "evidence_count_activities": _lp("report", "%(n)s findings from %(activities)s activities"),
+    "appendices": _lp("report", "Appendices"),
+    "appendix_a": _lp("report", "Appendix A. Learning network meetings"),
+    "appendix_b": _lp("report", "Appendix B. Individual consultations"),
+    "appendix_c": _lp("report", "Appendix C. Testing with the field"),
+    "appendix_d": _lp("report", "Appendix D. Evidence per recommendation"),
+    "number": _lp("report", "No."),
+    "date": _lp("report", "Date"),
+    "title": _lp("report", "Type and title"),
+    "organisation": _lp("report", "Organisation"),
+    "page": _lp("report", "Page"),
+    "date_unknown": _lp("report", "date unknown"),
+    "missing_text": _lp("report", "[text missing]"),
+    "authors": _lp("report", "Authors"),
+    "notes": _lp("report", "Notes"),
     # Methodology: one paragraph per kind of activity, numbers and dates from the activity register.
-    "m_intro": {"nl": "De aanbevelingen in dit rapport zijn gebaseerd op gegevens die tussen %(first)s en %(last)s "
-                      "zijn verzameld tijdens de volgende activiteiten.",
-                "en": "The recommendations in this report are based on data collected between %(first)s and "
-                      "%(last)s during the following activities."},
-    "m_kickoff": {"nl": "Startbijeenkomst", "en": "Kick-off meeting"},
-    "m_kickoff_text": {"nl": "Op %(date)s vond de startbijeenkomst plaats: %(title)s.",
-                       "en": "The kick-off meeting took place on %(date)s: %(title)s."},
-    "m_ln_meeting": {"nl": "%(n)s bijeenkomsten van het lerend netwerk", "en": "%(n)s learning network meetings"},
-    "m_ln_meeting_text": {"nl": "Tussen %(first)s en %(last)s kwam het lerend netwerk %(n)s keer bijeen, in "
-                                "workshops en werkbezoeken. Bijlage A geeft een overzicht.",
-                          "en": "Between %(first)s and %(last)s the learning network met %(n)s times, in workshops "
-                                "and working visits. Appendix A lists every meeting."},
-    "m_consultation": {"nl": "%(n)s individuele consultaties", "en": "%(n)s individual consultations"},
-    "m_consultation_text": {"nl": "Tussen %(first)s en %(last)s zijn %(n)s gesprekken gevoerd met %(orgs)s "
-                                  "organisaties uit het veld. Bijlage B geeft een overzicht.",
-                            "en": "Between %(first)s and %(last)s, %(n)s conversations were held with %(orgs)s "
-                                  "organisations in the field. Appendix B lists them."},
-    "m_exchange": {"nl": "%(n)s internationale uitwisselingen", "en": "%(n)s international exchanges"},
-    "m_exchange_text": {"nl": "Om te leren van andere EU-lidstaten vonden %(n)s uitwisselingen plaats: %(list)s.",
-                        "en": "To learn from other EU member states, %(n)s exchanges took place: %(list)s."},
-    "m_maab": {"nl": "%(n)s consultatierondes met de klankbordgroep statushouders",
-               "en": "%(n)s consultation rounds with the Migrant Ambassador Advisory Board"},
-    "m_maab_text": {"nl": "In %(n)s consultatierondes deelden (voormalige) statushouders hun ervaringen. Citaten "
-                          "van leden van de klankbordgroep staan in dit rapport onder een pseudoniem.",
-                    "en": "In %(n)s consultation rounds, (former) permit holders shared their experiences. Quotes "
-                          "from advisory board members appear in this report under a pseudonym."},
-    "m_taking_stock": {"nl": "%(n)s tussentijdse evaluatiesessies", "en": "%(n)s taking-stock sessions"},
-    "m_taking_stock_text": {"nl": "In %(date)s zijn de eerste uitkomsten in %(n)s sessies besproken met "
-                                  "vertegenwoordigers van het ministerie en adviseurs van het lerend netwerk.",
-                            "en": "In %(date)s the first results were discussed in %(n)s sessions with "
-                                  "representatives of the ministry and advisors of the learning network."},
-    "m_field_test": {"nl": "Toetsing in het veld", "en": "Testing with the field"},
-    "m_field_test_text": {"nl": "In %(period)s is een conceptversie getoetst: %(n)s bijdragen van %(orgs)s "
-                                "organisaties. Bijlage C geeft een overzicht.",
-                          "en": "In %(period)s a draft version was tested: %(n)s contributions from %(orgs)s "
-                                "organisations. Appendix C lists them."},
-    "m_findings": {"nl": "Alle activiteiten samen leverden %(n)s vastgelegde bevindingen op; de aanbevelingen "
-                         "verwijzen naar de bevindingen die ze onderbouwen.",
-                   "en": "Together the activities produced %(n)s recorded findings; each recommendation refers to "
-                         "the findings that support it."},
-    "and": {"nl": "en", "en": "and"},
+    "m_intro": _lp("report", "The recommendations in this report are based on data collected between %(first)s "
+                   "and %(last)s during the following activities."),
+    "m_kickoff": _lp("report", "Kick-off meeting"),
+    "m_kickoff_text": _lp("report", "The kick-off meeting took place on %(date)s: %(title)s."),
+    "m_ln_meeting": _lp("report", "%(n)s learning network meetings"),
+    "m_ln_meeting_text": _lp("report", "Between %(first)s and %(last)s the learning network met %(n)s times, in "
+                   "workshops and working visits. Appendix A lists every meeting."),
+    "m_consultation": _lp("report", "%(n)s individual consultations"),
+    "m_consultation_text": _lp("report", "Between %(first)s and %(last)s, %(n)s conversations were held with %(orgs)s "
+                   "organisations in the field. Appendix B lists them."),
+    "m_exchange": _lp("report", "%(n)s international exchanges"),
+    "m_exchange_text": _lp("report", "To learn from other EU member states, %(n)s exchanges took place: %(list)s."),
+    "m_maab": _lp("report", "%(n)s consultation rounds with the Migrant Ambassador Advisory Board"),
+    "m_maab_text": _lp("report", "In %(n)s consultation rounds, (former) permit holders shared their experiences. "
+                   "Quotes from advisory board members appear in this report under a pseudonym."),
+    "m_taking_stock": _lp("report", "%(n)s taking-stock sessions"),
+    "m_taking_stock_text": _lp("report", "In %(date)s the first results were discussed in %(n)s sessions with "
+                   "representatives of the ministry and advisors of the learning network."),
+    "m_field_test": _lp("report", "Testing with the field"),
+    "m_field_test_text": _lp("report", "In %(period)s a draft version was tested: %(n)s contributions from %(orgs)s "
+                   "organisations. Appendix C lists them."),
+    "m_findings": _lp("report", "Together the activities produced %(n)s recorded findings; each recommendation "
+                   "refers to the findings that support it."),
+    "and": _lp("report", "and"),
     # Survey results placed in a chapter (webapp/surveys summaries, built in the report's language).
-    "survey_results": {"nl": "Resultaten van enquêtes", "en": "Survey results"},
-    "survey_responses": {"nl": "Aantal reacties: %(n)s", "en": "Number of responses: %(n)s"},
-    "figure_caption": {"nl": "Figuur: %(label)s (n = %(n)s)", "en": "Figure: %(label)s (n = %(n)s)"},
-    "several_answers": {"nl": "Meer antwoorden mogelijk.", "en": "More than one answer possible."},
-    "likert_mean": {"nl": "Gemiddelde score: %(mean)s op een schaal van 1 tot 5.",
-                    "en": "Average score: %(mean)s on a scale of 1 to 5."},
-    "number_stats": {"nl": "Gemiddeld %(mean)s (laagste %(min)s, hoogste %(max)s; n = %(n)s).",
-                     "en": "Average %(mean)s (lowest %(min)s, highest %(max)s; n = %(n)s)."},
-    "answer": {"nl": "Antwoord", "en": "Answer"},
-    "count": {"nl": "Aantal", "en": "Count"},
-    "percentage": {"nl": "Percentage", "en": "Percentage"},
+    "survey_results": _lp("report", "Survey results"),
+    "survey_responses": _lp("report", "Number of responses: %(n)s"),
+    "figure_caption": _lp("report", "Figure: %(label)s (n = %(n)s)"),
+    "several_answers": _lp("report", "More than one answer possible."),
+    "likert_mean": _lp("report", "Average score: %(mean)s on a scale of 1 to 5."),
+    "number_stats": _lp("report", "Average %(mean)s (lowest %(min)s, highest %(max)s; n = %(n)s)."),
+    "answer": _lp("report", "Answer"),
+    "count": _lp("report", "Count"),
+    "percentage": _lp("report", "Percentage"),
 }
 
 
+@lru_cache(maxsize=None)
+def _catalog(language: str) -> Translations:
+    # English is the msgid itself: no catalog, so Babel hands back null translations.
+    return Translations.load(Config.BABEL_TRANSLATION_DIRECTORIES, [language])
+
+
 def label(key: str, language: str, **values) -> str:
-    text = LABELS[key][language]
+    """The fixed text `key` in `language` (nl or en), with `values` filled in."""
+    text = _catalog(language).pgettext("report", LABELS[key])
     return text % values if values else text
