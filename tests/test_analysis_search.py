@@ -110,3 +110,13 @@ def test_sqlite_searches_through_its_fts5_index(app):
         pytest.skip("the FTS5 index is SQLite's; PostgreSQL uses its GIN index")
     tables = set(db.session.scalars(select(db.text("name")).select_from(db.text("sqlite_master"))))
     assert "findings_fts" in tables
+
+
+def test_arabic_article_and_prepositions_do_not_hide_a_word(app, make_activity):
+    activity = make_activity()
+    texts = ["أبحث عن العمل منذ سنة", "أفكر بالعمل كل يوم", "لم أجد عملا بعد"]
+    for text_value in texts:
+        make_finding(activity, text_value, language="ar")
+    assert search("عمل") == set(texts)
+    assert search("العمل") == set(texts)  # the article typed in the search is dropped too
+    assert search_tokens("الى") == ["الى"]  # a short word keeps its letters

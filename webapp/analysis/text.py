@@ -22,7 +22,20 @@ def search_tokens(text: str | None) -> list[str]:
         if character in _IGNORED or unicodedata.category(character) == "Mn":
             continue  # combining marks: accents, umlauts, Arabic harakat, hamza above/below
         characters.append(character if character.isalnum() else " ")
-    return "".join(characters).split()
+    return [_without_arabic_article(token) for token in "".join(characters).split()]
+
+
+#: Arabic writes the article and some prepositions onto the word ("العمل" = "the work"):
+#: dropped, as light Arabic stemmers do, so "عمل" finds "العمل", "بالعمل" and "والعمل".
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+
+
+def _without_arabic_article(token: str) -> str:
+    for prefix in _ARABIC_PREFIXES:
+        # Keep at least three letters: most Arabic roots have three.
+        if token.startswith(prefix) and len(token) - len(prefix) >= 3:
+            return token[len(prefix):]
+    return token
 
 
 def search_text_for(text: str | None) -> str:
