@@ -30,6 +30,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a tablet left open during a full-day meeting must still save
     PRODUCTION = os.environ.get("KLANKBORD_ENV") == "production"
+    #: A kiosk survey left untouched this long starts again empty for the next person.
+    KIOSK_IDLE_SECONDS = 180
 
 
 class TestConfig(Config):

@@ -88,3 +88,21 @@ def test_kiosk_answers_in_two_languages_and_results(page: Page, kiosk_survey, br
     expect(page.locator("[data-testid=chart-1]")).to_contain_text("Statushouder")
     expect(page.locator("[data-testid=result-5]")).to_contain_text("Meer pauzes graag")
     page.screenshot(path="/tmp/browser-survey-results.png", full_page=True)
+
+
+def test_an_abandoned_kiosk_form_starts_again_empty(page: Page, kiosk_survey, live_server):
+    """Someone walks away mid-way (here with an error on screen): after a quiet while the
+    tablet shows an empty form, so the next person never sees the previous answers."""
+    live_server.app.config["KIOSK_IDLE_SECONDS"] = 1
+    try:
+        fields = kiosk_survey["fields"]
+        page.goto(f"/s/{kiosk_survey['token']}/kiosk")
+        page.fill(f"textarea[name={fields['text']}]", "My private remark")
+        page.click("[data-testid=submit-survey]")  # required questions missing: errors, answers kept
+        expect(page.locator("[data-testid=form-errors]")).to_be_visible()
+        expect(page.locator(f"textarea[name={fields['text']}]")).to_have_value("My private remark")
+        expect(page.locator(f"textarea[name={fields['text']}]")).to_have_value("", timeout=5_000)
+        expect(page.locator("[data-testid=form-errors]")).to_have_count(0)
+        expect(page.locator("main")).not_to_contain_text("My private remark")
+    finally:
+        live_server.app.config["KIOSK_IDLE_SECONDS"] = 180

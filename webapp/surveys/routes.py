@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
@@ -82,7 +82,8 @@ def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None
     form.name.data = name
     page = render_template("surveys/respond/form.html", survey=survey, form=form, mode=mode, invitation=invitation,
                            questions=_questions_html(survey, raw, errors), errors=errors,
-                           sent=mode == "kiosk" and request.method == "GET" and request.args.get("sent") == "1")
+                           sent=mode == "kiosk" and request.method == "GET" and request.args.get("sent") == "1",
+                           kiosk_idle_seconds=current_app.config.get("KIOSK_IDLE_SECONDS", 180))
     return _private((page, 422 if errors else 200))
 
 
