@@ -121,3 +121,14 @@ def test_author_reorders_and_deletes_recommendations(client, auth, app):
     db.session.expire_all()
     remaining = db.session.get(ReportChapter, chapter.id).recommendations
     assert [(r.title_en, r.position) for r in remaining] == [("A", 0), ("B", 1)]
+
+
+def test_missing_translations_are_named_in_the_interface_language(client, auth, setup):
+    report, _ = setup
+    report.executive_summary_en = "Only in English."
+    db.session.commit()
+    auth.login("author", locale="nl")
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "Rapport: samenvatting" in page
+    client.post("/language", data={"language": "en"})
+    assert "Report: executive summary" in client.get(f"/reports/{report.id}").get_data(as_text=True)

@@ -225,3 +225,27 @@ def test_the_next_version_shows_what_changed_since_the_reviewed_version(app, cli
     before = client.get(f"/review/versions/{reviewed_version.id}/changes")
     assert before.status_code == 302
     assert f"/review/versions/{next_version.id}/changes" in client.get(f"/reports/{report.id}").text
+
+
+def test_round_page_and_board_use_a_constant_number_of_queries(app, client, auth, count_queries):
+    from webapp.organisations.models import Organisation
+    from webapp.review.services import add_reviewer, invite
+
+    report = make_report()
+    review_round, _tokens = open_test_round(report, make_reviewers(2))
+    auth.login("author", locale="en")
+
+    def queries(url):
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
+
+    pages = (f"/review/rounds/{review_round.id}", f"/review/reports/{report.id}/board")
+    few = [queries(url) for url in pages]
+    for n in range(2, 12):
+        organisation = Organisation(name=f"Werkgever {n}", stakeholder_type="employer")
+        db.session.add(organisation)
+        db.session.flush()
+        invite(review_round, add_reviewer(f"Reviewer Person {n}", f"r{n}@example.test", organisation.id))
+    db.session.commit()
+    assert [queries(url) for url in pages] == few

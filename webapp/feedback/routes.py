@@ -13,7 +13,7 @@ from ..extensions import db
 from ..findings.models import Contributor, Finding
 from ..surveys.forms import ActionForm
 from ..surveys.models import Invitation, Question, Survey
-from ..surveys.services import SurveyError, close_survey, delete_question, open_survey
+from ..surveys.services import SurveyError, close_survey, delete_question, open_survey, response_counts
 from ..i18n import _
 from . import bp
 from .forms import InviteForm, PromptForm, RoundForm, TranslationForm
@@ -38,7 +38,7 @@ def _member_url(invitation: Invitation) -> str:
 def list_rounds():
     rounds = feedback_rounds()
     return render_template("feedback/manage/list.html", rounds=rounds,
-                           responses={r.id: response_count(r) for r in rounds})
+                           responses=response_counts(r.id for r in rounds))
 
 
 def _round_form_page(survey: Survey | None):

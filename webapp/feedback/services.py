@@ -12,8 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 
 from ..activities.models import Activity
 from ..auth.models import User
@@ -25,7 +24,8 @@ from ..findings.services import FindingInput, create_finding_once
 from ..i18n import CONTENT_LANGUAGES, _
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
 from ..surveys.services import (FINDING_NAMESPACE, ParsedAnswers, QuestionInput, SurveyError, SurveyInput,
-                                invitation_by_token, save_question, save_survey, today, valid_submission_token)
+                                claim_invitation, invitation_by_token, response_counts, save_question, save_survey,
+                                store_response_once, today, valid_submission_token)
 
 FEEDBACK = "feedback"
 #: The advisory board's activity type: a round belongs to one of its sessions.
@@ -213,34 +213,22 @@ def submit_feedback(invitation: Invitation, parsed: ParsedAnswers, submission_to
         raise SurveyError(_("This feedback round is closed. Thank you for your interest."))
     if survey.activity_id is None:
         raise SurveyError(_("The answers could not be sent. Please try again."))
-    claimed = db.session.execute(
-        update(Invitation).where(Invitation.id == invitation.id, Invitation.completed.is_(False))
-        .values(completed=True, draft=None)).rowcount
-    if not claimed:
-        db.session.rollback()
+    if not claim_invitation(invitation):
         raise SurveyError(_("You have already sent your answers with this link. Thank you!"))
     response = Response(survey_id=survey.id, submission_token=submission_token, language=page_language,
                         submitted_on=today(), contributor_id=invitation.contributor_id,
                         answers=[Answer(question_id=question_id, value=v.value, number=v.number)
                                  for question_id, values in parsed.values.items() for v in values])
-    db.session.add(response)
-    try:
-        db.session.flush()
-        for answer in response.answers:
+
+    def answers_to_findings(stored: Response) -> None:
+        for answer in stored.answers:
             finding, _created = create_finding_once(FindingInput(
                 activity_id=survey.activity_id, text=answer.value, kind="quote", language=language,
                 stakeholder_type="permit_holder", contributor_id=invitation.contributor_id,
                 client_id=uuid.uuid5(FINDING_NAMESPACE, f"answer-{answer.id}")), None, commit=False)
             answer.finding_id = finding.id
-        db.session.commit()
-    except IntegrityError:
-        # The same form, posted twice at the same moment: the other request stored it.
-        db.session.rollback()
-        existing = db.session.scalar(select(Response).where(Response.submission_token == submission_token))
-        if existing is None:
-            raise
-        return existing, False
-    return response, True
+
+    return store_response_once(response, before_commit=answers_to_findings)
 
 
 @dataclass
@@ -330,4 +318,4 @@ def counts_by_status(survey: Survey) -> dict[str, int]:
 
 
 def response_count(survey: Survey) -> int:
-    return db.session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey.id)) or 0
+    return response_counts([survey.id]).get(survey.id, 0)

@@ -7,12 +7,14 @@ from flask import abort, flash, jsonify, redirect, render_template, request, sen
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
 from ..i18n import _, localized
 from ..reference.models import GoodExample
 from ..surveys.models import SURVEY_STATUSES
+from ..surveys.models import Survey
 from ..themes.models import Theme
 from . import bp
 from .forms import (BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
@@ -54,7 +56,12 @@ def new_report():
 @bp.get("/<int:report_id>")
 @roles_required(*REPORT_ROLES)
 def show(report_id: int):
-    report = db.session.get(Report, report_id) or abort(404)
+    # The missing-translation check reads every chapter's texts: loaded up front, not per chapter.
+    chapters = selectinload(Report.chapters)
+    report = db.session.scalar(select(Report).where(Report.id == report_id).options(
+        chapters.selectinload(ReportChapter.theme), chapters.selectinload(ReportChapter.recommendations),
+        chapters.selectinload(ReportChapter.good_examples),
+        chapters.selectinload(ReportChapter.surveys).selectinload(Survey.questions))) or abort(404)
     used = {c.theme_id for c in report.chapters}
     add_form = ChapterAddForm()
     add_form.theme_id.choices = [(t.id, localized(t, "label")) for t in db.session.scalars(

@@ -14,7 +14,7 @@ import multiprocessing
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -29,7 +29,7 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity
 from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, _l, localized
 from ..findings.models import Finding
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import stakeholder_label
@@ -200,8 +200,20 @@ def survey_results(survey: Survey, language: str, chart_prefix: str = "chart-") 
 
 @dataclass(frozen=True)
 class MissingText:
-    where: str  # e.g. "Chapter Funding", "Recommendation 3.2"
+    where: str  # stable, for the CLI and tests: "report", "chapter 2", "recommendation 3.2", ...
     field: str  # e.g. "intro", "title"
+    #: The same place in words for the screen, in the interface language.
+    label: str = field(default="", compare=False)
+
+
+#: How the screens name a text field of a report, chapter, recommendation, box or survey.
+TEXT_FIELD_LABELS = {
+    "title": _l("title"), "subtitle": _l("subtitle"), "colophon": _l("colophon"),
+    "acknowledgements": _l("acknowledgements"), "executive_summary": _l("executive summary"),
+    "scope": _l("scope"), "problem_analysis": _l("problem analysis"), "intro": _l("introduction"),
+    "body": _l("text"), "target_group": _l("target group"), "partners": _l("partners"),
+    "results": _l("results"), "funding": _l("funding"), "label": _l("question"),
+}
 
 
 def missing_translations(report: Report, language: str) -> list[MissingText]:
@@ -209,25 +221,30 @@ def missing_translations(report: Report, language: str) -> list[MissingText]:
     other = "en" if language == "nl" else "nl"
     missing = []
 
-    def check(obj, field, where):
-        if not getattr(obj, f"{field}_{language}") and getattr(obj, f"{field}_{other}"):
-            missing.append(MissingText(where, field))
+    def check(obj, field_name, where, place):
+        if not getattr(obj, f"{field_name}_{language}") and getattr(obj, f"{field_name}_{other}"):
+            missing.append(MissingText(where, field_name, f"{place}: {TEXT_FIELD_LABELS[field_name]}"))
 
-    for field in REPORT_TEXT_FIELDS:
-        check(report, field, "report")
+    for field_name in REPORT_TEXT_FIELDS:
+        check(report, field_name, "report", _("Report"))
     for c_index, chapter in enumerate(report.chapters, start=1):
-        check(chapter, "intro", f"chapter {c_index}")
+        chapter_place = _("Chapter %(number)s (%(theme)s)", number=c_index, theme=localized(chapter.theme, "label"))
+        check(chapter, "intro", f"chapter {c_index}", chapter_place)
         for r_index, recommendation in enumerate(chapter.recommendations, start=1):
-            for field in ("title", "body"):
-                check(recommendation, field, f"recommendation {c_index}.{r_index}")
+            for field_name in ("title", "body"):
+                check(recommendation, field_name, f"recommendation {c_index}.{r_index}",
+                      _("Recommendation %(number)s", number=f"{c_index}.{r_index}"))
         for example in chapter.good_examples:
-            for field in ("title", *GOOD_EXAMPLE_FIELDS):
-                check(example, field, f"good example {example.id}")
+            for field_name in ("title", *GOOD_EXAMPLE_FIELDS):
+                check(example, field_name, f"good example {example.id}",
+                      _("Good example “%(title)s”", title=localized(example, "title")))
         for survey in chapter.surveys:
-            check(survey, "title", f"survey {survey.id}")
+            check(survey, "title", f"survey {survey.id}", _("Survey “%(title)s”", title=localized(survey, "title")))
             for question in survey.questions:
                 if question.type in REPORTED_QUESTION_TYPES:
-                    check(question, "label", f"survey {survey.id}, question {question.position}")
+                    check(question, "label", f"survey {survey.id}, question {question.position}",
+                          _("Survey “%(title)s”, question %(number)s", title=localized(survey, "title"),
+                            number=question.position))
     return missing
 
 

@@ -11,6 +11,7 @@ from io import BytesIO
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
 from ..auth.roles import ADMIN, AUTHOR, public, roles_required
@@ -23,7 +24,7 @@ from . import bp
 from .forms import ActionForm, CommentForm, DispositionForm, ReviewerForm, RoundForm
 from .models import DISPOSITIONS, TARGETS, ReviewAssignment, ReviewComment, ReviewRound
 from .services import (BoardFilter, CommentInput, ReviewError, RoundInput, add_reviewer, assignment_by_token,
-                       board_comments, can_edit, changes_since, close_round, comment_as_json, comments_by_key,
+                       board_comments, board_organisations, can_edit, changes_since, close_round, comment_as_json, comments_by_key,
                        delete_comment, earlier_comments, export_xlsx, invite, later_version, open_round, own_comment,
                        pick, progress, renew_link, report_rounds, reviewer_candidates, reviewer_name, revoke_link,
                        round_chapters, save_comment, set_disposition, submit, target_label, today)
@@ -276,7 +277,13 @@ def _links_page(review_round: ReviewRound, tokens: dict[int, str]):
 @bp.get("/review/rounds/<int:round_id>")
 @roles_required(*AUTHORS)
 def show_round(round_id: int):
-    review_round = _round(round_id)
+    # Each reviewer row shows the person, the organisation and the number of comments:
+    # loaded in three queries whatever the number of reviewers.
+    review_round = db.session.scalar(
+        select(ReviewRound).where(ReviewRound.id == round_id).options(
+            selectinload(ReviewRound.assignments).selectinload(ReviewAssignment.contributor)
+            .selectinload(Contributor.organisation),
+            selectinload(ReviewRound.assignments).selectinload(ReviewAssignment.comments))) or abort(404)
     invited = {a.contributor_id for a in review_round.assignments}
     return render_template("review/manage/round.html", round=review_round, action_form=ActionForm(),
                            candidates=[c for c in reviewer_candidates() if c.id not in invited],
@@ -346,9 +353,7 @@ def board(report_id: int):
     filters = _filters()
     comments = board_comments(report, filters)
     handled, total = progress(report)
-    organisations = sorted({c.assignment.contributor.organisation for c in board_comments(report)
-                            if c.assignment.contributor and c.assignment.contributor.organisation},
-                           key=lambda o: o.name)
+    organisations = board_organisations(report)
     language = current_language()
     return render_template("review/manage/board.html", report=report, comments=comments, filters=filters,
                            handled=handled, total=total, rounds=report_rounds(report), organisations=organisations,

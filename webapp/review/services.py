@@ -447,6 +447,16 @@ def board_comments(report: Report, filters: BoardFilter | None = None) -> list[R
     return list(db.session.scalars(query))
 
 
+def board_organisations(report: Report) -> list[Organisation]:
+    """The organisations of reviewers who submitted on the report: the board's filter choices."""
+    return list(db.session.scalars(
+        select(Organisation).join(Contributor, Contributor.organisation_id == Organisation.id)
+        .join(ReviewAssignment, ReviewAssignment.contributor_id == Contributor.id)
+        .join(ReviewRound, ReviewRound.id == ReviewAssignment.round_id)
+        .where(ReviewRound.report_id == report.id, ReviewAssignment.submitted_at.is_not(None))
+        .distinct().order_by(Organisation.name)))
+
+
 def progress(report: Report) -> tuple[int, int]:
     """(handled, total) submitted comments of the report; handled means no longer "open"."""
     rows = db.session.execute(

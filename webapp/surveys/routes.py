@@ -23,7 +23,7 @@ from .models import Invitation, Question, Response, Survey
 from .services import (QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
                        create_invitations, delete_question, draft_answers, field_name, format_options,
                        invitation_by_token, move_question, new_submission_token, open_survey, parse_answers,
-                       responses_csv, responses_xlsx, save_draft, save_question, save_survey, submit_response,
+                       response_counts, responses_csv, responses_xlsx, save_draft, save_question, save_survey, submit_response,
                        summarise_survey, survey_by_token, text_answer)
 
 
@@ -135,10 +135,10 @@ def _survey(survey_id: int) -> Survey:
 @bp.get("/surveys/")
 @roles_required(*STAFF)
 def list_surveys():
-    counts = dict(db.session.execute(select(Response.survey_id, func.count()).group_by(Response.survey_id)).all())
     surveys = db.session.scalars(select(Survey).where(Survey.purpose == "survey")
                                  .options(selectinload(Survey.activity))
                                  .order_by(Survey.created_at.desc(), Survey.id.desc())).all()
+    counts = response_counts(s.id for s in surveys)
     return render_template("surveys/manage/list.html", surveys=surveys, counts=counts)
 
 

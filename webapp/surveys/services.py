@@ -272,14 +272,8 @@ def submit_response(survey: Survey, parsed: ParsedAnswers, submission_token: str
     if not survey.is_open:
         raise SurveyError(_("This survey is closed: answers can no longer be given. Thank you for your interest."))
     named = survey.ask_name
-    if invitation is not None:
-        # Claimed in one statement: two tabs posting at once cannot both get through.
-        claimed = db.session.execute(
-            update(Invitation).where(Invitation.id == invitation.id, Invitation.completed.is_(False))
-            .values(completed=True, draft=None)).rowcount
-        if not claimed:
-            db.session.rollback()
-            raise SurveyError(_("This personal link has already been used to answer. Thank you!"))
+    if invitation is not None and not claim_invitation(invitation):
+        raise SurveyError(_("This personal link has already been used to answer. Thank you!"))
     response = Response(
         survey_id=survey.id, submission_token=submission_token, language=language,
         submitted_on=day or today(),
@@ -288,17 +282,47 @@ def submit_response(survey: Survey, parsed: ParsedAnswers, submission_token: str
         invitation_id=invitation.id if (named and invitation is not None) else None,
         answers=[Answer(question_id=question_id, value=v.value, number=v.number)
                  for question_id, values in parsed.values.items() for v in values])
+    return store_response_once(response)
+
+
+def claim_invitation(invitation: Invitation) -> bool:
+    """Mark a personal link used, in one statement: two tabs posting at once cannot both
+    get through. False (and the transaction rolled back) when it was used already."""
+    claimed = db.session.execute(
+        update(Invitation).where(Invitation.id == invitation.id, Invitation.completed.is_(False))
+        .values(completed=True, draft=None)).rowcount
+    if not claimed:
+        db.session.rollback()
+    return bool(claimed)
+
+
+def store_response_once(response: Response, before_commit=None) -> tuple[Response, bool]:
+    """Store `response`, or return the one already stored under its submission token
+    (the same form posted twice at the same moment); returns (response, created).
+    `before_commit(response)` runs after the flush, in the same transaction."""
     db.session.add(response)
     try:
+        db.session.flush()
+        if before_commit is not None:
+            before_commit(response)
         db.session.commit()
     except IntegrityError:
-        # The same form, posted twice at the same moment: the other request stored it.
         db.session.rollback()
-        existing = db.session.scalar(select(Response).where(Response.submission_token == submission_token))
+        existing = db.session.scalar(select(Response).where(Response.submission_token == response.submission_token))
         if existing is None:
             raise
         return existing, False
     return response, True
+
+
+def response_counts(survey_ids) -> dict[int, int]:
+    """Number of responses per survey, in one query."""
+    ids = list(survey_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Response.survey_id, func.count()).where(Response.survey_id.in_(ids))
+                              .group_by(Response.survey_id))
+    return {survey_id: count for survey_id, count in rows}
 
 
 def save_draft(invitation: Invitation, parsed: ParsedAnswers) -> None:
