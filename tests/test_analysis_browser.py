@@ -62,7 +62,7 @@ def test_bulk_add_and_remove_a_theme(client, auth, data):
     ids = [data["findings"]["untagged"], data["findings"]["other"]]
     response = client.post("/analysis/findings/tag", data={
         "finding_ids": ids, "theme_id": data["themes"]["buddy"], "action": "add", "next": "/analysis/findings?untagged=1"})
-    assert response.status_code == 302 and response.location == "/analysis/findings?untagged=1"
+    assert response.status_code == 302 and response.location == "/p/learn/analysis/findings?untagged=1"
     tagged = client.get("/analysis/findings", query_string={"theme": data["themes"]["buddy"]})
     assert set(shown_ids(tagged)) == {data["findings"]["buddy"], *ids}
     assert shown_ids(client.get("/analysis/findings?untagged=1")) == []
@@ -78,7 +78,7 @@ def test_bulk_tagging_refuses_archived_themes_and_foreign_redirects(client, auth
     response = client.post("/analysis/findings/tag", data={
         "finding_ids": [data["findings"]["untagged"]], "theme_id": archived.id, "next": "https://evil.example/"},
         follow_redirects=False)
-    assert response.location == "/analysis/findings"
+    assert response.location == "/p/learn/analysis/findings"
     assert db.session.get(Finding, data["findings"]["untagged"]).themes == []
     page = client.get("/analysis/findings").get_data(as_text=True)
     assert "Archived themes cannot be added" in page

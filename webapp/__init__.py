@@ -5,17 +5,18 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, session
+from flask import session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import Config
 from .extensions import babel, csrf, db, login_manager, migrate
+from .projects.context import ProjectFlask
 
 
-def create_app(config: type[Config] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config: type[Config] | None = None) -> ProjectFlask:
+    app = ProjectFlask(__name__, instance_relative_config=True)
     app.config.from_object(config or Config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
@@ -65,6 +66,11 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     app.register_blueprint(contributors_bp)
     app.register_blueprint(feedback_bp)
+    from .projects import bp as projects_bp
+    from .projects.context import init_app as init_projects
+
+    app.register_blueprint(projects_bp)
+    init_projects(app)  # /p/<slug>/ in every staff URL; scope of every query (projects/)
 
     from .templating import register_template_helpers
 

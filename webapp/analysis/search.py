@@ -18,7 +18,7 @@ an Arabic contribution is found by the words of its Dutch or English translation
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, event, func, literal_column, select, text, true, update
+from sqlalchemy import and_, bindparam, event, func, literal_column, select, text, true, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
@@ -51,11 +51,17 @@ def search_terms(query: str | None) -> list[str]:
     return list(dict.fromkeys(search_tokens(query)))[:MAX_TERMS]
 
 
-def search_condition(query: str | None) -> ColumnElement[bool]:
-    """A WHERE clause for `query`; always true when it holds no words."""
+def search_condition(query: str | None, project_ids: tuple[int, ...] | None = None) -> ColumnElement[bool]:
+    """A WHERE clause for `query`; always true when it holds no words.
+
+    `project_ids` (the request's `scope_ids()`) is applied explicitly: the FTS5 part is raw
+    SQL, which the ORM scoping hook does not see (docs/architecture.md, "Projects").
+    """
     terms = search_terms(query)
     if not terms:
         return true()
+    if project_ids is not None:
+        return and_(Finding.project_id.in_(project_ids), search_condition(query))
     if db.session.get_bind().dialect.name == "postgresql":
         # Terms are letters and digits only; quoting them still keeps tsquery syntax out.
         tsquery = " & ".join(f"'{term}':*" for term in terms)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: SHA-256 of the personal API token (`flask users token EMAIL`); the token itself is never stored.
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: The project the switcher last showed; `/` and old unprefixed links go there.
+    last_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -11,6 +11,8 @@ from ..auth.roles import public
 from ..auth.services import set_locale
 from ..extensions import db
 from ..i18n import LANGUAGES
+from ..projects.archive import ProjectArchived
+from ..projects.context import redirect_old_url
 from . import bp
 
 
@@ -43,8 +45,19 @@ def switch_language():
 
 
 
+@bp.app_errorhandler(ProjectArchived)
+def archived_project(error: ProjectArchived):
+    if request.path.startswith("/api/"):
+        return jsonify(error="Conflict", message=str(error)), 409
+    return render_template("core/error.html", error=None, message=str(error)), 409
+
+
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
+    if error.code == 404:
+        moved = redirect_old_url(error)
+        if moved is not None:
+            return moved
     if request.path.startswith("/api/"):
         return jsonify(error=error.name, message=error.description), error.code
     return render_template("core/error.html", error=error), error.code

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from ..auth.roles import ADMIN, AUTHOR, STAFF, roles_required
+from ..auth.roles import ADMIN, AUTHOR, STAFF, current_role, roles_required
 from ..extensions import db
 from ..i18n import _, localized
 from .forms import ImportForm, MergeForm, ThemeForm
@@ -43,7 +43,7 @@ def index():
 def _can_edit() -> bool:
     from flask_login import current_user
 
-    return current_user.role in EDITORS
+    return current_role() in EDITORS
 
 
 def _parent_choices(theme: Theme | None) -> list[tuple[int | None, str]]:
