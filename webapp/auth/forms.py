@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..forms import BaseForm
 from ..i18n import _, _l
 from .roles import ROLE_LABELS
 
@@ -21,13 +21,13 @@ class EmailAddress:
             raise ValidationError(_("Enter a valid e-mail address.")) from None
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Stay logged in on this device"))
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail address"),
                        validators=[DataRequired(), EmailAddress(), Length(max=254)])
