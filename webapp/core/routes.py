@@ -46,7 +46,9 @@ def switch_language():
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     if request.path.startswith("/api/"):
-        return jsonify(error=error.name, message=error.description), error.code
+        from ..api.routes import api_http_error  # routing errors (404, 405) reach no blueprint handler
+
+        return api_http_error(error)
     return render_template("core/error.html", error=error), error.code
 
 
