@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from .config import Config
 from .extensions import babel, csrf, db, login_manager, migrate
+from .security import init_security
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -19,6 +20,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.config.from_object(config or Config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
+    if app.config.get("PRODUCTION"):  # served over HTTPS only: cookies never travel in the clear
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "klankbord.db")
 
@@ -30,6 +33,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    init_security(app)
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .activities import bp as activities_bp
