@@ -128,10 +128,16 @@ def _select_locale() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
+def _load_user(session_id: str):
+    """The user of a session or remember cookie, if its session version is still current:
+    a password change or "log out everywhere" raises the version and ends the others."""
     from .auth.models import User
 
-    return db.session.get(User, int(user_id))
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # a cookie from before session versions: log in again
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 @event.listens_for(Engine, "connect")
