@@ -58,10 +58,13 @@ def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None
     form = RespondForm()
     raw, errors, name = {}, {}, ""
     if request.method == "POST":
-        if not form.validate_on_submit():
+        if not form.validate_on_submit() and "csrf_token" in form.errors:
             abort(400)
-        parsed = parse_answers(survey, request.form.getlist, form.name.data)
+        # The name as typed: parse_answers checks it (a refused character is its error, the text stays).
+        parsed = parse_answers(survey, request.form.getlist, request.form.get("name", ""))
         raw, errors, name = parsed.raw, parsed.errors, parsed.name
+        if "name" in errors:
+            name = request.form.get("name", "")  # shown again as typed
         if invitation is not None and (request.form.get("action") == "save" or parsed.errors):
             save_draft(invitation, parsed)
             if request.form.get("action") == "save":
