@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 from .config import Config
 from .db_types import MAX_DATABASE_INT
 from .extensions import babel, csrf, db, login_manager, migrate
+from .security import init_security
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -22,6 +23,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.config.from_object(config or Config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
+    if app.config.get("PRODUCTION"):  # served over HTTPS only: cookies never travel in the clear
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "klankbord.db")
 
@@ -35,6 +38,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     # Before any route is added: an <int:> id above what the databases hold is a plain 404.
     app.url_map.converters["int"] = DatabaseIntConverter
+    init_security(app)
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .activities import bp as activities_bp
@@ -124,10 +128,16 @@ def _select_locale() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
+def _load_user(session_id: str):
+    """The user of a session or remember cookie, if its session version is still current:
+    a password change or "log out everywhere" raises the version and ends the others."""
     from .auth.models import User
 
-    return db.session.get(User, int(user_id))
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # a cookie from before session versions: log in again
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 @event.listens_for(Engine, "connect")
