@@ -119,8 +119,9 @@ def spreadsheet_cell(value):
     prefixed with an apostrophe so it stays text. Numbers, dates and None pass unchanged."""
     if not isinstance(value, str):
         return value
+    formula = value.startswith(FORMULA_START)
     value = export_safe(value)
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return "'" + value if formula or value.startswith(FORMULA_START) else value
 
 
 def export_safe_tree(value):

@@ -51,8 +51,10 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 def render_report_html(data: dict) -> str:
+    from ..text import export_safe_tree
     from .labels import label
 
+    data = export_safe_tree(data)  # an old row with a control character cannot break the PDF
     language = data["language"]
     return render_template("reports/pdf/report.html", r=data, L=lambda key, **kw: label(key, language, **kw),
                            static=lambda name: SCHEME + name)
@@ -60,7 +62,10 @@ def render_report_html(data: dict) -> str:
 
 def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None,
                 progress: Callable[[int], None] | None = None) -> bytes:
+    from ..text import export_safe
+
     fetcher = fetcher or StaticOnlyFetcher()
+    html = export_safe(html)  # markup is untouched; a stray control character in text becomes U+FFFD
     # base_url is our own scheme: a relative URL in the HTML resolves to something we refuse.
     document = HTML(string=html, base_url=SCHEME + "/", url_fetcher=fetcher).render()
     if progress:

@@ -430,7 +430,7 @@ def response_table(survey: Survey) -> tuple[list[str], list[list]]:
     headers = [_("Response"), _("Date"), _("Language")]
     if survey.ask_name:
         headers.append(_("Name"))
-    headers += [f"{q.position}. {localized(q, 'label')}" for q in questions]
+    headers += [spreadsheet_cell(f"{q.position}. {localized(q, 'label')}") for q in questions]
     responses = db.session.execute(
         select(Response.id, Response.submitted_on, Response.language, Response.respondent_name)
         .where(Response.survey_id == survey.id).order_by(Response.id)).all()
