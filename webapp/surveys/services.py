@@ -10,7 +10,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import distinct, func, select, update
@@ -215,6 +215,31 @@ def survey_by_token(token: str) -> Survey | None:
 
 def invitation_by_token(token: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.token == token)) if token else None
+
+
+def survey_link(token: str) -> Invitation | None:
+    """The survey invitation for a personal link, or None when it is unknown, revoked or
+    expired (the caller shows one and the same page for all three)."""
+    invitation = invitation_by_token(token) if token and len(token) <= 64 else None
+    if invitation is None or invitation.survey.purpose != "survey" or not invitation.usable():
+        return None
+    return invitation
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    """The link stops working at once; what was already answered stays."""
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        db.session.commit()
+
+
+def set_invitation_expiry(invitation: Invitation, last_day: date | None) -> None:
+    """The link works up to and including `last_day` (local time); None: without end."""
+    if last_day is not None and last_day < today():
+        raise SurveyError(_("Choose today or a later day."))
+    invitation.expires_at = (None if last_day is None else
+                             datetime.combine(last_day + timedelta(days=1), datetime.min.time(), LOCAL_TIMEZONE))
+    db.session.commit()
 
 
 def new_submission_token() -> str:
