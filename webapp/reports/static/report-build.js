@@ -8,6 +8,7 @@
   var text = box.querySelector("[data-build-text]");
   var result = document.querySelector("[data-build-result]");
   var failed = document.querySelector("[data-build-failed]");
+  var failedDefault = failed.textContent;
 
   function show(status) {
     bar.value = status.progress;
@@ -24,6 +25,7 @@
       return true;
     }
     if (status.status === "failed") {
+      failed.textContent = status.message || failedDefault;  // why, in the user's language
       box.hidden = true;
       failed.hidden = false;
       form.querySelector("button").disabled = false;
@@ -50,6 +52,6 @@
                         headers: {"Accept": "application/json"}})
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (status) { if (!show(status)) poll(status.status_url); })
-      .catch(function () { box.hidden = true; failed.hidden = false; form.querySelector("button").disabled = false; });
+      .catch(function () { failed.textContent = failedDefault; box.hidden = true; failed.hidden = false; form.querySelector("button").disabled = false; });
   });
 })();
