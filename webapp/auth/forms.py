@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from ..forms import BaseForm
 from ..i18n import _, _l
 from .passwords import password_problem
 from .roles import ROLE_LABELS
@@ -36,13 +36,13 @@ class PasswordRules:
             raise ValidationError(problem)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Stay logged in on this device"))
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail address"),
                        validators=[DataRequired(), EmailAddress(), Length(max=254)])
@@ -58,7 +58,7 @@ class UserForm(FlaskForm):
         self.role.choices = [(code, str(label)) for code, label in ROLE_LABELS.items()]
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), PasswordRules()],
                                  description=_l("At least 10 characters, not your e-mail address, not a common "
@@ -67,5 +67,5 @@ class ChangePasswordForm(FlaskForm):
                                     validators=[DataRequired(), EqualTo("new_password", _l("The two new passwords differ."))])
 
 
-class EndSessionsForm(FlaskForm):
+class EndSessionsForm(BaseForm):
     """Only the CSRF token: "log out everywhere" is a button."""
