@@ -74,6 +74,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from .feedback import bp as feedback_bp
 
     app.register_blueprint(contributors_bp)
+    from .audit import bp as audit_bp
+
+    app.register_blueprint(audit_bp)
     app.register_blueprint(feedback_bp)
 
     from .templating import register_template_helpers
@@ -149,4 +152,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # Deleted rows are overwritten, not just unlinked: an erasure leaves no words in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
