@@ -75,8 +75,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     app.register_blueprint(contributors_bp)
     from .audit import bp as audit_bp
+    from .backups import bp as backups_bp
 
     app.register_blueprint(audit_bp)
+    app.register_blueprint(backups_bp)
     app.register_blueprint(feedback_bp)
 
     from .templating import register_template_helpers
