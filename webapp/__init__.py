@@ -75,9 +75,11 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     app.register_blueprint(contributors_bp)
     from .audit import bp as audit_bp
+    from .audit import init_audit
     from .backups import bp as backups_bp
 
     app.register_blueprint(audit_bp)
+    init_audit(app)
     app.register_blueprint(backups_bp)
     app.register_blueprint(feedback_bp)
 

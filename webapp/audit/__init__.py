@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("audit", __name__, template_folder="templates")
 
 from . import routes  # noqa: E402,F401
+from .tracking import init_audit  # noqa: E402,F401

@@ -41,12 +41,17 @@ def record_audit(actor, action: str, object_kind: str, object_id: int | None = N
                  detail: dict | None = None, *, subject: str = "") -> AuditEntry:
     """Add an audit entry to the current transaction (the caller commits).
 
-    `actor` is a User, a user id or None (the command line, a background job). `detail`
+    `actor` is a User, a user id or None (the logged-in user if there is one; else the
+    command line or a background job). `detail`
     holds counts and codes only; free text is refused, so no name or quote lands here.
     """
     actor_id = getattr(actor, "id", actor)
     if actor_id is not None and not isinstance(actor_id, int):
         actor_id = None  # Flask-Login's anonymous user
+    if actor is None:
+        from .tracking import _actor_id
+
+        actor_id = _actor_id()  # the logged-in user; None on the command line and in jobs
     entry = AuditEntry(action=action[:40], object_kind=object_kind[:40], object_id=object_id,
                        subject=subject[:60], detail=_checked(detail), actor_id=actor_id)
     db.session.add(entry)

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from ..audit.services import record_audit
 from ..auth.models import User
+from ..db_types import utcnow
 from ..extensions import db
 from ..findings.models import Contributor, Finding
+from ..findings.pseudonyms import next_pseudonym_number, retire_pseudonym_number
 from ..i18n import CONTENT_LANGUAGES, _
 from ..surveys.models import Invitation, Response
-from ..audit.services import record_audit
-from ..findings.pseudonyms import next_pseudonym_number, retire_pseudonym_number
 from .models import AuditEntry
 
 CONTRIBUTOR_KINDS = ("advisory_member", "stakeholder")
@@ -116,6 +117,8 @@ def erase_contributor(contributor: Contributor, scope: str, actor: User | None) 
     else:
         contributor.name = None
         contributor.contact = None
+        db.session.execute(update(Response).where(Response.contributor_id == contributor_id)
+                           .values(respondent_name=None).execution_options(synchronize_session=False))
     entry = record_audit(actor, f"erase_{scope}", "contributor", contributor_id, detail, subject=subject)
     db.session.commit()
     db.session.expire_all()
@@ -140,3 +143,94 @@ def scrub_sqlite() -> None:
 def audit_entries(limit: int = 50) -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
                                    .limit(limit)))
+
+
+# ---------------------------------------------------------------- GDPR art. 15: a person's data on request
+
+def access_request_zip(contributor: Contributor) -> bytes:
+    """Everything Klankbord holds about one person, as one ZIP for them (GDPR art. 15):
+    who they are to us, their consents, their words (findings with translations, survey and
+    feedback answers, review comments) and where their words were used (recommendations,
+    report versions that printed them)."""
+    import io
+    import json
+    import zipfile
+
+    from ..reports.models import Recommendation, RecommendationFinding, Report, ReportChapter, ReportVersion
+    from ..review.models import ReviewAssignment, ReviewComment
+    from ..surveys.models import Answer, Question, Survey
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    findings = list(db.session.scalars(select(Finding).where(Finding.contributor_id == contributor.id)
+                                       .execution_options(include_deleted=True).order_by(Finding.id)))
+    finding_ids = {f.id for f in findings}
+    person = {
+        "pseudonym": str(contributor.pseudonym), "kind": contributor.kind, "name": contributor.name,
+        "contact": contributor.contact, "language": contributor.language,
+        "organisation": contributor.organisation.name if contributor.organisation else None,
+        "created_at": when(contributor.created_at),
+    }
+    consents = {
+        "consent_given_at": when(contributor.consent_given_at), "consent_scope": contributor.consent_scope,
+        "personal_links": [{"survey": s.title_nl or s.title_en, "created_at": when(i.created_at),
+                            "consented_at": when(i.consented_at), "expires_at": when(i.expires_at),
+                            "revoked_at": when(i.revoked_at)}
+                           for i, s in db.session.execute(select(Invitation, Survey)
+                                                          .join(Survey, Survey.id == Invitation.survey_id)
+                                                          .where(Invitation.contributor_id == contributor.id))],
+    }
+    contributions = {
+        "findings": [{"id": f.id, "activity": f.activity.title if f.activity else None, "text": f.text,
+                      "language": f.language, "kind": f.kind, "translation": f.translation,
+                      "translation_language": f.translation_language, "created_at": when(f.created_at),
+                      "deleted_at": when(f.deleted_at)} for f in findings],
+        "answers": [{"survey": survey.title_nl or survey.title_en, "question": question.label_nl or question.label_en,
+                     "answer": answer.value, "submitted_on": when(response.submitted_on),
+                     "language": response.language}
+                    for answer, question, response, survey in db.session.execute(
+                        select(Answer, Question, Response, Survey)
+                        .join(Question, Question.id == Answer.question_id)
+                        .join(Response, Response.id == Answer.response_id)
+                        .join(Survey, Survey.id == Response.survey_id)
+                        .where(Response.contributor_id == contributor.id).order_by(Response.id, Question.position))],
+        "review_comments": [{"target": c.target, "text": c.text, "relevance": c.relevance,
+                             "workability": c.workability, "language": c.language, "disposition": c.disposition,
+                             "authors_response": c.response, "created_at": when(c.created_at)}
+                            for c in db.session.scalars(
+                                select(ReviewComment).join(ReviewAssignment)
+                                .where(ReviewAssignment.contributor_id == contributor.id).order_by(ReviewComment.id))],
+    }
+    used = {
+        "recommendations": [{"finding_id": link.finding_id, "quoted": link.quoted, "report": report.title_nl or report.title_en,
+                             "recommendation": rec.title_nl or rec.title_en}
+                            for link, rec, report in db.session.execute(
+                                select(RecommendationFinding, Recommendation, Report)
+                                .join(Recommendation, Recommendation.id == RecommendationFinding.recommendation_id)
+                                .join(ReportChapter, ReportChapter.id == Recommendation.chapter_id)
+                                .join(Report, Report.id == ReportChapter.report_id)
+                                .where(RecommendationFinding.finding_id.in_(finding_ids or {0})))],
+        "report_versions": [{"report": report.title_nl or report.title_en, "version": v.number,
+                             "language": v.language, "format": v.format, "built_at": when(v.finished_at),
+                             "withdrawn_at": when(v.withdrawn_at)}
+                            for v, report in db.session.execute(
+                                select(ReportVersion, Report).join(Report, Report.id == ReportVersion.report_id)
+                                .where(ReportVersion.status == "done").order_by(ReportVersion.id))
+                            if v.printed_finding_ids and finding_ids & set(v.printed_finding_ids)],
+    }
+    readme = (
+        "Klankbord — personal data of {p} (GDPR art. 15), made {d}.\n\n"
+        "person.json         who you are to us: pseudonym, name, contact, language, organisation\n"
+        "consents.json       your consent and the personal links you received\n"
+        "contributions.json  your words: findings (with their translations), answers, review comments\n"
+        "where_used.json     recommendations and report versions that used your words\n\n"
+        "Outside the administrators' screens you appear only as \"{p}\".\n"
+    ).format(p=person["pseudonym"], d=utcnow().date().isoformat())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", readme)
+        for name, data in (("person.json", person), ("consents.json", consents),
+                           ("contributions.json", contributions), ("where_used.json", used)):
+            archive.writestr(name, json.dumps(data, ensure_ascii=False, indent=2))
+    return buffer.getvalue()

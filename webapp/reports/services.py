@@ -578,9 +578,12 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
                             printed_finding_ids=printed_finding_ids(report))
     db.session.add(version)
     db.session.flush()
+    from ..audit.services import record_audit
     from ..review.services import freeze_version_texts  # texts kept to compare versions after a review
 
     freeze_version_texts(version, report)
+    record_audit(user_id, "build", "report", report.id, {"language": language, "format": fmt,
+                                                         "version_id": version.id})
     db.session.commit()
     if background is None:
         background = not current_app.config.get("REPORT_BUILDS_INLINE", False)
