@@ -110,8 +110,9 @@ def add_reviewer(name: str, contact: str, organisation_id: int | None, language:
         raise ReviewError(_("Give the reviewer's name."))
     if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
         raise ReviewError(_("Unknown organisation. Choose one from the list or add it to the register first."))
-    number = (db.session.scalar(select(func.max(Contributor.pseudonym_number))
-                                .where(Contributor.kind == "stakeholder")) or 0) + 1
+    from ..findings.pseudonyms import next_pseudonym_number
+
+    number = next_pseudonym_number("stakeholder")
     contributor = Contributor(kind="stakeholder", pseudonym_number=number, name=name[:200],
                               contact=(contact or "").strip()[:300] or None, organisation_id=organisation_id,
                               language=language if language in ("nl", "en") else "nl")
