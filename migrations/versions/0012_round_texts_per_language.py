@@ -1,14 +1,14 @@
 """Feedback rounds: title and introduction in further member-page languages (surveys.extra_texts)
 
-Revision ID: 0011_round_texts_per_language
-Revises: 0010_arabic_search_words
+Revision ID: 0012_round_texts_per_language
+Revises: 0011_audit
 Create Date: 2026-11-28
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_round_texts_per_language"
-down_revision = "0010_arabic_search_words"
+revision = "0012_round_texts_per_language"
+down_revision = "0011_audit"
 branch_labels = None
 depends_on = None
 
