@@ -118,7 +118,14 @@ def test_revoked_link_opens_nothing(app, client, auth, reviewed):
     auth.login("author", locale="en")
     client.post(f"/review/assignments/{reviewed['first'].id}/revoke")
     auth.logout()
-    assert client.get(reviewed["url1"]).status_code == 404
+    revoked, guessed = client.get(reviewed["url1"]), client.get("/r/" + "B" * 43)
+    assert revoked.status_code == guessed.status_code == 404
+    # the public "ask for a new link" page of every personal link: no staff menu, nothing of the round
+    for response in (revoked, guessed):
+        html = response.get_data(as_text=True)
+        assert 'data-testid="link-invalid"' in html and "Ask the authors for a new one." in html
+        assert "main-nav" not in html and "/login" not in html
+        assert response.headers["Cache-Control"] == "no-store"
     assert client.get(reviewed["url2"]).status_code == 200
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -58,7 +58,9 @@ def _private(response):
 def _assignment(token: str) -> ReviewAssignment:
     assignment = assignment_by_token(token)
     if assignment is None:
-        abort(404, description=_("This review link is not valid (any more). Ask the authors for a new one."))
+        # The same public page for an unknown, revoked, expired or tampered link (like /f and /i):
+        # no staff navigation, nothing about the round.
+        abort(make_response(render_template("review/reviewer/invalid.html", texts={}, token=None), 404))
     return assignment
 
 
