@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
-import segno
-
 from flask import abort, flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -274,6 +272,8 @@ def new_reviewer(report_id: int):
 def _links_page(review_round: ReviewRound, tokens: dict[int, str]):
     """The personal links, shown once: only their hashes are stored. So the page itself carries
     what staff need to hand them out: a copy button, a QR code and a CSV of name -> link."""
+    import segno  # here: a heavy import only this page needs
+
     links = [(a, url_for("review.reviewer_home", token=tokens[a.id], _external=True))
              for a in review_round.assignments if a.id in tokens]
     qr_codes = {a.id: Markup(segno.make(url, error="m").svg_inline(
