@@ -13,7 +13,9 @@ comparison can name the version it compares with.
 """
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
 import secrets
 import uuid
@@ -31,6 +33,7 @@ from ..extensions import db
 from ..findings.models import Contributor
 from ..i18n import _
 from ..organisations.models import Organisation
+from ..text import export_safe
 from ..reports.models import Report, ReportVersion
 from ..text import TextRefused, clean_text
 from .models import (DISPOSITIONS, SCALE, TARGETS, ReportVersionTexts, ReviewAssignment, ReviewComment,
@@ -641,3 +644,19 @@ def field_test_summary(report_id: int) -> dict | None:
         "first": min(r[3] for r in rows).astimezone(LOCAL_TIME).date(),
         "last": max(r[2] for r in rows).astimezone(LOCAL_TIME).date(),
     }
+
+
+# ---------------------------------------------------------------- personal links, handed out once
+
+def links_csv(rows: list[tuple[str, str, str]]) -> str:
+    """Reviewer, organisation, link as CSV text (the links page offers it for download: the
+    links exist only on that page). Through the export boundary, formulas neutralised."""
+    def cell(value: str) -> str:
+        text = export_safe(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_("Reviewer"), _("Organisation"), _("Link")])
+    writer.writerows([cell(v) for v in row] for row in rows)
+    return out.getvalue()
