@@ -54,14 +54,14 @@ def test_upgrade_downgrade_upgrade(empty_database_url):
 
 
 def test_projects_migration_moves_an_existing_register_into_learn(empty_database_url):
-    """0011_projects on a database with data: every row ends up in LEARN, nothing is lost
+    """0014_projects on a database with data: every row ends up in LEARN, nothing is lost
     (not the finding's themes, not the search index), users become members with their role."""
     class MigrationConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = empty_database_url
 
     app = create_app(MigrationConfig)
     with app.app_context():
-        upgrade(revision="0010_arabic_search_words")
+        upgrade(revision="0013_round_texts_per_language")
         statements = [
             "INSERT INTO users (id, email, name, password_hash, role, locale, active, created_at) VALUES "
             "(1, 'a@example.test', 'A', 'x', 'admin', 'nl', true, '2024-01-01 00:00:00'), "
@@ -95,4 +95,32 @@ def test_projects_migration_moves_an_existing_register_into_learn(empty_database
             if connection.dialect.name == "sqlite":  # the search index still finds the finding
                 assert connection.execute(text("SELECT rowid FROM findings_fts WHERE findings_fts MATCH 'werkgev*'")
                                           ).scalars().all() == [1]
+        db.engine.dispose()
+
+
+def test_the_text_boundary_migration_cleans_rows_stored_before(empty_database_url):
+    """0012_text_boundary: refused characters removed, line ends LF; a clash with a unique
+    name keeps a visible U+FFFD instead of failing or merging two organisations."""
+    class MigrationConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    nul = "\x00" if not empty_database_url.startswith("postgresql") else ""
+    app = create_app(MigrationConfig)
+    with app.app_context():
+        upgrade(revision="0011_audit")
+        rows = [(1, f"Gemeente{nul}\x1b Zwolle", "een\r\ntwee\x0bdrie\x0cvier\x85\ufffe"),
+                (2, "IKEA", "plain"), (3, f"IKEA{nul}\x01", "")]
+        with db.engine.begin() as connection:
+            for row_id, name, notes in rows:
+                connection.execute(text("INSERT INTO organisations (id, name, stakeholder_type, notes, created_at) "
+                                        "VALUES (:id, :name, 'employer', :notes, CURRENT_TIMESTAMP)"),
+                                   {"id": row_id, "name": name, "notes": notes})
+        upgrade()
+        with db.engine.connect() as connection:
+            stored = dict(connection.execute(text("SELECT id, name FROM organisations")).all())
+            notes = connection.execute(text("SELECT notes FROM organisations WHERE id = 1")).scalar()
+        assert stored[1] == "Gemeente Zwolle"
+        assert notes == "een\ntwee\ndrie\nvier"
+        assert stored[2] == "IKEA"
+        assert stored[3].startswith("IKEA\ufffd")
         db.engine.dispose()

@@ -31,7 +31,8 @@ PILOT_USER = "pilot@klankbord.test"
 #: Views outside any project: who may use them is checked by role alone.
 GLOBAL_ENDPOINTS = {
     "core.healthz", "core.switch_language", "auth.login", "auth.logout", "auth.list_users", "auth.new_user",
-    "auth.edit_user", "dashboard.index", "api.openapi", "projects.switch", "projects.list_projects", "projects.edit",
+    "auth.edit_user", "auth.account", "auth.logout_everywhere", "core.favicon", "audit.index", "audit.export_csv",
+    "dashboard.index", "api.openapi", "projects.switch", "projects.list_projects", "projects.edit",
     "projects.members", "projects.export_zip", "projects.import_zip", "projects.search", "projects.evidence",
 }
 #: Shared between projects on purpose (docs/architecture.md): their ids are not a project's.

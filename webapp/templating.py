@@ -3,14 +3,31 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel import dates as babel_dates
 from flask import Flask, g, request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_decimal, get_locale, to_user_timezone
 
 from .activities.types import format_label, type_label
 from .auth.roles import ROLE_LABELS, STAFF, current_role
 from .findings.models import FINDING_KINDS
 from .i18n import CONTENT_LANGUAGES, LANGUAGES, RTL_LANGUAGES, _, current_language, localized
 from .organisations.stakeholder_types import stakeholder_label
+
+
+def _date_locale() -> str:
+    """English dates day-month-year (en_GB), not in US order; other languages as they are."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return "en_GB"
+    return str(locale)
+
+
+def format_date(value, pattern: str = "medium") -> str:
+    return babel_dates.format_date(value, pattern, locale=_date_locale())
+
+
+def format_datetime(value, pattern: str = "short") -> str:
+    return babel_dates.format_datetime(to_user_timezone(value), pattern, locale=_date_locale())
 
 
 def format_activity_date(activity) -> str:
@@ -43,6 +60,13 @@ def _project_status(code: str) -> str:
     return str(PROJECT_STATUSES.get(code, code))
 
 
+def _page_svg(svg):
+    """A matplotlib chart without inline styles, for pages under the CSP (webapp/charts.py)."""
+    from .charts import page_svg
+
+    return page_svg(svg) if svg else svg
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         localized=localized,
@@ -57,6 +81,7 @@ def register_template_helpers(app: Flask) -> None:
         number=format_decimal,
         datetime=lambda value: format_datetime(value, "short") if value else "",
         date=lambda value: format_date(value, "medium") if isinstance(value, date) else "",
+        page_svg=_page_svg,
     )
 
     @app.context_processor

@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+import hashlib
+import math
+import time
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.errors import RateLimitExceeded
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import _
 from . import bp
-from .forms import LoginForm, UserForm
+from .forms import ChangePasswordForm, EndSessionsForm, LoginForm, UserForm
 from .models import User
 from .roles import ADMIN, ROLES, public, roles_required
-from .services import UserError, authenticate, count_active_admins, create_user, get_user_by_email, normalise_email
+from .services import (UserError, authenticate, change_password, count_active_admins, create_user, end_all_sessions,
+                       get_user_by_email, normalise_email)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -24,8 +30,21 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _login_account_key() -> str:
+    """Failed logins counted per submitted e-mail address, whoever tries it from wherever."""
+    return "account:" + hashlib.sha256(normalise_email(request.form.get("email", "")).encode()).hexdigest()
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 422
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_account_key,
+               methods=["POST"], deduct_when=_failed_login, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
+               methods=["POST"], deduct_when=_failed_login, scope="login-address")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -39,6 +58,20 @@ def login():
             session["lang"] = user.locale
             return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form), (200 if not form.errors else 422)
+
+
+@bp.app_errorhandler(RateLimitExceeded)
+def too_many_attempts(error: RateLimitExceeded):
+    """The login page again, saying how long to wait; nothing is checked until then."""
+    current = limiter.current_limit
+    wait = max(1, math.ceil((current.reset_at if current else time.time() + 60) - time.time()))
+    minutes = math.ceil(wait / 60)
+    form = LoginForm()
+    form.password.errors = [_("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+                            if minutes > 1 else _("Too many failed attempts. Try again in a minute.")]
+    response = current_app.make_response((render_template("auth/login.html", form=form), 429))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.post("/logout")
@@ -95,8 +128,41 @@ def edit_user(user_id: int):
             user.locale = form.locale.data
             user.active = form.active.data
             if form.password.data:
-                user.set_password(form.password.data)
+                user.set_password(form.password.data)  # ends the user's sessions everywhere
             db.session.commit()
+            if form.password.data and user.id == current_user.id:
+                login_user(user)  # ... except this one, where the admin just typed it
             flash(_("Changes saved."), "success")
             return redirect(url_for("auth.list_users"))
     return render_template("auth/user_form.html", form=form, user=user), (422 if form.errors else 200)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@roles_required(*ROLES)
+def account():
+    """The logged-in user's own account: change the password, log out everywhere."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        try:
+            change_password(user, form.current_password.data, form.new_password.data)
+        except UserError as error:
+            form.current_password.errors.append(str(error))
+        else:
+            login_user(user)  # this session goes on with the new version; the others end
+            flash(_("Your password has been changed. You are logged out on every other device."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, end_form=EndSessionsForm()), \
+        (422 if form.errors else 200)
+
+
+@bp.post("/account/logout-everywhere")
+@roles_required(*ROLES)
+def logout_everywhere():
+    form = EndSessionsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    end_all_sessions(db.session.get(User, current_user.id))
+    logout_user()
+    flash(_("You are logged out on every device, this one included."), "info")
+    return redirect(url_for("auth.login"))

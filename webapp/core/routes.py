@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from ..auth.roles import public
 from ..auth.services import set_locale
 from ..extensions import db
+from ..forms import BaseForm
 from ..i18n import LANGUAGES
 from ..projects.archive import ProjectArchived
 from ..projects.context import redirect_old_url
@@ -32,7 +32,7 @@ def healthz():
 @public  # anonymous visitors (login page, public links) switch language too
 def switch_language():
     """One tap in the header: switch the interface language, remembered for the user."""
-    form = FlaskForm()  # only for its CSRF check
+    form = BaseForm()  # only for its CSRF check
     language = request.form.get("language")
     if form.validate_on_submit() and language in LANGUAGES:
         session["lang"] = language
@@ -59,7 +59,9 @@ def http_error(error: HTTPException):
         if moved is not None:
             return moved
     if request.path.startswith("/api/"):
-        return jsonify(error=error.name, message=error.description), error.code
+        from ..api.routes import api_http_error  # routing errors (404, 405) reach no blueprint handler
+
+        return api_http_error(error)
     return render_template("core/error.html", error=error), error.code
 
 
@@ -72,3 +74,12 @@ def unexpected_error(error: Exception):
     current_app.logger.exception("Unhandled error in %s (%s)", request.endpoint, request.method)
     db.session.rollback()
     return render_template("core/error.html", error=None), 500
+
+
+@bp.get("/favicon.ico")
+@public  # browsers ask for it on every page, logged in or not
+def favicon():
+    from flask import current_app, send_from_directory
+
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, send_from_directory, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from ..activities.models import Activity
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
+from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, ngettext
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
@@ -41,10 +41,12 @@ def _activity(activity_id: int) -> Activity:
 
 
 def _choices(activity: Activity) -> dict:
-    """What the finding fields offer: themes used most in this activity first."""
+    """What the finding fields offer: themes used most in this activity first, then those used
+    most in all activities (a new activity starts with the project's usual themes)."""
     usage = theme_usage(activity.id)
+    overall = theme_usage(None)
     themes = list(db.session.scalars(select(Theme).where(Theme.archived.is_(False))))
-    themes.sort(key=lambda t: (-usage.get(t.id, 0), (localized(t, "label") or "").lower()))
+    themes.sort(key=lambda t: (-usage.get(t.id, 0), -overall.get(t.id, 0), (localized(t, "label") or "").lower()))
     organisations = list(db.session.scalars(select(Organisation).order_by(func.lower(Organisation.name))))
     present = {o.id for o in activity.organisations}
     organisations.sort(key=lambda o: o.id not in present)  # the activity's own first, stable otherwise
@@ -86,7 +88,7 @@ def capture(activity_id: int):
     """The capture screen. With JavaScript, saving goes through the outbox and the API;
     this POST is the fallback for a browser without it (same service, same idempotency)."""
     activity = _activity(activity_id)
-    form = FlaskForm()
+    form = BaseForm()
     values, errors = None, {}
     if request.method == "POST" and form.validate_on_submit():
         data = _input_from_form(activity.id)
@@ -127,14 +129,14 @@ def service_worker():
 def activity_findings(activity_id: int):
     activity = _activity(activity_id)
     return render_template("findings/list.html", activity=activity, findings=list_findings(activity.id),
-                           deleted=recently_deleted_findings(activity.id), form=FlaskForm())
+                           deleted=recently_deleted_findings(activity.id), form=BaseForm())
 
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit(finding_id: int):
     finding = get_finding(finding_id) or abort(404)
-    form = FlaskForm()
+    form = BaseForm()
     errors: dict = {}
     values = None
     if request.method == "POST" and form.validate_on_submit():
@@ -145,8 +147,13 @@ def edit(finding_id: int):
             update_finding(finding, data, expected_version=expected if expected is not None else -1)
         except FindingConflict as conflict:
             db.session.rollback()
+            from ..review.services import text_diff  # here: review imports the reports, which import findings
+
+            choices = _choices(conflict.current.activity)
             return render_template("findings/conflict.html", finding=conflict.current, mine=data,
-                                   activity=conflict.current.activity, **_choices(conflict.current.activity)), 409
+                                   activity=conflict.current.activity,
+                                   theme_labels={t.code: localized(t, "label") for t in choices["themes"]},
+                                   text_diff=text_diff(conflict.current.text, data.text), **choices), 409
         except FindingError as error:
             db.session.rollback()
             values, errors = data, error.errors
@@ -161,7 +168,7 @@ def edit(finding_id: int):
 @roles_required(*STAFF)
 def delete(finding_id: int):
     finding = get_finding(finding_id) or abort(404)
-    if FlaskForm().validate_on_submit():
+    if BaseForm().validate_on_submit():
         delete_finding(finding)
         flash(_("Finding deleted. You can undo this below for 24 hours."), "success")
     return redirect(url_for("findings.activity_findings", activity_id=finding.activity_id))
@@ -171,7 +178,7 @@ def delete(finding_id: int):
 @roles_required(*STAFF)
 def restore(finding_id: int):
     finding = get_finding(finding_id, include_deleted=True) or abort(404)
-    if FlaskForm().validate_on_submit():
+    if BaseForm().validate_on_submit():
         restore_finding(finding)
         flash(_("Finding restored."), "success")
     return redirect(url_for("findings.activity_findings", activity_id=finding.activity_id))
@@ -186,7 +193,7 @@ def import_findings(activity_id: int):
     whole file is valid; the confirm carries the checked rows and a batch id, so a double
     submit stores nothing twice (each row's client_id derives from the batch)."""
     activity = _activity(activity_id)
-    form = FlaskForm()
+    form = BaseForm()
     rows, problem = None, None
     if request.method == "POST" and form.validate_on_submit():
         try:

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import BaseForm
 from ..i18n import _l
 from .models import MEMBER_ROLES, PROJECT_STATUSES
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(BaseForm):
     slug = StringField(_l("Short name (in the web address)"), validators=[DataRequired(), Length(max=60)],
                        description=_l("Lower-case letters, digits and hyphens, e.g. integration-plus."))
     name_nl = StringField(_l("Name (Dutch)"), validators=[Length(max=200)])
@@ -32,7 +32,7 @@ class ProjectForm(FlaskForm):
         self.codebook_source.choices = [(0, "—")] + [(p.id, p.name_nl) for p in projects]
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(BaseForm):
     user_id = SelectField(_l("User"), coerce=int, choices=[])
     role = SelectField(_l("Role in this project"), choices=[])
 
@@ -42,7 +42,7 @@ class MembershipForm(FlaskForm):
         self.role.choices = [(code, str(label)) for code, label in MEMBER_ROLES.items()]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(_l("Project export (ZIP)"))
     slug = StringField(_l("Short name for the imported project (empty: as in the file)"),
                        validators=[Optional(), Length(max=60)])

@@ -5,12 +5,12 @@ from io import BytesIO
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
+from ..forms import BaseForm
 from ..i18n import _, localized
 from ..reference.models import GoodExample
 from ..surveys.models import SURVEY_STATUSES
@@ -172,7 +172,7 @@ def recommendation(recommendation_id: int):
 @roles_required(*REPORT_ROLES)
 def move(recommendation_id: int):
     recommendation = db.session.get(Recommendation, recommendation_id) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not BaseForm().validate_on_submit():
         abort(400)
     move_recommendation(recommendation, -1 if request.form.get("direction") == "up" else 1)
     return redirect(url_for("reports.chapter", chapter_id=recommendation.chapter_id))
@@ -182,7 +182,7 @@ def move(recommendation_id: int):
 @roles_required(*REPORT_ROLES)
 def delete(recommendation_id: int):
     recommendation = db.session.get(Recommendation, recommendation_id) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not BaseForm().validate_on_submit():
         abort(400)
     chapter_id = recommendation.chapter_id
     try:
@@ -229,7 +229,7 @@ def build(report_id: int):
 def _status_json(version: ReportVersion) -> dict:
     data = version_status(version)
     data["status_url"] = url_for("reports.build_status", version_id=version.id)
-    if version.status == "done":
+    if version.status == "done" and version.withdrawn_at is None:
         data["download_url"] = url_for("reports.download", version_id=version.id)
         data["label"] = _("Download version %(number)s (%(language)s, %(format)s)", number=version.number,
                           language=version.language.upper(), format=version.format.upper())
@@ -247,6 +247,8 @@ def build_status(version_id: int):
 @roles_required(*REPORT_ROLES)
 def download(version_id: int):
     version = db.session.get(ReportVersion, version_id) or abort(404)
+    if version.withdrawn_at is not None:
+        abort(410)  # withdrawn after an erasure: the file is gone
     if version.status != "done":
         abort(404)
     mimetype = ("application/pdf" if version.format == "pdf" else
