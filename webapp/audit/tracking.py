@@ -23,10 +23,10 @@ AUDITED = {
     "good_examples": "good_example", "reports": "report", "report_chapters": "chapter",
     "recommendations": "recommendation", "report_sources": "source", "review_rounds": "review_round",
     "review_comments": "review_comment", "surveys": "survey", "survey_questions": "survey_question",
-    "users": "user",
+    "users": "user", "projects": "project", "project_memberships": "project_membership",
 }
 #: Columns that change as a side effect, not as someone's act.
-IGNORED = {"last_login_at", "search_text", "updated_at", "version", "version_id"}
+IGNORED = {"last_login_at", "last_project_id", "search_text", "updated_at", "version", "version_id"}
 #: More objects of one kind in one flush than this (an import, the demo) become one entry with a count.
 BULK_ABOVE = 20
 

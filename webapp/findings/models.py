@@ -12,7 +12,7 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import _, _l
 from ..organisations.models import Organisation
-from ..projects.scope import CHILD_CRITERIA, ProjectScoped, current_project_id, scope_ids
+from ..projects.scope import CHILD_CRITERIA, ProjectScoped, current_project_id, only_project_id, scope_ids
 from ..projects.archive import refuse_writes_to_archived_projects
 from ..themes.models import Theme
 
@@ -179,8 +179,9 @@ def _project_parent(session, obj):
 
 @event.listens_for(Session, "before_flush")
 def _new_rows_join_their_project(session, _flush_context, _instances) -> None:
-    """A new row takes the project of its parent (a finding that of its activity) or else the
-    current project; one without either is refused by the database (NOT NULL)."""
+    """A new row takes the project of its parent (a finding that of its activity), else the
+    current project, else the only project of a one-project installation; one without any
+    is refused by the database (NOT NULL)."""
     for obj in session.new:
         if not isinstance(obj, ProjectScoped):
             continue
@@ -188,5 +189,5 @@ def _new_rows_join_their_project(session, _flush_context, _instances) -> None:
         if parent is not None and parent.project_id is not None:
             obj.project_id = parent.project_id
         elif obj.project_id is None:
-            obj.project_id = current_project_id()
+            obj.project_id = current_project_id() or only_project_id(session)
     refuse_writes_to_archived_projects(session)

@@ -85,6 +85,19 @@ def current_project_id() -> int | None:
     return project.id if project is not None else None
 
 
+def only_project_id(session) -> int | None:
+    """The project of an installation that has exactly one: where a new row goes when
+    nothing says otherwise (a script, a job). With several projects: None, and the
+    database refuses the row."""
+    from sqlalchemy import select
+
+    from .models import Project
+
+    with session.no_autoflush:
+        ids = session.scalars(select(Project.id).limit(2)).all()
+    return ids[0] if len(ids) == 1 else None
+
+
 def scope_ids() -> tuple[int, ...] | None:
     """The project ids this context may see; None means unrestricted (CLI, public links, admins)."""
     if not has_app_context():

@@ -131,6 +131,10 @@ def export_project(project: Project) -> io.BytesIO:
         "organisations": {str(k): v for k, v in organisations.items()},
         "tables": tables,
     }
+    from ..audit.services import record_audit
+
+    record_audit(None, "export", "project", project.id, {"findings": len(tables["findings"])})
+    db.session.commit()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.json", json.dumps(document, ensure_ascii=False, indent=1, default=str))
@@ -237,5 +241,9 @@ def import_project(stream, slug: str | None = None) -> Project:
                 values[column.name], _is_self = remap(column, row[column.name], table)
             if all(value is not None for value in values.values()):
                 db.session.execute(insert(table).values(**values))
+    from ..audit.services import record_audit
+
+    record_audit(None, "import", "project", project.id,
+                 {"findings": len(document["tables"].get("findings", []))})
     db.session.commit()
     return project
