@@ -25,7 +25,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
@@ -515,6 +515,18 @@ def collect_report(report: Report, language: str) -> dict:
     return data
 
 
+def printed_finding_ids(report: Report) -> list[int]:
+    """The findings whose words a build of `report` prints: the quotes, and with an evidence
+    annex every linked finding. Kept on the version, so an erasure knows what to withdraw."""
+    query = (select(RecommendationFinding.finding_id)
+             .join(Recommendation, Recommendation.id == RecommendationFinding.recommendation_id)
+             .join(ReportChapter, ReportChapter.id == Recommendation.chapter_id)
+             .where(ReportChapter.report_id == report.id))
+    if not report.evidence_annex:
+        query = query.where(RecommendationFinding.quoted.is_(True))
+    return sorted(set(db.session.scalars(query)))
+
+
 def content_hash(data: dict, fmt: str) -> str:
     digest = hashlib.sha256()
     digest.update(f"{RENDERER_VERSION}|{fmt}|".encode())
@@ -557,18 +569,23 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
     for version in db.session.scalars(select(ReportVersion).where(
             ReportVersion.report_id == report.id, ReportVersion.content_hash == digest,
             ReportVersion.language == language, ReportVersion.format == fmt,
-            ReportVersion.status.in_(("queued", "running", "done"))).order_by(ReportVersion.id.desc())):
+            ReportVersion.status.in_(("queued", "running", "done")),
+            ReportVersion.withdrawn_at.is_(None)).order_by(ReportVersion.id.desc())):
         if _stale(version):
             version.status, version.error = "failed", "interrupted"
             continue
         return version  # the same input: the stored file, or the build already under way
     version = ReportVersion(report_id=report.id, language=language, format=fmt, content_hash=digest,
-                            status="queued", progress=0, created_by_id=user_id)
+                            status="queued", progress=0, created_by_id=user_id,
+                            printed_finding_ids=printed_finding_ids(report))
     db.session.add(version)
     db.session.flush()
+    from ..audit.services import record_audit
     from ..review.services import freeze_version_texts  # texts kept to compare versions after a review
 
     freeze_version_texts(version, report)
+    record_audit(user_id, "build", "report", report.id, {"language": language, "format": fmt,
+                                                         "version_id": version.id})
     db.session.commit()
     if background is None:
         background = not current_app.config.get("REPORT_BUILDS_INLINE", False)
@@ -718,11 +735,42 @@ def run_build(version_id: int, data: dict) -> None:
         return
     # The row lock (PostgreSQL) / write lock (SQLite) serialises numbering of parallel builds.
     db.session.execute(select(Report.id).where(Report.id == version.report_id).with_for_update())
+    db.session.refresh(version)
+    if version.withdrawn_at is not None:  # an erasure came while this was rendering: keep nothing
+        version.status, version.progress, version.finished_at = "failed", 100, utcnow()
+        version.error = "withdrawn after an erasure"
+        db.session.commit()
+        return
     number = (db.session.scalar(select(func.max(ReportVersion.number))
                                 .where(ReportVersion.report_id == version.report_id)) or 0) + 1
     version.number, version.content, version.size = number, content, len(content)
     version.status, version.progress, version.finished_at = "done", 100, utcnow()
     db.session.commit()
+
+
+def withdraw_versions_printing(finding_ids: set[int]) -> int:
+    """Withdraw every version whose file printed the words of these findings (an erasure):
+    the file is deleted, the number stays with "withdrawn after an erasure" and a rebuild.
+    A version built before the printed findings were kept is withdrawn if its report links
+    any of them at all: when unsure, the words go."""
+    if not finding_ids:
+        return 0
+    linked_reports = set(db.session.scalars(
+        select(ReportChapter.report_id)
+        .join(Recommendation, Recommendation.chapter_id == ReportChapter.id)
+        .join(RecommendationFinding, RecommendationFinding.recommendation_id == Recommendation.id)
+        .where(RecommendationFinding.finding_id.in_(finding_ids))))
+    withdrawn = []
+    for version_id, report_id, printed in db.session.execute(
+            select(ReportVersion.id, ReportVersion.report_id, ReportVersion.printed_finding_ids)
+            .where(ReportVersion.withdrawn_at.is_(None), ReportVersion.status != "failed")):
+        if (set(printed) & finding_ids) if printed is not None else (report_id in linked_reports):
+            withdrawn.append(version_id)
+    if withdrawn:
+        db.session.execute(update(ReportVersion).where(ReportVersion.id.in_(withdrawn))
+                           .values(content=None, size=0, withdrawn_at=utcnow())
+                           .execution_options(synchronize_session=False))
+    return len(withdrawn)
 
 
 def build_to_bytes(report: Report, language: str, fmt: str) -> tuple[ReportVersion, bytes]:

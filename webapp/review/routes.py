@@ -9,8 +9,9 @@ import re
 from io import BytesIO
 from types import SimpleNamespace
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -25,7 +26,7 @@ from . import bp
 from .forms import ActionForm, CommentForm, DispositionForm, ReviewerForm, RoundForm
 from .models import DISPOSITIONS, TARGETS, ReviewAssignment, ReviewComment, ReviewRound
 from .services import (BoardFilter, CommentInput, ReviewError, RoundInput, add_reviewer, assignment_by_token,
-                       board_comments, board_organisations, can_edit, changes_since, close_round, comment_as_json,
+                       board_comments, board_organisations, can_edit, changes_since, close_round, comment_as_json, links_csv,
                        comment_key, comments_by_key, delete_comment, earlier_comments, export_xlsx, invite,
                        later_version, open_round, own_comment, pick, progress, renew_link, report_rounds, reviewer_candidates, reviewer_name, revoke_link,
                        round_chapters, save_comment, set_disposition, submit, target_label, today)
@@ -59,7 +60,9 @@ def _private(response):
 def _assignment(token: str) -> ReviewAssignment:
     assignment = assignment_by_token(token)
     if assignment is None:
-        abort(404, description=_("This review link is not valid (any more). Ask the authors for a new one."))
+        # The same public page for an unknown, revoked, expired or tampered link (like /f and /i):
+        # no staff navigation, nothing about the round.
+        abort(make_response(render_template("review/reviewer/invalid.html", texts={}, token=None), 404))
     return assignment
 
 
@@ -296,11 +299,23 @@ def new_reviewer(report_id: int):
 
 
 def _links_page(review_round: ReviewRound, tokens: dict[int, str]):
-    """The personal links, shown once: only their hashes are stored."""
+    """The personal links, shown once: only their hashes are stored. So the page itself carries
+    what staff need to hand them out: a copy button, a QR code and a CSV of name -> link."""
+    import segno  # here: a heavy import only this page needs
+
     links = [(a, url_for("review.reviewer_home", token=tokens[a.id], _external=True))
              for a in review_round.assignments if a.id in tokens]
-    return render_template("review/manage/links.html", round=review_round, links=links,
-                           reviewer_name=reviewer_name)
+    qr_codes = {a.id: Markup(segno.make(url, error="m").svg_inline(
+        scale=3, border=2, title=_("QR code for %(name)s", name=reviewer_name(a.contributor))
+    ).replace("<svg ", '<svg role="img" ', 1)) for a, url in links}
+    csv_text = links_csv([(reviewer_name(a.contributor),
+                           a.contributor.organisation.name if a.contributor and a.contributor.organisation else "",
+                           url) for a, url in links])
+    response = make_response(render_template("review/manage/links.html", round=review_round, links=links,
+                                             reviewer_name=reviewer_name, qr_codes=qr_codes, csv_text=csv_text,
+                                             csv_name=f"review-round-{review_round.number}-links.csv"))
+    response.headers["Cache-Control"] = "no-store"  # the links are secrets: never from a cache
+    return response
 
 
 @bp.get("/review/rounds/<int:round_id>")

@@ -13,7 +13,9 @@ comparison can name the version it compares with.
 """
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
 import secrets
 import uuid
@@ -31,6 +33,7 @@ from ..extensions import db
 from ..findings.models import Contributor
 from ..i18n import _
 from ..organisations.models import Organisation
+from ..text import export_safe
 from ..reports.models import Report, ReportVersion
 from ..text import TextRefused, clean_text
 from .models import (DISPOSITIONS, SCALE, TARGETS, ReportVersionTexts, ReviewAssignment, ReviewComment,
@@ -110,8 +113,9 @@ def add_reviewer(name: str, contact: str, organisation_id: int | None, language:
         raise ReviewError(_("Give the reviewer's name."))
     if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
         raise ReviewError(_("Unknown organisation. Choose one from the list or add it to the register first."))
-    number = (db.session.scalar(select(func.max(Contributor.pseudonym_number))
-                                .where(Contributor.kind == "stakeholder")) or 0) + 1
+    from ..findings.pseudonyms import next_pseudonym_number
+
+    number = next_pseudonym_number("stakeholder")
     contributor = Contributor(kind="stakeholder", pseudonym_number=number, name=name[:200],
                               contact=(contact or "").strip()[:300] or None, organisation_id=organisation_id,
                               language=language if language in ("nl", "en") else "nl")
@@ -640,3 +644,19 @@ def field_test_summary(report_id: int) -> dict | None:
         "first": min(r[3] for r in rows).astimezone(LOCAL_TIME).date(),
         "last": max(r[2] for r in rows).astimezone(LOCAL_TIME).date(),
     }
+
+
+# ---------------------------------------------------------------- personal links, handed out once
+
+def links_csv(rows: list[tuple[str, str, str]]) -> str:
+    """Reviewer, organisation, link as CSV text (the links page offers it for download: the
+    links exist only on that page). Through the export boundary, formulas neutralised."""
+    def cell(value: str) -> str:
+        text = export_safe(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_("Reviewer"), _("Organisation"), _("Link")])
+    writer.writerows([cell(v) for v in row] for row in rows)
+    return out.getvalue()

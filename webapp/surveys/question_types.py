@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 from flask import render_template
+from flask_babel import lazy_pgettext as _lp  # extracted with -k _lp:1c,2 (bin/i18n-update)
 from markupsafe import Markup
 
 from ..charts import horizontal_bar_chart
@@ -203,7 +204,7 @@ class FreeText(QuestionType):
 
 class Number(QuestionType):
     code = "number"
-    label = _l("Number")
+    label = _lp("question type", "Number")  # Dutch "Getal"; an activity's "Number" is "Nummer"
 
     def validate(self, question, values):
         try:

@@ -3,10 +3,12 @@ and what organisers do (/surveys/..., staff only)."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import timedelta
 
 import segno
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_file, session,
+                   url_for)
 from flask_babel import force_locale, format_date
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
@@ -49,6 +51,33 @@ def _questions_html(survey: Survey, raw: dict[int, list[str]], errors: dict) -> 
     return [(q, q.kind.render(q, field_name(q), raw.get(q.id, []), errors.get(q.id))) for q in survey.questions]
 
 
+#: A refused form is shown again after a redirect (post/redirect/get: going back never asks to
+#: send the form again). Its answers travel in the session cookie only up to this size; longer
+#: ones are shown at once from the POST (a cookie holds about 4 KB).
+_MAX_REMEMBERED = 2500
+
+
+def remember_refused(key: str, raw: dict, errors: dict, **extra) -> bool:
+    """Keep a refused form for the next GET of the same page; False when it is too large."""
+    state = {"raw": {str(k): v for k, v in raw.items()}, "errors": {str(k): str(v) for k, v in errors.items()},
+             **extra}
+    if len(json.dumps(state)) > _MAX_REMEMBERED:
+        return False
+    session[f"refused:{key}"] = state
+    return True
+
+
+def recall_refused(key: str) -> dict | None:
+    """The refused form kept for this page, once; keys of questions back to ints."""
+    state = session.pop(f"refused:{key}", None)
+    if not state:
+        return None
+    as_key = lambda k: int(k) if str(k).isdigit() else k  # noqa: E731
+    state["raw"] = {as_key(k): v for k, v in state.get("raw", {}).items()}
+    state["errors"] = {as_key(k): v for k, v in state.get("errors", {}).items()}
+    return state
+
+
 def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None):
     """Show and take in the answer form: mode is "public", "kiosk" or "invitation"."""
     if survey.is_draft:
@@ -74,6 +103,9 @@ def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None
             if request.form.get("action") == "save":
                 flash(_("Your answers are saved. Open the same link later to continue."), "success")
                 return redirect(request.path)
+        if parsed.errors and remember_refused(request.path, parsed.raw, parsed.errors, name=parsed.name,
+                                              submission_token=form.submission_token.data):
+            return redirect(request.path, 303)
         if not parsed.errors:
             try:
                 submit_response(survey, parsed, form.submission_token.data, current_language(), invitation)
@@ -82,6 +114,9 @@ def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None
             if mode == "kiosk":
                 return redirect(url_for("surveys.kiosk", token=survey.public_token, sent=1))
             return redirect(url_for("surveys.thanks", token=survey.public_token))
+    elif (refused := recall_refused(request.path)) is not None:
+        raw, errors, name = refused["raw"], refused["errors"], refused.get("name", "")
+        form.submission_token.data = refused.get("submission_token") or new_submission_token()
     else:
         form.submission_token.data = new_submission_token()
         if invitation is not None:
