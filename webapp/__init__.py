@@ -28,6 +28,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "klankbord.db")
 
+    from .private_logs import install as keep_user_text_out_of_logs
+
+    keep_user_text_out_of_logs()  # exception messages in log records become their type
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     babel.init_app(app, locale_selector=_select_locale)

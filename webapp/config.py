@@ -39,6 +39,8 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = "100 per 15 minutes"
     WTF_CSRF_TIME_LIMIT = None  # a tablet left open during a full-day meeting must still save
     PRODUCTION = os.environ.get("KLANKBORD_ENV") == "production"
+    #: A report build (screen or CLI) running longer than this many seconds is stopped and marked failed.
+    REPORT_BUILD_TIMEOUT = float(os.environ.get("REPORT_BUILD_TIMEOUT", "180"))
     #: A kiosk survey left untouched this long starts again empty for the next person.
     KIOSK_IDLE_SECONDS = 180
 

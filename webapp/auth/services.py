@@ -29,8 +29,14 @@ def get_user_by_email(email: str) -> User | None:
 def create_user(email: str, name: str, role: str, password: str, locale: str = "nl") -> User:
     from ..i18n import _
 
+    from ..text import TextRefused, clean_text
+
     if role not in ROLES:
         raise UserError(_("Unknown role: %(role)s", role=role))
+    try:
+        email, name = clean_text(email, multiline=False), clean_text(name or "", multiline=False)
+    except TextRefused as refused:
+        raise UserError(refused.message) from None
     if get_user_by_email(email) is not None:
         raise UserError(_("A user with this e-mail address already exists."))
     problem = password_problem(password, email)
