@@ -30,8 +30,8 @@ def tagged_findings(live_server):
 
     with live_server.app.app_context():
         if db.session.scalar(db.select(Theme).where(Theme.code == "csp-work")) is None:
-            work = Theme(code="csp-work", theme_group="topic", label_nl="Werk", label_en="Work")
-            child = Theme(code="csp-intern", theme_group="topic", label_nl="Stage", label_en="Internship",
+            work = Theme(code="csp-work", theme_group="recommendation", label_nl="Werk", label_en="Work")
+            child = Theme(code="csp-intern", theme_group="recommendation", label_nl="Stage", label_en="Internship",
                           parent=work)
             db.session.add_all([work, child])
             db.session.commit()
@@ -54,9 +54,9 @@ def test_staff_pages_run_under_the_csp_without_a_single_violation(page: Page, br
     page.goto("/")
     widths = page.eval_on_selector_all("[data-testid=theme-counts] .bar", "els => els.map(e => e.style.width)")
     assert widths and widths[0] == "100%"  # page.js drew the bars
-    page.goto("/codebook/")
+    page.goto("/analysis/evidence")
     indents = page.eval_on_selector_all("[data-indent]", "els => els.map(e => e.style.paddingInlineStart)")
-    assert len(set(indents)) >= 2  # the nested theme sits further in
+    assert indents and all(indents) and len(set(indents)) >= 2  # the nested theme sits further in
 
 
 def test_log_out_everywhere_ends_the_session_on_another_device(page: Page, browser, live_server, browser_login):
