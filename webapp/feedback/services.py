@@ -24,7 +24,7 @@ from ..findings.services import FindingInput, create_finding_once
 from ..i18n import CONTENT_LANGUAGES, _
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
 from ..surveys.services import (FINDING_NAMESPACE, ParsedAnswers, QuestionInput, SurveyError, SurveyInput,
-                                claim_invitation, invitation_by_token, response_counts, save_question, save_survey,
+                                claim_invitation, draft_safe, invitation_by_token, response_counts, save_question, save_survey,
                                 store_response_once, today, valid_submission_token)
 
 FEEDBACK = "feedback"
@@ -200,7 +200,7 @@ def save_member_draft(invitation: Invitation, parsed: ParsedAnswers, language: s
     _require_consent(invitation)
     if invitation.completed:
         return
-    invitation.draft = {"answers": {str(k): v for k, v in parsed.raw.items() if any(v)}, "language": language}
+    invitation.draft = {"answers": draft_safe(parsed.raw), "language": language}
     db.session.commit()
 
 

@@ -35,6 +35,7 @@ from ..i18n import _
 from ..organisations.models import Organisation
 from ..text import export_safe
 from ..reports.models import Report, ReportVersion
+from ..text import TextRefused, clean_text
 from .models import (DISPOSITIONS, SCALE, TARGETS, ReportVersionTexts, ReviewAssignment, ReviewComment,
                      ReviewQuestion, ReviewRound, hash_token)
 
@@ -112,8 +113,9 @@ def add_reviewer(name: str, contact: str, organisation_id: int | None, language:
         raise ReviewError(_("Give the reviewer's name."))
     if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
         raise ReviewError(_("Unknown organisation. Choose one from the list or add it to the register first."))
-    number = (db.session.scalar(select(func.max(Contributor.pseudonym_number))
-                                .where(Contributor.kind == "stakeholder")) or 0) + 1
+    from ..findings.pseudonyms import next_pseudonym_number
+
+    number = next_pseudonym_number("stakeholder")
     contributor = Contributor(kind="stakeholder", pseudonym_number=number, name=name[:200],
                               contact=(contact or "").strip()[:300] or None, organisation_id=organisation_id,
                               language=language if language in ("nl", "en") else "nl")
@@ -310,7 +312,10 @@ def save_comment(assignment: ReviewAssignment, data: CommentInput) -> ReviewComm
     if not can_edit(assignment):
         raise ReviewError(_("This round is closed: comments can no longer be changed."))
     _check_target(assignment, data)
-    text = (data.text or "").strip()
+    try:
+        text = (clean_text(data.text or "") or "").strip()
+    except TextRefused as refused:
+        raise ReviewError(refused.message) from None
     if len(text) > MAX_COMMENT_LENGTH:
         raise ReviewError(_("A comment can be at most %(max)s characters long.", max=MAX_COMMENT_LENGTH))
     for score in (data.relevance, data.workability):
@@ -509,6 +514,8 @@ def export_xlsx(report: Report, comments: list[ReviewComment], language: str) ->
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ..text import spreadsheet_cell
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Comments")[:31]
@@ -522,8 +529,8 @@ def export_xlsx(report: Report, comments: list[ReviewComment], language: str) ->
         organisation = contributor.organisation.name if contributor and contributor.organisation else ""
         values = [c.assignment.round.number, reviewer_name(contributor), organisation, target_label(c, language),
                   c.relevance, c.workability, c.text, str(DISPOSITIONS[c.disposition]), c.response]
-        # A cell starting with = + - @ would be a formula in Excel: prefix it so text stays text.
-        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in values])
+        # Export-safe, and a cell starting with = + - @ prefixed so Excel keeps it text.
+        sheet.append([spreadsheet_cell(v) for v in values])
     for column, width in zip("ABCDEFGHI", (8, 24, 30, 40, 10, 10, 60, 20, 50)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"

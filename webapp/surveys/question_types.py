@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..charts import horizontal_bar_chart
 from ..i18n import _, _l
+from ..text import TextRefused, clean_text
 
 #: A free-text answer is a few paragraphs at most.
 MAX_TEXT_LENGTH = 5000
@@ -102,8 +103,19 @@ class QuestionType:
     def template(self) -> str:
         return f"surveys/respond/questions/{self.code}.html"
 
+    #: Whether an answer keeps its line ends (free text); choices and numbers are one line.
+    multiline = False
+
     def parse(self, question, raw: list[str]) -> list[AnswerValue]:
-        """The answer values to store for what the form sent; AnswerError if not acceptable."""
+        """The answer values to store for what the form sent; AnswerError if not acceptable.
+
+        Every value passes the text boundary first (webapp/text.py): a refused character is
+        the question's error, and the form comes back with what was typed.
+        """
+        try:
+            raw = [clean_text(v, multiline=self.multiline) for v in raw]
+        except TextRefused as refused:
+            raise AnswerError(refused.message) from None
         values = [v.strip() for v in raw if v and v.strip()]
         if not values:
             if question.required:
@@ -174,6 +186,7 @@ class Likert(ChoiceType):
 class FreeText(QuestionType):
     code = "text"
     label = _l("Free text")
+    multiline = True
 
     def parse(self, question, raw):
         text = "\n".join(v for v in raw if v).strip()

@@ -4,29 +4,33 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 
 import segno
 from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_file, session,
                    url_for)
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
 from ..auth.roles import STAFF, public, roles_required
+from ..db_types import utcnow
 from ..extensions import db
 from ..findings.services import FindingError
 from ..i18n import LANGUAGES, _, current_language, localized
 from ..themes.models import Theme
 from . import bp
-from .forms import ActionForm, FindingForm, InvitationsForm, QuestionForm, RespondForm, SurveyForm
+from .forms import (ActionForm, FindingForm, InvitationExpiryForm, InvitationsForm, QuestionForm, RespondForm,
+                    SurveyForm)
 from .models import Invitation, Question, Response, Survey
 from .services import (QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
                        create_invitations, delete_question, draft_answers, field_name, format_options,
-                       invitation_by_token, move_question, new_submission_token, open_survey, parse_answers,
-                       response_counts, responses_csv, responses_xlsx, save_draft, save_question, save_survey, submit_response,
-                       summarise_survey, survey_by_token, text_answer)
+                       move_question, new_submission_token, open_survey, parse_answers, response_counts,
+                       responses_csv, responses_xlsx, revoke_invitation, save_draft, save_question, save_survey,
+                       set_invitation_expiry, submit_response, summarise_survey, survey_by_token, survey_link,
+                       text_answer)
 
 
 # --- Respondents ----------------------------------------------------------------------------
@@ -87,10 +91,13 @@ def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None
     form = RespondForm()
     raw, errors, name = {}, {}, ""
     if request.method == "POST":
-        if not form.validate_on_submit():
+        if not form.validate_on_submit() and "csrf_token" in form.errors:
             abort(400)
-        parsed = parse_answers(survey, request.form.getlist, form.name.data)
+        # The name as typed: parse_answers checks it (a refused character is its error, the text stays).
+        parsed = parse_answers(survey, request.form.getlist, request.form.get("name", ""))
         raw, errors, name = parsed.raw, parsed.errors, parsed.name
+        if "name" in errors:
+            name = request.form.get("name", "")  # shown again as typed
         if invitation is not None and (request.form.get("action") == "save" or parsed.errors):
             save_draft(invitation, parsed)
             if request.form.get("action") == "save":
@@ -152,9 +159,11 @@ def thanks(token: str):
 @bp.route("/i/<token>", methods=["GET", "POST"])
 @public
 def invitation(token: str):
-    invitation = invitation_by_token(token) or abort(404)
-    if invitation.survey.purpose != "survey":  # feedback links open only at /f/<token> (webapp/feedback)
-        abort(404)
+    # Unknown, revoked and expired links (and feedback links, which open only at /f/<token>)
+    # get the same "not found" page: it says nothing about the survey.
+    invitation = survey_link(token)
+    if invitation is None:
+        abort(404, description=_("This personal link is not valid (any more). Ask whoever sent it for a new one."))
     return _answer_page(invitation.survey, "invitation", invitation)
 
 
@@ -369,8 +378,52 @@ def invitations(survey_id: int):
         return redirect(url_for("surveys.invitations", survey_id=survey.id))
     links = db.session.scalars(select(Invitation).where(Invitation.survey_id == survey.id)
                                .order_by(Invitation.id)).all()
-    return render_template("surveys/manage/invitations.html", survey=survey, form=form, links=links), \
-        (422 if form.errors else 200)
+    return render_template("surveys/manage/invitations.html", survey=survey, form=form, links=links,
+                           expiry_form=InvitationExpiryForm(formdata=None), action_form=ActionForm(),
+                           now=utcnow(), local_day=_local_day), (422 if form.errors else 200)
+
+
+def _local_day(moment):
+    """The last day a link works, for the list: expires_at is midnight after that day."""
+    from .services import LOCAL_TIMEZONE
+
+    return (moment.astimezone(LOCAL_TIMEZONE) - timedelta(days=1)).date()
+
+
+def _survey_invitation(survey_id: int, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.survey_id != survey_id or invitation.survey.purpose != "survey":
+        abort(404)
+    return invitation
+
+
+@bp.post("/surveys/<int:survey_id>/invitations/<int:invitation_id>/revoke")
+@roles_required(*STAFF)
+def revoke_invitation_link(survey_id: int, invitation_id: int):
+    invitation = _survey_invitation(survey_id, invitation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    revoke_invitation(invitation)
+    flash(_("The link no longer works."), "success")
+    return redirect(url_for("surveys.invitations", survey_id=survey_id))
+
+
+@bp.post("/surveys/<int:survey_id>/invitations/<int:invitation_id>/expiry")
+@roles_required(*STAFF)
+def invitation_expiry(survey_id: int, invitation_id: int):
+    invitation = _survey_invitation(survey_id, invitation_id)
+    form = InvitationExpiryForm()
+    if form.validate_on_submit():
+        try:
+            set_invitation_expiry(invitation, form.valid_until.data)
+        except SurveyError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The link works until %(day)s.", day=format_date(form.valid_until.data))
+                  if form.valid_until.data else _("The link works without an end date."), "success")
+    else:
+        flash(_("Give a date, or leave it empty for a link without end."), "error")
+    return redirect(url_for("surveys.invitations", survey_id=survey_id))
 
 
 @bp.get("/surveys/<int:survey_id>/results")

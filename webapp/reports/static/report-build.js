@@ -10,6 +10,7 @@
   var states = JSON.parse(box.dataset.states);
   var result = document.querySelector("[data-build-result]");
   var failed = document.querySelector("[data-build-failed]");
+  var failedDefault = failed.textContent;
 
   function refreshVersions() {
     // The versions list is re-read from the page itself, so it looks exactly as after a reload.
@@ -40,6 +41,7 @@
       return true;
     }
     if (status.status === "failed") {
+      failed.textContent = status.message || failedDefault;  // why, in the user's language
       box.hidden = true;
       failed.hidden = false;
       form.querySelector("button").disabled = false;
@@ -66,6 +68,6 @@
                         headers: {"Accept": "application/json"}})
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (status) { if (!show(status)) poll(status.status_url); })
-      .catch(function () { box.hidden = true; failed.hidden = false; form.querySelector("button").disabled = false; });
+      .catch(function () { failed.textContent = failedDefault; box.hidden = true; failed.hidden = false; form.querySelector("button").disabled = false; });
   });
 })();

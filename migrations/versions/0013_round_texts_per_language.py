@@ -7,8 +7,8 @@ Create Date: 2026-11-28
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_round_texts_per_language"
-down_revision = "0011_audit"
+revision = "0013_round_texts_per_language"
+down_revision = "0012_text_boundary"
 branch_labels = None
 depends_on = None
 
