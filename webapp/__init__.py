@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import Config
+from . import extensions
 from .extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -26,6 +27,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     babel.init_app(app, locale_selector=_select_locale)
     csrf.init_app(app)
+    extensions.mail.init_app(app)  # not imported by name: the webapp.mail package would shadow it
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do
@@ -65,6 +67,12 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     app.register_blueprint(contributors_bp)
     app.register_blueprint(feedback_bp)
+    from .mail import bp as mail_bp
+
+    app.register_blueprint(mail_bp)
+    from .outcome import bp as outcome_bp
+
+    app.register_blueprint(outcome_bp)
 
     from .templating import register_template_helpers
 

@@ -32,6 +32,23 @@ class Config:
     PRODUCTION = os.environ.get("KLANKBORD_ENV") == "production"
     #: A kiosk survey left untouched this long starts again empty for the next person.
     KIOSK_IDLE_SECONDS = 180
+    #: Outgoing e-mail (webapp/mail). Without MAIL_SERVER messages wait in the admin outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    #: Flask-Mailman would pick its in-memory backend under TESTING; the tests talk to a real SMTP server.
+    MAIL_BACKEND = "smtp"
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "false").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "klankbord@localhost")
+    #: Seconds an SMTP connection may take before the message is marked failed and retried.
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    MAIL_MAX_ATTEMPTS = 5
+    #: The first retry waits this long; each next one twice as long.
+    MAIL_RETRY_SECONDS = 60
+    #: Send in a background thread after the commit that queued mail (off in tests: they call send_queued).
+    MAIL_BACKGROUND = True
 
 
 class TestConfig(Config):
@@ -40,3 +57,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_ENABLED = False
+    MAIL_SERVER = ""
+    MAIL_BACKGROUND = False
+    MAIL_USE_TLS = False
+    MAIL_TIMEOUT = 5

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import Babel
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -28,3 +29,5 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+#: Outgoing e-mail (webapp/mail): SMTP settings from the environment, see Config.
+mail = Mail()

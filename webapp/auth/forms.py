@@ -40,3 +40,29 @@ class UserForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [(code, str(label)) for code, label in ROLE_LABELS.items()]
+
+
+class InviteUserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[])
+    locale = SelectField(_l("Language of the invitation and the screens"),
+                         choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(code, str(label)) for code, label in ROLE_LABELS.items()]
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+
+
+class ChoosePasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)],
+                             description=_l("At least 10 characters."))
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired()])
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError(_("The two passwords are not the same."))
