@@ -6,7 +6,7 @@ from io import BytesIO
 from flask import abort, flash, g, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale, refresh
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 from sqlalchemy import select
 
 from ..auth.roles import ADMIN, AUTHOR, public, roles_required
@@ -23,7 +23,7 @@ OUTCOME_ROLES = (ADMIN, AUTHOR)
 PERSON_ENDPOINTS = {"outcome.person_page"}
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """The CSRF check of the send form."""
 
 

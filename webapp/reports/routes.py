@@ -5,12 +5,12 @@ from io import BytesIO
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
+from ..forms import BaseForm
 from ..i18n import _, localized
 from ..reference.models import GoodExample
 from ..surveys.models import SURVEY_STATUSES
@@ -74,7 +74,7 @@ def show(report_id: int):
                                   .order_by(ReportVersion.id.desc())).all()
     counts = evidence_summary([r.id for c in report.chapters for r in c.recommendations])
     return render_template("reports/show.html", report=report, add_form=add_form, build_form=build_form,
-                           missing=missing, versions=versions, counts=counts, publish_form=FlaskForm())
+                           missing=missing, versions=versions, counts=counts, publish_form=BaseForm())
 
 
 @bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
@@ -172,7 +172,7 @@ def recommendation(recommendation_id: int):
 @roles_required(*REPORT_ROLES)
 def move(recommendation_id: int):
     recommendation = db.session.get(Recommendation, recommendation_id) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not BaseForm().validate_on_submit():
         abort(400)
     move_recommendation(recommendation, -1 if request.form.get("direction") == "up" else 1)
     return redirect(url_for("reports.chapter", chapter_id=recommendation.chapter_id))
@@ -182,7 +182,7 @@ def move(recommendation_id: int):
 @roles_required(*REPORT_ROLES)
 def delete(recommendation_id: int):
     recommendation = db.session.get(Recommendation, recommendation_id) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not BaseForm().validate_on_submit():
         abort(400)
     chapter_id = recommendation.chapter_id
     try:
@@ -259,7 +259,7 @@ def download(version_id: int):
 @roles_required(*REPORT_ROLES)
 def publish(version_id: int):
     version = db.session.get(ReportVersion, version_id) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not BaseForm().validate_on_submit():
         abort(400)
     try:
         publish_version(version, current_user.id)
