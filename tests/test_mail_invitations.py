@@ -225,3 +225,14 @@ def test_forgot_password_answers_the_same_for_any_address_and_the_link_works_onc
     late = _choose_link(smtp.to("known@example.test")[-1])
     monkeypatch.setattr("webapp.auth.services.RESET_HOURS", 0)
     assert client.get(late).status_code == 404
+
+
+def test_erasing_a_member_removes_their_messages_from_the_outbox(app, client, auth, make_activity):
+    survey, links = make_round(make_activity, languages=("ar", "nl"))
+    _give_addresses(links)
+    auth.login("facilitator", locale="en")
+    client.post(f"/feedback/{survey.id}/mail/invitation")
+    assert len(db.session.scalars(select(OutgoingMessage)).all()) == 2
+    erase_contributor(db.session.get(Contributor, links[0].contributor_id), "identity", None)
+    left = db.session.scalars(select(OutgoingMessage)).all()
+    assert [m.recipient for m in left] == ["member2@example.test"]

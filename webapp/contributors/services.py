@@ -85,6 +85,7 @@ def erase_contributor(contributor: Contributor, scope: str, actor: User | None) 
         raise ContributorError(_("Choose what to erase."))
     contributor_id = contributor.id
     subject = f"{contributor.kind}:{contributor.pseudonym_number}"
+    _forget_mail(contributor)
     links = db.session.execute(delete(Invitation).where(Invitation.contributor_id == contributor_id)).rowcount
     findings = responses = 0
     if scope == "everything":
@@ -104,6 +105,20 @@ def erase_contributor(contributor: Contributor, scope: str, actor: User | None) 
     db.session.commit()
     db.session.expire_all()
     return entry
+
+
+def _forget_mail(contributor: Contributor) -> None:
+    """The outbox holds the person's address and links: those messages go with the erasure."""
+    from ..mail.services import email_address, forget_recipient
+    from ..outcome.models import OutcomeLink
+    from ..review.models import ReviewAssignment
+
+    def ids(model):
+        return db.session.scalars(select(model.id).where(model.contributor_id == contributor.id)).all()
+
+    related = ([("invitation", i) for i in ids(Invitation)] + [("assignment", i) for i in ids(ReviewAssignment)]
+               + [("outcome_link", i) for i in ids(OutcomeLink)])
+    forget_recipient(email_address(contributor.contact), related)
 
 
 def audit_entries(limit: int = 50) -> list[AuditEntry]:

@@ -167,6 +167,22 @@ def latest_messages(related_type: str, ids) -> dict[int, OutgoingMessage]:
     return latest
 
 
+def forget_recipient(address: str | None, related: list[tuple[str, int]]) -> int:
+    """Erasure: remove every message to `address` or about the links in `related` (queued,
+    failed and sent alike), so the outbox keeps no trace of the person. Returns how many went."""
+    from sqlalchemy import delete, tuple_
+
+    conditions = []
+    if address:
+        conditions.append(OutgoingMessage.recipient == address)
+    if related:
+        conditions.append(tuple_(OutgoingMessage.related_type, OutgoingMessage.related_id).in_(related))
+    if not conditions:
+        return 0
+    return db.session.execute(delete(OutgoingMessage).where(or_(*conditions))
+                              .execution_options(synchronize_session=False)).rowcount
+
+
 def retry(message: OutgoingMessage) -> None:
     """Put a failed message back in the queue (the outbox's retry button)."""
     if message.state == "failed" and message.last_error != "opted out":
