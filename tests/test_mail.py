@@ -163,3 +163,52 @@ def test_the_cli_sends_the_queue(app, runner, smtp):
     _queue("cli@example.test")
     result = runner.invoke(args=["mail", "send"])
     assert "sent 1" in result.output and smtp.to("cli@example.test")
+
+
+def test_after_the_commit_a_background_thread_sends_what_a_page_queued(tmp_path):
+    """The real path: a page queues mail, the commit wakes the sender thread, the SMTP server gets it."""
+    from webapp import create_app
+    from webapp.auth.services import create_user
+    from webapp.config import TestConfig
+
+    from .conftest import PASSWORD, IsolatedClient
+
+    inbox = Inbox()
+    controller = start_smtp(inbox)
+
+    class BackgroundConfig(TestConfig):
+        # A file: the sender thread takes its own connection.
+        SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(tmp_path / "mail.db")
+        MAIL_SERVER = "127.0.0.1"
+        MAIL_PORT = controller.port
+        MAIL_BACKGROUND = True
+
+    app = create_app(BackgroundConfig)
+    app.test_client_class = IsolatedClient
+    try:
+        with app.app_context():
+            db.create_all()
+            create_user("admin@example.test", "Admin", "admin", PASSWORD, locale="en")
+        client = app.test_client()
+        client.post("/login", data={"email": "admin@example.test", "password": PASSWORD})
+        started = time.monotonic()
+        response = client.post("/users/invite", data={"name": "Sanne", "email": "sanne@example.test",
+                                                      "role": "author", "locale": "en"})
+        assert response.status_code == 302 and time.monotonic() - started < 5
+        for _tick in range(100):
+            if inbox.to("sanne@example.test"):
+                break
+            time.sleep(0.1)
+        assert inbox.to("sanne@example.test")
+        with app.app_context():
+            for _tick in range(50):
+                state = db.session.scalar(select(OutgoingMessage.state))
+                db.session.remove()
+                if state == "sent":
+                    break
+                time.sleep(0.1)
+            assert state == "sent"
+    finally:
+        controller.stop()
+        with app.app_context():
+            db.engine.dispose()
