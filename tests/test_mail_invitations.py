@@ -236,3 +236,21 @@ def test_erasing_a_member_removes_their_messages_from_the_outbox(app, client, au
     erase_contributor(db.session.get(Contributor, links[0].contributor_id), "identity", None)
     left = db.session.scalars(select(OutgoingMessage)).all()
     assert [m.recipient for m in left] == ["member2@example.test"]
+
+
+def test_a_failed_invitation_shows_its_reason_and_a_retry_beside_the_link(app, client, auth, make_activity):
+    from .mail_server import closed_port
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port())
+    survey, links = make_round(make_activity, languages=("nl",))
+    _give_addresses(links)
+    auth.login("facilitator", locale="en")
+    client.post(f"/feedback/{survey.id}/mail/invitation")
+    send_queued()
+    page = client.get(f"/feedback/{survey.id}").get_data(as_text=True)
+    assert "E-mail failed: connection refused" in page and 'data-testid="mail-retry"' in page
+    message = db.session.scalar(select(OutgoingMessage))
+    response = client.post(f"/mail/outbox/{message.id}/retry", data={"next": f"/feedback/{survey.id}"})
+    assert response.status_code == 302 and response.location == f"/feedback/{survey.id}"
+    assert "E-mail queued" in client.get(f"/feedback/{survey.id}").get_data(as_text=True)
+    assert client.get("/mail/outbox").status_code == 403  # the outbox itself stays the admin's
