@@ -45,8 +45,7 @@ def make_outcome_link(live_server) -> str:
 
 def test_a_member_reads_what_became_of_their_input_in_arabic_on_a_phone(browser, live_server, axe_source):  # noqa: F811
     token = make_outcome_link(live_server)
-    # bypass_csp: only so that the test can inject axe-core; the page itself runs under the app's CSP.
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, accept_downloads=True, bypass_csp=True)
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, accept_downloads=True)
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()
