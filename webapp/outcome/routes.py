@@ -29,8 +29,8 @@ class ActionForm(BaseForm):
 
 def _published(version_id: int) -> ReportVersion:
     version = db.session.get(ReportVersion, version_id)
-    if version is None or version.published_at is None:
-        abort(404)
+    if version is None or version.published_at is None or version.withdrawn_at is not None:
+        abort(404)  # a version withdrawn after an erasure has no file any more
     return version
 
 

@@ -126,7 +126,8 @@ def published_versions(report_id: int) -> list[ReportVersion]:
     """The newest published version per language and format: what the public download page offers."""
     newest: dict[tuple[str, str], ReportVersion] = {}
     for version in db.session.scalars(select(ReportVersion).where(
-            ReportVersion.report_id == report_id, ReportVersion.published_at.is_not(None))
+            ReportVersion.report_id == report_id, ReportVersion.published_at.is_not(None),
+            ReportVersion.withdrawn_at.is_(None))
             .order_by(ReportVersion.published_at, ReportVersion.id)):
         newest[(version.language, version.format)] = version
     return sorted(newest.values(), key=lambda v: (v.language, v.format))
@@ -236,6 +237,6 @@ def link_by_token(token: str) -> OutcomeLink | None:
     if not token or len(token) > 200:
         return None
     link = db.session.scalar(select(OutcomeLink).where(OutcomeLink.token_hash == hash_token(token)))
-    if link is None or not link.usable() or link.version.published_at is None:
+    if link is None or not link.usable() or link.version.published_at is None or link.version.withdrawn_at:
         return None
     return link

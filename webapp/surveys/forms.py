@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import (BooleanField, FloatField, HiddenField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateField, FloatField, HiddenField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -49,6 +49,11 @@ class InvitationsForm(BaseForm):
                            description=_l("One line per link: whom it is for (only you see this). To send the "
                                           "link by e-mail, add the address and the language of the message "
                                           "after a semicolon: “Team Werk; name@example.nl; en” (nl, en or ar)."))
+
+
+class InvitationExpiryForm(BaseForm):
+    valid_until = DateField(_l("Valid until"), validators=[Optional()],
+                            description=_l("The last day the link works; empty: without end."))
 
 
 class FindingForm(BaseForm):

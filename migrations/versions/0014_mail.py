@@ -1,7 +1,7 @@
 """E-mail outbox and opt-outs, published report versions, closing-the-loop links, e-mail on survey invitations
 
-Revision ID: 0012_mail
-Revises: 0011_audit
+Revision ID: 0014_mail
+Revises: 0013_round_texts_per_language
 Create Date: 2026-11-28 02:48:33.675487
 
 """
@@ -12,8 +12,8 @@ import webapp.db_types  # custom column types used by the models
 
 
 # revision identifiers, used by Alembic.
-revision = "0012_mail"
-down_revision = "0011_audit"
+revision = "0014_mail"
+down_revision = "0013_round_texts_per_language"
 branch_labels = None
 depends_on = None
 
