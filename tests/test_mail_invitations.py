@@ -166,9 +166,15 @@ def test_survey_links_with_an_address_are_mailed_and_reminded_until_answered(app
     assert 'dir="rtl"' in arabic_html and made[0].token not in arabic_html
     made[0].completed = True
     db.session.commit()
+    from datetime import date
+
+    from webapp.surveys.services import set_invitation_expiry
+
+    set_invitation_expiry(made[1], date(2099, 3, 14))
     client.post(f"/surveys/{survey.id}/invitations/mail/reminder")
     send_queued()
     assert len(smtp.to("werk@example.test")) == 1 and len(smtp.to("zorg@example.test")) == 2
+    assert "2099" in parts(smtp.to("zorg@example.test")[1])[0]  # the link's last day, in the message
 
 
 # --- staff accounts --------------------------------------------------------------------------
@@ -254,3 +260,17 @@ def test_a_failed_invitation_shows_its_reason_and_a_retry_beside_the_link(app, c
     assert response.status_code == 302 and response.location == f"/feedback/{survey.id}"
     assert "E-mail queued" in client.get(f"/feedback/{survey.id}").get_data(as_text=True)
     assert client.get("/mail/outbox").status_code == 403  # the outbox itself stays the admin's
+
+
+def test_forgot_password_requests_are_limited_per_address(app, client):
+    from webapp.auth.services import create_user
+
+    from .conftest import PASSWORD
+
+    create_user("busy@example.test", "Busy", "author", PASSWORD, locale="en")
+    answers = [client.post("/password/forgot", data={"email": "busy@example.test"}).status_code for _i in range(6)]
+    assert answers == [200] * 5 + [429]
+    assert len(db.session.scalars(select(OutgoingMessage)).all()) == 5
+    # the same limit for an address without an account: the answers still tell nothing apart
+    unknown = [client.post("/password/forgot", data={"email": "ghost@example.test"}).status_code for _i in range(6)]
+    assert unknown == answers

@@ -37,6 +37,9 @@ class Config:
     RATELIMIT_HEADER_RETRY_AFTER_VALUE = "delta-seconds"
     LOGIN_LIMIT_PER_ACCOUNT = "30 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "100 per 15 minutes"
+    #: "Forgot password" requests: per submitted address and per client (webapp/auth/routes.py).
+    RESET_LIMIT_PER_ACCOUNT = "5 per hour"
+    RESET_LIMIT_PER_ADDRESS = "30 per hour"
     WTF_CSRF_TIME_LIMIT = None  # a tablet left open during a full-day meeting must still save
     PRODUCTION = os.environ.get("KLANKBORD_ENV") == "production"
     #: A report build (screen or CLI) running longer than this many seconds is stopped and marked failed.

@@ -195,8 +195,17 @@ def invite():
     return render_template("auth/invite.html", form=form), (422 if form.errors else 200)
 
 
+def _reset_account_key() -> str:
+    """"Forgot password" requests counted per submitted address, so nobody floods one mailbox."""
+    return "reset:" + hashlib.sha256(normalise_email(request.form.get("email", "")).encode()).hexdigest()
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ACCOUNT"], key_func=_reset_account_key,
+               methods=["POST"], scope="reset-account")
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
+               methods=["POST"], scope="reset-address")
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

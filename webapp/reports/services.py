@@ -862,4 +862,9 @@ def publish_version(version: ReportVersion, user_id: int | None = None) -> None:
         raise ReportError(_("This version is already published."))
     version.published_at = utcnow()
     version.published_by_id = user_id
+    from ..audit.services import record_audit
+
+    record_audit(user_id, "publish", "report_version", version.id,
+                 {"report": version.report_id, "number": version.number, "language": version.language,
+                  "format": version.format})
     db.session.commit()

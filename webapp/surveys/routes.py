@@ -456,7 +456,7 @@ def mail_invitations(survey_id: int, kind: str):
     if recipients:
         first = recipients[0]
         subject, text, _html = render_message("survey_invitation", first.email_language, **invitation_mail_context(
-            survey, first.email_language, reminder, _invitation_url(first)))
+            survey, first, reminder, _invitation_url(first)))
         sample = {"subject": subject, "text": text, "language": first.email_language, "to": first.email}
     return render_template("surveys/manage/mail_preview.html", survey=survey, reminder=reminder,
                            recipients=recipients, sample=sample, action_form=ActionForm())

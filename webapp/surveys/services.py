@@ -553,13 +553,19 @@ def mail_recipients(survey: Survey, reminder: bool) -> list[Invitation]:
     return [i for i in links if i.id not in mailed]
 
 
-def invitation_mail_context(survey: Survey, language: str, reminder: bool, url: str) -> dict:
-    from flask_babel import force_locale
+def invitation_mail_context(survey: Survey, invitation: Invitation, reminder: bool, url: str) -> dict:
+    from datetime import timedelta
 
+    from flask_babel import force_locale, format_date
+
+    language = invitation.email_language
     with force_locale(language):
         label = _("Fill in the survey")
+        # A link's expires_at is the midnight after its last day.
+        due = format_date((invitation.expires_at.astimezone(LOCAL_TIMEZONE) - timedelta(days=1)).date(), "long") \
+            if invitation.expires_at else ""
     return {"title": localized(survey, "title", language if language in ("nl", "en") else "en") or "",
-            "due": "", "reminder": reminder, "link_url": url, "link_label": label}
+            "due": due, "reminder": reminder, "link_url": url, "link_label": label}
 
 
 def queue_invitation_mail(survey: Survey, invitations: list[Invitation], reminder: bool, link_for) -> int:
@@ -571,8 +577,7 @@ def queue_invitation_mail(survey: Survey, invitations: list[Invitation], reminde
             continue
         message = queue_message(invitation.email, invitation.email_language,
                                 "survey_reminder" if reminder else "survey_invitation", "survey_invitation",
-                                invitation_mail_context(survey, invitation.email_language, reminder,
-                                                        link_for(invitation)),
+                                invitation_mail_context(survey, invitation, reminder, link_for(invitation)),
                                 related_type="invitation", related_id=invitation.id)
         queued += message is not None
     db.session.commit()
