@@ -32,6 +32,7 @@ PILOT_USER = "pilot@klankbord.test"
 GLOBAL_ENDPOINTS = {
     "core.healthz", "core.switch_language", "auth.login", "auth.logout", "auth.list_users", "auth.new_user",
     "auth.edit_user", "auth.account", "auth.logout_everywhere", "core.favicon", "audit.index", "audit.export_csv",
+    "mail.outbox", "mail.show_message", "mail.message_html", "mail.retry_message", "mail.send_now",
     "dashboard.index", "api.openapi", "projects.switch", "projects.list_projects", "projects.edit",
     "projects.members", "projects.export_zip", "projects.import_zip", "projects.search", "projects.evidence",
 }

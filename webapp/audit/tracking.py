@@ -23,7 +23,7 @@ AUDITED = {
     "good_examples": "good_example", "reports": "report", "report_chapters": "chapter",
     "recommendations": "recommendation", "report_sources": "source", "review_rounds": "review_round",
     "review_comments": "review_comment", "surveys": "survey", "survey_questions": "survey_question",
-    "users": "user", "projects": "project", "project_memberships": "project_membership",
+    "users": "user",
 }
 #: Columns that change as a side effect, not as someone's act.
 IGNORED = {"last_login_at", "last_project_id", "search_text", "updated_at", "version", "version_id"}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..audit.services import record_audit
 from ..auth.models import User
 from ..auth.roles import ADMIN
 from ..extensions import db
@@ -64,7 +65,8 @@ def save_project(project: Project | None, data: ProjectInput) -> Project:
     other = get_project(slug)
     if other is not None and other is not project:
         raise ProjectError(_("Another project already has this short name."))
-    if project is None:
+    created = project is None
+    if created:
         project = Project()
         db.session.add(project)
     project.slug = slug
@@ -74,6 +76,9 @@ def save_project(project: Project | None, data: ProjectInput) -> Project:
     project.starts_on, project.ends_on = data.starts_on, data.ends_on
     project.lead_organisation_id = data.lead_organisation_id
     project.status = data.status
+    db.session.flush()
+    record_audit(None, "create" if created else "update", "project", project.id,
+                 {"status": project.status})
     db.session.commit()
     return project
 
@@ -87,6 +92,7 @@ def set_membership(project: Project, user: User, role: str) -> ProjectMembership
         membership = ProjectMembership(project_id=project.id, user_id=user.id)
         db.session.add(membership)
     membership.role = role
+    record_audit(None, "update", "project_membership", project.id, {"user": user.id, "role": role})
     db.session.commit()
     return membership
 
@@ -98,6 +104,7 @@ def remove_membership(project: Project, user: User) -> None:
         db.session.delete(membership)
         if user.last_project_id == project.id:
             user.last_project_id = None
+        record_audit(None, "delete", "project_membership", project.id, {"user": user.id})
         db.session.commit()
 
 
