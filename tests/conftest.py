@@ -37,18 +37,23 @@ def compiled_translations():
             write_mo(mo_file, catalog)
 
 
+def start_default_project() -> Project:
+    """LEARN (slug "learn") in a fresh database; rows the test makes go into it (its own
+    queries stay unscoped). `in_project(other)` works in another one."""
+    learn = Project(slug=DEFAULT_PROJECT, name_nl="LEARN", name_en="LEARN")
+    db.session.add(learn)
+    db.session.commit()
+    set_scope(learn, None)
+    return learn
+
+
 @pytest.fixture
 def app():
     app = create_app(TestConfig)
     with app.app_context():
         db.drop_all()  # a PostgreSQL database may hold the tables of an aborted run
         db.create_all()
-        # Every test starts with one project, LEARN (slug "learn"); rows the test makes go
-        # into it (its queries stay unscoped). `in_project(other)` works in another one.
-        learn = Project(slug=DEFAULT_PROJECT, name_nl="LEARN", name_en="LEARN")
-        db.session.add(learn)
-        db.session.commit()
-        set_scope(learn, None)
+        start_default_project()
         yield app
         db.session.remove()
         if db.engine.dialect.name != "sqlite":  # in-memory SQLite goes away with its engine
@@ -63,7 +68,7 @@ def project_path(app, path: str, method: str = "GET", project: str = DEFAULT_PRO
     from werkzeug.exceptions import MethodNotAllowed, NotFound
 
     bare, _sep, query = path.partition("?")
-    if bare.startswith(("/p/", "/api/v1/projects/")):
+    if not bare.startswith("/") or bare.startswith(("/p/", "/api/v1/projects/")):
         return path
     adapter = app.url_map.bind("localhost")
     try:

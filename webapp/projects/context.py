@@ -113,7 +113,7 @@ def enter_project():
         abort(404)  # not 403: whether a project exists is not told to non-members
     set_scope(project, (project.id,))
     g.project_role = role
-    if not g.get("api_token_auth") and session.get(SESSION_KEY) != project.slug:
+    if "Authorization" not in request.headers and session.get(SESSION_KEY) != project.slug:
         session[SESSION_KEY] = project.slug  # remembered for `/` and old links, without a query
     if project.is_archived and request.method not in ("GET", "HEAD", "OPTIONS"):
         from .archive import ALLOWED_IN_ARCHIVE, ProjectArchived
