@@ -40,7 +40,10 @@ def test_export_and_import_into_another_installation(app, runner, tmp_path):
     assert "codebook.qdc" in names and document["project"]["slug"] == "learn"
     assert len(document["tables"]["findings"]) == counts["findings"]
 
-    other = create_app(TestConfig)  # a second installation: its own (in-memory) database
+    class OtherInstallation(TestConfig):  # its own database, also when the suite runs on PostgreSQL
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'other.db'}"
+
+    other = create_app(OtherInstallation)
     with other.app_context():
         db.create_all()
         imported = import_project(io.BytesIO(archive), slug="learn-copy")
