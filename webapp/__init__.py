@@ -5,13 +5,17 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, session
+from flask import Flask, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from .config import Config
+from .db_types import MAX_DATABASE_INT
 from .extensions import babel, csrf, db, login_manager, migrate
+from .security import init_security
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -19,6 +23,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.config.from_object(config or Config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
+    if app.config.get("PRODUCTION"):  # served over HTTPS only: cookies never travel in the clear
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "klankbord.db")
 
@@ -30,6 +36,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # Before any route is added: an <int:> id above what the databases hold is a plain 404.
+    app.url_map.converters["int"] = DatabaseIntConverter
+    init_security(app)
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .activities import bp as activities_bp
@@ -72,6 +81,19 @@ def create_app(config: type[Config] | None = None) -> Flask:
     return app
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:...>` in every route: above 2^63-1 (what the databases hold) the URL is "not
+    found" instead of an overflow in the database driver. NotFound is raised here rather
+    than through `max=`: Werkzeug answers 405 instead of 404 for some methods when a
+    converter merely refuses the value."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_DATABASE_INT:
+            raise NotFound()
+        return number
+
+
 def _ensure_secret_key(app: Flask) -> None:
     """Production must set SECRET_KEY; a developer machine gets one kept in instance/."""
     if app.config.get("SECRET_KEY"):
@@ -96,6 +118,8 @@ def _select_locale() -> str:
 
     if g.get("member_locale"):  # advisory-board member pages (webapp/feedback/member.py): nl, en or ar
         return g.member_locale
+    if request.blueprint == "api" and (asked := request.accept_languages.best_match(languages)):
+        return asked  # an API answer is in the language the request asks for
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:
@@ -104,10 +128,16 @@ def _select_locale() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
+def _load_user(session_id: str):
+    """The user of a session or remember cookie, if its session version is still current:
+    a password change or "log out everywhere" raises the version and ends the others."""
     from .auth.models import User
 
-    return db.session.get(User, int(user_id))
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # a cookie from before session versions: log in again
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 @event.listens_for(Engine, "connect")

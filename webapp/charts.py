@@ -6,12 +6,13 @@ text in the SVG (`svg.fonttype: none`), so the report's fonts, Arabic included, 
 from __future__ import annotations
 
 import io
+import re
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display on a server
 import matplotlib.pyplot as plt  # noqa: E402
-from markupsafe import Markup  # noqa: E402
+from markupsafe import Markup, escape  # noqa: E402
 
 ACCENT = "#0b6e6e"
 plt.rcParams.update({
@@ -65,3 +66,51 @@ def horizontal_bar_chart_png(labels: list[str], values: list[float], *, value_fo
     figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     plt.close(figure)
     return buffer.getvalue()
+
+
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_FONT_SHORTHAND = re.compile(r"^(?:(italic|oblique|normal)\s+)?(?:(bold|normal|\d00)\s+)?([\d.]+px)\s+(.+)$")
+_SVG_OPEN = re.compile(r"<svg\b")
+
+
+def _presentation_attributes(declarations: str) -> str:
+    attributes = []
+    for declaration in declarations.split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if not name or not value:
+            continue
+        if name == "font":
+            match = _FONT_SHORTHAND.match(value)
+            if not match:
+                continue
+            style, weight, size, family = match.groups()
+            pairs = [("font-style", style), ("font-weight", weight), ("font-size", size), ("font-family", family)]
+            attributes += [f'{n}="{escape(v)}"' for n, v in pairs if v]
+        else:
+            attributes.append(f'{name}="{escape(value)}"')
+    return (" " + " ".join(attributes)) if attributes else ""
+
+
+def page_svg(svg: str) -> Markup:
+    """A chart as a page may show it under the Content-Security-Policy (no inline styles).
+
+    matplotlib writes `style="..."` attributes and a `<style>` element, which a strict
+    style-src refuses; the same declarations as SVG presentation attributes are not styles
+    and render alike. Only tags are rewritten, never the (escaped) text of the labels; the
+    PDF keeps matplotlib's own output (`reports.services.report_svg`).
+    """
+    svg = str(svg)
+    root_attributes = ""
+    element = _STYLE_ELEMENT.search(svg)
+    if element:
+        rule = re.search(r"\*\s*\{([^}]*)\}", element.group(1))
+        root_attributes = _presentation_attributes(rule.group(1)) if rule else ""
+        svg = svg[:element.start()] + svg[element.end():]
+
+    def rewrite(match: re.Match) -> str:
+        return _STYLE_ATTRIBUTE.sub(lambda m: _presentation_attributes(m.group(1)), match.group(0))
+
+    svg = re.sub(r"<[^>]+>", rewrite, svg)
+    return Markup(_SVG_OPEN.sub("<svg" + root_attributes, svg, count=1))

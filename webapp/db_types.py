@@ -7,6 +7,10 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
+#: The largest integer (id) SQLite and PostgreSQL (bigint) can hold; a larger one is "not found".
+MAX_DATABASE_INT = 2**63 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

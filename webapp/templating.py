@@ -27,6 +27,13 @@ def format_activity_date(activity) -> str:
     return f"{start} – {format_date(activity.ends_on, pattern)}"
 
 
+def _page_svg(svg):
+    """A matplotlib chart without inline styles, for pages under the CSP (webapp/charts.py)."""
+    from .charts import page_svg
+
+    return page_svg(svg) if svg else svg
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         localized=localized,
@@ -40,6 +47,7 @@ def register_template_helpers(app: Flask) -> None:
         number=format_decimal,
         datetime=lambda value: format_datetime(value, "short") if value else "",
         date=lambda value: format_date(value, "medium") if isinstance(value, date) else "",
+        page_svg=_page_svg,
     )
 
     @app.context_processor

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import BaseForm
 from ..i18n import _, _l
 from .services import parse_partial_date
 from .types import ACTIVITY_TYPES, FORMATS, STATUSES
@@ -22,7 +22,7 @@ class PartialDateField(StringField):
             raise ValidationError(_("Give a date as 2023-05-08, or only the month as 2023-05."))
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(BaseForm):
     type = SelectField(_l("Type"), choices=[])
     number = IntegerField(_l("Number"), validators=[Optional(), NumberRange(min=1, max=100_000)],
                           description=_l("Leave empty for the next free number of this type."))

@@ -6,6 +6,8 @@ attach that header to a forged cross-site request).
 """
 from __future__ import annotations
 
+import json
+
 from flask import current_app, g, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -15,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..activities.models import Activity
 from ..auth.roles import STAFF, roles_required
+from ..db_types import MAX_DATABASE_INT
 from ..extensions import csrf, db, login_manager
 from ..findings.services import (FindingConflict, FindingError, create_finding_once, get_finding,
                                  input_from_finding, list_findings, update_finding)
@@ -36,20 +39,19 @@ def _bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" else None
 
 
-def _wants_json() -> bool:
-    """Scripts and the capture screen's fetch() get 401 JSON; a person who opened an API
-    URL in the browser tab is sent to the login page like everywhere else."""
-    return "Authorization" in request.headers or "application/json" in request.headers.get("Accept", "")
-
-
 def json_error(status: int, message: str, **extra):
     return jsonify(error=status, message=message, **extra), status
+
+
+#: A JSON body larger than this is refused with 413 (a finding is at most 10,000 characters).
+MAX_API_BODY = 1024 * 1024
 
 
 @bp.before_request
 def _authenticate():
     from .tokens import user_for_api_token
 
+    request.max_content_length = min(MAX_API_BODY, current_app.config.get("MAX_CONTENT_LENGTH") or MAX_API_BODY)
     if "Authorization" in request.headers:
         token = _bearer_token()
         user = user_for_api_token(token) if token else None
@@ -60,9 +62,8 @@ def _authenticate():
         g.api_token_auth = True
         return None
     if not current_user.is_authenticated:
-        if _wants_json():
-            return json_error(401, _("Log in, or send a personal API token."))
-        return None  # roles_required sends the visitor to the login page
+        # Always JSON, never a redirect to the HTML login page: a script cannot follow that.
+        return json_error(401, _("Log in, or send a personal API token."))
     if request.method in _WRITE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()  # raises CSRFError (400) without a valid X-CSRFToken header
     return None
@@ -80,7 +81,8 @@ _MESSAGES = {
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
+def api_http_error(error: HTTPException):
+    """Every HTTP error of the API as JSON, with a message in the request's language."""
     if isinstance(error, CSRFError):
         return json_error(400, _("The security token (X-CSRFToken header) is missing or expired. Reload the page."))
     message = _MESSAGES.get(error.code, lambda: error.name)()
@@ -96,9 +98,15 @@ def _unexpected_error(error: Exception):
 
 
 def _json_body() -> dict:
+    """The request's JSON object; 415 without JSON, 400 for malformed or too deeply nested
+    JSON (the parser's RecursionError is caught: never a 500), 413 above MAX_API_BODY."""
     if not request.is_json:
         raise PayloadError(415, _("Send JSON (Content-Type: application/json)."))
-    payload = request.get_json(silent=True)
+    body = request.get_data(cache=True)  # raises 413 above request.max_content_length
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        raise PayloadError(400, _("The request body is not valid JSON.")) from None
     if not isinstance(payload, dict):
         raise PayloadError(400, _("The request body must be a JSON object."))
     return payload
@@ -136,6 +144,8 @@ def themes():
 @roles_required(*STAFF)
 def findings():
     activity_id = request.args.get("activity_id", type=int)
+    if activity_id is not None and not 0 <= activity_id <= MAX_DATABASE_INT:
+        return json_error(404, _("Unknown activity."))
     if activity_id is None:
         raise PayloadError(400, _("Give the activity: ?activity_id=<number>."),
                            {"activity_id": _("Must be a whole number.")})

@@ -10,9 +10,11 @@ import uuid
 from dataclasses import replace
 
 from ..activities.models import Activity
+from ..db_types import MAX_DATABASE_INT
 from ..findings.models import Finding
 from ..findings.services import FindingInput
 from ..i18n import _, localized
+from ..text import TextRefused, clean_text
 from ..themes.models import Theme
 
 
@@ -87,21 +89,39 @@ REQUIRED_ON_CREATE = ("client_id", "activity_id", "text", "kind", "language")
 _ATTRIBUTE = {"themes": "theme_codes"}
 
 
+#: Free text keeps its line ends; every other string is a one-line code or name.
+MULTILINE_FIELDS = {"text", "translation"}
+
+
 def _check(name: str, value):
-    """The value converted for FindingInput, or a translated complaint (str) about it."""
+    """The value converted for FindingInput, or a translated complaint (str) about it.
+
+    Every string goes through the text boundary (webapp/text.py): a refused character is
+    a 422 naming the field. Ids outside what the databases hold are refused here too.
+    """
     kind, nullable = FINDING_FIELDS[name]
     if value is None:
         return (None, None) if nullable else (None, _("This field cannot be empty."))
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             return None, _("Must be a whole number.")
+        if not 0 <= value <= MAX_DATABASE_INT:
+            return None, _("No such id.")
         return value, None
     if kind == "string":
-        return (value, None) if isinstance(value, str) else (None, _("Must be text."))
+        if not isinstance(value, str):
+            return None, _("Must be text.")
+        try:
+            return clean_text(value, multiline=name in MULTILINE_FIELDS), None
+        except TextRefused as refused:
+            return None, refused.message
     if kind == "codes":
         if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
             return None, _("Must be a list of theme codes.")
-        return value, None
+        try:
+            return [clean_text(code, multiline=False) for code in value], None
+        except TextRefused as refused:
+            return None, refused.message
     problem = _("Must be a UUID, e.g. %(example)s.", example="3f2b8c9e-4d1a-4c57-9a0e-2b7f5d8c1e64")
     if not isinstance(value, str):
         return None, problem

@@ -33,9 +33,21 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: SHA-256 of the personal API token (`flask users token EMAIL`); the token itself is never stored.
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: Part of every session and remember cookie (`get_id`): raising it ends them all.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     def set_password(self, password: str) -> None:
+        """A new password ends every session opened with the old one (see `end_sessions`)."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Log this user out everywhere: every cookie holds the old version and stops working."""
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: id and session version."""
+        return f"{self.id}:{self.session_version}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -8,10 +8,11 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import db
 from ..i18n import _
 from . import bp
-from .forms import LoginForm, UserForm
+from .forms import ChangePasswordForm, EndSessionsForm, LoginForm, UserForm
 from .models import User
 from .roles import ADMIN, ROLES, public, roles_required
-from .services import UserError, authenticate, count_active_admins, create_user, get_user_by_email, normalise_email
+from .services import (UserError, authenticate, change_password, count_active_admins, create_user, end_all_sessions,
+                       get_user_by_email, normalise_email)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -95,8 +96,41 @@ def edit_user(user_id: int):
             user.locale = form.locale.data
             user.active = form.active.data
             if form.password.data:
-                user.set_password(form.password.data)
+                user.set_password(form.password.data)  # ends the user's sessions everywhere
             db.session.commit()
+            if form.password.data and user.id == current_user.id:
+                login_user(user)  # ... except this one, where the admin just typed it
             flash(_("Changes saved."), "success")
             return redirect(url_for("auth.list_users"))
     return render_template("auth/user_form.html", form=form, user=user), (422 if form.errors else 200)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@roles_required(*ROLES)
+def account():
+    """The logged-in user's own account: change the password, log out everywhere."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        try:
+            change_password(user, form.current_password.data, form.new_password.data)
+        except UserError as error:
+            form.current_password.errors.append(str(error))
+        else:
+            login_user(user)  # this session goes on with the new version; the others end
+            flash(_("Your password has been changed. You are logged out on every other device."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, end_form=EndSessionsForm()), \
+        (422 if form.errors else 200)
+
+
+@bp.post("/account/logout-everywhere")
+@roles_required(*ROLES)
+def logout_everywhere():
+    form = EndSessionsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    end_all_sessions(db.session.get(User, current_user.id))
+    logout_user()
+    flash(_("You are logged out on every device, this one included."), "info")
+    return redirect(url_for("auth.login"))

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from ..db_types import utcnow
 from ..extensions import db
 from .models import User
+from .passwords import password_problem
 from .roles import ROLES
 
 
@@ -28,6 +29,9 @@ def create_user(email: str, name: str, role: str, password: str, locale: str = "
         raise UserError(_("Unknown role: %(role)s", role=role))
     if get_user_by_email(email) is not None:
         raise UserError(_("A user with this e-mail address already exists."))
+    problem = password_problem(password, email)
+    if problem:
+        raise UserError(problem)
     user = User(email=normalise_email(email), name=name.strip() or normalise_email(email),
                 role=role, locale=locale)
     user.set_password(password)
@@ -55,3 +59,22 @@ def count_active_admins() -> int:
     return db.session.scalar(
         select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))
     )
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The user's own change: the current password first; every other session of theirs ends."""
+    from ..i18n import _
+
+    if not user.check_password(current_password):
+        raise UserError(_("The current password is not correct."))
+    problem = password_problem(new_password, user.email)
+    if problem:
+        raise UserError(problem)
+    user.set_password(new_password)
+    db.session.commit()
+
+
+def end_all_sessions(user: User) -> None:
+    """"Log out everywhere": every session and remember cookie of `user` stops working."""
+    user.end_sessions()
+    db.session.commit()

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, _l
 
 KIND_LABELS = {"advisory_member": _l("Advisory board member"), "stakeholder": _l("Stakeholder")}
 
 
-class ContributorForm(FlaskForm):
+class ContributorForm(BaseForm):
     kind = SelectField(_l("Kind"), choices=[(k, v) for k, v in KIND_LABELS.items()], default="advisory_member")
     name = StringField(_l("Name"), validators=[Length(max=200)],
                        description=_l("Only administrators see the name; everywhere else the pseudonym is shown."))
@@ -18,7 +18,7 @@ class ContributorForm(FlaskForm):
                            choices=[(k, v) for k, v in CONTENT_LANGUAGES.items()], default="nl")
 
 
-class ErasureForm(FlaskForm):
+class ErasureForm(BaseForm):
     scope = RadioField(_l("What should be erased?"), validators=[InputRequired()], choices=[
         ("identity", _l("Only who they are: name, contact and links. Their contributions stay, under the pseudonym.")),
         ("everything", _l("Everything: name, contact, links and all their contributions.")),

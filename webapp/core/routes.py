@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from ..auth.roles import public
 from ..auth.services import set_locale
 from ..extensions import db
+from ..forms import BaseForm
 from ..i18n import LANGUAGES
 from . import bp
 
@@ -30,7 +30,7 @@ def healthz():
 @public  # anonymous visitors (login page, public links) switch language too
 def switch_language():
     """One tap in the header: switch the interface language, remembered for the user."""
-    form = FlaskForm()  # only for its CSRF check
+    form = BaseForm()  # only for its CSRF check
     language = request.form.get("language")
     if form.validate_on_submit() and language in LANGUAGES:
         session["lang"] = language
@@ -46,7 +46,9 @@ def switch_language():
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     if request.path.startswith("/api/"):
-        return jsonify(error=error.name, message=error.description), error.code
+        from ..api.routes import api_http_error  # routing errors (404, 405) reach no blueprint handler
+
+        return api_http_error(error)
     return render_template("core/error.html", error=error), error.code
 
 

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, _, _l
 from .services import DEFAULT_LINK_DAYS, EXTRA_PROMPT_LANGUAGES, MAX_LINK_DAYS
 
 
-class RoundForm(FlaskForm):
+class RoundForm(BaseForm):
     activity_id = SelectField(_l("Advisory-board session"), coerce=lambda v: int(v) if v else None, choices=[],
                               validate_choice=False)
     title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
@@ -22,7 +22,7 @@ class RoundForm(FlaskForm):
         self.activity_id.choices = [("", _("—"))] + [(a.id, a.title) for a in sessions]
 
 
-class PromptForm(FlaskForm):
+class PromptForm(BaseForm):
     label_nl = TextAreaField(_l("Question (Dutch)"), validators=[Length(max=2000)])
     label_en = TextAreaField(_l("Question (English)"), validators=[Length(max=2000)])
     label_ar = TextAreaField(_l("Question (Arabic)"), validators=[Length(max=2000)], render_kw={"dir": "rtl"})
@@ -37,7 +37,7 @@ class PromptForm(FlaskForm):
             (code, str(CONTENT_LANGUAGES[code])) for code in EXTRA_PROMPT_LANGUAGES if code not in ("ar", "ti")]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     members = SelectMultipleField(_l("Members"), choices=[], coerce=int, validate_choice=False,
                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     new_count = IntegerField(_l("New members (no name needed)"), default=0,
@@ -53,7 +53,7 @@ class InviteForm(FlaskForm):
                                 for m in members]
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(BaseForm):
     translation = TextAreaField(_l("Translation"), validators=[Length(max=10_000)])
     # Every content language: a translation set elsewhere (edit screen, API) in, say, Arabic
     # must not be relabelled as Dutch when saved here.

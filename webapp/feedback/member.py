@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, refresh
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from ..auth.roles import public
+from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _, localized
 from ..surveys.models import Invitation
 from ..surveys.services import SurveyError, field_name, new_submission_token, parse_answers
@@ -25,12 +25,14 @@ SHARED_MEMBER_STRINGS = ("Advisory board member %(number)s", "Please answer this
                          "Please keep your answer under %(max)s characters.", "Please give your consent first.",
                          "Please write an answer to at least one question.",
                          "You have already sent your answers with this link. Thank you!",
+                         "This text holds an invisible control character (%(code)s at position %(position)s) that "
+                         "cannot be stored. Remove it, or type the text again instead of pasting it.",
                          *(str(label._args[0]) for label in CONTENT_LANGUAGES.values()))
 MEMBER_ENDPOINTS = {"feedback.member", "feedback.member_language", "feedback.member_consent",
                     "feedback.member_withdraw"}
 
 
-class MemberForm(FlaskForm):
+class MemberForm(BaseForm):
     """The CSRF check of every member form; the answers are read by their question types."""
 
     submission_token = HiddenField()

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, send_from_directory, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from ..activities.models import Activity
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
+from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, ngettext
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
@@ -86,7 +86,7 @@ def capture(activity_id: int):
     """The capture screen. With JavaScript, saving goes through the outbox and the API;
     this POST is the fallback for a browser without it (same service, same idempotency)."""
     activity = _activity(activity_id)
-    form = FlaskForm()
+    form = BaseForm()
     values, errors = None, {}
     if request.method == "POST" and form.validate_on_submit():
         data = _input_from_form(activity.id)
@@ -127,14 +127,14 @@ def service_worker():
 def activity_findings(activity_id: int):
     activity = _activity(activity_id)
     return render_template("findings/list.html", activity=activity, findings=list_findings(activity.id),
-                           deleted=recently_deleted_findings(activity.id), form=FlaskForm())
+                           deleted=recently_deleted_findings(activity.id), form=BaseForm())
 
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit(finding_id: int):
     finding = get_finding(finding_id) or abort(404)
-    form = FlaskForm()
+    form = BaseForm()
     errors: dict = {}
     values = None
     if request.method == "POST" and form.validate_on_submit():
@@ -161,7 +161,7 @@ def edit(finding_id: int):
 @roles_required(*STAFF)
 def delete(finding_id: int):
     finding = get_finding(finding_id) or abort(404)
-    if FlaskForm().validate_on_submit():
+    if BaseForm().validate_on_submit():
         delete_finding(finding)
         flash(_("Finding deleted. You can undo this below for 24 hours."), "success")
     return redirect(url_for("findings.activity_findings", activity_id=finding.activity_id))
@@ -171,7 +171,7 @@ def delete(finding_id: int):
 @roles_required(*STAFF)
 def restore(finding_id: int):
     finding = get_finding(finding_id, include_deleted=True) or abort(404)
-    if FlaskForm().validate_on_submit():
+    if BaseForm().validate_on_submit():
         restore_finding(finding)
         flash(_("Finding restored."), "success")
     return redirect(url_for("findings.activity_findings", activity_id=finding.activity_id))
@@ -186,7 +186,7 @@ def import_findings(activity_id: int):
     whole file is valid; the confirm carries the checked rows and a batch id, so a double
     submit stores nothing twice (each row's client_id derives from the batch)."""
     activity = _activity(activity_id)
-    form = FlaskForm()
+    form = BaseForm()
     rows, problem = None, None
     if request.method == "POST" and form.validate_on_submit():
         try:

@@ -14,10 +14,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..activities.models import Activity
 from ..auth.models import User
 from ..db_types import utcnow
+from ..db_types import MAX_DATABASE_INT
 from ..extensions import db
 from ..i18n import CONTENT_LANGUAGES, _
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from ..text import TextRefused, clean_text
 from ..themes.models import Theme
 from .models import FINDING_KINDS, Contributor, Finding
 
@@ -60,10 +62,42 @@ class FindingInput:
     translation_language: str | None = None
 
 
-def _resolve(data: FindingInput) -> tuple[dict[str, str], Activity | None, list[Theme]]:
-    """Check `data`; return the errors per field and what the ids refer to."""
+def _known(model, id_) -> bool:
+    return isinstance(id_, int) and 0 <= id_ <= MAX_DATABASE_INT and db.session.get(model, id_) is not None
+
+
+def _clean_input(data: FindingInput) -> dict[str, str]:
+    """Put every text of `data` through the text boundary, in place; errors per field.
+
+    The capture form, the API, imports and surveys all reach this, so a finding can never
+    hold a refused character, whichever way it came in. Codes are one-line text too: a NUL
+    in a theme code must not reach PostgreSQL, which refuses it in a query.
+    """
     errors: dict[str, str] = {}
-    activity = db.session.get(Activity, data.activity_id) if isinstance(data.activity_id, int) else None
+    for name in ("text", "translation", "kind", "language", "stakeholder_type", "translation_language"):
+        value = getattr(data, name)
+        if isinstance(value, str):
+            try:
+                setattr(data, name, clean_text(value, multiline=name in ("text", "translation")))
+            except TextRefused as refused:
+                errors[name] = refused.message
+                setattr(data, name, "" if name in ("text", "kind", "language") else None)
+    codes = []
+    for code in data.theme_codes or []:
+        try:
+            codes.append(clean_text(code, multiline=False) if isinstance(code, str) else code)
+        except TextRefused as refused:
+            errors["themes"] = refused.message
+    data.theme_codes = codes
+    return errors
+
+
+def _resolve(data: FindingInput) -> tuple[dict[str, str], Activity | None, list[Theme]]:
+    """Check `data` (its texts cleaned in place); return the errors per field and what the ids refer to."""
+    cleaning_errors = _clean_input(data)
+    errors: dict[str, str] = {}
+    activity = (db.session.get(Activity, data.activity_id)
+                if isinstance(data.activity_id, int) and 0 <= data.activity_id <= MAX_DATABASE_INT else None)
     if activity is None:
         errors["activity_id"] = _("Unknown activity.")
     text = (data.text or "").strip() if isinstance(data.text, str) else ""
@@ -79,15 +113,16 @@ def _resolve(data: FindingInput) -> tuple[dict[str, str], Activity | None, list[
     errors.update(_translation_errors(data))
     if data.stakeholder_type and data.stakeholder_type not in STAKEHOLDER_TYPES:
         errors["stakeholder_type"] = _("Unknown stakeholder type.")
-    if data.organisation_id is not None and db.session.get(Organisation, data.organisation_id) is None:
+    if data.organisation_id is not None and not _known(Organisation, data.organisation_id):
         errors["organisation_id"] = _("Unknown organisation. Choose one from the list or add it to the register first.")
-    if data.contributor_id is not None and db.session.get(Contributor, data.contributor_id) is None:
+    if data.contributor_id is not None and not _known(Contributor, data.contributor_id):
         errors["contributor_id"] = _("Unknown contributor.")
     codes = list(dict.fromkeys(data.theme_codes or []))
     themes = list(db.session.scalars(select(Theme).where(Theme.code.in_(codes)))) if codes else []
     unknown = sorted(set(codes) - {t.code for t in themes if not t.archived})
     if unknown:
         errors["themes"] = _("Unknown theme: %(codes)s", codes=", ".join(unknown))
+    errors.update(cleaning_errors)  # "a control character" says more than "cannot be empty"
     return errors, activity, sorted(themes, key=lambda t: codes.index(t.code))
 
 

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import BaseForm
 from ..i18n import _l
 from .stakeholder_types import STAKEHOLDER_TYPES
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     display_name_nl = StringField(_l("Name in the report (Dutch)"), validators=[Length(max=300)])
     display_name_en = StringField(_l("Name in the report (English)"), validators=[Length(max=300)],
@@ -23,5 +23,5 @@ class OrganisationForm(FlaskForm):
         self.stakeholder_type.choices = [(code, str(label)) for code, label in STAKEHOLDER_TYPES.items()]
 
 
-class MergeForm(FlaskForm):
+class MergeForm(BaseForm):
     target_id = SelectField(_l("Merge into"), coerce=int, choices=[])

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from ..forms import BaseForm
 from ..i18n import _l
 
 
-class GoodExampleForm(FlaskForm):
+class GoodExampleForm(BaseForm):
     title_en = StringField(_l("Title (English)"), validators=[InputRequired(), Length(max=300)])
     title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
     place_en = StringField(_l("Place (English)"), validators=[Length(max=200)])
@@ -22,7 +22,7 @@ class GoodExampleForm(FlaskForm):
     funding_nl = TextAreaField(_l("Funding (Dutch)"), validators=[Length(max=5000)])
 
 
-class AbbreviationForm(FlaskForm):
+class AbbreviationForm(BaseForm):
     abbreviation = StringField(_l("Abbreviation"), validators=[InputRequired(), Length(max=40)])
     definition_nl = TextAreaField(_l("Definition (Dutch)"), validators=[InputRequired(), Length(max=2000)])
     definition_en = TextAreaField(_l("Definition (English)"), validators=[InputRequired(), Length(max=2000)])

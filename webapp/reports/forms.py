@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from ..forms import BaseForm
 from ..i18n import _l
 from .models import REPORT_FORMATS, REPORT_LANGUAGES
 
 LONG = 200_000  # characters: a long problem analysis fits, a pasted book does not
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
     subtitle_nl = StringField(_l("Subtitle (Dutch)"), validators=[Length(max=300)])
@@ -30,16 +30,16 @@ class ReportForm(FlaskForm):
     evidence_annex = BooleanField(_l("Print every linked finding in an evidence annex"))
 
 
-class NewReportForm(FlaskForm):
+class NewReportForm(BaseForm):
     title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
 
 
-class ChapterAddForm(FlaskForm):
+class ChapterAddForm(BaseForm):
     theme_id = SelectField(_l("Recommendation theme"), coerce=int, choices=[])
 
 
-class ChapterForm(FlaskForm):
+class ChapterForm(BaseForm):
     intro_nl = TextAreaField(_l("Introduction (Dutch)"), validators=[Length(max=LONG)])
     intro_en = TextAreaField(_l("Introduction (English)"), validators=[Length(max=LONG)])
     good_example_ids = SelectMultipleField(_l("Good examples shown in this chapter"), coerce=int, choices=[])
@@ -48,23 +48,23 @@ class ChapterForm(FlaskForm):
                                                     "choice, scale and number questions, never free-text answers."))
 
 
-class RecommendationForm(FlaskForm):
+class RecommendationForm(BaseForm):
     title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
     body_nl = TextAreaField(_l("Text (Dutch)"), validators=[Length(max=LONG)])
     body_en = TextAreaField(_l("Text (English)"), validators=[Length(max=LONG)])
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(BaseForm):
     """Only the CSRF token: the ticked findings arrive as repeated `finding` / `quote` fields."""
 
 
-class BuildForm(FlaskForm):
+class BuildForm(BaseForm):
     language = SelectField(_l("Language"), choices=[(code, code) for code in REPORT_LANGUAGES])
     format = SelectField(_l("Format"), choices=[(code, code.upper()) for code in REPORT_FORMATS])
 
 
-class SourceForm(FlaskForm):
+class SourceForm(BaseForm):
     key = StringField(_l("Key"), validators=[InputRequired(), Length(max=60), Regexp(r"^[A-Za-z0-9_.-]+$")],
                       description=_l("Cite it in any text as [^key], e.g. [^wrr-2015]."))
     citation_nl = TextAreaField(_l("Citation (Dutch)"), validators=[Length(max=5000)])

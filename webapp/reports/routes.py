@@ -5,12 +5,12 @@ from io import BytesIO
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
+from ..forms import BaseForm
 from ..i18n import _, localized
 from ..reference.models import GoodExample
 from ..surveys.models import SURVEY_STATUSES
@@ -217,7 +217,7 @@ def _picker_choices() -> dict:
 @roles_required(*REPORT_ROLES)
 def move(recommendation_id: int):
     recommendation = db.session.get(Recommendation, recommendation_id) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not BaseForm().validate_on_submit():
         abort(400)
     move_recommendation(recommendation, -1 if request.form.get("direction") == "up" else 1)
     return redirect(url_for("reports.chapter", chapter_id=recommendation.chapter_id))
@@ -227,7 +227,7 @@ def move(recommendation_id: int):
 @roles_required(*REPORT_ROLES)
 def delete(recommendation_id: int):
     recommendation = db.session.get(Recommendation, recommendation_id) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not BaseForm().validate_on_submit():
         abort(400)
     chapter_id = recommendation.chapter_id
     try:

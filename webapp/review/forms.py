@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..forms import BaseForm
 from ..i18n import _l
 from .models import DISPOSITIONS
 
 
-class RoundForm(FlaskForm):
+class RoundForm(BaseForm):
     """The fixed part of "open a round"; reviewers, chapters and questions are lists read from the request."""
 
     version_id = SelectField(_l("Version the reviewers read"), coerce=int, validators=[Optional()])
@@ -17,13 +17,13 @@ class RoundForm(FlaskForm):
     activity_id = SelectField(_l("Comments become findings of"), coerce=int, validators=[Optional()])
 
 
-class ReviewerForm(FlaskForm):
+class ReviewerForm(BaseForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     contact = StringField(_l("E-mail or phone"), validators=[Length(max=300)])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired()])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     target = HiddenField(validators=[InputRequired()])
     chapter_id = IntegerField(validators=[Optional()])
     recommendation_id = IntegerField(validators=[Optional()])
@@ -35,10 +35,10 @@ class CommentForm(FlaskForm):
     text = TextAreaField(_l("Your comment"), validators=[Length(max=10_000)])
 
 
-class DispositionForm(FlaskForm):
+class DispositionForm(BaseForm):
     disposition = SelectField(_l("Disposition"), choices=list(DISPOSITIONS.items()))
     response = TextAreaField(_l("Response"), validators=[Length(max=2000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """Only its CSRF check: submit, revoke, new link, close, delete."""

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, FloatField, HiddenField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..findings.models import FINDING_KINDS
+from ..forms import BaseForm
 from ..i18n import _, _l, localized
 from .question_types import QUESTION_TYPES
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(BaseForm):
     title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
     intro_nl = TextAreaField(_l("Introduction (Dutch)"), validators=[Length(max=5000)])
@@ -25,7 +25,7 @@ class SurveyForm(FlaskForm):
         self.activity_id.choices = [("", _("—"))] + [(a.id, a.title) for a in activities]
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     type = SelectField(_l("Type"), choices=[])
     label_nl = TextAreaField(_l("Question (Dutch)"), validators=[Length(max=2000)])
     label_en = TextAreaField(_l("Question (English)"), validators=[Length(max=2000)])
@@ -44,12 +44,12 @@ class QuestionForm(FlaskForm):
         self.type.choices = [(code, str(kind.label)) for code, kind in QUESTION_TYPES.items()]
 
 
-class InvitationsForm(FlaskForm):
+class InvitationsForm(BaseForm):
     labels = TextAreaField(_l("Personal links to make"), validators=[InputRequired(), Length(max=20_000)],
                            description=_l("One line per link: whom it is for (only you see this)."))
 
 
-class FindingForm(FlaskForm):
+class FindingForm(BaseForm):
     kind = SelectField(_l("Kind"), choices=[], default="observation")
     themes = SelectMultipleField(_l("Themes"), choices=[], validate_choice=False)
 
@@ -59,12 +59,12 @@ class FindingForm(FlaskForm):
         self.themes.choices = [(t.code, f"{t.code} – {localized(t, 'label')}") for t in themes]
 
 
-class RespondForm(FlaskForm):
+class RespondForm(BaseForm):
     """The fixed part of an answer form; the questions are read by their question types."""
 
     submission_token = HiddenField()
     name = StringField(_l("Your name"), validators=[Length(max=200)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """A button that changes something: only the CSRF check."""

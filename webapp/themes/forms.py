@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import BaseForm
 from ..i18n import _l
 from .models import THEME_GROUPS
 
@@ -13,7 +13,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(BaseForm):
     label_nl = StringField(_l("Label (Dutch)"), validators=[DataRequired(), Length(max=200)])
     label_en = StringField(_l("Label (English)"), validators=[DataRequired(), Length(max=200)])
     code = StringField(_l("Code"), validators=[Length(max=80)],
@@ -29,9 +29,9 @@ class ThemeForm(FlaskForm):
         self.parent_id.choices = parent_choices
 
 
-class MergeForm(FlaskForm):
+class MergeForm(BaseForm):
     target_id = SelectField(_l("Merge into"), coerce=int, choices=[])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"])])

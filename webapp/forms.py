@@ -1,0 +1,34 @@
+"""`BaseForm`: the form every screen uses, so no text field can forget the text boundary.
+
+Its `Meta.bind_field` puts `webapp.text.clean_text` first in the filters of every
+`StringField` (and what derives from it: `TextAreaField`, `HiddenField`, `EmailField`, ...),
+except password fields, whose characters are the user's secret. A `TextAreaField` keeps its
+line ends; any other text field is one line (tab and line ends folded into spaces). A refused
+character becomes a translated error on that field (WTForms turns a filter's ValueError into
+a field error) and the field keeps what was typed, so the form comes back as it was sent.
+
+`tests/test_text_boundary.py` fails when a form derives from `FlaskForm` directly.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+
+from .text import clean_text
+
+
+def _text_filter(multiline: bool):
+    return partial(clean_text, multiline=multiline)
+
+
+class BaseForm(FlaskForm):
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                # Ours first, then the field's own filters (strip, ...) on the cleaned text.
+                own = list(unbound_field.kwargs.get("filters") or ())
+                options = {**options, "filters": [_text_filter(issubclass(field_class, TextAreaField)), *own]}
+            return super().bind_field(form, unbound_field, options)

@@ -1,0 +1,108 @@
+"""The one boundary for user text: `clean_text` for text coming in, `export_safe` for text going out.
+
+Every way in (forms through `webapp.forms.BaseForm`, the API's payload parser, CSV/XLSX
+imports, survey/member/reviewer pages, the CLI) calls `clean_text`, so the database only
+ever holds text that every export format and both databases accept:
+
+- Unicode NFC (a word typed on a phone and the same word pasted from Word compare equal);
+- line ends: CRLF and CR become LF; vertical tab and form feed (Word pastes them) become LF;
+- tab is kept;
+- one-line fields (`multiline=False`): tab and every line end are *folded* into one space
+  each, so a name pasted with a trailing newline is simply accepted;
+- refused (`TextRefused`, with a translated message): the other C0 control characters
+  (NUL, ESC, ...), DEL and the C1 controls (U+007F-U+009F), the non-characters U+FFFE and
+  U+FFFF, and lone surrogates. Nothing is half-stored: the caller keeps what was typed
+  and shows the message.
+
+`export_safe` is the last line of defence for rows stored before this boundary existed:
+it never raises, and replaces whatever XML 1.0 (XLSX, DOCX, REFI-QDA), PostgreSQL or a PDF
+could choke on, so an odd old row cannot make an export fail.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .i18n import _
+
+#: Characters refused on the way in: C0 controls except tab/LF/VT/FF/CR, DEL, C1 controls,
+#: U+FFFE/U+FFFF and (lone) surrogates. VT and FF are not refused: they become line ends.
+_REFUSED_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+#: Every line end a paste can bring, longest first so CRLF counts once.
+_LINE_END_RE = re.compile("\r\n|[\r\x0b\x0c]")
+#: What a one-line field folds into a space: tab and every line end.
+_FOLD_RE = re.compile("\r\n|[\t\n\r\x0b\x0c]")
+#: What export_safe replaces: everything XML 1.0 forbids plus the controls refused above.
+_UNSAFE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+#: Shown in an export where a refused character stood.
+REPLACEMENT = "\ufffd"
+
+
+class TextRefused(ValueError):
+    """Text holding a character the boundary refuses; `str(error)` is a translated message.
+
+    `args[0]` is the message (WTForms shows a filter's ValueError `args[0]` as the field
+    error); `code_point` (e.g. "U+0000") and `position` (1-based) say what and where, and
+    never the text itself, so the error can be logged without user words.
+    """
+
+    def __init__(self, message: str, *, code_point: str, position: int, field: str | None = None):
+        super().__init__(message)
+        self.message, self.code_point, self.position, self.field = message, code_point, position, field
+
+    def for_field(self, field: str) -> "TextRefused":
+        return TextRefused(self.message, code_point=self.code_point, position=self.position, field=field)
+
+
+def _code_point(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def refused_message(code_point: str, position: int) -> str:
+    return _("This text holds an invisible control character (%(code)s at position %(position)s) that "
+             "cannot be stored. Remove it, or type the text again instead of pasting it.",
+             code=code_point, position=position)
+
+
+def clean_text(value: str | None, *, multiline: bool = True, field: str | None = None) -> str | None:
+    """`value` cleaned for storage, or TextRefused. None stays None.
+
+    Valid text (NFC, LF line ends, no refused character; in a one-line field also no tab
+    or line end) comes back unchanged.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"clean_text expects str, got {type(value).__name__}")
+    found = _REFUSED_RE.search(value)
+    if found is not None:
+        code_point = _code_point(found.group())
+        raise TextRefused(refused_message(code_point, found.start() + 1), code_point=code_point,
+                          position=found.start() + 1, field=field)
+    if multiline:
+        value = _LINE_END_RE.sub("\n", value)
+    else:
+        value = _FOLD_RE.sub(" ", value)
+    return unicodedata.normalize("NFC", value)
+
+
+def export_safe(value) -> str:
+    """`value` as text that every export format accepts; never raises. None becomes "".
+
+    Line ends become LF (VT and FF too), every character XML 1.0 forbids and every other
+    control character becomes U+FFFD, so a reader sees that something stood there.
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = str(value)
+    value = _LINE_END_RE.sub("\n", value)
+    return _UNSAFE_RE.sub(REPLACEMENT, value)
+
+
+def is_clean(value: str | None, *, multiline: bool = True) -> bool:
+    """Whether `value` would be stored unchanged by `clean_text`."""
+    try:
+        return clean_text(value, multiline=multiline) == value
+    except TextRefused:
+        return False
