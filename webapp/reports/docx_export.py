@@ -25,6 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from ..text import export_safe
 from .labels import label
 
 PANDOC = "pandoc"
@@ -52,7 +53,7 @@ def _attr(identifier: str = "", classes: list[str] | None = None, pairs: list[tu
 def inlines(text: str) -> list[dict]:
     """Plain text as pandoc inlines: words and spaces, line breaks kept. No markup is interpreted."""
     result: list[dict] = []
-    for line_number, line in enumerate(str(text or "").split("\n")):
+    for line_number, line in enumerate(export_safe(text).split("\n")):
         if line_number:
             result.append({"t": "LineBreak"})
         for word_number, word in enumerate(line.split(" ")):
@@ -105,7 +106,7 @@ def div(blocks: list[dict], language: str | None = None, style: str | None = Non
 
 
 def link(url: str) -> dict:
-    return {"t": "Link", "c": [_attr(), inlines(url), [url, ""]]}
+    return {"t": "Link", "c": [_attr(), inlines(url), [export_safe(url), ""]]}
 
 
 def table(headers: list[str], rows: list[list[str]], widths: list[float] | None = None) -> dict:

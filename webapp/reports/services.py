@@ -31,6 +31,7 @@ from ..activities.models import Activity
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import RTL_LANGUAGES, _, _l, localized
+from ..text import TextRefused, clean_text
 from ..findings.models import Finding, FindingTranslation, finding_themes
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import stakeholder_label
@@ -564,7 +565,10 @@ def save_translation(finding: Finding, language: str, text: str, checked: bool) 
     """Store (or with empty `text` remove) the translation of `finding` into `language`."""
     if language not in REPORT_LANGUAGES or language == finding.language:
         raise ReportError(_("A finding is translated into Dutch or English, not into its own language."))
-    text = (text or "").strip()
+    try:
+        text = (clean_text(text or "") or "").strip()
+    except TextRefused as error:
+        raise ReportError(str(error)) from error
     if len(text) > TRANSLATION_MAX_LENGTH:
         raise ReportError(_("A translation can be at most %(max)s characters long.", max=TRANSLATION_MAX_LENGTH))
     existing = next((t for t in finding.translations if t.language == language), None)
