@@ -159,3 +159,21 @@ def test_evidence_matrix_shows_recommendations_resting_on_one_source(client, aut
     page = client.get("/analysis/evidence").get_data(as_text=True)
     assert 'data-testid="recommendation-sources"' in page and "1.1 Arrange childcare first" in page
     assert 'data-testid="matrix-one-source"' in page and "no evidence linked" in page
+
+
+def test_author_adds_numbered_boxes_in_a_chapter_and_a_report_text(client, auth, setup):
+    report, _f = setup
+    report.problem_analysis_en = report.problem_analysis_nl = "Analysis."
+    db.session.commit()
+    auth.login("author", locale="en")
+    chapter = report.chapters[0]
+    for place, title in ((f"chapter:{chapter.id}", "Language as a means"), ("problem_analysis", "Figures")):
+        response = client.post(f"/reports/{report.id}/boxes/new", data={
+            "place": place, "position": 0, "title_en": title, "title_nl": title, "body_en": "Text.", "body_nl": "Tekst."})
+        assert response.status_code == 302
+    assert client.post(f"/reports/{report.id}/boxes/new", data={"place": "chapter:999", "title_en": "x"}
+                       ).status_code == 422
+    data = collect_report(report, "en")
+    assert [(b["number"], b["title"]) for b in data["problem_analysis_boxes"]] == [(1, "Figures")]
+    assert [(b["number"], b["title"]) for b in data["chapters"][0]["boxes"]] == [(2, "Language as a means")]
+    assert "Figures" in client.get(f"/reports/{report.id}").get_data(as_text=True)

@@ -62,6 +62,8 @@ def upgrade():
     with op.batch_alter_table("reports", schema=None) as batch_op:
         for name in ("project_nl", "project_en", "literature_review_nl", "literature_review_en"):
             batch_op.add_column(sa.Column(name, sa.Text(), server_default="", nullable=False))
+        for name in ("authors_nl", "authors_en"):
+            batch_op.add_column(sa.Column(name, sa.String(length=300), server_default="", nullable=False))
         batch_op.add_column(sa.Column("review_annex", sa.Boolean(), server_default="0", nullable=False))
     with op.batch_alter_table("activities", schema=None) as batch_op:
         batch_op.add_column(sa.Column("title_nl", sa.String(length=300), server_default="", nullable=False))
@@ -87,7 +89,7 @@ def downgrade():
         batch_op.drop_column("title_en")
         batch_op.drop_column("title_nl")
     with op.batch_alter_table("reports", schema=None) as batch_op:
-        for name in ("review_annex", "literature_review_en", "literature_review_nl", "project_en", "project_nl"):
+        for name in ("authors_en", "authors_nl", "review_annex", "literature_review_en", "literature_review_nl", "project_en", "project_nl"):
             batch_op.drop_column(name)
     with op.batch_alter_table("report_boxes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_report_boxes_report_id"))

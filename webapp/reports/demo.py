@@ -73,7 +73,8 @@ def load_demo_report() -> int:
         if source["key"] not in known:
             db.session.add(Source(key=source["key"], citation_nl=source["nl"], citation_en=source["en"],
                                   url=source["url"]))
-    report = Report(key="demo", authors=data["authors"], report_date=date.fromisoformat(data["report_date"]),
+    report = Report(key="demo", authors=data["authors"], authors_nl=data.get("authors_nl", ""),
+                    authors_en=data.get("authors_en", ""), report_date=date.fromisoformat(data["report_date"]),
                     evidence_annex=True)
     for field in ("title", "subtitle", "colophon", "acknowledgements", "executive_summary", "project", "scope",
                   "problem_analysis", "literature_review"):

@@ -51,6 +51,9 @@ class Report(db.Model):
     subtitle_en: Mapped[str] = mapped_column(String(300), default="")
     #: As printed on the cover, e.g. "IOM Netherlands".
     authors: Mapped[str] = mapped_column(String(300), default="")
+    #: The cover line in Dutch / English ("lerend netwerk LEARN"); empty: `authors` as typed.
+    authors_nl: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    authors_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     report_date: Mapped[date | None]
     colophon_nl: Mapped[str] = mapped_column(Text, default="")
     colophon_en: Mapped[str] = mapped_column(Text, default="")

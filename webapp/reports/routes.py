@@ -17,15 +17,15 @@ from ..surveys.models import SURVEY_STATUSES
 from ..surveys.models import Survey
 from ..themes.models import Theme
 from . import bp
-from .forms import (BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
+from .forms import (BoxForm, BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
                     ReportForm, SourceForm)
-from .models import Recommendation, Report, ReportChapter, ReportVersion, Source
+from .models import Recommendation, Report, ReportBox, ReportChapter, ReportVersion, Source
 from ..activities.types import ACTIVITY_TYPES
 from ..findings.models import FINDING_KINDS, Finding
 from ..i18n import CONTENT_LANGUAGES
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
-from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, chapter_survey_choices,
+from .services import (TRANSLATION_MAX_LENGTH, box_places, save_box, EvidenceFilters, ReportError, chapter_survey_choices,
                        delete_recommendation, evidence_candidates, evidence_summary, is_quotable,
                        missing_register_names, missing_translations, move_recommendation, save_translation,
                        set_chapter_surveys, start_build, translation_queue, untranslated_findings, update_evidence,
@@ -298,6 +298,47 @@ def translations(report_id: int, language: str):
     return render_template("reports/translations.html", report=report, language=language, findings=shown,
                            left=left, total=len(queue), page=page, pages=pages, form=EvidenceForm(),
                            errors=errors, typed=typed, max_length=TRANSLATION_MAX_LENGTH), (422 if errors else 200)
+
+
+# ---------------------------------------------------------------- numbered boxes
+
+@bp.route("/<int:report_id>/boxes/new", methods=["GET", "POST"], defaults={"box_id": None})
+@bp.route("/<int:report_id>/boxes/<int:box_id>", methods=["GET", "POST"])
+@roles_required(*REPORT_ROLES)
+def box_form(report_id: int, box_id: int | None):
+    report = db.session.get(Report, report_id) or abort(404)
+    box = db.session.get(ReportBox, box_id) if box_id else None
+    if box_id and (box is None or box.report_id != report.id):
+        abort(404)
+    form = BoxForm(obj=box)
+    form.place.choices = box_places(report)
+    if box is not None and not form.is_submitted():
+        form.place.data = f"chapter:{box.chapter_id}" if box.section == "chapter" else box.section
+    if form.validate_on_submit():
+        try:
+            save_box(report, box, form.place.data, form.position.data or 0,
+                     {name: getattr(form, name).data for name in ("title_nl", "title_en", "body_nl", "body_en")})
+        except ReportError as error:
+            db.session.rollback()
+            form.place.errors.append(str(error))
+        else:
+            flash(_("Box saved."), "success")
+            return redirect(url_for("reports.show", report_id=report.id, _anchor="boxes"))
+    return render_template("reports/box_form.html", form=form, report=report, box=box), (
+        422 if form.errors else 200)
+
+
+@bp.post("/<int:report_id>/boxes/<int:box_id>/delete")
+@roles_required(*REPORT_ROLES)
+def delete_box(report_id: int, box_id: int):
+    box = db.session.get(ReportBox, box_id) or abort(404)
+    if box.report_id != report_id or not EvidenceForm().validate_on_submit():
+        abort(400)
+    db.session.delete(box)
+    _touch(box.report)
+    db.session.commit()
+    flash(_("Box deleted."), "success")
+    return redirect(url_for("reports.show", report_id=report_id, _anchor="boxes"))
 
 
 # ---------------------------------------------------------------- builds and versions

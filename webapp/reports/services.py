@@ -555,6 +555,41 @@ def candidate_findings(chapter: ReportChapter) -> list[Finding]:
         .order_by(Finding.created_at.desc(), Finding.id.desc()).distinct()))
 
 
+# ---------------------------------------------------------------- boxes
+
+def box_places(report: Report) -> list[tuple[str, str]]:
+    """Where a box can stand in `report`: (value, label in the interface language)."""
+    places = [("project", str(TEXT_FIELD_LABELS["project"])), ("scope", str(TEXT_FIELD_LABELS["scope"])),
+              ("problem_analysis", str(TEXT_FIELD_LABELS["problem_analysis"]))]
+    places += [(f"chapter:{c.id}", _("Chapter %(number)s (%(theme)s)", number=index,
+                                     theme=localized(c.theme, "label")))
+               for index, c in enumerate(report.chapters, start=1)]
+    return places
+
+
+def save_box(report: Report, box: ReportBox | None, place: str, position: int, texts: dict[str, str]) -> ReportBox:
+    """Create or change a box; `place` is a value of `box_places`."""
+    section, _sep, chapter_id = place.partition(":")
+    chapters = {c.id: c for c in report.chapters}
+    if section == "chapter":
+        chapter = chapters.get(int(chapter_id)) if chapter_id.isdigit() else None
+        if chapter is None:
+            raise ReportError(_("Choose a chapter of this report."))
+    elif section in ("project", "scope", "problem_analysis"):
+        chapter = None
+    else:
+        raise ReportError(_("Choose where the box stands."))
+    if box is None:
+        box = ReportBox()
+        report.boxes.append(box)
+    box.section, box.chapter, box.position = section, chapter, position
+    for name, value in texts.items():
+        setattr(box, name, value or "")
+    report.updated_at = utcnow()
+    db.session.commit()
+    return box
+
+
 # ---------------------------------------------------------------- translations of printed findings
 
 #: The longest translation the translation screen accepts (a finding's text has no other limit).
@@ -780,7 +815,7 @@ def collect_report(report: Report, language: str) -> dict:
         "language": language,
         "title": _text(report, "title", language),
         "subtitle": _text(report, "subtitle", language),
-        "authors": report.authors,
+        "authors": _text(report, "authors", language) or report.authors,
         "date": _date(report.report_date, language, "month") if report.report_date else "",
         "keywords": label("keywords", language),
         "colophon": notes.paragraphs(_text(report, "colophon", language)),
