@@ -32,8 +32,15 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     #: "Stay logged in" lasts at most this long (Flask-Login's default is a year).
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    #: Login throttling: failed logins counted per e-mail address and per client address.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADER_RETRY_AFTER_VALUE = "delta-seconds"
+    LOGIN_LIMIT_PER_ACCOUNT = "30 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "100 per 15 minutes"
     WTF_CSRF_TIME_LIMIT = None  # a tablet left open during a full-day meeting must still save
     PRODUCTION = os.environ.get("KLANKBORD_ENV") == "production"
+    #: A report build (screen or CLI) running longer than this many seconds is stopped and marked failed.
+    REPORT_BUILD_TIMEOUT = float(os.environ.get("REPORT_BUILD_TIMEOUT", "180"))
     #: A kiosk survey left untouched this long starts again empty for the next person.
     KIOSK_IDLE_SECONDS = 180
 
@@ -44,3 +51,4 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from ..text import export_safe
+from ..text import export_safe, export_safe_tree
 from .labels import label
 
 PANDOC = "pandoc"
@@ -153,8 +153,7 @@ def _words(finding: dict, language: str, quote: bool = False) -> list[dict]:
 
 # ---------------------------------------------------------------- the document
 
-def report_ast(data: dict, images: dict[str, str]) -> dict:
-    """The pandoc document for `data`; `images` maps a chart key to a PNG file name."""
+from ..text import export_safe, export_safe_tree
     language = data["language"]
 
     def L(key, **values):
@@ -371,6 +370,7 @@ def _chart_images(data: dict, folder: Path) -> dict[str, str]:
 
 
 def build_report_docx(data: dict, progress: Callable[[int], None] | None = None) -> bytes:
+    data = export_safe_tree(data)
     language = data["language"]
     with tempfile.TemporaryDirectory(prefix="klankbord-docx-") as folder:
         folder = Path(folder)

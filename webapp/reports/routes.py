@@ -362,7 +362,7 @@ def build(report_id: int):
 def _status_json(version: ReportVersion) -> dict:
     data = version_status(version)
     data["status_url"] = url_for("reports.build_status", version_id=version.id)
-    if version.status == "done":
+    if version.status == "done" and version.withdrawn_at is None:
         data["download_url"] = url_for("reports.download", version_id=version.id)
         data["label"] = _("Download version %(number)s (%(language)s, %(format)s)", number=version.number,
                           language=version.language.upper(), format=version.format.upper())
@@ -380,6 +380,8 @@ def build_status(version_id: int):
 @roles_required(*REPORT_ROLES)
 def download(version_id: int):
     version = db.session.get(ReportVersion, version_id) or abort(404)
+    if version.withdrawn_at is not None:
+        abort(410)  # withdrawn after an erasure: the file is gone
     if version.status != "done":
         abort(404)
     mimetype = ("application/pdf" if version.format == "pdf" else
