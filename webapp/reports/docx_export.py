@@ -153,7 +153,8 @@ def _words(finding: dict, language: str, quote: bool = False) -> list[dict]:
 
 # ---------------------------------------------------------------- the document
 
-from ..text import export_safe, export_safe_tree
+def report_ast(data: dict, images: dict[str, str]) -> dict:
+    """The pandoc document for `data`; `images` maps a chart key to a PNG file name."""
     language = data["language"]
 
     def L(key, **values):
@@ -370,7 +371,7 @@ def _chart_images(data: dict, folder: Path) -> dict[str, str]:
 
 
 def build_report_docx(data: dict, progress: Callable[[int], None] | None = None) -> bytes:
-    data = export_safe_tree(data)
+    data = export_safe_tree(data)  # an old row with a control character cannot break the file
     language = data["language"]
     with tempfile.TemporaryDirectory(prefix="klankbord-docx-") as folder:
         folder = Path(folder)
