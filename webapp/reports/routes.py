@@ -25,11 +25,11 @@ from ..findings.models import FINDING_KINDS, Finding
 from ..i18n import CONTENT_LANGUAGES
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
-from .services import (TRANSLATION_MAX_LENGTH, box_places, save_box, EvidenceFilters, ReportError, chapter_survey_choices,
+from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, box_places, chapter_survey_choices,
                        delete_recommendation, evidence_candidates, evidence_summary, is_quotable,
-                       missing_register_names, missing_translations, move_recommendation, save_translation,
-                       set_chapter_surveys, start_build, translation_queue, untranslated_findings, update_evidence,
-                       version_status)
+                       missing_register_names, missing_translations, move_recommendation, publish_version,
+                       save_box, save_translation, set_chapter_surveys, start_build, translation_queue,
+                       untranslated_findings, update_evidence, version_status)
 
 #: Who writes reports: the authors, and the administrator who stands in for them.
 REPORT_ROLES = (ADMIN, AUTHOR)
@@ -84,7 +84,7 @@ def show(report_id: int):
     register = {language: missing_register_names(language) for language in ("nl", "en")}
     return render_template("reports/show.html", report=report, add_form=add_form, build_form=build_form,
                            missing=missing, versions=versions, counts=counts, untranslated=untranslated,
-                           register=register)
+                           register=register, publish_form=BaseForm())
 
 
 @bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
@@ -388,6 +388,21 @@ def download(version_id: int):
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     return send_file(BytesIO(version.content), mimetype=mimetype, as_attachment=True,
                      download_name=version.filename, etag=version.content_hash)
+
+
+@bp.post("/builds/<int:version_id>/publish")
+@roles_required(*REPORT_ROLES)
+def publish(version_id: int):
+    version = db.session.get(ReportVersion, version_id) or abort(404)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    try:
+        publish_version(version, current_user.id)
+    except ReportError as error:
+        flash(str(error), "error")
+        return redirect(url_for("reports.show", report_id=version.report_id, _anchor="versions"))
+    flash(_("Version %(number)s is published.", number=version.number), "success")
+    return redirect(url_for("outcome.choose", version_id=version.id))
 
 
 # ---------------------------------------------------------------- sources register

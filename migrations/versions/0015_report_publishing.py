@@ -2,8 +2,8 @@
 languages (activity titles, organisation display names, good-example places), numbered boxes,
 the project chapter, the literature review and the review annex.
 
-Revision ID: 0014_report_publishing
-Revises: 0013_round_texts_per_language
+Revision ID: 0015_report_publishing
+Revises: 0014_mail
 Create Date: 2026-11-28
 """
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 
 from webapp.db_types import UTCDateTime
 
-revision = "0014_report_publishing"
-down_revision = "0013_round_texts_per_language"
+revision = "0015_report_publishing"
+down_revision = "0014_mail"
 branch_labels = None
 depends_on = None
 
