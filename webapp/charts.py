@@ -6,6 +6,7 @@ text in the SVG (`svg.fonttype: none`), so the report's fonts, Arabic included, 
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 import re
 
 import matplotlib
@@ -48,8 +49,19 @@ def _bar_figure(labels: list[str], values: list[float], title: str | None, value
 
 def horizontal_bar_chart(labels: list[str], values: list[float], *, title: str | None = None,
                          value_format: str = "{:g}", width_inches: float = 6.0) -> Markup:
-    """A horizontal bar chart, largest first as given; returns SVG markup ready for a template."""
-    figure = _bar_figure(labels, values, title, value_format, width_inches)
+    """A horizontal bar chart, largest first as given; returns SVG markup ready for a template.
+
+    The same counts give the same chart (matplotlib's output is reproducible here), so it is
+    drawn once per process: pages and report builds that show unchanged results skip matplotlib.
+    """
+    return _cached_bar_chart(tuple(str(label) for label in labels), tuple(values), title, value_format,
+                             width_inches)
+
+
+@lru_cache(maxsize=512)
+def _cached_bar_chart(labels: tuple[str, ...], values: tuple[float, ...], title: str | None, value_format: str,
+                      width_inches: float) -> Markup:
+    figure = _bar_figure(list(labels), list(values), title, value_format, width_inches)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(figure)
