@@ -181,6 +181,11 @@ def open_round(report: Report, data: RoundInput, user_id: int | None = None) -> 
     """Open a round on a built version; returns it and each assignment's link token (shown once)."""
     if data.due_on < today():
         raise ReviewError(_("The due date lies in the past."))
+    try:  # the chapter questions come straight from the form: the text boundary first
+        questions = {chapter_id: (clean_text(text_nl or ""), clean_text(text_en or ""))
+                     for chapter_id, (text_nl, text_en) in data.questions.items()}
+    except TextRefused as refused:
+        raise ReviewError(refused.message) from None
     version = None
     if data.version_id is not None:
         version = db.session.get(ReportVersion, data.version_id)
@@ -211,7 +216,7 @@ def open_round(report: Report, data: RoundInput, user_id: int | None = None) -> 
                                activity=activity,
                                due_on=data.due_on, texts=texts, chapter_ids=sorted(set(data.chapter_ids)),
                                created_by_id=user_id)
-    for chapter_id, (text_nl, text_en) in data.questions.items():
+    for chapter_id, (text_nl, text_en) in questions.items():
         if chapter_id in known_chapters and (text_nl.strip() or text_en.strip()):
             review_round.questions.append(ReviewQuestion(chapter_id=chapter_id, text_nl=text_nl.strip(),
                                                          text_en=text_en.strip()))
@@ -617,7 +622,7 @@ def changes_since(review_round: ReviewRound, language: str, version: ReportVersi
 
 # ---------------------------------------------------------------- appendix C and the methodology
 
-def field_test_summary(report_id: int) -> dict | None:
+def field_test_summary(report_id: int, language: str | None = None) -> dict | None:
     """The reviewers who submitted in any round of the report, for appendix C and the methodology.
 
     One row per reviewer (a person reviewing in two rounds is one contribution); None when no
@@ -625,7 +630,9 @@ def field_test_summary(report_id: int) -> dict | None:
     """
     rows = db.session.execute(
         select(ReviewAssignment.contributor_id, ReviewAssignment.id, ReviewAssignment.submitted_at,
-               ReviewRound.opened_at, Organisation.id, Organisation.name)
+               ReviewRound.opened_at, Organisation.id,
+               func.coalesce(func.nullif(getattr(Organisation, f"display_name_{language}"), ""), Organisation.name)
+               if language in ("nl", "en") else Organisation.name)
         .join(ReviewRound, ReviewRound.id == ReviewAssignment.round_id)
         .outerjoin(Contributor, Contributor.id == ReviewAssignment.contributor_id)
         .outerjoin(Organisation, Organisation.id == Contributor.organisation_id)
@@ -637,7 +644,8 @@ def field_test_summary(report_id: int) -> dict | None:
     for contributor_id, assignment_id, _submitted, _opened, organisation_id, organisation in rows:
         key = contributor_id if contributor_id is not None else f"a{assignment_id}"
         reviewers.setdefault(key, (organisation_id, organisation or ""))
-    ordered = sorted(reviewers.values(), key=lambda item: item[1].lower())
+    # In the order the contributions came in, numbered so (the LEARN report's no. 1 is SCP).
+    ordered = list(reviewers.values())
     return {
         "contributions": [{"number": n, "organisation": name} for n, (_oid, name) in enumerate(ordered, start=1)],
         "organisations": len({oid for oid, _name in ordered if oid is not None}),
