@@ -212,7 +212,11 @@ def test_forgot_password_answers_the_same_for_any_address_and_the_link_works_onc
     unknown = client.post("/password/forgot", data={"email": "nobody@example.test"})
     known = client.post("/password/forgot", data={"email": "known@example.test"})
     assert unknown.status_code == known.status_code == 200
-    assert unknown.get_data(as_text=True) == known.get_data(as_text=True)
+
+    def page(response):  # the CSRF token of the language switch is signed with a timestamp
+        return re.sub(r'name="csrf_token" value="[^"]*"', "", response.get_data(as_text=True))
+
+    assert page(unknown) == page(known)
     send_queued()
     assert not smtp.to("nobody@example.test")
     (message,) = smtp.to("known@example.test")
