@@ -1,10 +1,10 @@
 """Imports every feature's models, so SQLAlchemy and Alembic see all tables."""
 from .activities.models import Activity, activity_organisations  # noqa: F401
 from .auth.models import User  # noqa: F401
-from .findings.models import Contributor, Finding, finding_themes  # noqa: F401
+from .findings.models import Contributor, Finding, FindingTranslation, finding_themes  # noqa: F401
 from .organisations.models import Organisation, OrganisationAlias  # noqa: F401
 from .reference.models import Abbreviation, GoodExample  # noqa: F401
-from .reports.models import (Recommendation, RecommendationFinding, Report, ReportChapter,  # noqa: F401
+from .reports.models import (Recommendation, RecommendationFinding, Report, ReportBox, ReportChapter,  # noqa: F401
                              ReportVersion, Source)
 from .surveys.models import Answer, Invitation, Question, Response, Survey  # noqa: F401
 from .themes.models import Theme  # noqa: F401
@@ -12,3 +12,5 @@ from .analysis.models import RejectedSuggestion  # noqa: F401,E402  (also the fi
 from .audit.models import AuditEntry  # noqa: F401,E402
 from .review.models import (ReportVersionTexts, ReviewAssignment, ReviewComment,  # noqa: F401,E402
                            ReviewQuestion, ReviewRound)
+from .mail.models import MailOptOut, OutgoingMessage  # noqa: F401,E402
+from .outcome.models import OutcomeLink  # noqa: F401,E402
