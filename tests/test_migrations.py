@@ -54,14 +54,14 @@ def test_upgrade_downgrade_upgrade(empty_database_url):
 
 
 def test_projects_migration_moves_an_existing_register_into_learn(empty_database_url):
-    """0015_projects on a database with data: every row ends up in LEARN, nothing is lost
+    """0016_projects on a database with data: every row ends up in LEARN, nothing is lost
     (not the finding's themes, not the search index), users become members with their role."""
     class MigrationConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = empty_database_url
 
     app = create_app(MigrationConfig)
     with app.app_context():
-        upgrade(revision="0014_mail")
+        upgrade(revision="0015_report_publishing")
         statements = [
             "INSERT INTO users (id, email, name, password_hash, role, locale, active, created_at) VALUES "
             "(1, 'a@example.test', 'A', 'x', 'admin', 'nl', true, '2024-01-01 00:00:00'), "

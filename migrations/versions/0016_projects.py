@@ -4,8 +4,8 @@ An existing database moves into one project, "LEARN" (slug `learn`), without los
 each owned table gets `project_id` filled with it, codes and numbers become unique per
 project, and every non-admin user becomes a member of LEARN with the role they had.
 
-Revision ID: 0015_projects
-Revises: 0014_mail
+Revision ID: 0016_projects
+Revises: 0015_report_publishing
 Create Date: 2026-11-28
 """
 from alembic import op
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import webapp.db_types  # custom column types used by the models
 from webapp.analysis.fts import CREATE_STATEMENTS, DROP_STATEMENTS
 
-revision = "0015_projects"
-down_revision = "0014_mail"
+revision = "0016_projects"
+down_revision = "0015_report_publishing"
 branch_labels = None
 depends_on = None
 
