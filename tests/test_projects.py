@@ -85,6 +85,13 @@ def _learn_ids(learn) -> dict[tuple[str | None, str], int]:
             db.session.add(source)
             db.session.commit()
         answer = _first(Answer, Answer.response.has(survey_id=survey.id))
+        from webapp.reports.models import ReportBox
+
+        box = _first(ReportBox, ReportBox.report_id == report.id)
+        if box is None:
+            box = ReportBox(report_id=report.id, section="scope", title_en="Box", title_nl="Kader")
+            db.session.add(box)
+            db.session.commit()
         ids = {
             (None, "activity_id"): _first(Activity).id,
             (None, "finding_id"): _first(Finding).id,
@@ -92,6 +99,7 @@ def _learn_ids(learn) -> dict[tuple[str | None, str], int]:
             (None, "contributor_id"): _first(Contributor).id,
             (None, "example_id"): _first(GoodExample).id,
             (None, "report_id"): report.id,
+            (None, "box_id"): box.id,
             (None, "chapter_id"): _first(ReportChapter, ReportChapter.report_id == report.id).id,
             (None, "recommendation_id"): _first(Recommendation).id,
             (None, "source_id"): source.id,
