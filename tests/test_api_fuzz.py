@@ -19,6 +19,8 @@ from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
 
+from .conftest import start_default_project
+
 EXAMPLES = int(os.environ.get("KLANKBORD_FUZZ_EXAMPLES", "200"))
 
 
@@ -35,6 +37,7 @@ def fuzz_app():
     with app.app_context():
         db.drop_all()
         db.create_all()
+        start_default_project()
         user = create_user("fuzz@example.test", "Fuzz", "facilitator", "a-long-password", locale="en")
         activity = save_activity(None, ActivityInput(type="ln_meeting", title="Meeting"))
         db.session.add(Theme(code="funding", theme_group="recommendation", label_nl="Financiering",

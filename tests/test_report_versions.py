@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from webapp.extensions import db
+
+from .conftest import start_default_project
 from webapp.findings.models import Finding
 from webapp.reports.models import Recommendation, Report, ReportChapter, ReportVersion
 from webapp.reports.services import missing_translations, start_build
@@ -74,6 +76,7 @@ def test_background_build_reports_progress_until_done(tmp_path):
     app = create_app(Config)
     with app.app_context():
         db.create_all()
+        start_default_project()
         report = Report(title_en="Background", title_nl="Achtergrond")
         db.session.add(report)
         db.session.commit()
