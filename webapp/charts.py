@@ -8,21 +8,31 @@ from __future__ import annotations
 import io
 import re
 
-import matplotlib
+from functools import cache
 
-matplotlib.use("Agg")  # no display on a server
-import matplotlib.pyplot as plt  # noqa: E402
-from markupsafe import Markup, escape  # noqa: E402
+from markupsafe import Markup, escape
 
 ACCENT = "#0b6e6e"
-plt.rcParams.update({
-    "svg.fonttype": "none",
-    "font.family": ["Noto Sans", "DejaVu Sans"],
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "klankbord",  # same input, same SVG: report builds stay reproducible
-})
+
+
+@cache
+def _pyplot():
+    """matplotlib, loaded on the first chart: importing it costs ~0.7 s, which every web
+    process, CLI call and job worker would otherwise pay at start-up (docs/benchmarks.md)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display on a server
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({
+        "svg.fonttype": "none",
+        "font.family": ["Noto Sans", "DejaVu Sans"],
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "klankbord",  # same input, same SVG: report builds stay reproducible
+    })
+    return plt
 
 
 def _plain(text: str) -> str:
@@ -33,6 +43,7 @@ def _plain(text: str) -> str:
 def horizontal_bar_chart(labels: list[str], values: list[float], *, title: str | None = None,
                          value_format: str = "{:g}", width_inches: float = 6.0) -> Markup:
     """A horizontal bar chart, largest first as given; returns SVG markup ready for a template."""
+    plt = _pyplot()
     height = max(1.2, 0.32 * len(labels) + 0.6)
     figure, axes = plt.subplots(figsize=(width_inches, height))
     positions = list(range(len(labels)))[::-1]

@@ -16,7 +16,6 @@ import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -51,9 +50,11 @@ class SuggestionModel:
         self.classifier = classifier
         self.theme_ids = theme_ids
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
+    def scores(self, texts: Sequence[str]) -> "numpy.ndarray":  # noqa: F821
         """Probability per (text, theme), columns in the order of `theme_ids`."""
         features = self.vectorizer.transform([search_text_for(t) for t in texts])
+        import numpy as np
+
         return np.asarray(self.classifier.predict_proba(features))
 
     def suggest(self, texts: Sequence[str], exclude: Sequence[Collection[int]] | None = None,

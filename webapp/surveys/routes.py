@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from flask_login import current_user, logout_user
@@ -316,6 +315,8 @@ def qr_code(survey_id: int):
     survey = _survey(survey_id)
     url = url_for("surveys.respond", token=survey.public_token, _external=True)
     buffer = io.BytesIO()
+    import segno  # loaded where used: keeps the app's start-up fast
+
     segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, title=localized(survey, "title"))
     response = make_response(buffer.getvalue())
     response.headers["Content-Type"] = "image/svg+xml"
