@@ -74,6 +74,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     app.register_blueprint(contributors_bp)
     app.register_blueprint(feedback_bp)
+    from .jobs import bp as jobs_bp
+
+    app.register_blueprint(jobs_bp)
 
     from .templating import register_template_helpers
 

@@ -12,3 +12,4 @@ from .analysis.models import RejectedSuggestion  # noqa: F401,E402  (also the fi
 from .contributors.models import AuditEntry  # noqa: F401,E402
 from .review.models import (ReportVersionTexts, ReviewAssignment, ReviewComment,  # noqa: F401,E402
                            ReviewQuestion, ReviewRound)
+from .jobs.models import Job  # noqa: F401,E402

@@ -12,6 +12,7 @@ from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
 from ..forms import BaseForm
 from ..i18n import _, localized
+from ..jobs.services import error_message
 from ..reference.models import GoodExample
 from ..surveys.models import SURVEY_STATUSES
 from ..surveys.models import Survey
@@ -22,7 +23,7 @@ from .forms import (BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewRep
 from .models import Recommendation, Report, ReportChapter, ReportVersion, Source
 from .services import (ReportError, candidate_findings, chapter_survey_choices, delete_recommendation,
                        evidence_summary, missing_translations, move_recommendation, set_chapter_surveys, set_evidence,
-                       start_build, version_status)
+                       start_build, version_job, version_status)
 
 #: Who writes reports: the authors, and the administrator who stands in for them.
 REPORT_ROLES = (ADMIN, AUTHOR)
@@ -227,7 +228,10 @@ def build(report_id: int):
 
 
 def _status_json(version: ReportVersion) -> dict:
+    job = version_job(version) if version.status in ("queued", "running") else None
     data = version_status(version)
+    if version.status == "failed" and job is not None:
+        data["error"] = error_message(job)
     data["status_url"] = url_for("reports.build_status", version_id=version.id)
     if version.status == "done":
         data["download_url"] = url_for("reports.download", version_id=version.id)

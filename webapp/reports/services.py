@@ -10,9 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +28,7 @@ from ..activities.models import Activity
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import _, _l, localized
+from ..jobs.services import enqueue, job_for, set_progress
 from ..findings.models import Finding
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import stakeholder_label
@@ -570,72 +569,52 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
     db.session.commit()
     if background is None:
         background = not current_app.config.get("REPORT_BUILDS_INLINE", False)
-    if background:
-        _start_background_build(version.id, data)
-    else:
-        run_build(version.id, data)
+    # A job (webapp/jobs): an RQ worker or a local worker process renders the file, so
+    # WeasyPrint's memory for a large evidence annex never lands in the web process.
+    enqueue(run_build, version.id, data, kind="report_build", subject=f"report_version:{version.id}",
+            job_timeout=current_app.config.get("REPORT_BUILD_TIMEOUT", 180), user_id=user_id,
+            on_failure=build_failed, inline=not background)
+    if not background:
         db.session.refresh(version)
     return version
 
 
-def _start_background_build(version_id: int, data: dict) -> None:
-    """Render in a separate process: WeasyPrint lays out the whole document in memory
-    (hundreds of MB for a large evidence annex, see docs/benchmarks.md), and the web
-    process gets none of that back from a thread. The worker ends when the file is stored.
-    """
-    uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri in ("sqlite://", "sqlite:///:memory:"):
-        # A private in-memory database (some tests) cannot be shared with another process.
-        app = current_app._get_current_object()
-        threading.Thread(target=_run_in_app, args=(app, version_id, data), daemon=True,
-                         name=f"report-build-{version_id}").start()
-        return
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked threads or sockets
-    worker = context.Process(target=_run_in_worker, args=(uri, current_app.config["SECRET_KEY"], version_id, data),
-                             name=f"report-build-{version_id}")
-    worker.start()
-    threading.Thread(target=worker.join, daemon=True, name=f"report-build-{version_id}-reaper").start()
+def build_failed(version_id: int, data: dict, error: str) -> None:
+    """The build's job failed (time limit, worker died): the version says so, never "running"."""
+    version = db.session.get(ReportVersion, version_id)
+    if version is not None and version.status in ("queued", "running"):
+        version.status, version.error, version.finished_at = "failed", error, utcnow()
+        db.session.flush()  # committed with the job's own failed state (jobs.services.mark_failed)
 
 
-def _run_in_worker(database_uri: str, secret_key: str, version_id: int, data: dict) -> None:
-    from .. import create_app
-    from ..config import Config
-
-    class WorkerConfig(Config):
-        SQLALCHEMY_DATABASE_URI = database_uri
-        SECRET_KEY = secret_key
-
-    _run_in_app(create_app(WorkerConfig), version_id, data)
-
-
-def _run_in_app(app, version_id: int, data: dict) -> None:
-    with app.app_context():
-        try:
-            run_build(version_id, data)
-        finally:
-            db.session.remove()
+def version_job(version: ReportVersion):
+    """The job building `version`, its state brought up to date (a dead worker fails it)."""
+    job = job_for(f"report_version:{version.id}")
+    if job is not None and job.state == "failed":
+        db.session.refresh(version)
+    return job
 
 
 def run_build(version_id: int, data: dict) -> None:
     """Render the file and store it as the next numbered version; record failure otherwise."""
     version = db.session.get(ReportVersion, version_id)
-    version.status, version.progress = "running", 5
+    version.status, version.progress, version.error = "running", 5, ""
     db.session.commit()
 
     def progress(percent: int) -> None:
         version.progress = max(version.progress, min(int(percent), 99))
         db.session.commit()
+        set_progress(version.progress)
 
     try:
         content = render_file(data, version.format, progress)
     except Exception as error:  # noqa: BLE001 - any failure must end as a visible "failed" state
         db.session.rollback()
-        log.exception("report build %s failed", version_id)
         version = db.session.get(ReportVersion, version_id)
         version.status, version.error = "failed", type(error).__name__[:300]
         version.finished_at = utcnow()
         db.session.commit()
-        return
+        raise  # the job fails too (its on_failure finds the version already failed)
     # The row lock (PostgreSQL) / write lock (SQLite) serialises numbering of parallel builds.
     db.session.execute(select(Report.id).where(Report.id == version.report_id).with_for_update())
     number = (db.session.scalar(select(func.max(ReportVersion.number))

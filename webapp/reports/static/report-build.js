@@ -25,6 +25,7 @@
     }
     if (status.status === "failed") {
       box.hidden = true;
+      failed.querySelector("[data-build-error]").textContent = status.error || "";
       failed.hidden = false;
       form.querySelector("button").disabled = false;
       return true;
