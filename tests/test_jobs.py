@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from tests.conftest import AuthActions, IsolatedClient
 from tests.job_functions import fail, make_file, sleep_forever
+from tests.test_capture_screens import activity  # noqa: F401  (fixture)
 from webapp import create_app
 from webapp.config import TestConfig
 from webapp.db_types import utcnow
@@ -229,3 +230,43 @@ def test_rq_work_horse_killed_mid_job_is_failed_and_retryable(rq_app, redis_url)
             os.kill(horse, signal.SIGKILL)
         worker.kill()
         worker.wait(timeout=30)
+
+
+# ---------------------------------------------------------------- large exports
+
+def test_large_findings_export_becomes_a_job_with_a_download_link(app, client, auth, activity):
+    from tests.test_capture_screens import add
+
+    app.config.update(EXPORT_JOB_THRESHOLD=1, JOBS_INLINE=True)
+    auth.login("facilitator", locale="en")
+    add(activity, "Eerste bevinding")
+    small = client.get(f"/activities/{activity.id}/findings.csv?lang=nl")
+    assert small.status_code == 200  # one row: made in the request, as before
+    add(activity, "Tweede bevinding")
+    response = client.get(f"/activities/{activity.id}/findings.csv?lang=nl")
+    assert response.status_code == 302 and "/jobs/" in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'data-testid="job-download"' in page
+    download = client.get(response.location + "/download")
+    text = download.get_data(as_text=True)
+    assert download.status_code == 200 and "Tweede bevinding" in text and "Eerste bevinding" in text
+    assert "Financiering" in text  # theme labels in the language asked for
+
+    xlsx = client.get(f"/activities/{activity.id}/findings.xlsx")
+    assert xlsx.status_code == 302
+    assert client.get(xlsx.location + "/download").data[:2] == b"PK"
+
+
+def test_large_survey_export_becomes_a_job(app, client, auth, make_activity):
+    from tests.test_surveys_services import build_survey
+    from tests.test_surveys_views import answer_form
+
+    app.config.update(EXPORT_JOB_THRESHOLD=1, JOBS_INLINE=True)
+    survey = build_survey(activity_id=make_activity().id)
+    for answers in (("1", ["1"], "5", "2", "Meer Nederlandse les"), ("2", None, "4", None, None)):
+        answer_form(client, f"/s/{survey.public_token}", survey, *answers)
+    auth.login("author", locale="en")
+    response = client.get(f"/surveys/{survey.id}/responses.csv")
+    assert response.status_code == 302
+    download = client.get(response.location + "/download")
+    assert download.get_data(as_text=True).count("\n") == 3 and "Meer Nederlandse les" in download.get_data(as_text=True)

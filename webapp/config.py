@@ -28,6 +28,8 @@ class Config:
     REPORT_BUILD_TIMEOUT = int(os.environ.get("KLANKBORD_REPORT_BUILD_TIMEOUT", "180"))
     #: Local worker processes that may run at once per web process (without Redis).
     LOCAL_JOB_WORKERS = int(os.environ.get("KLANKBORD_LOCAL_JOB_WORKERS", "2"))
+    #: Exports with more rows than this become jobs with a progress page and a download link.
+    EXPORT_JOB_THRESHOLD = int(os.environ.get("KLANKBORD_EXPORT_JOB_THRESHOLD", "2000"))
     #: Run every job in the request or command that asks for it (tests, one-off scripts).
     JOBS_INLINE = False
     BABEL_DEFAULT_LOCALE = "nl"

@@ -22,6 +22,7 @@ from ..activities.models import Activity
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
 from ..forms import BaseForm
+from ..jobs import exports
 from ..i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, ngettext
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
@@ -226,6 +227,9 @@ def _export_language() -> str:
 @roles_required(*STAFF)
 def export_findings_csv(activity_id: int):
     activity = _activity(activity_id)
+    if exports.too_large(exports.findings_count(activity.id)):
+        return exports.start(exports.export_findings, activity.id, "csv", _export_language(),
+                             kind="findings_export", subject=f"activity:{activity.id}")
     body = export_csv(activity, list_findings(activity.id), _export_language())
     return current_app.response_class(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=findings-{activity.type}-{activity.number}.csv"})
@@ -235,6 +239,9 @@ def export_findings_csv(activity_id: int):
 @roles_required(*STAFF)
 def export_findings_xlsx(activity_id: int):
     activity = _activity(activity_id)
+    if exports.too_large(exports.findings_count(activity.id)):
+        return exports.start(exports.export_findings, activity.id, "xlsx", _export_language(),
+                             kind="findings_export", subject=f"activity:{activity.id}")
     buffer = export_xlsx(activity, list_findings(activity.id), _export_language())
     return send_file(buffer, as_attachment=True, download_name=f"findings-{activity.type}-{activity.number}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

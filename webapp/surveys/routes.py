@@ -14,6 +14,7 @@ from ..activities.models import Activity
 from ..auth.roles import STAFF, public, roles_required
 from ..extensions import db
 from ..findings.services import FindingError
+from ..jobs import exports
 from ..i18n import LANGUAGES, _, current_language, localized
 from ..themes.models import Theme
 from . import bp
@@ -373,6 +374,9 @@ def make_finding(survey_id: int, answer_id: int):
 @roles_required(*STAFF)
 def export_csv(survey_id: int):
     survey = _survey(survey_id)
+    if exports.too_large(exports.responses_count(survey.id)):
+        return exports.start(exports.export_responses, survey.id, "csv", current_language(),
+                             kind="survey_export", subject=f"survey:{survey.id}")
     response = make_response(responses_csv(survey))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f"attachment; filename=survey-{survey.id}-responses.csv"
@@ -383,6 +387,9 @@ def export_csv(survey_id: int):
 @roles_required(*STAFF)
 def export_xlsx(survey_id: int):
     survey = _survey(survey_id)
+    if exports.too_large(exports.responses_count(survey.id)):
+        return exports.start(exports.export_responses, survey.id, "xlsx", current_language(),
+                             kind="survey_export", subject=f"survey:{survey.id}")
     return send_file(io.BytesIO(responses_xlsx(survey)), as_attachment=True,
                      download_name=f"survey-{survey.id}-responses.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
