@@ -79,3 +79,23 @@ def test_dashboard_shows_the_demo(client, auth, demo):
     assert "Laatst vastgelegd" in html
     client.post("/language", data={"language": "en"})
     assert "Learning network meeting" in client.get("/").get_data(as_text=True)
+
+
+def test_demo_members_speak_the_language_they_are_registered_with(demo):
+    """A member registered as Arabic-speaking says things in Arabic, not in Tigrinya or Dutch
+    (the advisory-board findings and the demo feedback round alike)."""
+    rows = db.session.execute(
+        select(Finding.language, Contributor.language, Contributor.pseudonym_number).join(Finding.contributor)
+        .where(Contributor.kind == "advisory_member", Finding.language.in_(["ar", "ti", "fa", "uk"]))).all()
+    assert len(rows) >= 7
+    assert [row for row in rows if row[0] != row[1]] == []
+
+
+def test_demo_feedback_prompts_are_in_arabic_and_tigrinya(demo):
+    from webapp.surveys.models import Survey
+
+    survey = db.session.scalar(select(Survey).where(Survey.purpose == "feedback"))
+    assert survey is not None and survey.questions
+    for question in survey.questions:
+        assert set(question.extra_labels) >= {"ar", "ti"}
+    assert survey.extra_texts["ar"]["title"]

@@ -151,7 +151,7 @@ def test_local_worker_killed_mid_build_leaves_the_build_failed_and_retryable(fil
     db.session.commit()
     version = start_build(report, "en", "pdf", background=True)
     job = db.session.scalar(select(Job).where(Job.subject == f"report_version:{version.id}"))
-    assert job.runner == "local" and job.timeout == file_app.config["REPORT_BUILD_TIMEOUT"]
+    assert job.runner == "local" and job.timeout == int(file_app.config["REPORT_BUILD_TIMEOUT"]) + 30
     running = _wait(lambda: (j := db.session.get(Job, job.id)).state == "running" and j.runner_ref and j)
     os.kill(int(running.runner_ref), signal.SIGKILL)
     failed = _wait(lambda: (j := db.session.get(Job, job.id)).state == "failed" and j)

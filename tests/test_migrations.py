@@ -51,3 +51,31 @@ def test_upgrade_downgrade_upgrade(empty_database_url):
         if db.engine.dialect.name == "sqlite":  # the search index made by migration 0008
             assert "findings_fts" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_the_text_boundary_migration_cleans_rows_stored_before(empty_database_url):
+    """0012_text_boundary: refused characters removed, line ends LF; a clash with a unique
+    name keeps a visible U+FFFD instead of failing or merging two organisations."""
+    class MigrationConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    nul = "\x00" if not empty_database_url.startswith("postgresql") else ""
+    app = create_app(MigrationConfig)
+    with app.app_context():
+        upgrade(revision="0011_audit")
+        rows = [(1, f"Gemeente{nul}\x1b Zwolle", "een\r\ntwee\x0bdrie\x0cvier\x85\ufffe"),
+                (2, "IKEA", "plain"), (3, f"IKEA{nul}\x01", "")]
+        with db.engine.begin() as connection:
+            for row_id, name, notes in rows:
+                connection.execute(text("INSERT INTO organisations (id, name, stakeholder_type, notes, created_at) "
+                                        "VALUES (:id, :name, 'employer', :notes, CURRENT_TIMESTAMP)"),
+                                   {"id": row_id, "name": name, "notes": notes})
+        upgrade()
+        with db.engine.connect() as connection:
+            stored = dict(connection.execute(text("SELECT id, name FROM organisations")).all())
+            notes = connection.execute(text("SELECT notes FROM organisations WHERE id = 1")).scalar()
+        assert stored[1] == "Gemeente Zwolle"
+        assert notes == "een\ntwee\ndrie\nvier"
+        assert stored[2] == "IKEA"
+        assert stored[3].startswith("IKEA\ufffd")
+        db.engine.dispose()

@@ -1,6 +1,9 @@
 """Review screens: the author opens a round, reviewers use their personal links, the board."""
 from __future__ import annotations
 
+import csv
+import html
+import io
 import re
 from datetime import timedelta
 from io import BytesIO
@@ -49,6 +52,14 @@ def test_author_opens_a_round_on_a_built_version_and_gets_the_links_once(app, cl
     assert response.status_code == 200
     links = _links(response.text)
     assert len(links) == 2
+    # handed out from this one page: a copy button and a QR code per link, and a CSV of them all
+    assert response.text.count('data-testid="copy-link"') == 2
+    assert response.text.count('<svg role="img"') == 2 and "QR code for Reviewer Person" in response.text
+    assert response.headers["Cache-Control"] == "no-store"
+    csv_text = html.unescape(re.search(r"<textarea hidden data-links-csv[^>]*>(.*?)</textarea>", response.text, re.S)[1])
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    assert rows[0] == ["Reviewer", "Organisation", "Link"]
+    assert sorted(r[2].split("://", 1)[1].split("/", 1)[1] for r in rows[1:]) == sorted(l.lstrip("/") for l in links)
     review_round = db.session.scalar(db.select(ReviewRound))
     assert review_round.report_version_id == version.id and review_round.chapter_ids == [report.chapters[0].id]
     # The round page lists the reviewers but never shows the links again.
@@ -118,7 +129,14 @@ def test_revoked_link_opens_nothing(app, client, auth, reviewed):
     auth.login("author", locale="en")
     client.post(f"/review/assignments/{reviewed['first'].id}/revoke")
     auth.logout()
-    assert client.get(reviewed["url1"]).status_code == 404
+    revoked, guessed = client.get(reviewed["url1"]), client.get("/r/" + "B" * 43)
+    assert revoked.status_code == guessed.status_code == 404
+    # the public "ask for a new link" page of every personal link: no staff menu, nothing of the round
+    for response in (revoked, guessed):
+        html = response.get_data(as_text=True)
+        assert 'data-testid="link-invalid"' in html and "Ask the authors for a new one." in html
+        assert "main-nav" not in html and "/login" not in html
+        assert response.headers["Cache-Control"] == "no-store"
     assert client.get(reviewed["url2"]).status_code == 200
 
 

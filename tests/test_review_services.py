@@ -255,3 +255,10 @@ def test_a_round_needs_reviewers_a_future_due_date_and_this_reports_versions(app
     with pytest.raises(ReviewError):
         open_test_round(report, reviewers, version_id=12345)
     assert db.session.query(ReviewAssignment).count() == 0
+
+
+def test_the_links_csv_neutralises_formulas():
+    from webapp.review.services import links_csv
+
+    text = links_csv([("=HYPERLINK(\"http://evil\")", "@Gemeente", "http://x/r/abc")])
+    assert "'=HYPERLINK" in text and "'@Gemeente" in text and "http://x/r/abc" in text

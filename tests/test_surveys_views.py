@@ -112,11 +112,16 @@ def test_invalid_answers_are_refused_with_messages_and_kept(client):
     survey = build_survey()
     client.post("/language", data={"language": "en"})
     response, _ = answer_form(client, f"/s/{survey.public_token}", survey, None, ["2"], None, "25", "Meer pauzes")
+    # post/redirect/get: the refused form comes back on a GET, so "back" never asks to send again
+    assert response.status_code == 303 and response.location == f"/s/{survey.public_token}"
+    response = client.get(response.location)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and count_responses() == 0
     assert html.count("Please answer this question.") == 2 and "Please give a number from 0 to 20." in html
     assert 'value="25"' in html and "Meer pauzes</textarea>" in html
     assert re.search(rf'name="{field_name(survey.questions[1])}" value="2"\s+checked', html)
+    # shown once: a reload starts clean
+    assert "Please answer this question." not in client.get(f"/s/{survey.public_token}").get_data(as_text=True)
 
 
 def test_closed_draft_and_unknown_surveys_refuse_answers(client):

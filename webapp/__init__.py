@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from .config import Config
 from .db_types import MAX_DATABASE_INT
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .security import init_security
 
 
@@ -28,11 +28,15 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "klankbord.db")
 
+    from .private_logs import install as keep_user_text_out_of_logs
+
+    keep_user_text_out_of_logs()  # exception messages in log records become their type
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     babel.init_app(app, locale_selector=_select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do
     app.jinja_env.policies["ext.i18n.trimmed"] = True
@@ -73,6 +77,13 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from .feedback import bp as feedback_bp
 
     app.register_blueprint(contributors_bp)
+    from .audit import bp as audit_bp
+    from .audit import init_audit
+    from .backups import bp as backups_bp
+
+    app.register_blueprint(audit_bp)
+    init_audit(app)
+    app.register_blueprint(backups_bp)
     app.register_blueprint(feedback_bp)
     from .jobs import bp as jobs_bp
 
@@ -151,4 +162,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # Deleted rows are overwritten, not just unlinked: an erasure leaves no words in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

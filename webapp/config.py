@@ -24,8 +24,6 @@ class Config:
     JOB_QUEUE = os.environ.get("KLANKBORD_JOB_QUEUE", "klankbord")
     #: Seconds a job may run before it is stopped and marked failed.
     JOB_TIMEOUT = int(os.environ.get("KLANKBORD_JOB_TIMEOUT", "600"))
-    #: A report build is stopped after this many seconds (setting of issue 12).
-    REPORT_BUILD_TIMEOUT = int(os.environ.get("KLANKBORD_REPORT_BUILD_TIMEOUT", "180"))
     #: Local worker processes that may run at once per web process (without Redis).
     LOCAL_JOB_WORKERS = int(os.environ.get("KLANKBORD_LOCAL_JOB_WORKERS", "2"))
     #: Exports with more rows than this become jobs with a progress page and a download link.
@@ -47,8 +45,15 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     #: "Stay logged in" lasts at most this long (Flask-Login's default is a year).
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    #: Login throttling: failed logins counted per e-mail address and per client address.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADER_RETRY_AFTER_VALUE = "delta-seconds"
+    LOGIN_LIMIT_PER_ACCOUNT = "30 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "100 per 15 minutes"
     WTF_CSRF_TIME_LIMIT = None  # a tablet left open during a full-day meeting must still save
     PRODUCTION = os.environ.get("KLANKBORD_ENV") == "production"
+    #: A report build (screen or CLI) running longer than this many seconds is stopped and marked failed.
+    REPORT_BUILD_TIMEOUT = float(os.environ.get("REPORT_BUILD_TIMEOUT", "180"))
     #: A kiosk survey left untouched this long starts again empty for the next person.
     KIOSK_IDLE_SECONDS = 180
 
@@ -59,3 +64,4 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 import click
 from flask_sqlalchemy import SQLAlchemy
@@ -80,3 +82,7 @@ migrate = LazyMigrate()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+#: Login throttling (auth/routes.py). Storage from RATELIMIT_STORAGE_URI: memory:// in one
+#: process, Redis when REDIS_URL is set so every web process counts the same attempts.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="moving-window",
+                  headers_enabled=True)

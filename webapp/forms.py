@@ -11,8 +11,6 @@ a field error) and the field keeps what was typed, so the form comes back as it 
 """
 from __future__ import annotations
 
-from functools import partial
-
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
@@ -20,7 +18,12 @@ from .text import clean_text
 
 
 def _text_filter(multiline: bool):
-    return partial(clean_text, multiline=multiline)
+    def clean(value):
+        # Object data can be other than text (a list of aliases the field's own filter joins);
+        # only what arrives as text is the boundary's business.
+        return clean_text(value, multiline=multiline) if isinstance(value, str) else value
+
+    return clean
 
 
 class BaseForm(FlaskForm):

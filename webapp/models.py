@@ -9,7 +9,7 @@ from .reports.models import (Recommendation, RecommendationFinding, Report, Repo
 from .surveys.models import Answer, Invitation, Question, Response, Survey  # noqa: F401
 from .themes.models import Theme  # noqa: F401
 from .analysis.models import RejectedSuggestion  # noqa: F401,E402  (also the findings search index)
-from .contributors.models import AuditEntry  # noqa: F401,E402
+from .audit.models import AuditEntry  # noqa: F401,E402
 from .review.models import (ReportVersionTexts, ReviewAssignment, ReviewComment,  # noqa: F401,E402
                            ReviewQuestion, ReviewRound)
 from .jobs.models import Job  # noqa: F401,E402

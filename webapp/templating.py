@@ -3,14 +3,31 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel import dates as babel_dates
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_decimal, get_locale, to_user_timezone
 
 from .activities.types import format_label, type_label
 from .auth.roles import ROLE_LABELS, STAFF
 from .findings.models import FINDING_KINDS
 from .i18n import CONTENT_LANGUAGES, LANGUAGES, RTL_LANGUAGES, _, current_language, localized
 from .organisations.stakeholder_types import stakeholder_label
+
+
+def _date_locale() -> str:
+    """English dates day-month-year (en_GB), not in US order; other languages as they are."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return "en_GB"
+    return str(locale)
+
+
+def format_date(value, pattern: str = "medium") -> str:
+    return babel_dates.format_date(value, pattern, locale=_date_locale())
+
+
+def format_datetime(value, pattern: str = "short") -> str:
+    return babel_dates.format_datetime(to_user_timezone(value), pattern, locale=_date_locale())
 
 
 def format_activity_date(activity) -> str:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import click
+
 from .i18n import _
 
 #: Characters refused on the way in: C0 controls except tab/LF/VT/FF/CR, DEL, C1 controls,
@@ -106,3 +108,44 @@ def is_clean(value: str | None, *, multiline: bool = True) -> bool:
         return clean_text(value, multiline=multiline) == value
     except TextRefused:
         return False
+
+
+#: A spreadsheet runs a cell starting with one of these as a formula (CSV/XLSX injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """A value for a CSV or XLSX cell: text export-safe and, when it starts like a formula,
+    prefixed with an apostrophe so it stays text. Numbers, dates and None pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    formula = value.startswith(FORMULA_START)
+    value = export_safe(value)
+    return "'" + value if formula or value.startswith(FORMULA_START) else value
+
+
+def export_safe_tree(value):
+    """`value` with every string in it (dicts, lists, tuples, nested) through export_safe:
+    for builders that take plain data (the report's PDF and DOCX)."""
+    if isinstance(value, str):
+        return export_safe(value)
+    if isinstance(value, dict):
+        return {key: export_safe_tree(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(export_safe_tree(item) for item in value)
+    return value
+
+
+class CliText(click.ParamType):
+    """A command-line argument through the text boundary (one line): `type=CLI_TEXT`."""
+
+    name = "text"
+
+    def convert(self, value, param, ctx):
+        try:
+            return clean_text(value, multiline=False) if isinstance(value, str) else value
+        except TextRefused as refused:
+            self.fail(refused.message, param, ctx)
+
+
+CLI_TEXT = CliText()

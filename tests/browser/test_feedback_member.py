@@ -160,3 +160,35 @@ def test_a_broken_link_gets_a_friendly_accessible_page(browser, live_server, vie
         assert_fits(page)
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_the_arabic_page_shows_the_round_in_arabic_and_answers_default_to_arabic(browser, live_server, axe_source):
+    """A member registered with Tigrinya who chooses Arabic writes Arabic: the answers'
+    language follows the page, and the round's title and intro are the Arabic ones staff gave."""
+    from webapp.activities.services import ActivityInput, save_activity
+    from webapp.feedback.services import RoundInput, add_prompt, invite_members, new_members, save_round
+    from webapp.surveys.services import open_survey
+
+    with live_server.app.app_context():
+        number = next(_numbers)
+        activity = save_activity(None, ActivityInput(type="maab", number=number, title=f"Advisory board {number}"))
+        survey = save_round(None, RoundInput(activity_id=activity.id, title_nl="Terugblik", title_en="Looking back",
+                                             intro_en="Two questions.",
+                                             extra={"ar": {"title": "نظرة إلى الوراء", "intro": "سؤالان."}}))
+        add_prompt(survey, "Wat vond je van de sessie?", "What did you think of the session?",
+                   {"ar": "ما رأيك في الجلسة؟", "ti": "ብዛዕባ እቲ ኣኼባ እንታይ ተሰሚዑኩም?"})
+        open_survey(survey)
+        (link,) = invite_members(survey, new_members(1, "ti"))
+        token = link.token
+    context, page = open_link(browser, live_server, PHONE, token, "ar", axe_source)
+    try:
+        page.get_by_test_id("consent-agree").click()
+        expect(page.get_by_test_id("feedback-form")).to_be_visible()
+        expect(page.get_by_test_id("round-title")).to_have_text("نظرة إلى الوراء")
+        expect(page.get_by_test_id("round-title")).to_have_attribute("dir", "rtl")
+        expect(page.get_by_test_id("round-intro")).to_have_text("سؤالان.")
+        expect(page.get_by_test_id("written-language")).to_have_value("ar")
+        assert_accessible(page, axe_source)
+    finally:
+        context.close()

@@ -60,13 +60,20 @@ def test_author_links_evidence_builds_and_downloads(page: Page, report_setup, tm
     expect(page.get_by_test_id("evidence-summary")).to_contain_text("Learning network meeting")
 
     page.goto(f"/reports/{report_setup['report_id']}")
+    # before any build: no empty progress bar, just "no versions yet"
+    expect(page.get_by_test_id("build-progress")).to_be_hidden()
+    expect(page.get_by_test_id("build-state")).to_be_hidden()
+    expect(page.get_by_test_id("versions")).to_contain_text("No versions built yet.")
     page.select_option("select[name=language]", "nl")
     page.get_by_test_id("start-build").click()
+    # the state in words at once ("In the queue" or already "Laying out"), never a bare 0 %
+    expect(page.get_by_test_id("build-state")).to_have_text(re.compile(r"^(In the queue|Laying out|Ready)"))
     link = page.get_by_test_id("download-link")
     expect(link).to_have_text("Download version 1 (NL, PDF)", timeout=30_000)
-    progress = page.get_by_test_id("build-progress")
-    expect(progress).to_be_visible()
-    expect(progress).to_have_js_property("value", 100)
+    expect(page.get_by_test_id("build-state")).to_have_text("Ready")
+    # the new version is in the list without a reload
+    expect(page.get_by_test_id("versions").locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("versions")).to_contain_text("NL")
     page.screenshot(path="/tmp/browser-report-build.png")
     with page.expect_download() as download_info:
         link.click()

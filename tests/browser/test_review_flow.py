@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 AUTHOR_EMAIL = "review-author@example.test"
-AUTHOR_PASSWORD = "a-review-author-password"
+AUTHOR_PASSWORD = "a-careful-editor-password"
 
 
 @pytest.fixture

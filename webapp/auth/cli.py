@@ -4,6 +4,7 @@ import secrets
 
 import click
 
+from ..text import CLI_TEXT
 from . import bp
 from .roles import ROLES
 from .services import UserError, create_user
@@ -12,9 +13,9 @@ bp.cli.help = "Manage users: `flask --app wsgi users create EMAIL --role ROLE`."
 
 
 @bp.cli.command("create")
-@click.argument("email")
+@click.argument("email", type=CLI_TEXT)
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--name", default="", help="Display name (defaults to the e-mail address).")
+@click.option("--name", default="", type=CLI_TEXT, help="Display name (defaults to the e-mail address).")
 @click.option("--password", default=None, help="Leave out to generate one and print it.")
 @click.option("--locale", type=click.Choice(["nl", "en"]), default="nl")
 def create_command(email, role, name, password, locale):
@@ -31,7 +32,7 @@ def create_command(email, role, name, password, locale):
 
 
 @bp.cli.command("token")
-@click.argument("email")
+@click.argument("email", type=CLI_TEXT)
 @click.option("--revoke", is_flag=True, help="Remove the user's token instead of making a new one.")
 def token_command(email, revoke):
     """Make a personal API token for EMAIL (replacing the old one) and print it once."""

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import hashlib
+import math
+import time
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.errors import RateLimitExceeded
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import _
 from . import bp
 from .forms import ChangePasswordForm, EndSessionsForm, LoginForm, UserForm
@@ -25,8 +30,21 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _login_account_key() -> str:
+    """Failed logins counted per submitted e-mail address, whoever tries it from wherever."""
+    return "account:" + hashlib.sha256(normalise_email(request.form.get("email", "")).encode()).hexdigest()
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 422
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_account_key,
+               methods=["POST"], deduct_when=_failed_login, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
+               methods=["POST"], deduct_when=_failed_login, scope="login-address")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -40,6 +58,20 @@ def login():
             session["lang"] = user.locale
             return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form), (200 if not form.errors else 422)
+
+
+@bp.app_errorhandler(RateLimitExceeded)
+def too_many_attempts(error: RateLimitExceeded):
+    """The login page again, saying how long to wait; nothing is checked until then."""
+    current = limiter.current_limit
+    wait = max(1, math.ceil((current.reset_at if current else time.time() + 60) - time.time()))
+    minutes = math.ceil(wait / 60)
+    form = LoginForm()
+    form.password.errors = [_("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+                            if minutes > 1 else _("Too many failed attempts. Try again in a minute.")]
+    response = current_app.make_response((render_template("auth/login.html", form=form), 429))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.post("/logout")

@@ -1,7 +1,11 @@
 """Users: creating, authenticating, changing. Called by views and the CLI alike."""
 from __future__ import annotations
 
+import secrets
+from functools import lru_cache
+
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -25,8 +29,14 @@ def get_user_by_email(email: str) -> User | None:
 def create_user(email: str, name: str, role: str, password: str, locale: str = "nl") -> User:
     from ..i18n import _
 
+    from ..text import TextRefused, clean_text
+
     if role not in ROLES:
         raise UserError(_("Unknown role: %(role)s", role=role))
+    try:
+        email, name = clean_text(email, multiline=False), clean_text(name or "", multiline=False)
+    except TextRefused as refused:
+        raise UserError(refused.message) from None
     if get_user_by_email(email) is not None:
         raise UserError(_("A user with this e-mail address already exists."))
     problem = password_problem(password, email)
@@ -40,10 +50,22 @@ def create_user(email: str, name: str, role: str, password: str, locale: str = "
     return user
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None (without saying which was wrong)."""
+    """The active user with this e-mail and password, or None (without saying which was wrong).
+
+    An unknown or inactive address costs one password hash as well, so the time a login takes
+    does not tell which addresses have an account.
+    """
     user = get_user_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
     db.session.commit()

@@ -1,7 +1,7 @@
 """Admin screens: the names behind the pseudonyms, and erasure."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..auth.roles import ADMIN, roles_required
@@ -10,7 +10,7 @@ from ..findings.models import Contributor
 from ..i18n import _
 from . import bp
 from .forms import KIND_LABELS, ContributorForm, ErasureForm
-from .services import (ContributorError, ContributorInput, audit_entries, create_contributor, erase_contributor,
+from .services import (ContributorError, ContributorInput, access_request_zip, audit_entries, create_contributor, erase_contributor,
                        list_contributors, update_contributor)
 
 
@@ -77,3 +77,12 @@ def erase(contributor_id: int):
             return redirect(url_for("contributors.list_view"))
     return render_template("contributors/erase.html", form=form, contributor=contributor), \
         (422 if form.errors else 200)
+
+
+@bp.get("/contributors/<int:contributor_id>/personal-data.zip")
+@roles_required(ADMIN)
+def access_request(contributor_id: int):
+    """GDPR art. 15: everything about this person in one ZIP (audited as an export)."""
+    contributor = _contributor(contributor_id)
+    return Response(access_request_zip(contributor), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="personal-data-{contributor.kind}-{contributor.pseudonym_number}.zip"'})

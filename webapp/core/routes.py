@@ -61,3 +61,12 @@ def unexpected_error(error: Exception):
     current_app.logger.exception("Unhandled error in %s (%s)", request.endpoint, request.method)
     db.session.rollback()
     return render_template("core/error.html", error=None), 500
+
+
+@bp.get("/favicon.ico")
+@public  # browsers ask for it on every page, logged in or not
+def favicon():
+    from flask import current_app, send_from_directory
+
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)

@@ -1,5 +1,7 @@
 """Demo: a feedback round after advisory-board session 3, with three members' answers
-(Arabic, Tigrinya and Dutch) already sent, one of them with a staff translation."""
+(Arabic, Tigrinya and Dutch) already sent, one of them with a staff translation. Each member
+answers in the language they are registered with (webapp/demo/services.py), and every prompt
+has an Arabic and a Tigrinya text."""
 from __future__ import annotations
 
 import uuid
@@ -19,17 +21,18 @@ TITLE_EN = "Feedback after advisory-board session 3"
 DEMO_NAMESPACE = uuid.UUID("9b1d7f3a-5c2e-4e8b-a6d4-3f0c2b1e7d55")
 #: The themes staff gave each answer (prompt 1, prompt 2), as on any finding.
 THEMES = {
-    1: (["participation-integration"], ["accompaniment", "workplace-inclusion"]),
+    2: (["participation-integration"], ["accompaniment", "workplace-inclusion"]),
     4: (["participation-integration"], ["modular-education", "recruitment-transition"]),
-    7: (["participation-integration"], ["language-curriculum", "hands-on-learning"]),
+    3: (["participation-integration"], ["language-curriculum", "hands-on-learning"]),
 }
 ANSWERS = {
     # pseudonym number: (language, [answer to prompt 1, answer to prompt 2], Dutch translation or "")
-    1: ("ti", ["ብቛንቋይ ክዛረብ ምኽኣለይ ኣዝዩ ሓጊዙኒ።", "ካብ መጀመርታ ሓደ ዝፈልጦ ሰብ ኣብ ስራሕ ክህሉ ይደሊ።"], ""),
+    # member numbers match the languages in webapp/demo/services.py (2 and 7: ti, 1 and 4: ar, 3 and 8: nl)
+    2: ("ti", ["ብቛንቋይ ክዛረብ ምኽኣለይ ኣዝዩ ሓጊዙኒ።", "ካብ መጀመርታ ኣብ ስራሕ ዝፈልጦ ሰብ ክህሉ የድሊ።"], ""),
     4: ("ar", ["شعرت أن رأيي مهم، لأن الجميع استمع إليّ.",
                "أتمنى أن تعترف البلديات بخبرتي المهنية من بلدي قبل أن تطلب مني دورة جديدة."],
         "Ik had het gevoel dat mijn mening telde, omdat iedereen naar me luisterde."),
-    7: ("nl", ["Goed dat we in onze eigen taal mochten praten.",
+    3: ("nl", ["Goed dat we in onze eigen taal mochten praten.",
                "Vraag werkgevers om ook een proefplaatsing aan te bieden zonder taaleis vooraf."], ""),
 }
 
@@ -46,12 +49,15 @@ def load_feedback_demo() -> int:
     survey = save_round(None, RoundInput(
         activity_id=activity.id, title_nl="Terugblik op klankbordsessie 3", title_en=TITLE_EN,
         intro_nl="Twee vragen over de sessie. Schrijf in de taal die je het prettigst vindt.",
-        intro_en="Two questions about the session. Write in the language you are most at ease in."))
+        intro_en="Two questions about the session. Write in the language you are most at ease in.",
+        extra={"ar": {"title": "مراجعة جلسة المجلس الاستشاري 3",
+                      "intro": "سؤالان عن الجلسة. يمكنك الكتابة باللغة الأسهل لديك."}}))
     add_prompt(survey, "Wat vond je van de sessie?", "What did you think of the session?",
-               {"ar": "ما رأيك في الجلسة؟", "ti": "ብዛዕባ እቲ ኣኼባ እንታይ ተሰሚዑካ?"})
+               {"ar": "ما رأيك في الجلسة؟", "ti": "ብዛዕባ እቲ ኣኼባ እንታይ ተሰሚዑኩም?"})
     add_prompt(survey, "Wat moet er volgens jou veranderen voor nieuwkomers die werk zoeken?",
                "What should change for newcomers looking for work?",
-               {"ar": "ما الذي يجب أن يتغيّر برأيك للقادمين الجدد الذين يبحثون عن عمل؟"})
+               {"ar": "ما الذي يجب أن يتغيّر برأيك للقادمين الجدد الذين يبحثون عن عمل؟",
+                "ti": "ስራሕ ንዝደልዩ ሓደስቲ መጻእቲ እንታይ ክቕየር ኣለዎ ትብሉ?"})
     open_survey(survey)
     links = invite_members(survey, [members[n] for n in sorted(members)], days=30)
     first, second = survey.questions

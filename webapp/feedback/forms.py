@@ -16,6 +16,11 @@ class RoundForm(BaseForm):
     title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
     intro_nl = TextAreaField(_l("Introduction (Dutch)"), validators=[Length(max=5000)])
     intro_en = TextAreaField(_l("Introduction (English)"), validators=[Length(max=5000)])
+    #: Members may read the page in Arabic: the round's title and introduction in Arabic too.
+    title_ar = StringField(_l("Title (Arabic)"), validators=[Length(max=300)], render_kw={"dir": "rtl", "lang": "ar"},
+                           description=_l("Shown on the Arabic member page; without it, the English title."))
+    intro_ar = TextAreaField(_l("Introduction (Arabic)"), validators=[Length(max=5000)],
+                             render_kw={"dir": "rtl", "lang": "ar"})
 
     def __init__(self, *args, sessions=(), **kwargs):
         super().__init__(*args, **kwargs)

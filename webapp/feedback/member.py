@@ -12,12 +12,13 @@ from wtforms import HiddenField
 
 from ..auth.roles import public
 from ..forms import BaseForm
-from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _, localized
+from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _
 from ..surveys.models import Invitation
+from ..surveys.routes import recall_refused, remember_refused
 from ..surveys.services import SurveyError, field_name, new_submission_token, parse_answers
 from . import bp
 from .services import (MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
-                       prompt_label, save_member_draft, submit_feedback, withdraw, written_language)
+                       prompt_label, round_text, save_member_draft, submit_feedback, withdraw, written_language)
 
 #: Interface strings the member pages show that are defined elsewhere (the pseudonym, the
 #: language names); tests/test_feedback_i18n.py checks these have an Arabic translation too.
@@ -99,10 +100,6 @@ def _prompts(invitation: Invitation, raw: dict, language: str):
     return prompts
 
 
-def _title(invitation: Invitation, language: str) -> tuple[str, str]:
-    """The round's title: its Dutch or English text (an Arabic page shows the English one)."""
-    code = language if language in ("nl", "en") else "en"
-    return localized(invitation.survey, "title", code) or "", code
 
 
 @bp.route("/f/<token>", methods=["GET", "POST"])
@@ -134,7 +131,7 @@ def member(token: str):
             return _message(invitation, _("Not sent"), _("The answers could not be sent. Please try again."), 400)
         parsed = parse_answers(survey, request.form.getlist)
         raw, errors = parsed.raw, dict(parsed.errors)
-        chosen = written_language(request.form.get("written_language"), invitation)
+        chosen = written_language(request.form.get("written_language"), language)
         if request.form.get("action") == "save" or errors:
             save_member_draft(invitation, parsed, chosen)
             if request.form.get("action") == "save":
@@ -149,14 +146,21 @@ def member(token: str):
                 flash(_("Thank you! Your answers have been sent."), "success")
                 return redirect(url_for("feedback.member", token=token))
         form.submission_token.data = form.submission_token.data or new_submission_token()
+        # Post/redirect/get: the answers are in the draft, the messages travel in the session,
+        # so going back never asks to send the form again.
+        save_member_draft(invitation, parsed, chosen)
+        if remember_refused(request.path, {}, errors, submission_token=form.submission_token.data):
+            return redirect(url_for("feedback.member", token=token), 303)
     else:
-        raw, chosen = member_draft(invitation)
-        form.submission_token.data = new_submission_token()
-    title, title_lang = _title(invitation, language)
+        raw, chosen = member_draft(invitation, language)
+        refused = recall_refused(request.path)
+        errors = refused["errors"] if refused else {}
+        form.submission_token.data = (refused or {}).get("submission_token") or new_submission_token()
+    title, title_lang = round_text(survey, "title", language)
+    intro, intro_lang = round_text(survey, "intro", language)
     return _page("feedback/member/form.html", 422 if errors else 200, invitation=invitation, form=form,
                  prompts=_prompts(invitation, raw, language), errors=errors, chosen_language=chosen,
-                 languages=CONTENT_LANGUAGES, title=title, title_lang=title_lang,
-                 intro=localized(survey, "intro", title_lang) or "")
+                 languages=CONTENT_LANGUAGES, title=title, title_lang=title_lang, intro=intro, intro_lang=intro_lang)
 
 
 @bp.post("/f/<token>/language")

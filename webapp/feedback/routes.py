@@ -44,10 +44,14 @@ def _round_form_page(survey: Survey | None):
     form = RoundForm(obj=survey, sessions=board_sessions())
     if survey is None and not form.is_submitted():
         form.activity_id.data = request.args.get("activity", type=int)
+    if survey is not None and not form.is_submitted():
+        arabic = (survey.extra_texts or {}).get("ar") or {}
+        form.title_ar.data, form.intro_ar.data = arabic.get("title", ""), arabic.get("intro", "")
     if form.validate_on_submit():
         data = RoundInput(activity_id=form.activity_id.data, title_nl=form.title_nl.data or "",
                           title_en=form.title_en.data or "", intro_nl=form.intro_nl.data or "",
-                          intro_en=form.intro_en.data or "")
+                          intro_en=form.intro_en.data or "",
+                          extra={"ar": {"title": form.title_ar.data or "", "intro": form.intro_ar.data or ""}})
         try:
             survey = save_round(survey, data, current_user)
         except SurveyError as error:

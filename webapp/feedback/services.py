@@ -24,7 +24,7 @@ from ..findings.services import FindingInput, create_finding_once
 from ..i18n import CONTENT_LANGUAGES, _
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
 from ..surveys.services import (FINDING_NAMESPACE, ParsedAnswers, QuestionInput, SurveyError, SurveyInput,
-                                claim_invitation, invitation_by_token, response_counts, save_question, save_survey,
+                                claim_invitation, draft_safe, invitation_by_token, response_counts, save_question, save_survey,
                                 store_response_once, today, valid_submission_token)
 
 FEEDBACK = "feedback"
@@ -47,6 +47,8 @@ class RoundInput:
     title_en: str
     intro_nl: str = ""
     intro_en: str = ""
+    #: Title and introduction in further member-page languages: {"ar": {"title": ..., "intro": ...}}
+    extra: dict[str, dict[str, str]] | None = None
 
 
 def board_sessions() -> list[Activity]:
@@ -62,8 +64,23 @@ def save_round(survey: Survey | None, data: RoundInput, author: User | None = No
     survey = save_survey(survey, SurveyInput(title_nl=data.title_nl, title_en=data.title_en, intro_nl=data.intro_nl,
                                              intro_en=data.intro_en, activity_id=activity.id), author)
     survey.purpose = FEEDBACK
+    extra = {code: {key: (texts.get(key) or "").strip() for key in ("title", "intro")}
+             for code, texts in (data.extra or {}).items() if code in MEMBER_LANGUAGES and code not in ("nl", "en")}
+    survey.extra_texts = {code: texts for code, texts in extra.items() if any(texts.values())} or None
     db.session.commit()
     return survey
+
+
+def round_text(survey: Survey, name: str, language: str) -> tuple[str, str]:
+    """The round's title or intro ("title", "intro") in `language`, else English, else Dutch:
+    (text, language it is in)."""
+    extra = (survey.extra_texts or {}).get(language) or {}
+    if extra.get(name):
+        return extra[name], language
+    for code in (language, "en", "nl"):
+        if code in ("nl", "en") and getattr(survey, f"{name}_{code}", ""):
+            return getattr(survey, f"{name}_{code}"), code
+    return "", language
 
 
 def feedback_rounds() -> list[Survey]:
@@ -173,8 +190,9 @@ def _require_consent(invitation: Invitation) -> None:
         raise SurveyError(_("Please give your consent first."))
 
 
-def written_language(value: str | None, invitation: Invitation) -> str:
-    return value if value in CONTENT_LANGUAGES else invitation.contributor.language
+def written_language(value: str | None, page_language: str) -> str:
+    """The language the member says the answers are in; unknown: the language of the page."""
+    return value if value in CONTENT_LANGUAGES else page_language
 
 
 def save_member_draft(invitation: Invitation, parsed: ParsedAnswers, language: str) -> None:
@@ -182,14 +200,16 @@ def save_member_draft(invitation: Invitation, parsed: ParsedAnswers, language: s
     _require_consent(invitation)
     if invitation.completed:
         return
-    invitation.draft = {"answers": {str(k): v for k, v in parsed.raw.items() if any(v)}, "language": language}
+    invitation.draft = {"answers": draft_safe(parsed.raw), "language": language}
     db.session.commit()
 
 
-def member_draft(invitation: Invitation) -> tuple[dict[int, list[str]], str]:
+def member_draft(invitation: Invitation, page_language: str) -> tuple[dict[int, list[str]], str]:
+    """The saved answers and their language; without a draft the answers' language is the one
+    the member chose for the page (not the stored one: a member may write in another)."""
     draft = invitation.draft or {}
     return ({int(k): list(v) for k, v in (draft.get("answers") or {}).items()},
-            draft.get("language") or invitation.contributor.language)
+            draft.get("language") or page_language)
 
 
 def submit_feedback(invitation: Invitation, parsed: ParsedAnswers, submission_token: str, page_language: str,

@@ -72,6 +72,16 @@ class Contributor(db.Model):
         return f"<Contributor {self.id} {self.kind} {self.pseudonym_number}>"
 
 
+class PseudonymCounter(db.Model):
+    """The last pseudonym number given per kind of contributor. A counter, not max + 1:
+    after "Contributor 32" is erased, the next person is 33, never a second 32."""
+
+    __tablename__ = "pseudonym_counters"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
 class Finding(db.Model):
     """One thing said or observed at an activity: the unit of evidence."""
 

@@ -42,10 +42,12 @@ def _activity(activity_id: int) -> Activity:
 
 
 def _choices(activity: Activity) -> dict:
-    """What the finding fields offer: themes used most in this activity first."""
+    """What the finding fields offer: themes used most in this activity first, then those used
+    most in all activities (a new activity starts with the project's usual themes)."""
     usage = theme_usage(activity.id)
+    overall = theme_usage(None)
     themes = list(db.session.scalars(select(Theme).where(Theme.archived.is_(False))))
-    themes.sort(key=lambda t: (-usage.get(t.id, 0), (localized(t, "label") or "").lower()))
+    themes.sort(key=lambda t: (-usage.get(t.id, 0), -overall.get(t.id, 0), (localized(t, "label") or "").lower()))
     organisations = list(db.session.scalars(select(Organisation).order_by(func.lower(Organisation.name))))
     present = {o.id for o in activity.organisations}
     organisations.sort(key=lambda o: o.id not in present)  # the activity's own first, stable otherwise
@@ -146,8 +148,13 @@ def edit(finding_id: int):
             update_finding(finding, data, expected_version=expected if expected is not None else -1)
         except FindingConflict as conflict:
             db.session.rollback()
+            from ..review.services import text_diff  # here: review imports the reports, which import findings
+
+            choices = _choices(conflict.current.activity)
             return render_template("findings/conflict.html", finding=conflict.current, mine=data,
-                                   activity=conflict.current.activity, **_choices(conflict.current.activity)), 409
+                                   activity=conflict.current.activity,
+                                   theme_labels={t.code: localized(t, "label") for t in choices["themes"]},
+                                   text_diff=text_diff(conflict.current.text, data.text), **choices), 409
         except FindingError as error:
             db.session.rollback()
             values, errors = data, error.errors

@@ -317,9 +317,10 @@ def recently_deleted_findings(activity_id: int) -> list[Finding]:
         .order_by(Finding.deleted_at.desc()).execution_options(include_deleted=True)))
 
 
-def theme_usage(activity_id: int) -> dict[int, int]:
-    """How often each theme was used in this activity: the capture screen offers those first."""
-    rows = db.session.execute(
-        select(Theme.id, func.count()).select_from(Finding).join(Finding.themes)
-        .where(Finding.activity_id == activity_id).group_by(Theme.id))
-    return {theme_id: count for theme_id, count in rows}
+def theme_usage(activity_id: int | None) -> dict[int, int]:
+    """How often each theme was used in this activity (None: in every activity): the capture
+    screen offers the most used first."""
+    query = select(Theme.id, func.count()).select_from(Finding).join(Finding.themes).group_by(Theme.id)
+    if activity_id is not None:
+        query = query.where(Finding.activity_id == activity_id)
+    return {theme_id: count for theme_id, count in db.session.execute(query)}

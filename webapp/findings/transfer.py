@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..activities.models import Activity
 from ..i18n import _, localized
+from ..text import TextRefused, clean_text, spreadsheet_cell
 from ..organisations.services import find_organisation
 from .models import FINDING_KINDS, Finding
 from .services import FindingInput, validate_finding
@@ -135,8 +136,20 @@ def rows_from_json(payload: str, activity_id: int) -> list[ImportRow]:
     return rows
 
 
+#: Import columns whose text keeps its line ends; the others are one line.
+MULTILINE_COLUMNS = {"text", "translation"}
+
+
 def _row(number: int, values: dict[str, str], activity_id: int) -> ImportRow:
     errors: dict[str, str] = {}
+    # The text boundary first: a refused character is that cell's error and never reaches
+    # a query (PostgreSQL refuses NUL even in a WHERE clause).
+    for name, value in list(values.items()):
+        try:
+            values[name] = clean_text(value, multiline=name in MULTILINE_COLUMNS)
+        except TextRefused as refused:
+            errors[name] = refused.message
+            values[name] = ""
     organisation_id = None
     if values.get("organisation"):
         organisation = find_organisation(values["organisation"])
@@ -166,7 +179,8 @@ def validate_rows(rows: list[ImportRow]) -> None:
 
     seen: dict[uuid.UUID, int] = {}
     for row in rows:
-        row.errors.update(validate_finding(row.data))
+        for name, message in validate_finding(row.data).items():
+            row.errors.setdefault(name, message)  # a refused character says more than "empty"
         if row.data.client_id is not None:
             if row.data.client_id in seen:
                 row.errors["client_id"] = _("The same client_id as row %(row)s.", row=seen[row.data.client_id])
@@ -176,9 +190,8 @@ def validate_rows(rows: list[ImportRow]) -> None:
 
 
 def _safe_cell(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: quote them (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Export-safe text, quoted when a spreadsheet would run it as a formula (CSV injection)."""
+    return spreadsheet_cell("" if value is None else str(value))
 
 
 def _export_rows(findings: list[Finding], language: str) -> list[list[str]]:

@@ -126,7 +126,8 @@ def run_job(job_id: int) -> None:
         result = _resolve(job.function)(*args, **kwargs)
     except Exception as error:  # noqa: BLE001 - any failure must end as a visible "failed" state
         db.session.rollback()
-        timed_out = type(error).__name__ == "JobTimeoutException"  # RQ's time limit inside the work horse
+        # RQ's time limit inside the work horse, or the job's own (reports.services.BuildTimeout)
+        timed_out = type(error).__name__ in ("JobTimeoutException", "BuildTimeout")
         log.exception("job %s (%s) failed", job_id, job.kind)
         mark_failed(job_id, "timeout" if timed_out else "error")
         return

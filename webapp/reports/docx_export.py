@@ -14,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from ..text import export_safe_tree
 from .labels import label
 
 ACCENT = RGBColor(0x0B, 0x4F, 0x4F)
@@ -79,6 +80,8 @@ def _page_break(document) -> None:
 
 
 def build_report_docx(data: dict, progress: Callable[[int], None] | None = None) -> bytes:
+    # Word's XML refuses NUL and most control characters: an old row must not break the file.
+    data = export_safe_tree(data)
     language = data["language"]
 
     def L(key, **values):

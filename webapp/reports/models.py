@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (CheckConstraint, Column, ForeignKey, LargeBinary, String, Table, Text, UniqueConstraint)
+from sqlalchemy import (JSON, CheckConstraint, Column, ForeignKey, LargeBinary, String, Table, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
@@ -172,6 +173,11 @@ class ReportVersion(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Ids of the findings whose words the file prints (quotes, evidence annex); None for
+    #: versions built before this was kept. An erasure withdraws the versions that printed any.
+    printed_finding_ids: Mapped[list | None] = mapped_column(JSON)
+    #: Set when an erasure withdrew the version: its file is deleted, its number stays.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     report: Mapped[Report] = relationship(back_populates="versions")
 

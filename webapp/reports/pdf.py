@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
-from flask import render_template
+from flask import current_app
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -50,17 +53,68 @@ class StaticOnlyFetcher(URLFetcher):
         return self.fetch(url if isinstance(url, str) else url.full_url)
 
 
+#: Longest run of characters without a break opportunity that the PDF lays out as typed.
+BREAK_EVERY = 30
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG_RUN = re.compile(r"\S{%d,}" % (BREAK_EVERY + 1))
+#: Characters a break may not be put before: they belong to the character in front of them.
+_NO_BREAK_BEFORE = {"\u200d", "\u200c", "\u2060", *map(chr, range(0xFE00, 0xFE10))}
+
+
+def _break_run(match: re.Match) -> str:
+    out, since_break = [], 0
+    for char in match.group():
+        if since_break >= BREAK_EVERY and char not in _NO_BREAK_BEFORE and not unicodedata.combining(char):
+            out.append(ZERO_WIDTH_SPACE)
+            since_break = 0
+        out.append(char)
+        since_break += 1
+    return "".join(out)
+
+
+def breakable(value):
+    """`value` with a zero-width space every BREAK_EVERY characters of a run without spaces.
+
+    WeasyPrint's layout of one long unbreakable word grows faster than linearly with its
+    length (a 200,000-character word took minutes); with break opportunities it stays
+    linear. Only at render time: the stored text is never changed. Markup (our own HTML,
+    charts) and non-text pass unchanged.
+    """
+    if not isinstance(value, str) or isinstance(value, Markup) or len(value) <= BREAK_EVERY:
+        return value
+    return _LONG_RUN.sub(_break_run, value)
+
+
+def _pdf_environment(app):
+    """The app's Jinja environment, but every `{{ ... }}` of the PDF templates passes `breakable`
+    (a new template or field cannot forget it); `|breakable` is also a filter there."""
+    environment = app.extensions.get("klankbord_pdf_jinja")
+    if environment is None:
+        environment = app.jinja_env.overlay(finalize=breakable)
+        environment.filters["breakable"] = breakable
+        app.extensions["klankbord_pdf_jinja"] = environment
+    return environment
+
+
 def render_report_html(data: dict) -> str:
+    from ..text import export_safe_tree
     from .labels import label
 
+    data = export_safe_tree(data)  # an old row with a control character cannot break the PDF
     language = data["language"]
-    return render_template("reports/pdf/report.html", r=data, L=lambda key, **kw: label(key, language, **kw),
-                           static=lambda name: SCHEME + name)
+    app = current_app._get_current_object()
+    context = {"r": data, "L": lambda key, **kw: label(key, language, **kw),
+               "static": lambda name: Markup(SCHEME + name)}  # a URL: never broken up
+    app.update_template_context(context)
+    return _pdf_environment(app).get_template("reports/pdf/report.html").render(context)
 
 
 def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None,
                 progress: Callable[[int], None] | None = None) -> bytes:
+    from ..text import export_safe
+
     fetcher = fetcher or StaticOnlyFetcher()
+    html = export_safe(html)  # markup is untouched; a stray control character in text becomes U+FFFD
     # base_url is our own scheme: a relative URL in the HTML resolves to something we refuse.
     document = HTML(string=html, base_url=SCHEME + "/", url_fetcher=fetcher).render()
     if progress:

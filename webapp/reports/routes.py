@@ -12,7 +12,6 @@ from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
 from ..forms import BaseForm
 from ..i18n import _, localized
-from ..jobs.services import error_message
 from ..reference.models import GoodExample
 from ..surveys.models import SURVEY_STATUSES
 from ..surveys.models import Survey
@@ -228,12 +227,11 @@ def build(report_id: int):
 
 
 def _status_json(version: ReportVersion) -> dict:
-    job = version_job(version) if version.status in ("queued", "running") else None
+    if version.status in ("queued", "running"):
+        version_job(version)  # a build whose worker died is failed now, with the reason
     data = version_status(version)
-    if version.status == "failed" and job is not None:
-        data["error"] = error_message(job)
     data["status_url"] = url_for("reports.build_status", version_id=version.id)
-    if version.status == "done":
+    if version.status == "done" and version.withdrawn_at is None:
         data["download_url"] = url_for("reports.download", version_id=version.id)
         data["label"] = _("Download version %(number)s (%(language)s, %(format)s)", number=version.number,
                           language=version.language.upper(), format=version.format.upper())
@@ -251,6 +249,8 @@ def build_status(version_id: int):
 @roles_required(*REPORT_ROLES)
 def download(version_id: int):
     version = db.session.get(ReportVersion, version_id) or abort(404)
+    if version.withdrawn_at is not None:
+        abort(410)  # withdrawn after an erasure: the file is gone
     if version.status != "done":
         abort(404)
     mimetype = ("application/pdf" if version.format == "pdf" else

@@ -11,7 +11,10 @@ import hashlib
 import json
 import logging
 import re
+import signal
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +24,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
@@ -512,6 +515,18 @@ def collect_report(report: Report, language: str) -> dict:
     return data
 
 
+def printed_finding_ids(report: Report) -> list[int]:
+    """The findings whose words a build of `report` prints: the quotes, and with an evidence
+    annex every linked finding. Kept on the version, so an erasure knows what to withdraw."""
+    query = (select(RecommendationFinding.finding_id)
+             .join(Recommendation, Recommendation.id == RecommendationFinding.recommendation_id)
+             .join(ReportChapter, ReportChapter.id == Recommendation.chapter_id)
+             .where(ReportChapter.report_id == report.id))
+    if not report.evidence_annex:
+        query = query.where(RecommendationFinding.quoted.is_(True))
+    return sorted(set(db.session.scalars(query)))
+
+
 def content_hash(data: dict, fmt: str) -> str:
     digest = hashlib.sha256()
     digest.update(f"{RENDERER_VERSION}|{fmt}|".encode())
@@ -554,36 +569,78 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
     for version in db.session.scalars(select(ReportVersion).where(
             ReportVersion.report_id == report.id, ReportVersion.content_hash == digest,
             ReportVersion.language == language, ReportVersion.format == fmt,
-            ReportVersion.status.in_(("queued", "running", "done"))).order_by(ReportVersion.id.desc())):
+            ReportVersion.status.in_(("queued", "running", "done")),
+            ReportVersion.withdrawn_at.is_(None)).order_by(ReportVersion.id.desc())):
         if _stale(version):
             version.status, version.error = "failed", "interrupted"
             continue
         return version  # the same input: the stored file, or the build already under way
     version = ReportVersion(report_id=report.id, language=language, format=fmt, content_hash=digest,
-                            status="queued", progress=0, created_by_id=user_id)
+                            status="queued", progress=0, created_by_id=user_id,
+                            printed_finding_ids=printed_finding_ids(report))
     db.session.add(version)
     db.session.flush()
+    from ..audit.services import record_audit
     from ..review.services import freeze_version_texts  # texts kept to compare versions after a review
 
     freeze_version_texts(version, report)
+    record_audit(user_id, "build", "report", report.id, {"language": language, "format": fmt,
+                                                         "version_id": version.id})
     db.session.commit()
     if background is None:
         background = not current_app.config.get("REPORT_BUILDS_INLINE", False)
     # A job (webapp/jobs): an RQ worker or a local worker process renders the file, so
     # WeasyPrint's memory for a large evidence annex never lands in the web process.
-    enqueue(run_build, version.id, data, kind="report_build", subject=f"report_version:{version.id}",
-            job_timeout=current_app.config.get("REPORT_BUILD_TIMEOUT", 180), user_id=user_id,
+    limit = build_timeout()  # the web process's setting travels with the job to any worker
+    enqueue(run_build, version.id, data, limit, kind="report_build", subject=f"report_version:{version.id}",
+            job_timeout=(limit + KILL_GRACE_SECONDS) if limit > 0 else None, user_id=user_id,
             on_failure=build_failed, inline=not background)
     if not background:
         db.session.refresh(version)
     return version
 
 
-def build_failed(version_id: int, data: dict, error: str) -> None:
+#: What ReportVersion.error holds when the time limit stopped a build.
+TIMEOUT_ERROR = "timeout"
+#: A job still running this long after the build's time limit (stuck outside Python) is killed by its runner.
+KILL_GRACE_SECONDS = 30
+
+
+class BuildTimeout(Exception):
+    """The build ran longer than REPORT_BUILD_TIMEOUT."""
+
+
+def build_timeout() -> float:
+    return float(current_app.config.get("REPORT_BUILD_TIMEOUT") or 0)
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Raise BuildTimeout in this thread after `seconds` (SIGALRM: the main thread of a CLI
+    run or of a build worker). Elsewhere (a thread, in tests with an in-memory database)
+    there is no limit: only the process path can be stopped from outside."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(_signum, _frame):
+        raise BuildTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def build_failed(version_id: int, data: dict, limit: float | None = None, *, error: str) -> None:
     """The build's job failed (time limit, worker died): the version says so, never "running"."""
     version = db.session.get(ReportVersion, version_id)
     if version is not None and version.status in ("queued", "running"):
-        version.status, version.error, version.finished_at = "failed", error, utcnow()
+        reason = {"timeout": TIMEOUT_ERROR, "worker_died": "interrupted"}.get(error, version.error or error)
+        version.status, version.error, version.finished_at = "failed", reason, utcnow()
         db.session.flush()  # committed with the job's own failed state (jobs.services.mark_failed)
 
 
@@ -595,7 +652,7 @@ def version_job(version: ReportVersion):
     return job
 
 
-def run_build(version_id: int, data: dict) -> None:
+def run_build(version_id: int, data: dict, limit: float | None = None) -> None:
     """Render the file and store it as the next numbered version; record failure otherwise."""
     version = db.session.get(ReportVersion, version_id)
     version.status, version.progress, version.error = "running", 5, ""
@@ -607,9 +664,20 @@ def run_build(version_id: int, data: dict) -> None:
         set_progress(version.progress)
 
     try:
-        content = render_file(data, version.format, progress)
+        with _time_limit(build_timeout() if limit is None else limit):
+            content = render_file(data, version.format, progress)
+    except BuildTimeout:
+        db.session.rollback()
+        log.warning("report build %s stopped at its time limit", version_id)
+        version = db.session.get(ReportVersion, version_id)
+        version.status, version.error = "failed", TIMEOUT_ERROR
+        version.finished_at = utcnow()
+        db.session.commit()
+        raise
     except Exception as error:  # noqa: BLE001 - any failure must end as a visible "failed" state
         db.session.rollback()
+        # The exception's type only: its message may quote the report's text.
+        log.error("report build %s failed: %s", version_id, type(error).__name__)
         version = db.session.get(ReportVersion, version_id)
         version.status, version.error = "failed", type(error).__name__[:300]
         version.finished_at = utcnow()
@@ -617,6 +685,12 @@ def run_build(version_id: int, data: dict) -> None:
         raise  # the job fails too (its on_failure finds the version already failed)
     # The row lock (PostgreSQL) / write lock (SQLite) serialises numbering of parallel builds.
     db.session.execute(select(Report.id).where(Report.id == version.report_id).with_for_update())
+    db.session.refresh(version)
+    if version.withdrawn_at is not None:  # an erasure came while this was rendering: keep nothing
+        version.status, version.progress, version.finished_at = "failed", 100, utcnow()
+        version.error = "withdrawn after an erasure"
+        db.session.commit()
+        return
     number = (db.session.scalar(select(func.max(ReportVersion.number))
                                 .where(ReportVersion.report_id == version.report_id)) or 0) + 1
     version.number, version.content, version.size = number, content, len(content)
@@ -624,17 +698,58 @@ def run_build(version_id: int, data: dict) -> None:
     db.session.commit()
 
 
+def withdraw_versions_printing(finding_ids: set[int]) -> int:
+    """Withdraw every version whose file printed the words of these findings (an erasure):
+    the file is deleted, the number stays with "withdrawn after an erasure" and a rebuild.
+    A version built before the printed findings were kept is withdrawn if its report links
+    any of them at all: when unsure, the words go."""
+    if not finding_ids:
+        return 0
+    linked_reports = set(db.session.scalars(
+        select(ReportChapter.report_id)
+        .join(Recommendation, Recommendation.chapter_id == ReportChapter.id)
+        .join(RecommendationFinding, RecommendationFinding.recommendation_id == Recommendation.id)
+        .where(RecommendationFinding.finding_id.in_(finding_ids))))
+    withdrawn = []
+    for version_id, report_id, printed in db.session.execute(
+            select(ReportVersion.id, ReportVersion.report_id, ReportVersion.printed_finding_ids)
+            .where(ReportVersion.withdrawn_at.is_(None), ReportVersion.status != "failed")):
+        if (set(printed) & finding_ids) if printed is not None else (report_id in linked_reports):
+            withdrawn.append(version_id)
+    if withdrawn:
+        db.session.execute(update(ReportVersion).where(ReportVersion.id.in_(withdrawn))
+                           .values(content=None, size=0, withdrawn_at=utcnow())
+                           .execution_options(synchronize_session=False))
+    return len(withdrawn)
+
+
 def build_to_bytes(report: Report, language: str, fmt: str) -> tuple[ReportVersion, bytes]:
     """Synchronous build for the command line: the stored file when the report is unchanged."""
     version = start_build(report, language, fmt, background=False)
     if version.status != "done":
-        raise ReportError(f"build failed: {version.error or version.status}")
+        raise ReportError(failure_reason(version) if version.status == "failed" else version.status)
     return version, version.content
 
 
 def version_status(version: ReportVersion) -> dict:
-    return {"id": version.id, "status": version.status, "progress": version.progress, "number": version.number,
-            "language": version.language, "format": version.format}
+    status = {"id": version.id, "status": version.status, "progress": version.progress, "number": version.number,
+              "language": version.language, "format": version.format}
+    if version.status == "failed":
+        status["message"] = failure_reason(version)
+    return status
+
+
+def failure_reason(version: ReportVersion) -> str:
+    """Why a build failed, in the user's language: what to do next, not just "try again"."""
+    if version.error == TIMEOUT_ERROR:
+        return _("The build took longer than %(seconds)s seconds and was stopped. Very long texts (for example a "
+                 "pasted text without spaces) or a very large evidence annex can cause this: shorten them, or ask "
+                 "the administrator to raise the time limit.", seconds=f"{build_timeout():g}")
+    if version.error == "interrupted":
+        return _("The build was interrupted (the server stopped or ran out of memory). Start it again; if it "
+                 "happens again, tell the administrator.")
+    return _("The build failed because of an error in the program (%(error)s). Starting it again will not help: "
+             "tell the administrator.", error=version.error or "?")
 
 
 def demo_report() -> Report | None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
+from types import SimpleNamespace
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -24,9 +26,9 @@ from . import bp
 from .forms import ActionForm, CommentForm, DispositionForm, ReviewerForm, RoundForm
 from .models import DISPOSITIONS, TARGETS, ReviewAssignment, ReviewComment, ReviewRound
 from .services import (BoardFilter, CommentInput, ReviewError, RoundInput, add_reviewer, assignment_by_token,
-                       board_comments, board_organisations, can_edit, changes_since, close_round, comment_as_json, comments_by_key,
-                       delete_comment, earlier_comments, export_xlsx, invite, later_version, open_round, own_comment,
-                       pick, progress, renew_link, report_rounds, reviewer_candidates, reviewer_name, revoke_link,
+                       board_comments, board_organisations, can_edit, changes_since, close_round, comment_as_json, links_csv,
+                       comment_key, comments_by_key, delete_comment, earlier_comments, export_xlsx, invite,
+                       later_version, open_round, own_comment, pick, progress, renew_link, report_rounds, reviewer_candidates, reviewer_name, revoke_link,
                        round_chapters, save_comment, set_disposition, submit, target_label, today)
 
 AUTHORS = (ADMIN, AUTHOR)
@@ -58,7 +60,9 @@ def _private(response):
 def _assignment(token: str) -> ReviewAssignment:
     assignment = assignment_by_token(token)
     if assignment is None:
-        abort(404, description=_("This review link is not valid (any more). Ask the authors for a new one."))
+        # The same public page for an unknown, revoked, expired or tampered link (like /f and /i):
+        # no staff navigation, nothing about the round.
+        abort(make_response(render_template("review/reviewer/invalid.html", texts={}, token=None), 404))
     return assignment
 
 
@@ -73,28 +77,52 @@ def _reviewer_context(assignment: ReviewAssignment, token: str) -> dict:
 @bp.get("/r/<token>")
 @public  # the token is the key: _assignment refuses unknown, revoked and expired links
 def reviewer_home(token: str):
-    assignment = _assignment(token)
+    return _reviewer_home_page(_assignment(token), token)
+
+
+def _reviewer_home_page(assignment: ReviewAssignment, token: str, typed: dict | None = None, status: int = 200):
     context = _reviewer_context(assignment, token)
     if not context["editable"]:
         labels = [(target_label(c, current_language()), c) for c in assignment.comments]
         return render_template("review/reviewer/closed.html", labels=labels, **context)
-    return render_template("review/reviewer/home.html", form=CommentForm(formdata=None), **context)
+    context["mine"].update(typed or {})
+    return render_template("review/reviewer/home.html", form=CommentForm(formdata=None), **context), status
 
 
 @bp.get("/r/<token>/chapters/<int:chapter_id>")
 @public
 def reviewer_chapter(token: str, chapter_id: int):
-    assignment = _assignment(token)
+    return _reviewer_chapter_page(_assignment(token), token, chapter_id)
+
+
+def _reviewer_chapter_page(assignment: ReviewAssignment, token: str, chapter_id: int, typed: dict | None = None,
+                           status: int = 200):
     context = _reviewer_context(assignment, token)
     chapters = context["chapters"]
     index = next((i for i, c in enumerate(chapters) if c["id"] == chapter_id), None)
     if index is None:
         abort(404)
+    context["mine"].update(typed or {})
     questions = [q for q in assignment.round.questions if q.chapter_id == chapter_id]
     return render_template("review/reviewer/chapter.html", chapter=chapters[index], questions=questions,
                            previous=chapters[index - 1] if index > 0 else None,
                            next=chapters[index + 1] if index + 1 < len(chapters) else None,
-                           form=CommentForm(formdata=None), **context)
+                           form=CommentForm(formdata=None), **context), status
+
+
+def _comment_refused(assignment: ReviewAssignment, token: str, form: CommentForm, message: str):
+    """The page again, the comment box holding what the reviewer typed and why it was not saved."""
+    chapter_id = _int(request.form.get("chapter_id"))
+    recommendation_id, question_id = _int(request.form.get("recommendation_id")), _int(request.form.get("question_id"))
+    target = request.form.get("target") or ""
+    typed = {comment_key(target, chapter_id, recommendation_id, question_id): SimpleNamespace(
+        text=request.form.get("text") or "", relevance=_int(request.form.get("relevance")),
+        workability=_int(request.form.get("workability")), error=message)}
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message), 400
+    if target != "report" and chapter_id is not None and any(c["id"] == chapter_id for c in round_chapters(assignment.round)):
+        return _reviewer_chapter_page(assignment, token, chapter_id, typed, 422)
+    return _reviewer_home_page(assignment, token, typed, 422)
 
 
 def _int(value) -> int | None:
@@ -107,7 +135,11 @@ def reviewer_save(token: str):
     assignment = _assignment(token)
     form = CommentForm()
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        # Too long, or a refused character: the page comes back with the text kept.
+        message = next(iter(form.text.errors), None) or _("The comment could not be saved. Please try again.")
+        return _comment_refused(assignment, token, form, message)
     data = CommentInput(target=form.target.data, chapter_id=form.chapter_id.data,
                         recommendation_id=form.recommendation_id.data, question_id=form.question_id.data,
                         relevance=_int(form.relevance.data), workability=_int(form.workability.data),
@@ -115,10 +147,10 @@ def reviewer_save(token: str):
     try:
         save_comment(assignment, data)
     except ReviewError as error:
-        if request.accept_mimetypes.best == "application/json":
-            return jsonify(error=str(error)), 400
-        flash(str(error), "error")
-        return redirect(url_for("review.reviewer_home", token=token))
+        if not can_edit(assignment):
+            flash(str(error), "error")
+            return redirect(url_for("review.reviewer_home", token=token))
+        return _comment_refused(assignment, token, form, str(error))
     if request.accept_mimetypes.best == "application/json":
         return jsonify([comment_as_json(c) for c in assignment.comments])
     flash(_("Your comment is saved. You can change it until you submit."), "success")
@@ -267,11 +299,23 @@ def new_reviewer(report_id: int):
 
 
 def _links_page(review_round: ReviewRound, tokens: dict[int, str]):
-    """The personal links, shown once: only their hashes are stored."""
+    """The personal links, shown once: only their hashes are stored. So the page itself carries
+    what staff need to hand them out: a copy button, a QR code and a CSV of name -> link."""
+    import segno  # here: a heavy import only this page needs
+
     links = [(a, url_for("review.reviewer_home", token=tokens[a.id], _external=True))
              for a in review_round.assignments if a.id in tokens]
-    return render_template("review/manage/links.html", round=review_round, links=links,
-                           reviewer_name=reviewer_name)
+    qr_codes = {a.id: Markup(segno.make(url, error="m").svg_inline(
+        scale=3, border=2, title=_("QR code for %(name)s", name=reviewer_name(a.contributor))
+    ).replace("<svg ", '<svg role="img" ', 1)) for a, url in links}
+    csv_text = links_csv([(reviewer_name(a.contributor),
+                           a.contributor.organisation.name if a.contributor and a.contributor.organisation else "",
+                           url) for a, url in links])
+    response = make_response(render_template("review/manage/links.html", round=review_round, links=links,
+                                             reviewer_name=reviewer_name, qr_codes=qr_codes, csv_text=csv_text,
+                                             csv_name=f"review-round-{review_round.number}-links.csv"))
+    response.headers["Cache-Control"] = "no-store"  # the links are secrets: never from a cache
+    return response
 
 
 @bp.get("/review/rounds/<int:round_id>")

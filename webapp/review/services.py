@@ -13,7 +13,9 @@ comparison can name the version it compares with.
 """
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
 import secrets
 import uuid
@@ -31,7 +33,9 @@ from ..extensions import db
 from ..findings.models import Contributor
 from ..i18n import _
 from ..organisations.models import Organisation
+from ..text import export_safe
 from ..reports.models import Report, ReportVersion
+from ..text import TextRefused, clean_text
 from .models import (DISPOSITIONS, SCALE, TARGETS, ReportVersionTexts, ReviewAssignment, ReviewComment,
                      ReviewQuestion, ReviewRound, hash_token)
 
@@ -109,8 +113,9 @@ def add_reviewer(name: str, contact: str, organisation_id: int | None, language:
         raise ReviewError(_("Give the reviewer's name."))
     if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
         raise ReviewError(_("Unknown organisation. Choose one from the list or add it to the register first."))
-    number = (db.session.scalar(select(func.max(Contributor.pseudonym_number))
-                                .where(Contributor.kind == "stakeholder")) or 0) + 1
+    from ..findings.pseudonyms import next_pseudonym_number
+
+    number = next_pseudonym_number("stakeholder")
     contributor = Contributor(kind="stakeholder", pseudonym_number=number, name=name[:200],
                               contact=(contact or "").strip()[:300] or None, organisation_id=organisation_id,
                               language=language if language in ("nl", "en") else "nl")
@@ -307,7 +312,10 @@ def save_comment(assignment: ReviewAssignment, data: CommentInput) -> ReviewComm
     if not can_edit(assignment):
         raise ReviewError(_("This round is closed: comments can no longer be changed."))
     _check_target(assignment, data)
-    text = (data.text or "").strip()
+    try:
+        text = (clean_text(data.text or "") or "").strip()
+    except TextRefused as refused:
+        raise ReviewError(refused.message) from None
     if len(text) > MAX_COMMENT_LENGTH:
         raise ReviewError(_("A comment can be at most %(max)s characters long.", max=MAX_COMMENT_LENGTH))
     for score in (data.relevance, data.workability):
@@ -506,6 +514,8 @@ def export_xlsx(report: Report, comments: list[ReviewComment], language: str) ->
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ..text import spreadsheet_cell
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Comments")[:31]
@@ -519,8 +529,8 @@ def export_xlsx(report: Report, comments: list[ReviewComment], language: str) ->
         organisation = contributor.organisation.name if contributor and contributor.organisation else ""
         values = [c.assignment.round.number, reviewer_name(contributor), organisation, target_label(c, language),
                   c.relevance, c.workability, c.text, str(DISPOSITIONS[c.disposition]), c.response]
-        # A cell starting with = + - @ would be a formula in Excel: prefix it so text stays text.
-        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in values])
+        # Export-safe, and a cell starting with = + - @ prefixed so Excel keeps it text.
+        sheet.append([spreadsheet_cell(v) for v in values])
     for column, width in zip("ABCDEFGHI", (8, 24, 30, 40, 10, 10, 60, 20, 50)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
@@ -634,3 +644,19 @@ def field_test_summary(report_id: int) -> dict | None:
         "first": min(r[3] for r in rows).astimezone(LOCAL_TIME).date(),
         "last": max(r[2] for r in rows).astimezone(LOCAL_TIME).date(),
     }
+
+
+# ---------------------------------------------------------------- personal links, handed out once
+
+def links_csv(rows: list[tuple[str, str, str]]) -> str:
+    """Reviewer, organisation, link as CSV text (the links page offers it for download: the
+    links exist only on that page). Through the export boundary, formulas neutralised."""
+    def cell(value: str) -> str:
+        text = export_safe(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_("Reviewer"), _("Organisation"), _("Link")])
+    writer.writerows([cell(v) for v in row] for row in rows)
+    return out.getvalue()

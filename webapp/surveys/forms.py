@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import (BooleanField, FloatField, HiddenField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateField, FloatField, HiddenField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -47,6 +47,11 @@ class QuestionForm(BaseForm):
 class InvitationsForm(BaseForm):
     labels = TextAreaField(_l("Personal links to make"), validators=[InputRequired(), Length(max=20_000)],
                            description=_l("One line per link: whom it is for (only you see this)."))
+
+
+class InvitationExpiryForm(BaseForm):
+    valid_until = DateField(_l("Valid until"), validators=[Optional()],
+                            description=_l("The last day the link works; empty: without end."))
 
 
 class FindingForm(BaseForm):

@@ -45,6 +45,9 @@ class Survey(db.Model):
     title_en: Mapped[str] = mapped_column(String(300), default="")
     intro_nl: Mapped[str] = mapped_column(Text, default="")
     intro_en: Mapped[str] = mapped_column(Text, default="")
+    #: Title and introduction in further member-page languages: {"ar": {"title": ..., "intro": ...}}
+    #: (advisory-board rounds; Dutch and English stay in their own columns).
+    extra_texts: Mapped[dict | None] = mapped_column(JSON)
     #: Free-text answers become findings of this activity.
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"), index=True)
     #: draft -> open -> closed, only through open() and close().

@@ -8,10 +8,12 @@ import math
 from dataclasses import dataclass, field
 
 from flask import render_template
+from flask_babel import lazy_pgettext as _lp  # extracted with -k _lp:1c,2 (bin/i18n-update)
 from markupsafe import Markup
 
 from ..charts import horizontal_bar_chart
 from ..i18n import _, _l
+from ..text import TextRefused, clean_text
 
 #: A free-text answer is a few paragraphs at most.
 MAX_TEXT_LENGTH = 5000
@@ -101,8 +103,19 @@ class QuestionType:
     def template(self) -> str:
         return f"surveys/respond/questions/{self.code}.html"
 
+    #: Whether an answer keeps its line ends (free text); choices and numbers are one line.
+    multiline = False
+
     def parse(self, question, raw: list[str]) -> list[AnswerValue]:
-        """The answer values to store for what the form sent; AnswerError if not acceptable."""
+        """The answer values to store for what the form sent; AnswerError if not acceptable.
+
+        Every value passes the text boundary first (webapp/text.py): a refused character is
+        the question's error, and the form comes back with what was typed.
+        """
+        try:
+            raw = [clean_text(v, multiline=self.multiline) for v in raw]
+        except TextRefused as refused:
+            raise AnswerError(refused.message) from None
         values = [v.strip() for v in raw if v and v.strip()]
         if not values:
             if question.required:
@@ -173,6 +186,7 @@ class Likert(ChoiceType):
 class FreeText(QuestionType):
     code = "text"
     label = _l("Free text")
+    multiline = True
 
     def parse(self, question, raw):
         text = "\n".join(v for v in raw if v).strip()
@@ -190,7 +204,7 @@ class FreeText(QuestionType):
 
 class Number(QuestionType):
     code = "number"
-    label = _l("Number")
+    label = _lp("question type", "Number")  # Dutch "Getal"; an activity's "Number" is "Nummer"
 
     def validate(self, question, values):
         try:

@@ -3,28 +3,34 @@ and what organisers do (/surveys/..., staff only)."""
 from __future__ import annotations
 
 import io
+import json
+from datetime import timedelta
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale
+from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_file, session,
+                   url_for)
+from flask_babel import force_locale, format_date
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
 from ..auth.roles import STAFF, public, roles_required
+from ..db_types import utcnow
 from ..extensions import db
 from ..findings.services import FindingError
 from ..jobs import exports
 from ..i18n import LANGUAGES, _, current_language, localized
 from ..themes.models import Theme
 from . import bp
-from .forms import ActionForm, FindingForm, InvitationsForm, QuestionForm, RespondForm, SurveyForm
+from .forms import (ActionForm, FindingForm, InvitationExpiryForm, InvitationsForm, QuestionForm, RespondForm,
+                    SurveyForm)
 from .models import Invitation, Question, Response, Survey
 from .services import (QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
                        create_invitations, delete_question, draft_answers, field_name, format_options,
-                       invitation_by_token, move_question, new_submission_token, open_survey, parse_answers,
-                       response_counts, responses_csv, responses_xlsx, save_draft, save_question, save_survey, submit_response,
-                       summarise_survey, survey_by_token, text_answer)
+                       move_question, new_submission_token, open_survey, parse_answers, response_counts,
+                       responses_csv, responses_xlsx, revoke_invitation, save_draft, save_question, save_survey,
+                       set_invitation_expiry, submit_response, summarise_survey, survey_by_token, survey_link,
+                       text_answer)
 
 
 # --- Respondents ----------------------------------------------------------------------------
@@ -45,6 +51,33 @@ def _questions_html(survey: Survey, raw: dict[int, list[str]], errors: dict) -> 
     return [(q, q.kind.render(q, field_name(q), raw.get(q.id, []), errors.get(q.id))) for q in survey.questions]
 
 
+#: A refused form is shown again after a redirect (post/redirect/get: going back never asks to
+#: send the form again). Its answers travel in the session cookie only up to this size; longer
+#: ones are shown at once from the POST (a cookie holds about 4 KB).
+_MAX_REMEMBERED = 2500
+
+
+def remember_refused(key: str, raw: dict, errors: dict, **extra) -> bool:
+    """Keep a refused form for the next GET of the same page; False when it is too large."""
+    state = {"raw": {str(k): v for k, v in raw.items()}, "errors": {str(k): str(v) for k, v in errors.items()},
+             **extra}
+    if len(json.dumps(state)) > _MAX_REMEMBERED:
+        return False
+    session[f"refused:{key}"] = state
+    return True
+
+
+def recall_refused(key: str) -> dict | None:
+    """The refused form kept for this page, once; keys of questions back to ints."""
+    state = session.pop(f"refused:{key}", None)
+    if not state:
+        return None
+    as_key = lambda k: int(k) if str(k).isdigit() else k  # noqa: E731
+    state["raw"] = {as_key(k): v for k, v in state.get("raw", {}).items()}
+    state["errors"] = {as_key(k): v for k, v in state.get("errors", {}).items()}
+    return state
+
+
 def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None):
     """Show and take in the answer form: mode is "public", "kiosk" or "invitation"."""
     if survey.is_draft:
@@ -58,15 +91,21 @@ def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None
     form = RespondForm()
     raw, errors, name = {}, {}, ""
     if request.method == "POST":
-        if not form.validate_on_submit():
+        if not form.validate_on_submit() and "csrf_token" in form.errors:
             abort(400)
-        parsed = parse_answers(survey, request.form.getlist, form.name.data)
+        # The name as typed: parse_answers checks it (a refused character is its error, the text stays).
+        parsed = parse_answers(survey, request.form.getlist, request.form.get("name", ""))
         raw, errors, name = parsed.raw, parsed.errors, parsed.name
+        if "name" in errors:
+            name = request.form.get("name", "")  # shown again as typed
         if invitation is not None and (request.form.get("action") == "save" or parsed.errors):
             save_draft(invitation, parsed)
             if request.form.get("action") == "save":
                 flash(_("Your answers are saved. Open the same link later to continue."), "success")
                 return redirect(request.path)
+        if parsed.errors and remember_refused(request.path, parsed.raw, parsed.errors, name=parsed.name,
+                                              submission_token=form.submission_token.data):
+            return redirect(request.path, 303)
         if not parsed.errors:
             try:
                 submit_response(survey, parsed, form.submission_token.data, current_language(), invitation)
@@ -75,6 +114,9 @@ def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None
             if mode == "kiosk":
                 return redirect(url_for("surveys.kiosk", token=survey.public_token, sent=1))
             return redirect(url_for("surveys.thanks", token=survey.public_token))
+    elif (refused := recall_refused(request.path)) is not None:
+        raw, errors, name = refused["raw"], refused["errors"], refused.get("name", "")
+        form.submission_token.data = refused.get("submission_token") or new_submission_token()
     else:
         form.submission_token.data = new_submission_token()
         if invitation is not None:
@@ -117,9 +159,11 @@ def thanks(token: str):
 @bp.route("/i/<token>", methods=["GET", "POST"])
 @public
 def invitation(token: str):
-    invitation = invitation_by_token(token) or abort(404)
-    if invitation.survey.purpose != "survey":  # feedback links open only at /f/<token> (webapp/feedback)
-        abort(404)
+    # Unknown, revoked and expired links (and feedback links, which open only at /f/<token>)
+    # get the same "not found" page: it says nothing about the survey.
+    invitation = survey_link(token)
+    if invitation is None:
+        abort(404, description=_("This personal link is not valid (any more). Ask whoever sent it for a new one."))
     return _answer_page(invitation.survey, "invitation", invitation)
 
 
@@ -336,8 +380,52 @@ def invitations(survey_id: int):
         return redirect(url_for("surveys.invitations", survey_id=survey.id))
     links = db.session.scalars(select(Invitation).where(Invitation.survey_id == survey.id)
                                .order_by(Invitation.id)).all()
-    return render_template("surveys/manage/invitations.html", survey=survey, form=form, links=links), \
-        (422 if form.errors else 200)
+    return render_template("surveys/manage/invitations.html", survey=survey, form=form, links=links,
+                           expiry_form=InvitationExpiryForm(formdata=None), action_form=ActionForm(),
+                           now=utcnow(), local_day=_local_day), (422 if form.errors else 200)
+
+
+def _local_day(moment):
+    """The last day a link works, for the list: expires_at is midnight after that day."""
+    from .services import LOCAL_TIMEZONE
+
+    return (moment.astimezone(LOCAL_TIMEZONE) - timedelta(days=1)).date()
+
+
+def _survey_invitation(survey_id: int, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.survey_id != survey_id or invitation.survey.purpose != "survey":
+        abort(404)
+    return invitation
+
+
+@bp.post("/surveys/<int:survey_id>/invitations/<int:invitation_id>/revoke")
+@roles_required(*STAFF)
+def revoke_invitation_link(survey_id: int, invitation_id: int):
+    invitation = _survey_invitation(survey_id, invitation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    revoke_invitation(invitation)
+    flash(_("The link no longer works."), "success")
+    return redirect(url_for("surveys.invitations", survey_id=survey_id))
+
+
+@bp.post("/surveys/<int:survey_id>/invitations/<int:invitation_id>/expiry")
+@roles_required(*STAFF)
+def invitation_expiry(survey_id: int, invitation_id: int):
+    invitation = _survey_invitation(survey_id, invitation_id)
+    form = InvitationExpiryForm()
+    if form.validate_on_submit():
+        try:
+            set_invitation_expiry(invitation, form.valid_until.data)
+        except SurveyError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The link works until %(day)s.", day=format_date(form.valid_until.data))
+                  if form.valid_until.data else _("The link works without an end date."), "success")
+    else:
+        flash(_("Give a date, or leave it empty for a link without end."), "error")
+    return redirect(url_for("surveys.invitations", survey_id=survey_id))
 
 
 @bp.get("/surveys/<int:survey_id>/results")

@@ -10,7 +10,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import distinct, func, select, update
@@ -22,6 +22,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..findings.services import FindingInput, create_finding
 from ..i18n import _, localized
+from ..text import TextRefused, clean_text, export_safe, spreadsheet_cell
 from .models import Answer, Invitation, Question, Response, Survey, SurveyStateError
 from .question_types import (COUNTED_TYPES, LIKERT_DEFAULT_OPTIONS, NUMERIC_TYPES, QUESTION_TYPES, AnswerError,
                              AnswerValue, NumberStats, QuestionSummary, SurveyAggregates, TextAnswer,
@@ -216,6 +217,31 @@ def invitation_by_token(token: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.token == token)) if token else None
 
 
+def survey_link(token: str) -> Invitation | None:
+    """The survey invitation for a personal link, or None when it is unknown, revoked or
+    expired (the caller shows one and the same page for all three)."""
+    invitation = invitation_by_token(token) if token and len(token) <= 64 else None
+    if invitation is None or invitation.survey.purpose != "survey" or not invitation.usable():
+        return None
+    return invitation
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    """The link stops working at once; what was already answered stays."""
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        db.session.commit()
+
+
+def set_invitation_expiry(invitation: Invitation, last_day: date | None) -> None:
+    """The link works up to and including `last_day` (local time); None: without end."""
+    if last_day is not None and last_day < today():
+        raise SurveyError(_("Choose today or a later day."))
+    invitation.expires_at = (None if last_day is None else
+                             datetime.combine(last_day + timedelta(days=1), datetime.min.time(), LOCAL_TIMEZONE))
+    db.session.commit()
+
+
 def new_submission_token() -> str:
     return uuid.uuid4().hex
 
@@ -240,7 +266,16 @@ class ParsedAnswers:
 
 def parse_answers(survey: Survey, getlist, name: str = "") -> ParsedAnswers:
     """Check every answer with its question type; `getlist(field)` reads the posted form."""
-    parsed = ParsedAnswers(name=(name or "").strip()[:200])
+    try:
+        name = clean_text(name or "", multiline=False)
+    except TextRefused as refused:
+        name = ""
+        parsed_error = refused.message
+    else:
+        parsed_error = None
+    parsed = ParsedAnswers(name=name.strip()[:200])
+    if parsed_error:
+        parsed.errors["name"] = parsed_error
     for question in survey.questions:
         raw = [v for v in getlist(field_name(question)) if isinstance(v, str)]
         parsed.raw[question.id] = raw
@@ -249,7 +284,7 @@ def parse_answers(survey: Survey, getlist, name: str = "") -> ParsedAnswers:
         except AnswerError as error:
             parsed.errors[question.id] = str(error)
     if survey.ask_name and not parsed.name:
-        parsed.errors["name"] = _("Please give your name.")
+        parsed.errors.setdefault("name", _("Please give your name."))
     return parsed
 
 
@@ -325,11 +360,17 @@ def response_counts(survey_ids) -> dict[int, int]:
     return {survey_id: count for survey_id, count in rows}
 
 
+def draft_safe(raw: dict[int, list[str]]) -> dict[str, list[str]]:
+    """What was typed, kept as a draft even when an answer was refused: a refused character
+    becomes U+FFFD (PostgreSQL's JSON refuses NUL), everything else stays as typed."""
+    return {str(k): [export_safe(v) for v in values] for k, values in raw.items() if any(values)}
+
+
 def save_draft(invitation: Invitation, parsed: ParsedAnswers) -> None:
     """Keep what was filled in on a personal link, to continue later."""
     if invitation.completed:
         return
-    invitation.draft = {"name": parsed.name, "answers": {str(k): v for k, v in parsed.raw.items() if any(v)}}
+    invitation.draft = {"name": parsed.name, "answers": draft_safe(parsed.raw)}
     db.session.commit()
 
 
@@ -404,10 +445,8 @@ def answer_to_finding(survey: Survey, answer: Answer, kind: str, theme_codes: li
 # --- Export ---------------------------------------------------------------------------------
 
 def _spreadsheet_safe(value):
-    """Text starting with =, +, - or @ is a formula to Excel: prefix it so it stays text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Export-safe text; text starting with =, +, - or @ (a formula to Excel) prefixed so it stays text."""
+    return spreadsheet_cell(value)
 
 
 def response_table(survey: Survey) -> tuple[list[str], list[list]]:
@@ -416,7 +455,7 @@ def response_table(survey: Survey) -> tuple[list[str], list[list]]:
     headers = [_("Response"), _("Date"), _("Language")]
     if survey.ask_name:
         headers.append(_("Name"))
-    headers += [f"{q.position}. {localized(q, 'label')}" for q in questions]
+    headers += [spreadsheet_cell(f"{q.position}. {localized(q, 'label')}") for q in questions]
     responses = db.session.execute(
         select(Response.id, Response.submitted_on, Response.language, Response.respondent_name)
         .where(Response.survey_id == survey.id).order_by(Response.id)).all()

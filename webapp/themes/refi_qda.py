@@ -25,6 +25,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import CONTENT_LANGUAGES, localized
 from ..organisations.stakeholder_types import stakeholder_label
+from ..text import export_safe
 from .models import Theme
 from .services import all_themes
 
@@ -53,11 +54,11 @@ def _codes_element(namespace: str) -> ET.Element:
     def add(parent_element: ET.Element, parent_id: int | None) -> None:
         for theme in children.get(parent_id, []):
             element = ET.SubElement(parent_element, f"{{{namespace}}}Code", {
-                "guid": theme_guid(theme), "name": localized(theme, "label") or theme.code,
+                "guid": theme_guid(theme), "name": export_safe(localized(theme, "label") or theme.code),
                 "isCodable": "false" if theme.archived else "true"})
             description = "\n\n".join(filter(None, (
                 theme.code, theme.label_nl, theme.label_en, theme.description_nl, theme.description_en)))
-            ET.SubElement(element, f"{{{namespace}}}Description").text = description
+            ET.SubElement(element, f"{{{namespace}}}Description").text = export_safe(description)
             add(element, theme.id)
 
     add(codes, None)
@@ -83,7 +84,7 @@ def project_qdpx(project_name: str = "Klankbord") -> bytes:
     ET.register_namespace("", PROJECT_NS)
     ns = PROJECT_NS
     now = _timestamp(utcnow())
-    root = ET.Element(f"{{{ns}}}Project", {"name": project_name, "origin": "Klankbord", "creationDateTime": now})
+    root = ET.Element(f"{{{ns}}}Project", {"name": export_safe(project_name), "origin": "Klankbord", "creationDateTime": now})
     codebook = ET.SubElement(root, f"{{{ns}}}CodeBook")
     codebook.append(_codes_element(ns))
     sources = ET.SubElement(root, f"{{{ns}}}Sources")
@@ -92,27 +93,28 @@ def project_qdpx(project_name: str = "Klankbord") -> bytes:
         .order_by(Finding.id))
     texts: dict[str, str] = {}
     for finding in findings:
+        text = export_safe(finding.text)  # what the positions count and the .txt holds
         guid = str(uuid.uuid5(GUID_NAMESPACE, f"finding:{finding.client_id}"))
         activity = finding.activity
         created = _timestamp(finding.created_at)
         source = ET.SubElement(sources, f"{{{ns}}}TextSource", {
-            "guid": guid, "name": f"{type_label(activity.type)} {activity.number} – {finding.id}",
+            "guid": guid, "name": export_safe(f"{type_label(activity.type)} {activity.number} – {finding.id}"),
             "plainTextPath": f"internal://{guid}.txt", "creationDateTime": created})
         facts = [activity.title, str(CONTENT_LANGUAGES.get(finding.language, finding.language)),
                  stakeholder_label(finding.stakeholder_type), finding.kind]
-        ET.SubElement(source, f"{{{ns}}}Description").text = " · ".join(filter(None, facts))
+        ET.SubElement(source, f"{{{ns}}}Description").text = export_safe(" · ".join(filter(None, facts)))
         if finding.themes:
             # Positions count Unicode characters, as the standard says.
             selection = ET.SubElement(source, f"{{{ns}}}PlainTextSelection", {
                 "guid": str(uuid.uuid5(GUID_NAMESPACE, f"selection:{finding.client_id}")),
-                "name": finding.text[:60], "startPosition": "0", "endPosition": str(len(finding.text)),
+                "name": text[:60], "startPosition": "0", "endPosition": str(len(text)),
                 "creationDateTime": created})
             for theme in finding.themes:
                 coding = ET.SubElement(selection, f"{{{ns}}}Coding", {
                     "guid": str(uuid.uuid5(GUID_NAMESPACE, f"coding:{finding.client_id}:{theme.code}")),
                     "creationDateTime": created})
                 ET.SubElement(coding, f"{{{ns}}}CodeRef", {"targetGUID": theme_guid(theme)})
-        texts[guid] = finding.text
+        texts[guid] = text
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", _to_bytes(root))

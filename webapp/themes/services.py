@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, select, update
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import _
+from ..text import TextRefused, clean_text, spreadsheet_cell
 from .models import THEME_GROUPS, Theme
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -194,8 +195,8 @@ def merge_themes(source: Theme, target: Theme) -> int:
 
 # --- CSV -----------------------------------------------------------------------------
 
-def _safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+def _safe_cell(value: str | None) -> str:
+    return spreadsheet_cell(value or "")
 
 
 def _read_cell(value: str | None) -> str:
@@ -235,7 +236,11 @@ def import_codebook_csv(text: str) -> ImportResult:
     existing = {t.code: t for t in all_themes()}
     rows, seen = [], set()
     for number, raw in enumerate(reader, start=2):
-        row = {key: _read_cell(raw.get(key)) for key in CSV_COLUMNS}
+        try:
+            row = {key: clean_text(_read_cell(raw.get(key)), multiline=key.startswith("description"))
+                   for key in CSV_COLUMNS}
+        except TextRefused as refused:
+            raise CodebookError(_("Line %(line)s: %(problem)s", line=number, problem=refused.message)) from None
         code = row["code"].lower()
         if not code and not any(row.values()):
             continue  # an empty line

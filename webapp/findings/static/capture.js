@@ -7,8 +7,11 @@
 //   draft. The outbox is sent with POST /api/v1/findings; an entry is removed only after a
 //   200/201. A refusal (409, 422) stays visible with its reason until the user acts.
 // - Tabs: a Web Lock lets one tab send at a time; a BroadcastChannel tells the other tabs
-//   what was saved, so a draft restored in two tabs is saved once. The server's
-//   idempotency on client_id is the last line: the same UUID is never stored twice.
+//   what was saved, so a draft restored in two tabs is saved once. A tab whose words differ
+//   from what the other tab saved keeps them under a new client_id: nothing typed is ever
+//   cleared by another tab. The server's idempotency on client_id is the last line: the same
+//   UUID is never stored twice.
+// - Messages (errors, saved, offline) are shown in the sticky Save bar, in an aria-live region.
 (function () {
   "use strict";
 
@@ -44,6 +47,27 @@
     messageBox.textContent = text || "";
     messageBox.className = "capture-message" + (kind ? " " + kind : "");
   }
+
+  // Theme code -> label, read from the chips (they carry the label in the interface language).
+  var themeLabels = {};
+  form.querySelectorAll("input[name=themes]").forEach(function (input) {
+    var label = input.closest("label");
+    themeLabels[input.value] = label ? label.textContent.trim() : input.value;
+  });
+
+  function themeChips(codes) {
+    return (codes || []).map(function (code) {
+      var chip = document.createElement("span");
+      chip.className = "chip";
+      chip.textContent = themeLabels[code] || code;
+      return chip;
+    });
+  }
+
+  var dateFormat = (function () {
+    var lang = document.documentElement.lang === "en" ? "en-GB" : (document.documentElement.lang || "nl");
+    try { return new Intl.DateTimeFormat(lang, { dateStyle: "short", timeStyle: "short" }); } catch (e) { return null; }
+  })();
 
   function fingerprint(item) {
     return JSON.stringify([item.text.trim(), item.kind, item.language, item.themes.slice().sort(),
@@ -148,7 +172,12 @@
   function save() {
     var item = collect();
     if (!item.text.trim()) { say(t.empty_text, "error"); form.elements.text.focus(); return Promise.resolve(); }
-    if (!item.kind) { say(t.no_kind, "error"); return Promise.resolve(); }
+    if (!item.kind) {
+      say(t.no_kind, "error");
+      var firstKind = form.querySelector("input[name=kind]");
+      if (firstKind) { firstKind.focus({ preventScroll: true }); }
+      return Promise.resolve();
+    }
     item.text = item.text.trim();
     return outbox.get(item.client_id).then(function (queued) {
       var earlier = readJson(SAVED_KEY, {})[item.client_id];
@@ -163,12 +192,21 @@
       item.saved_at = Date.now();
       return outbox.put(item).then(function () {
         rememberSaved(item);
-        if (channel) { channel.postMessage({ type: "queued", client_id: item.client_id }); }
+        if (channel) { channel.postMessage({ type: "queued", client_id: item.client_id, fingerprint: fingerprint(item) }); }
         startNewDraft();
         form.elements.text.focus();
         say(t.queued, "notice");
-        return renderQueue().then(flush);
+        return renderQueue().then(flush).then(function () { return reportOutcome(item.client_id); });
       });
+    });
+  }
+
+  // After a save: say plainly where the finding is now.
+  function reportOutcome(clientId) {
+    return outbox.get(clientId).then(function (queued) {
+      if (!queued) { say(t.stored, "ok"); }
+      else if (queued.status === "refused") { say(t.refused + (queued.reason ? ": " + queued.reason : ""), "error"); }
+      else { say(t.saved_offline, "notice"); }
     });
   }
 
@@ -214,8 +252,15 @@
               return outbox.put(current).then(function () { return next(index + 1); });
             }
             // Offline, logged out, expired page or a server hiccup: keep waiting, say why, stop for now.
-            current.reason = result.status === 0 ? t.offline : (result.status === 401 ? t.login_again : (result.body.message || ""));
-            return outbox.put(current);
+            // Every item still waiting gets the same reason: none is left with a bare "Waiting".
+            var reason = result.status === 0 ? t.offline : (result.status === 401 ? t.login_again : (result.body.message || ""));
+            return Promise.all(queue.slice(index).map(function (waitingItem) {
+              return outbox.get(waitingItem.client_id).then(function (stored) {
+                if (!stored || stored.status === "refused") { return null; }
+                stored.reason = reason;
+                return outbox.put(stored);
+              });
+            }));
           });
         });
       };
@@ -252,8 +297,9 @@
         node.dataset.clientId = item.client_id;
         node.classList.toggle("refused", item.status === "refused");
         node.querySelector(".queue-text").textContent = item.text;
+        node.querySelector(".queue-themes").replaceChildren.apply(node.querySelector(".queue-themes"), themeChips(item.themes));
         node.querySelector(".queue-reason").textContent =
-          (item.status === "refused" ? t.refused : t.waiting) + (item.reason ? ": " + item.reason : "");
+          (item.status === "refused" ? t.refused : t.waiting) + ": " + (item.reason || t.waiting_for_turn);
         queueList.appendChild(node);
       });
     });
@@ -271,11 +317,16 @@
     var text = document.createElement("p");
     text.textContent = finding.text;
     text.dir = "auto";
+    if (finding.language) { text.lang = finding.language; }
+    var meta = document.createElement("p");
+    meta.className = "meta";
+    var created = finding.created_at ? new Date(finding.created_at) : new Date();
+    meta.textContent = dateFormat ? dateFormat.format(created) : created.toLocaleString();
     var edit = document.createElement("a");
     edit.className = "button";
     edit.href = root.dataset.editUrl.replace("/0/", "/" + finding.id + "/");
     edit.textContent = t.edit;
-    item.append(tag, text, edit);
+    item.append.apply(item, [tag].concat(themeChips(finding.themes), [text, meta, edit]));
     capturedList.prepend(item);
     refreshOfflineCopy();
   }
@@ -350,8 +401,16 @@
     channel.onmessage = function (event) {
       var message = event.data || {};
       if (message.type === "queued" && message.client_id === form.elements.client_id.value) {
-        startNewDraft();
-        say(t.other_tab, "notice");
+        var here = collect();
+        if (!message.fingerprint || message.fingerprint === fingerprint(here) || !here.text.trim()) {
+          startNewDraft();  // exactly what the other tab saved: nothing of ours is lost
+          say(t.other_tab, "notice");
+        } else {
+          // Our words differ from what was saved there: keep them, as a finding of their own.
+          form.elements.client_id.value = newUuid();
+          saveDraft();
+          say(t.other_tab_kept, "notice");
+        }
       }
       if (message.type === "stored") { showStored(message.finding); }
       renderQueue();

@@ -1,4 +1,5 @@
-// Starts a report build without leaving the page, shows its progress and then the download link.
+// Starts a report build without leaving the page, says in words where it is (in the queue,
+// laying out, ready), then offers the download and refreshes the list of versions.
 (function () {
   "use strict";
   var form = document.querySelector("[data-build-form]");
@@ -6,14 +7,29 @@
   var box = document.querySelector("[data-build-progress]");
   var bar = box.querySelector("progress");
   var text = box.querySelector("[data-build-text]");
+  var states = JSON.parse(box.dataset.states);
   var result = document.querySelector("[data-build-result]");
   var failed = document.querySelector("[data-build-failed]");
+  var failedDefault = failed.textContent;
+
+  function refreshVersions() {
+    // The versions list is re-read from the page itself, so it looks exactly as after a reload.
+    return fetch(window.location.pathname, {credentials: "same-origin", headers: {"Accept": "text/html"}})
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-versions]");
+        var current = document.querySelector("[data-versions]");
+        if (fresh && current) current.replaceWith(fresh);
+      })
+      .catch(function () {});
+  }
 
   function show(status) {
+    var running = status.status === "running";
+    bar.hidden = !running;  // a bar only while there is something to measure
     bar.value = status.progress;
-    text.textContent = status.progress + "%";
+    text.textContent = (states[status.status] || "") + (running ? " (" + status.progress + "%)" : "");
     if (status.status === "done") {
-      bar.value = 100;  // stays visible, full: the build is finished
       var link = document.createElement("a");
       link.className = "button primary";
       link.href = status.download_url;
@@ -21,11 +37,12 @@
       link.setAttribute("data-testid", "download-link");
       result.replaceChildren(link);
       form.querySelector("button").disabled = false;
+      refreshVersions();
       return true;
     }
     if (status.status === "failed") {
+      failed.textContent = status.message || failedDefault;  // why, in the user's language
       box.hidden = true;
-      failed.querySelector("[data-build-error]").textContent = status.error || "";
       failed.hidden = false;
       form.querySelector("button").disabled = false;
       return true;
@@ -45,12 +62,12 @@
     failed.hidden = true;
     result.replaceChildren();
     box.hidden = false;
-    bar.value = 0;
+    show({status: "queued", progress: 0});
     form.querySelector("button").disabled = true;
     fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin",
                         headers: {"Accept": "application/json"}})
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (status) { if (!show(status)) poll(status.status_url); })
-      .catch(function () { box.hidden = true; failed.hidden = false; form.querySelector("button").disabled = false; });
+      .catch(function () { failed.textContent = failedDefault; box.hidden = true; failed.hidden = false; form.querySelector("button").disabled = false; });
   });
 })();

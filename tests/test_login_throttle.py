@@ -1,0 +1,139 @@
+"""Login throttling: per account and per client address, in memory or in Redis."""
+import os
+import shutil
+import socket
+import subprocess
+import time
+import types
+
+import limits.storage.memory
+import pytest
+
+from webapp import create_app
+from webapp.auth.services import create_user
+from webapp.config import TestConfig
+from webapp.extensions import db
+
+from .conftest import PASSWORD, IsolatedClient
+
+EMAIL = "admin@example.test"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The limiter's clock (memory storage), moved forward by the test instead of waiting."""
+    shifted = types.SimpleNamespace(offset=0.0)
+    monkeypatch.setattr(limits.storage.memory, "time",
+                        types.SimpleNamespace(time=lambda: time.time() + shifted.offset, sleep=time.sleep))
+    return shifted
+
+
+def _login(client, password, email=EMAIL, address="192.0.2.1"):
+    return client.post("/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_the_31st_wrong_password_is_refused_and_so_is_the_right_one_until_the_wait_ends(app, client, clock):
+    create_user(EMAIL, "Admin", "admin", PASSWORD)
+    for attempt in range(30):
+        # from many addresses: the account is protected whoever tries it
+        assert _login(client, f"wrong {attempt}", address=f"192.0.2.{attempt + 1}").status_code == 422
+    refused = _login(client, "wrong again", address="198.51.100.7")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+    assert "Te veel mislukte pogingen. Probeer het over 15 minuten opnieuw." in refused.get_data(as_text=True)
+
+    right = _login(client, PASSWORD, address="198.51.100.7")
+    assert right.status_code == 429 and client.get("/users/").status_code == 302  # not logged in
+
+    clock.offset = 15 * 60 + 1
+    assert _login(client, PASSWORD).status_code == 302
+    assert client.get("/users/").status_code == 200
+
+
+def test_one_address_trying_many_accounts_is_throttled(app, client, clock):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "5 per 15 minutes"
+    create_user(EMAIL, "Admin", "admin", PASSWORD)
+    for n in range(5):
+        assert _login(client, "wrong", email=f"user{n}@example.test").status_code == 422
+    assert _login(client, PASSWORD).status_code == 429
+    assert _login(client, PASSWORD, address="192.0.2.200").status_code == 302  # another address is not
+
+
+def test_successful_logins_do_not_count(app, client, clock):
+    create_user(EMAIL, "Admin", "admin", PASSWORD)
+    for _ in range(35):
+        assert _login(client, PASSWORD).status_code == 302
+        client.post("/logout")
+
+
+def test_an_unknown_address_takes_as_long_as_a_known_one(app, client):
+    create_user(EMAIL, "Admin", "admin", PASSWORD)
+    _login(client, "warm up", email="nobody@example.test")  # the dummy hash is made once
+
+    def duration(email):
+        start = time.perf_counter()
+        for _ in range(3):
+            assert _login(client, "wrong password", email=email).status_code == 422
+        return time.perf_counter() - start
+
+    known, unknown = duration(EMAIL), duration("nobody@example.test")
+    assert unknown > known * 0.5  # same order: both hash a password (without it: ~30x faster)
+
+
+# ---------------------------------------------------------------- Redis (several web processes)
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """bin/test exports KLANKBORD_TEST_REDIS_URL; otherwise start a throwaway server here."""
+    url = os.environ.get("KLANKBORD_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.skip("redis-server is not installed (bin/install --test installs it)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL)
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_with_redis_every_web_process_counts_the_same_attempts(tmp_path, redis_url):
+    """Two apps stand for two web processes: one Redis, one count."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+    class RedisConfig(TestConfig):
+        RATELIMIT_STORAGE_URI = redis_url
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'throttle.db'}"  # about Redis, not the database
+
+    first, second = create_app(RedisConfig), create_app(RedisConfig)
+    with first.app_context():
+        db.create_all()
+        create_user(EMAIL, "Admin", "admin", PASSWORD)
+    for other in (first, second):
+        other.test_client_class = IsolatedClient
+    for n in range(15):
+        assert _login(first.test_client(), f"wrong {n}").status_code == 422
+        assert _login(second.test_client(), f"wrong {n}").status_code == 422
+    assert _login(first.test_client(), PASSWORD).status_code == 429
+    assert _login(second.test_client(), PASSWORD).status_code == 429
+    assert any(b"login-account" in key for key in redis.Redis.from_url(redis_url).keys("*"))
+    restarted = create_app(RedisConfig)  # a process started later (memory:// would start from zero)
+    restarted.test_client_class = IsolatedClient
+    assert _login(restarted.test_client(), PASSWORD).status_code == 429
+    for other in (first, second, restarted):
+        with other.app_context():
+            db.engine.dispose()
