@@ -33,3 +33,13 @@ def test_heavy_libraries_still_load_where_used(app):
 
     svg = horizontal_bar_chart(["a", "b"], [2, 1])
     assert str(svg).startswith("<svg") and "matplotlib" in sys.modules
+
+
+def test_a_chart_is_drawn_once_for_the_same_data(app):
+    from webapp.charts import _cached_chart, horizontal_bar_chart
+
+    _cached_chart.cache_clear()
+    first = horizontal_bar_chart(["Ja", "Nee"], [3, 1])
+    assert horizontal_bar_chart(["Ja", "Nee"], [3, 1]) == first
+    assert _cached_chart.cache_info().hits == 1
+    assert horizontal_bar_chart(["Ja", "Nee"], [3, 2]) != first  # new data, new chart
