@@ -87,6 +87,8 @@ def shoot(browser, base: str, activity_id: int, report_id: int, member_token: st
     save(page, "findings-browser")
 
     page.goto(f"/reports/{report_id}")
+    page.get_by_test_id("start-build").click()  # the state in words, then the version in the list
+    expect(page.get_by_test_id("download-link")).to_be_visible(timeout=120_000)
     page.locator("#build").scroll_into_view_if_needed()
     save(page, "report")
     context.close()

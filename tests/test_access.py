@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-PUBLIC_ENDPOINTS = {"core.healthz", "core.switch_language", "auth.login",
+PUBLIC_ENDPOINTS = {"core.healthz", "core.switch_language", "core.favicon", "auth.login",
                     "surveys.respond", "surveys.kiosk", "surveys.thanks", "surveys.invitation",
                     "feedback.member", "feedback.member_language", "feedback.member_consent",
                     "feedback.member_withdraw",

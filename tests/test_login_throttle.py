@@ -137,3 +137,23 @@ def test_with_redis_every_web_process_counts_the_same_attempts(tmp_path, redis_u
     for other in (first, second, restarted):
         with other.app_context():
             db.engine.dispose()
+
+
+def test_without_redis_logins_still_work_and_are_still_counted(tmp_path):
+    """Redis down: each process counts in memory until it is back; no login page fails."""
+    class DownConfig(TestConfig):
+        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:1/0"  # nothing listens there
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'down.db'}"
+        LOGIN_LIMIT_PER_ACCOUNT = "3 per 15 minutes"
+
+    app = create_app(DownConfig)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.create_all()
+        create_user(EMAIL, "Admin", "admin", PASSWORD)
+    client = app.test_client()
+    for n in range(3):
+        assert _login(client, f"wrong {n}").status_code == 422
+    assert _login(client, PASSWORD).status_code == 429
+    with app.app_context():
+        db.engine.dispose()

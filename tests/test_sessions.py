@@ -94,3 +94,17 @@ def test_password_rules_give_a_clear_message(app, client, password, message):
 def test_the_service_refuses_a_common_password_too(app):
     with pytest.raises(UserError):
         create_user("x@example.test", "X", "author", "password123")
+
+
+def test_an_admin_can_log_a_user_out_everywhere(app, client, second_client, auth):
+    create_user("author@example.test", "Auteur", "author", PASSWORD)
+    _login(second_client, remember=True)
+    auth.login("admin")
+    user = db.session.scalar(db.select(User).where(User.email == "author@example.test"))
+    assert 'data-testid="end-user-sessions"' in client.get(f"/users/{user.id}/edit").get_data(as_text=True)
+    response = client.post(f"/users/{user.id}/end-sessions")
+    assert response.status_code == 302
+    second_client.delete_cookie("session")
+    assert second_client.get("/reports/").status_code == 302  # remember cookie refused too
+    assert client.get("/users/").status_code == 200  # the admin stays in
+    assert _login(second_client).status_code == 302  # the password still works

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from sqlalchemy import func, select
 
 from webapp.extensions import db
@@ -127,3 +128,15 @@ def test_the_cli_refuses_control_characters(runner, app):
     assert result.exit_code != 0 and "U+001B" in result.output
     result = runner.invoke(args=["users", "token", "c\x00@example.test"])
     assert result.exit_code != 0 and "U+0000" in result.output
+
+
+def test_review_round_questions_pass_the_boundary(app):
+    from webapp.review.models import ReviewRound
+    from webapp.review.services import ReviewError
+
+    from .test_review_services import make_report, make_reviewers, open_test_round
+
+    report = make_report()
+    with pytest.raises(ReviewError, match="U\\+0000"):
+        open_test_round(report, make_reviewers(), questions={report.chapters[0].id: ("Vraag\x00", "Question")})
+    assert count(ReviewRound) == 0

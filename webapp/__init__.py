@@ -132,7 +132,7 @@ def _select_locale() -> str:
 
     if g.get("member_locale"):  # advisory-board member pages (webapp/feedback/member.py): nl, en or ar
         return g.member_locale
-    if request.blueprint == "api" and (asked := request.accept_languages.best_match(languages)):
+    if request.path.startswith("/api/") and (asked := request.accept_languages.best_match(languages)):
         return asked  # an API answer is in the language the request asks for
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale

@@ -48,6 +48,8 @@ class Config:
     #: Login throttling: failed logins counted per e-mail address and per client address.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADER_RETRY_AFTER_VALUE = "delta-seconds"
+    #: Redis unreachable: each process counts in memory until it is back (logins keep working, still throttled).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = "30 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "100 per 15 minutes"
     WTF_CSRF_TIME_LIMIT = None  # a tablet left open during a full-day meeting must still save

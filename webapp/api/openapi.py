@@ -64,7 +64,9 @@ def build_openapi() -> dict:
     }
     common_errors = {"401": _error("Not logged in, or a wrong API token."),
                      "403": _error("The user's role does not allow this.")}
-    write_errors = {"400": _error("Not a JSON object, or the X-CSRFToken header is missing (session only)."),
+    write_errors = {"400": _error("Malformed or too deeply nested JSON, not a JSON object, or the X-CSRFToken "
+                                  "header is missing (session only)."),
+                    "413": _error("The body is larger than 1 MB."),
                     "415": _error("The body is not JSON."),
                     "422": _error("A field is wrong; `errors` says which. Nothing was stored.")}
     conflict = _json({"allOf": [_ref("Error"), {"type": "object", "properties": {"finding": _ref("Finding")}}]},
@@ -111,7 +113,8 @@ def build_openapi() -> dict:
                                   "409": conflict, **write_errors, **common_errors}},
             },
             "/findings/{finding_id}": {
-                "parameters": [{"name": "finding_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "parameters": [{"name": "finding_id", "in": "path", "required": True, "schema": {"type": "integer"},
+                                "description": "Ids above 2^63-1 (or below 0) are never found (404)."}],
                 "get": {"summary": "One finding.", "operationId": "getFinding",
                         "responses": {"200": _json(_ref("Finding"), "The finding."),
                                       "404": _error("No such finding."), **common_errors}},

@@ -134,7 +134,8 @@ def edit_user(user_id: int):
                 login_user(user)  # ... except this one, where the admin just typed it
             flash(_("Changes saved."), "success")
             return redirect(url_for("auth.list_users"))
-    return render_template("auth/user_form.html", form=form, user=user), (422 if form.errors else 200)
+    return render_template("auth/user_form.html", form=form, user=user, end_form=EndSessionsForm()), \
+        (422 if form.errors else 200)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -166,3 +167,18 @@ def logout_everywhere():
     logout_user()
     flash(_("You are logged out on every device, this one included."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/users/<int:user_id>/end-sessions")
+@roles_required(ADMIN)
+def end_user_sessions(user_id: int):
+    """An admin ends every session of a user (a lost tablet), their own included if it is them."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    end_all_sessions(user)
+    if user.id == current_user.id:
+        logout_user()
+        return redirect(url_for("auth.login"))
+    flash(_("%(name)s is logged out on every device.", name=user.name), "success")
+    return redirect(url_for("auth.edit_user", user_id=user.id))

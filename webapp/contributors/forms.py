@@ -21,6 +21,8 @@ class ContributorForm(BaseForm):
 class ErasureForm(BaseForm):
     scope = RadioField(_l("What should be erased?"), validators=[InputRequired()], choices=[
         ("identity", _l("Only who they are: name, contact and links. Their contributions stay, under the pseudonym.")),
-        ("everything", _l("Everything: name, contact, links and all their contributions.")),
+        ("everything", _l("Everything: name, contact, links and all their contributions (findings with their "
+                            "translations, answers, review comments). Report versions that printed their words are "
+                            "withdrawn: the file is deleted and can be built again without them.")),
     ])
     confirm = BooleanField(_l("I understand that this cannot be undone."), validators=[DataRequired()])

@@ -141,8 +141,9 @@ def scrub_sqlite() -> None:
 
 
 def audit_entries(limit: int = 50) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-                                   .limit(limit)))
+    """The erasures (the contributors screen's trail; the whole log is at /audit/)."""
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action.in_(("erase_identity", "erase_everything")))
+                                   .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)))
 
 
 # ---------------------------------------------------------------- GDPR art. 15: a person's data on request

@@ -181,6 +181,11 @@ def open_round(report: Report, data: RoundInput, user_id: int | None = None) -> 
     """Open a round on a built version; returns it and each assignment's link token (shown once)."""
     if data.due_on < today():
         raise ReviewError(_("The due date lies in the past."))
+    try:  # the chapter questions come straight from the form: the text boundary first
+        questions = {chapter_id: (clean_text(text_nl or ""), clean_text(text_en or ""))
+                     for chapter_id, (text_nl, text_en) in data.questions.items()}
+    except TextRefused as refused:
+        raise ReviewError(refused.message) from None
     version = None
     if data.version_id is not None:
         version = db.session.get(ReportVersion, data.version_id)
@@ -211,7 +216,7 @@ def open_round(report: Report, data: RoundInput, user_id: int | None = None) -> 
                                activity=activity,
                                due_on=data.due_on, texts=texts, chapter_ids=sorted(set(data.chapter_ids)),
                                created_by_id=user_id)
-    for chapter_id, (text_nl, text_en) in data.questions.items():
+    for chapter_id, (text_nl, text_en) in questions.items():
         if chapter_id in known_chapters and (text_nl.strip() or text_en.strip()):
             review_round.questions.append(ReviewQuestion(chapter_id=chapter_id, text_nl=text_nl.strip(),
                                                          text_en=text_en.strip()))

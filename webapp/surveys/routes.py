@@ -162,8 +162,8 @@ def invitation(token: str):
     # Unknown, revoked and expired links (and feedback links, which open only at /f/<token>)
     # get the same "not found" page: it says nothing about the survey.
     invitation = survey_link(token)
-    if invitation is None:
-        abort(404, description=_("This personal link is not valid (any more). Ask whoever sent it for a new one."))
+    if invitation is None:  # the respondents' layout, no staff navigation, no survey title
+        return _private((render_template("surveys/respond/invalid.html", survey=None), 404))
     return _answer_page(invitation.survey, "invitation", invitation)
 
 
