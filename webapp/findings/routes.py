@@ -23,6 +23,7 @@ from ..auth.roles import STAFF, roles_required
 from ..extensions import db
 from ..forms import BaseForm
 from ..jobs import exports
+from ..pagination import paginate
 from ..i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, ngettext
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
@@ -30,7 +31,7 @@ from ..themes.models import Theme
 from . import bp
 from .models import FINDING_KINDS, Contributor
 from .services import (FindingConflict, FindingError, FindingInput, create_finding_once, create_findings,
-                       delete_finding, get_finding, list_findings, recently_deleted_findings, restore_finding,
+                       delete_finding, findings_query, get_finding, list_findings, recently_deleted_findings, restore_finding,
                        theme_usage, update_finding)
 from .transfer import ImportFileError, export_csv, export_xlsx, parse_upload, rows_from_json, validate_rows
 
@@ -129,7 +130,7 @@ def service_worker():
 @roles_required(*STAFF)
 def activity_findings(activity_id: int):
     activity = _activity(activity_id)
-    return render_template("findings/list.html", activity=activity, findings=list_findings(activity.id),
+    return render_template("findings/list.html", activity=activity, findings=paginate(findings_query(activity.id)),
                            deleted=recently_deleted_findings(activity.id), form=BaseForm())
 
 

@@ -311,11 +311,15 @@ def get_finding(finding_id: int, include_deleted: bool = False) -> Finding | Non
 def list_findings(activity_id: int) -> list[Finding]:
     """An activity's findings, newest first, with everything a list shows loaded up front
     (a fixed number of queries, however many findings there are)."""
-    return list(db.session.scalars(
-        select(Finding).where(Finding.activity_id == activity_id)
-        .options(selectinload(Finding.themes), selectinload(Finding.organisation),
-                 selectinload(Finding.contributor), selectinload(Finding.author))
-        .order_by(Finding.created_at.desc(), Finding.id.desc())))
+    return list(db.session.scalars(findings_query(activity_id)))
+
+
+def findings_query(activity_id: int):
+    """The statement behind `list_findings` (the list screen pages through it)."""
+    return (select(Finding).where(Finding.activity_id == activity_id)
+            .options(selectinload(Finding.themes), selectinload(Finding.organisation),
+                     selectinload(Finding.contributor), selectinload(Finding.author))
+            .order_by(Finding.created_at.desc(), Finding.id.desc()))
 
 
 def recently_deleted_findings(activity_id: int) -> list[Finding]:
