@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from .config import Config
+from . import extensions
 from .db_types import MAX_DATABASE_INT
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .security import init_security
@@ -35,6 +36,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     babel.init_app(app, locale_selector=_select_locale)
     csrf.init_app(app)
+    extensions.mail.init_app(app)  # not imported by name: the webapp.mail package would shadow it
     login_manager.init_app(app)
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
@@ -85,6 +87,12 @@ def create_app(config: type[Config] | None = None) -> Flask:
     init_audit(app)
     app.register_blueprint(backups_bp)
     app.register_blueprint(feedback_bp)
+    from .mail import bp as mail_bp
+
+    app.register_blueprint(mail_bp)
+    from .outcome import bp as outcome_bp
+
+    app.register_blueprint(outcome_bp)
     from .jobs import bp as jobs_bp
 
     app.register_blueprint(jobs_bp)

@@ -52,12 +52,32 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = "30 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "100 per 15 minutes"
+    #: "Forgot password" requests: per submitted address and per client (webapp/auth/routes.py).
+    RESET_LIMIT_PER_ACCOUNT = "5 per hour"
+    RESET_LIMIT_PER_ADDRESS = "30 per hour"
     WTF_CSRF_TIME_LIMIT = None  # a tablet left open during a full-day meeting must still save
     PRODUCTION = os.environ.get("KLANKBORD_ENV") == "production"
     #: A report build (screen or CLI) running longer than this many seconds is stopped and marked failed.
     REPORT_BUILD_TIMEOUT = float(os.environ.get("REPORT_BUILD_TIMEOUT", "180"))
     #: A kiosk survey left untouched this long starts again empty for the next person.
     KIOSK_IDLE_SECONDS = 180
+    #: Outgoing e-mail (webapp/mail). Without MAIL_SERVER messages wait in the admin outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    #: Flask-Mailman would pick its in-memory backend under TESTING; the tests talk to a real SMTP server.
+    MAIL_BACKEND = "smtp"
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "false").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "klankbord@localhost")
+    #: Seconds an SMTP connection may take before the message is marked failed and retried.
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    MAIL_MAX_ATTEMPTS = 5
+    #: The first retry waits this long; each next one twice as long.
+    MAIL_RETRY_SECONDS = 60
+    #: Send in a background thread after the commit that queued mail (off in tests: they call send_queued).
+    MAIL_BACKGROUND = True
 
 
 class TestConfig(Config):
@@ -67,3 +87,7 @@ class TestConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = ""
+    MAIL_BACKGROUND = False
+    MAIL_USE_TLS = False
+    MAIL_TIMEOUT = 5

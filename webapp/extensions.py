@@ -6,6 +6,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 import click
+from flask_mailman import Mail
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -86,3 +87,5 @@ csrf = CSRFProtect()
 #: process, Redis when REDIS_URL is set so every web process counts the same attempts.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="moving-window",
                   headers_enabled=True)
+#: Outgoing e-mail (webapp/mail): SMTP settings from the environment, see Config.
+mail = Mail()

@@ -12,4 +12,6 @@ from .analysis.models import RejectedSuggestion  # noqa: F401,E402  (also the fi
 from .audit.models import AuditEntry  # noqa: F401,E402
 from .review.models import (ReportVersionTexts, ReviewAssignment, ReviewComment,  # noqa: F401,E402
                            ReviewQuestion, ReviewRound)
+from .mail.models import MailOptOut, OutgoingMessage  # noqa: F401,E402
+from .outcome.models import OutcomeLink  # noqa: F401,E402
 from .jobs.models import Job  # noqa: F401,E402

@@ -1,7 +1,7 @@
 """Jobs: one record per run of slow work (report builds, exports, e-mail, suggestion training)
 
 Revision ID: 0017_jobs
-Revises: 0013_round_texts_per_language
+Revises: 0014_mail
 Create Date: 2026-11-28 03:12:44.790531
 
 """
@@ -13,7 +13,7 @@ import webapp.db_types  # custom column types used by the models
 
 # revision identifiers, used by Alembic.
 revision = '0017_jobs'
-down_revision = '0013_round_texts_per_language'
+down_revision = '0014_mail'
 branch_labels = None
 depends_on = None
 

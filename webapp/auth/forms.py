@@ -69,3 +69,28 @@ class ChangePasswordForm(BaseForm):
 
 class EndSessionsForm(BaseForm):
     """Only the CSRF token: "log out everywhere" is a button."""
+
+
+class InviteUserForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[])
+    locale = SelectField(_l("Language of the invitation and the screens"),
+                         choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(code, str(label)) for code, label in ROLE_LABELS.items()]
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+
+
+class ChoosePasswordForm(BaseForm):
+    #: The password rules (passwords.py) need the account's address: the view checks them.
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 10 characters, not your e-mail address, not a common "
+                                            "password."))
+    confirm = PasswordField(_l("New password again"),
+                            validators=[DataRequired(), EqualTo("password", _l("The two new passwords differ."))])

@@ -5,7 +5,7 @@ import math
 import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -13,11 +13,14 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import db, limiter
 from ..i18n import _
 from . import bp
-from .forms import ChangePasswordForm, EndSessionsForm, LoginForm, UserForm
+from .forms import (ChangePasswordForm, ChoosePasswordForm, EndSessionsForm, ForgotPasswordForm, InviteUserForm,
+                    LoginForm, UserForm)
 from .models import User
+from .passwords import password_problem
 from .roles import ADMIN, ROLES, public, roles_required
-from .services import (UserError, authenticate, change_password, count_active_admins, create_user, end_all_sessions,
-                       get_user_by_email, normalise_email)
+from .services import (UserError, authenticate, change_password, choose_password, count_active_admins, create_user,
+                       end_all_sessions, get_user_by_email, invite_user, normalise_email, request_password_reset,
+                       user_for_password_token)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -85,8 +88,10 @@ def logout():
 @bp.get("/users/")
 @roles_required(ADMIN)
 def list_users():
+    from ..mail.services import latest_messages
+
     users = db.session.scalars(db.select(User).order_by(User.active.desc(), User.name)).all()
-    return render_template("auth/users.html", users=users)
+    return render_template("auth/users.html", users=users, messages=latest_messages("user", [u.id for u in users]))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -182,3 +187,66 @@ def end_user_sessions(user_id: int):
         return redirect(url_for("auth.login"))
     flash(_("%(name)s is logged out on every device.", name=user.name), "success")
     return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+def _password_link(token: str) -> str:
+    return url_for("auth.choose_password_page", token=token, _external=True)
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def invite():
+    form = InviteUserForm()
+    if form.validate_on_submit():
+        try:
+            invite_user(form.email.data, form.name.data, form.role.data, form.locale.data, current_user,
+                        _password_link)
+        except UserError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            flash(_("Invitation for %(name)s queued: they choose their own password with the link in it.",
+                    name=form.name.data), "success")
+            return redirect(url_for("auth.list_users"))
+    return render_template("auth/invite.html", form=form), (422 if form.errors else 200)
+
+
+def _reset_account_key() -> str:
+    """"Forgot password" requests counted per submitted address, so nobody floods one mailbox."""
+    return "reset:" + hashlib.sha256(normalise_email(request.form.get("email", "")).encode()).hexdigest()
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ACCOUNT"], key_func=_reset_account_key,
+               methods=["POST"], scope="reset-account")
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
+               methods=["POST"], scope="reset-address")
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data, _password_link)
+        # The same answer whether the address has an account or not.
+        return render_template("auth/forgot_sent.html")
+    return render_template("auth/forgot.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/password/choose/<token>", methods=["GET", "POST"])
+@public  # the signed token is the key; unknown, expired, used and tampered tokens get the same page
+def choose_password_page(token: str):
+    user = user_for_password_token(token)
+    if user is None:
+        response = make_response(render_template("auth/password_link_invalid.html"), 404)
+    else:
+        form = ChoosePasswordForm()
+        problem = password_problem(form.password.data or "", user.email) if form.is_submitted() else None
+        if problem:
+            form.password.errors = [*form.password.errors, problem]
+        if form.validate_on_submit() and not problem and choose_password(token, form.password.data) is not None:
+            flash(_("Your password is set. You can log in now."), "success")
+            return redirect(url_for("auth.login"))
+        response = make_response(render_template("auth/choose_password.html", form=form, user=user),
+                                 422 if form.errors else 200)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

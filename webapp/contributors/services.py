@@ -95,6 +95,7 @@ def erase_contributor(contributor: Contributor, scope: str, actor: User | None) 
         raise ContributorError(_("Choose what to erase."))
     contributor_id = contributor.id
     subject = f"{contributor.kind}:{contributor.pseudonym_number}"
+    _forget_mail(contributor)
     links = db.session.execute(delete(Invitation).where(Invitation.contributor_id == contributor_id)).rowcount
     detail = {"links": links, "findings": 0, "responses": 0, "review_comments": 0, "report_versions_withdrawn": 0}
     if scope == "everything":
@@ -138,6 +139,20 @@ def scrub_sqlite() -> None:
     db.session.commit()
     with db.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _forget_mail(contributor: Contributor) -> None:
+    """The outbox holds the person's address and links: those messages go with the erasure."""
+    from ..mail.services import email_address, forget_recipient
+    from ..outcome.models import OutcomeLink
+    from ..review.models import ReviewAssignment
+
+    def ids(model):
+        return db.session.scalars(select(model.id).where(model.contributor_id == contributor.id)).all()
+
+    related = ([("invitation", i) for i in ids(Invitation)] + [("assignment", i) for i in ids(ReviewAssignment)]
+               + [("outcome_link", i) for i in ids(OutcomeLink)])
+    forget_recipient(email_address(contributor.contact), related)
 
 
 def audit_entries(limit: int = 50) -> list[AuditEntry]:

@@ -18,7 +18,8 @@ from . import bp
 from .forms import InviteForm, PromptForm, RoundForm, TranslationForm
 from .services import (FEEDBACK, RoundInput, add_prompt, board_sessions, counts_by_status, feedback_rounds,
                        invite_members, link_status, new_members, response_count, revoke_link, round_contributions,
-                       round_links, save_round, set_translation)
+                       mail_recipients, member_mail_context, queue_member_mail, round_links, save_round,
+                       set_translation)
 
 
 def _round(survey_id: int) -> Survey:
@@ -83,7 +84,10 @@ def show(survey_id: int):
     members = db.session.scalars(select(Contributor).where(Contributor.kind == "advisory_member")
                                  .order_by(Contributor.pseudonym_number)).all()
     links = round_links(survey)
+    from ..mail.services import latest_messages
+
     return render_template("feedback/manage/show.html", survey=survey, links=links, link_status=link_status,
+                           messages=latest_messages("invitation", [link.id for link in links]),
                            member_url=_member_url, counts=counts_by_status(survey),
                            invite_form=InviteForm(members=members), action_form=ActionForm(),
                            responses=response_count(survey))
@@ -244,3 +248,31 @@ def translate(survey_id: int, finding_id: int):
     else:
         flash(_("Translation saved."), "success")
     return redirect(url_for("feedback.contributions", survey_id=survey.id) + f"#finding-{finding.id}")
+
+
+@bp.route("/feedback/<int:survey_id>/mail/<kind>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def mail_preview(survey_id: int, kind: str):
+    """Who gets the invitation or reminder, and the message itself, before anything is queued."""
+    from ..mail.services import mail_language, render_message
+
+    survey = _round(survey_id)
+    if kind not in ("invitation", "reminder"):
+        abort(404)
+    reminder = kind == "reminder"
+    recipients = mail_recipients(survey, reminder)
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        queued = queue_member_mail(survey, recipients, reminder, _member_url)
+        flash(_("E-mails queued: %(n)s.", n=queued), "success")
+        return redirect(url_for("feedback.show", survey_id=survey.id) + "#links")
+    sample = None
+    if recipients:
+        first = recipients[0]
+        language = mail_language(first.contributor.language)
+        subject, text, _html = render_message("feedback_invitation", language, **member_mail_context(
+            survey, first, language, reminder, _member_url(first)))
+        sample = {"subject": subject, "text": text, "language": language, "pseudonym": first.contributor.pseudonym}
+    return render_template("feedback/manage/mail_preview.html", survey=survey, reminder=reminder,
+                           recipients=recipients, sample=sample, action_form=ActionForm())

@@ -339,3 +339,64 @@ def counts_by_status(survey: Survey) -> dict[str, int]:
 
 def response_count(survey: Survey) -> int:
     return response_counts([survey.id]).get(survey.id, 0)
+
+
+# --- E-mail: invitations and reminders --------------------------------------------------------
+
+def _member_address(invitation: Invitation) -> str | None:
+    from ..mail.services import email_address, opted_out
+
+    contributor = invitation.contributor
+    address = email_address(contributor.contact) if contributor is not None else None
+    return address if address and not opted_out(address) else None
+
+
+def mail_recipients(survey: Survey, reminder: bool) -> list[Invitation]:
+    """The links an e-mail can go to now.
+
+    Invitations: working links of members with an e-mail address whose link was not mailed
+    yet. Reminders: working links not answered yet. Never after an answer (a withdrawal
+    keeps the link answered), a revoked or expired link, an erasure (the link is gone with
+    it) or an opt-out; not once the round is closed."""
+    from ..mail.services import latest_messages
+
+    if survey.status == "closed":
+        return []
+    links = [i for i in round_links(survey) if i.usable() and not i.completed and i.contributor is not None]
+    mailed = latest_messages("invitation", [i.id for i in links])
+    return [i for i in links if _member_address(i) and (reminder or i.id not in mailed)]
+
+
+def queue_member_mail(survey: Survey, invitations: list[Invitation], reminder: bool, link_for) -> int:
+    """Queue the invitation (or reminder) for each link, in the member's language; returns how many.
+
+    `link_for(invitation)` makes the personal link's external address."""
+    from ..mail.services import mail_language, queue_message
+
+    queued = 0
+    for invitation in invitations:
+        address = _member_address(invitation)
+        if address is None or invitation.completed or not invitation.usable():
+            continue
+        language = mail_language(invitation.contributor.language)
+        message = queue_message(address, language, "feedback_reminder" if reminder else "feedback_invitation",
+                                "feedback_invitation", member_mail_context(survey, invitation, language, reminder,
+                                                                          link_for(invitation)),
+                                related_type="invitation", related_id=invitation.id)
+        queued += message is not None
+    db.session.commit()
+    return queued
+
+
+def member_mail_context(survey: Survey, invitation: Invitation, language: str, reminder: bool, url: str) -> dict:
+    from flask_babel import format_date, force_locale
+
+    from ..i18n import localized
+    from ..surveys.services import LOCAL_TIMEZONE
+
+    with force_locale(language):
+        due = format_date(invitation.expires_at.astimezone(LOCAL_TIMEZONE).date(), "long") \
+            if invitation.expires_at else ""
+        label = _("Open your personal page")
+    return {"title": localized(survey, "title", language if language in ("nl", "en") else "en") or "",
+            "due": due, "reminder": reminder, "link_url": url, "link_label": label}

@@ -178,6 +178,10 @@ class ReportVersion(db.Model):
     printed_finding_ids: Mapped[list | None] = mapped_column(JSON)
     #: Set when an erasure withdrew the version: its file is deleted, its number stays.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the version was published (services.publish_version); a published version is final:
+    #: the newest published one per language is the report's public download.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     report: Mapped[Report] = relationship(back_populates="versions")
 

@@ -21,8 +21,8 @@ from .forms import (BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewRep
                     ReportForm, SourceForm)
 from .models import Recommendation, Report, ReportChapter, ReportVersion, Source
 from .services import (ReportError, candidate_findings, chapter_survey_choices, delete_recommendation,
-                       evidence_summary, missing_translations, move_recommendation, set_chapter_surveys, set_evidence,
-                       start_build, version_job, version_status)
+                       evidence_summary, missing_translations, move_recommendation, publish_version,
+                       set_chapter_surveys, set_evidence, start_build, version_job, version_status)
 
 #: Who writes reports: the authors, and the administrator who stands in for them.
 REPORT_ROLES = (ADMIN, AUTHOR)
@@ -74,7 +74,7 @@ def show(report_id: int):
                                   .order_by(ReportVersion.id.desc())).all()
     counts = evidence_summary([r.id for c in report.chapters for r in c.recommendations])
     return render_template("reports/show.html", report=report, add_form=add_form, build_form=build_form,
-                           missing=missing, versions=versions, counts=counts)
+                           missing=missing, versions=versions, counts=counts, publish_form=BaseForm())
 
 
 @bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
@@ -257,6 +257,21 @@ def download(version_id: int):
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     return send_file(BytesIO(version.content), mimetype=mimetype, as_attachment=True,
                      download_name=version.filename, etag=version.content_hash)
+
+
+@bp.post("/builds/<int:version_id>/publish")
+@roles_required(*REPORT_ROLES)
+def publish(version_id: int):
+    version = db.session.get(ReportVersion, version_id) or abort(404)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    try:
+        publish_version(version, current_user.id)
+    except ReportError as error:
+        flash(str(error), "error")
+        return redirect(url_for("reports.show", report_id=version.report_id, _anchor="versions"))
+    flash(_("Version %(number)s is published.", number=version.number), "success")
+    return redirect(url_for("outcome.choose", version_id=version.id))
 
 
 # ---------------------------------------------------------------- sources register

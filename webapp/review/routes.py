@@ -29,7 +29,8 @@ from .services import (BoardFilter, CommentInput, ReviewError, RoundInput, add_r
                        board_comments, board_organisations, can_edit, changes_since, close_round, comment_as_json, links_csv,
                        comment_key, comments_by_key, delete_comment, earlier_comments, export_xlsx, invite,
                        later_version, open_round, own_comment, pick, progress, renew_link, report_rounds, reviewer_candidates, reviewer_name, revoke_link,
-                       round_chapters, save_comment, set_disposition, submit, target_label, today)
+                       round_chapters, save_comment, set_disposition, submit, target_label, today,
+                       queue_reviewer_mail, remind_reviewers, reminder_recipients, reviewer_mail_context)
 
 AUTHORS = (ADMIN, AUTHOR)
 _FOOTNOTE = re.compile(r"\[\^[A-Za-z0-9_.-]{1,60}\]")
@@ -298,13 +299,20 @@ def new_reviewer(report_id: int):
     return redirect(url_for("review.new_round", report_id=report.id, follows=request.args.get("follows")))
 
 
+def _reviewer_url(token: str) -> str:
+    return url_for("review.reviewer_home", token=token, _external=True)
+
+
 def _links_page(review_round: ReviewRound, tokens: dict[int, str]):
     """The personal links, shown once: only their hashes are stored. So the page itself carries
     what staff need to hand them out: a copy button, a QR code and a CSV of name -> link."""
     import segno  # here: a heavy import only this page needs
 
-    links = [(a, url_for("review.reviewer_home", token=tokens[a.id], _external=True))
-             for a in review_round.assignments if a.id in tokens]
+    from ..mail.services import latest_messages
+
+    # Reviewers with an e-mail address get their link by mail as well (queued now, sent in the background).
+    queue_reviewer_mail(review_round, tokens, False, _reviewer_url)
+    links = [(a, _reviewer_url(tokens[a.id])) for a in review_round.assignments if a.id in tokens]
     qr_codes = {a.id: Markup(segno.make(url, error="m").svg_inline(
         scale=3, border=2, title=_("QR code for %(name)s", name=reviewer_name(a.contributor))
     ).replace("<svg ", '<svg role="img" ', 1)) for a, url in links}
@@ -313,7 +321,8 @@ def _links_page(review_round: ReviewRound, tokens: dict[int, str]):
                            url) for a, url in links])
     response = make_response(render_template("review/manage/links.html", round=review_round, links=links,
                                              reviewer_name=reviewer_name, qr_codes=qr_codes, csv_text=csv_text,
-                                             csv_name=f"review-round-{review_round.number}-links.csv"))
+                                             csv_name=f"review-round-{review_round.number}-links.csv",
+                                             messages=latest_messages("assignment", [a.id for a, _url in links])))
     response.headers["Cache-Control"] = "no-store"  # the links are secrets: never from a cache
     return response
 
@@ -329,7 +338,11 @@ def show_round(round_id: int):
             .selectinload(Contributor.organisation),
             selectinload(ReviewRound.assignments).selectinload(ReviewAssignment.comments))) or abort(404)
     invited = {a.contributor_id for a in review_round.assignments}
+    from ..mail.services import latest_messages
+
     return render_template("review/manage/round.html", round=review_round, action_form=ActionForm(),
+                           messages=latest_messages("assignment", [a.id for a in review_round.assignments]),
+                           can_remind=bool(reminder_recipients(review_round)),
                            candidates=[c for c in reviewer_candidates() if c.id not in invited],
                            chapters=round_chapters(review_round), reviewer_name=reviewer_name,
                            closed=review_round.is_closed(today()))
@@ -370,6 +383,31 @@ def revoke(assignment_id: int):
     revoke_link(assignment)
     flash(_("The link no longer works."), "success")
     return redirect(url_for("review.show_round", round_id=assignment.round_id))
+
+
+@bp.route("/review/rounds/<int:round_id>/remind", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def remind(round_id: int):
+    """Remind reviewers who have not submitted: preview first, then a new link for each by mail."""
+    from ..mail.services import mail_language, render_message
+
+    review_round = _round(round_id)
+    recipients = reminder_recipients(review_round)
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        queued = remind_reviewers(review_round, _reviewer_url)
+        flash(_("Reminders queued: %(n)s.", n=queued), "success")
+        return redirect(url_for("review.show_round", round_id=review_round.id))
+    sample = None
+    if recipients:
+        first = recipients[0]
+        language = mail_language(first.contributor.language)
+        subject, text, _html = render_message("review_invitation", language, **reviewer_mail_context(
+            review_round, language, True, _("(a new personal link)")))
+        sample = {"subject": subject, "text": text, "language": language, "name": reviewer_name(first.contributor)}
+    return render_template("review/manage/remind.html", round=review_round, recipients=recipients, sample=sample,
+                           reviewer_name=reviewer_name, action_form=ActionForm())
 
 
 @bp.post("/review/rounds/<int:round_id>/close")

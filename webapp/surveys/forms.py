@@ -46,7 +46,9 @@ class QuestionForm(BaseForm):
 
 class InvitationsForm(BaseForm):
     labels = TextAreaField(_l("Personal links to make"), validators=[InputRequired(), Length(max=20_000)],
-                           description=_l("One line per link: whom it is for (only you see this)."))
+                           description=_l("One line per link: whom it is for (only you see this). To send the "
+                                          "link by e-mail, add the address and the language of the message "
+                                          "after a semicolon: “Team Werk; name@example.nl; en” (nl, en or ar)."))
 
 
 class InvitationExpiryForm(BaseForm):

@@ -165,6 +165,10 @@ class Invitation(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Feedback rounds: when the member agreed on the consent page (nothing is stored before).
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Ordinary surveys: the address the invitation is e-mailed to (personal data, organiser only),
+    #: and the language of that e-mail (nl, en or ar).
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
 
     survey: Mapped[Survey] = relationship()
     contributor: Mapped[Contributor | None] = relationship()

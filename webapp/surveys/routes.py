@@ -380,9 +380,13 @@ def invitations(survey_id: int):
         return redirect(url_for("surveys.invitations", survey_id=survey.id))
     links = db.session.scalars(select(Invitation).where(Invitation.survey_id == survey.id)
                                .order_by(Invitation.id)).all()
+    from ..mail.services import latest_messages
+
     return render_template("surveys/manage/invitations.html", survey=survey, form=form, links=links,
                            expiry_form=InvitationExpiryForm(formdata=None), action_form=ActionForm(),
-                           now=utcnow(), local_day=_local_day), (422 if form.errors else 200)
+                           now=utcnow(), local_day=_local_day,
+                           messages=latest_messages("invitation", [link.id for link in links]),
+                           can_mail=any(link.email for link in links)), (422 if form.errors else 200)
 
 
 def _local_day(moment):
@@ -426,6 +430,38 @@ def invitation_expiry(survey_id: int, invitation_id: int):
     else:
         flash(_("Give a date, or leave it empty for a link without end."), "error")
     return redirect(url_for("surveys.invitations", survey_id=survey_id))
+
+
+def _invitation_url(invitation: Invitation) -> str:
+    return url_for("surveys.invitation", token=invitation.token, _external=True)
+
+
+@bp.route("/surveys/<int:survey_id>/invitations/mail/<kind>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def mail_invitations(survey_id: int, kind: str):
+    """Preview, then queue, the invitation or reminder for each personal link with an address."""
+    from ..mail.services import render_message
+    from .services import invitation_mail_context, mail_recipients, queue_invitation_mail
+
+    survey = _survey(survey_id)
+    if kind not in ("invitation", "reminder"):
+        abort(404)
+    reminder = kind == "reminder"
+    recipients = mail_recipients(survey, reminder)
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        queued = queue_invitation_mail(survey, recipients, reminder, _invitation_url)
+        flash(_("E-mails queued: %(n)s.", n=queued), "success")
+        return redirect(url_for("surveys.invitations", survey_id=survey.id))
+    sample = None
+    if recipients:
+        first = recipients[0]
+        subject, text, _html = render_message("survey_invitation", first.email_language, **invitation_mail_context(
+            survey, first, reminder, _invitation_url(first)))
+        sample = {"subject": subject, "text": text, "language": first.email_language, "to": first.email}
+    return render_template("surveys/manage/mail_preview.html", survey=survey, reminder=reminder,
+                           recipients=recipients, sample=sample, action_form=ActionForm())
 
 
 @bp.get("/surveys/<int:survey_id>/results")

@@ -198,10 +198,32 @@ def close_survey(survey: Survey) -> None:
     db.session.commit()
 
 
+def parse_invitation_line(line: str) -> tuple[str, str | None, str]:
+    """(label, e-mail address or None, language) from "Gemeente Utrecht, team Werk; amira@example.nl; ar".
+
+    A part that is an e-mail address becomes the address, a part that is nl, en or ar its language."""
+    from ..mail.services import MAIL_LANGUAGES, email_address
+
+    label_parts, address, language = [], None, "nl"
+    for part in (p.strip() for p in line.split(";")):
+        if not part:
+            continue
+        if address is None and email_address(part):
+            address = email_address(part)
+        elif part.lower() in MAIL_LANGUAGES:
+            language = part.lower()
+        else:
+            label_parts.append(part)
+    return "; ".join(label_parts)[:200], address, language
+
+
 def create_invitations(survey: Survey, labels: list[str]) -> list[Invitation]:
-    """One personal link per label (whom it is for; may be empty)."""
-    invitations = [Invitation(survey_id=survey.id, token=secrets.token_urlsafe(16), label=label.strip()[:200])
-                   for label in labels]
+    """One personal link per line: whom it is for (may be empty), optionally an e-mail address and its language."""
+    invitations = []
+    for line in labels:
+        label, address, language = parse_invitation_line(line)
+        invitations.append(Invitation(survey_id=survey.id, token=secrets.token_urlsafe(16), label=label,
+                                      email=address, email_language=language))
     db.session.add_all(invitations)
     db.session.commit()
     return invitations
@@ -509,3 +531,54 @@ def responses_xlsx(survey: Survey) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- E-mail: invitations and reminders --------------------------------------------------------
+
+def mail_recipients(survey: Survey, reminder: bool) -> list[Invitation]:
+    """Personal links with an e-mail address that can get a message now: invitations for
+    those not mailed yet, reminders for those not answered; nothing for a closed survey,
+    a revoked or expired link, or an address that opted out."""
+    from ..mail.services import latest_messages, opted_out
+
+    if survey.status == "closed" or survey.purpose != "survey":
+        return []
+    links = list(db.session.scalars(select(Invitation).where(
+        Invitation.survey_id == survey.id, Invitation.email.is_not(None), Invitation.completed.is_(False))
+        .order_by(Invitation.id)))
+    links = [i for i in links if i.usable() and not opted_out(i.email)]
+    if reminder:
+        return links
+    mailed = latest_messages("invitation", [i.id for i in links])
+    return [i for i in links if i.id not in mailed]
+
+
+def invitation_mail_context(survey: Survey, invitation: Invitation, reminder: bool, url: str) -> dict:
+    from datetime import timedelta
+
+    from flask_babel import force_locale, format_date
+
+    language = invitation.email_language
+    with force_locale(language):
+        label = _("Fill in the survey")
+        # A link's expires_at is the midnight after its last day.
+        due = format_date((invitation.expires_at.astimezone(LOCAL_TIMEZONE) - timedelta(days=1)).date(), "long") \
+            if invitation.expires_at else ""
+    return {"title": localized(survey, "title", language if language in ("nl", "en") else "en") or "",
+            "due": due, "reminder": reminder, "link_url": url, "link_label": label}
+
+
+def queue_invitation_mail(survey: Survey, invitations: list[Invitation], reminder: bool, link_for) -> int:
+    from ..mail.services import queue_message
+
+    queued = 0
+    for invitation in invitations:
+        if invitation.completed or not invitation.usable() or not invitation.email:
+            continue
+        message = queue_message(invitation.email, invitation.email_language,
+                                "survey_reminder" if reminder else "survey_invitation", "survey_invitation",
+                                invitation_mail_context(survey, invitation, reminder, link_for(invitation)),
+                                related_type="invitation", related_id=invitation.id)
+        queued += message is not None
+    db.session.commit()
+    return queued
