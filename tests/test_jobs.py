@@ -270,3 +270,56 @@ def test_large_survey_export_becomes_a_job(app, client, auth, make_activity):
     assert response.status_code == 302
     download = client.get(response.location + "/download")
     assert download.get_data(as_text=True).count("\n") == 3 and "Meer Nederlandse les" in download.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- e-mail on the queue
+
+def test_with_redis_mail_is_sent_by_a_queue_worker_not_the_web_process(tmp_path, redis_url):
+    """A page queues mail; the commit puts one sending job on the queue; a `flask worker` sends."""
+    from tests.mail_server import Inbox, start_smtp
+    from webapp.auth.services import create_user
+    from webapp.mail.models import OutgoingMessage
+
+    inbox = Inbox()
+    controller = start_smtp(inbox)
+    queue = f"mail-{os.getpid()}-{time.monotonic_ns()}"
+
+    class MailConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(tmp_path / "mail.db")
+        MAIL_SERVER = "127.0.0.1"
+        MAIL_PORT = controller.port
+        MAIL_BACKGROUND = True
+        REDIS_URL = redis_url
+        JOB_QUEUE = queue
+
+    app = create_app(MailConfig)
+    app.test_client_class = IsolatedClient
+    try:
+        with app.app_context():
+            db.create_all()
+            create_user("admin@example.test", "Admin", "admin", "correct horse battery", locale="en")
+        client = app.test_client()
+        client.post("/login", data={"email": "admin@example.test", "password": "correct horse battery"})
+        for name in ("sanne", "ahmed"):
+            assert client.post("/users/invite", data={"name": name, "email": f"{name}@example.test",
+                                                      "role": "author", "locale": "en"}).status_code == 302
+        with app.app_context():
+            jobs = db.session.scalars(select(Job).where(Job.kind == "send_mail")).all()
+            assert [job.state for job in jobs] == ["queued"] and jobs[0].runner == "rq"  # one job for both
+            assert not inbox.to("sanne@example.test")  # nothing sent by the web process
+            db.session.remove()
+        env = dict(os.environ, DATABASE_URL=MailConfig.SQLALCHEMY_DATABASE_URI, REDIS_URL=redis_url,
+                   KLANKBORD_JOB_QUEUE=queue, SECRET_KEY=TestConfig.SECRET_KEY, FLASK_APP="wsgi",
+                   MAIL_SERVER="127.0.0.1", MAIL_PORT=str(controller.port), MAIL_USE_TLS="false")
+        worker = subprocess.run([sys.executable, "-m", "flask", "worker", "--burst"], cwd=ROOT, env=env,
+                                capture_output=True, timeout=300)
+        assert worker.returncode == 0
+        assert inbox.to("sanne@example.test") and inbox.to("ahmed@example.test")
+        with app.app_context():
+            assert set(db.session.scalars(select(OutgoingMessage.state))) == {"sent"}
+            assert db.session.scalar(select(Job.state).where(Job.kind == "send_mail")) == "done"
+            db.session.remove()
+    finally:
+        controller.stop()
+        with app.app_context():
+            db.engine.dispose()
