@@ -331,6 +331,102 @@ def whole_process_build_benchmark(url: str, tmp: Path, runs: int = 3) -> dict:
             "ratio": statistics.median(ours) / statistics.median(theirs)}
 
 
+# ---------------------------------------------------------------- staff list pages at size
+
+LIST_PAGES = ("/", "/activities/", "/organisations/", "/activities/{activity}/findings", "/analysis/findings",
+              "/analysis/findings?q=werkgevers+coordinatie", '/analysis/findings?q="zoeken+coordinatie"',
+              "/analysis/evidence", "/review/")
+
+
+def lists_benchmark(tmp: Path, sizes=(500, 5000), runs: int = 12) -> dict:
+    """Statements per request and p95 of each staff list page with `size` findings (in-process
+    test client, SQLite). The same number of statements at every size is the point."""
+    from datetime import date
+
+    from sqlalchemy import event, insert
+
+    from tests.test_analysis_helpers import bulk_findings
+    from webapp import create_app
+    from webapp.activities.services import ActivityInput, PartialDate, save_activity
+    from webapp.auth.services import create_user
+    from webapp.config import Config
+    from webapp.extensions import db
+    from webapp.organisations.models import Organisation
+    from webapp.themes.models import Theme
+
+    results: dict = {}
+    for size in sizes:
+        class BenchConfig(Config):
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp / f'lists-{size}.db'}"
+            SECRET_KEY = SECRET
+            WTF_CSRF_ENABLED = False
+
+        app = create_app(BenchConfig)
+        with app.app_context():
+            db.create_all()
+            create_user("bench@example.test", "Bench", "admin", "correct horse battery staple", locale="en")
+            themes = [Theme(code=f"t{n}", theme_group="topic", label_nl=f"Thema {n}", label_en=f"Theme {n}")
+                      for n in range(20)]
+            db.session.add_all(themes)
+            db.session.execute(insert(Organisation), [{"name": f"Organisation {n:04d}", "stakeholder_type": "employer",
+                                                       "notes": ""} for n in range(size // 25)])
+            db.session.commit()
+            activities = [save_activity(None, ActivityInput(type="ln_meeting", title=f"Meeting {n}",
+                                                            starts=PartialDate(date(2025, 1 + n % 12, 1), "day")))
+                          for n in range(max(1, size // 25))]
+            per = size // len(activities)
+            for activity in activities:
+                bulk_findings(activity, per, themes=themes[:4])
+            first_activity = activities[0].id
+            db.session.remove()
+        client = app.test_client()
+        client.post("/login", data={"email": "bench@example.test", "password": "correct horse battery staple"})
+        statements: list[str] = []
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "after_cursor_execute", lambda *args: statements.append(args[2]))
+        pages = {}
+        for path in LIST_PAGES:
+            url = path.format(activity=first_activity)
+            client.get(url)  # warm: templates compiled, chart drawn
+            times, counts = [], []
+            for _ in range(runs):
+                statements.clear()
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+                counts.append(len(statements))
+                assert response.status_code == 200, (url, response.status_code)
+            times.sort()
+            pages[path] = {"statements": max(counts), "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))],
+                           "median_ms": 1000 * statistics.median(times)}
+        results[size] = pages
+        with app.app_context():
+            db.engine.dispose()
+    return results
+
+
+def plot_lists(results: dict) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted(results)
+    figure, axes = plt.subplots(figsize=(6.5, 3.6))
+    for path in LIST_PAGES:
+        axes.plot(sizes, [results[size][path]["p95_ms"] for size in sizes], marker="o", label=path[:40])
+    axes.set_xlabel("findings in the database")
+    axes.set_ylabel("p95 per request (ms)")
+    axes.set_xscale("log")
+    axes.legend(fontsize=6, loc="upper left")
+    figure.tight_layout()
+    path = ROOT / "docs" / "benchmarks-lists.png"
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path.name
+
+
 # ---------------------------------------------------------------- output
 
 def machine() -> str:
@@ -383,6 +479,17 @@ def markdown(results: dict, seconds: float) -> str:
                   f"Demo report (Dutch PDF): {r['ours']:.2f} s for `flask report build` (start-up, collect, render, "
                   f"store) against {r['weasyprint']:.2f} s for the `weasyprint` command on the same HTML: "
                   f"**ratio {r['ratio']:.2f}** (target ≤ 1.3; the issue measured 1.97 before the lazy imports).", ""]
+    if "lists" in results:
+        sizes = sorted(results["lists"])
+        lines += ["### Staff list pages (SQLite, in-process, 12 requests each after a warm-up)", "",
+                  "| page | " + " | ".join(f"statements @ {n:,}" for n in sizes) + " | "
+                  + " | ".join(f"p95 @ {n:,}" for n in sizes) + " |",
+                  "|---|" + "---|" * (2 * len(sizes))]
+        for path in LIST_PAGES:
+            row = [results["lists"][n][path] for n in sizes]
+            lines.append(f"| `{path}` | " + " | ".join(str(r["statements"]) for r in row) + " | "
+                         + " | ".join(f"{r['p95_ms']:.0f} ms" for r in row) + " |")
+        lines += ["", f"![p95 per page against the number of findings]({results['lists_plot']})", ""]
     if results.get("plot"):
         lines += [f"![{results['plot_alt']}]({results['plot']})", ""]
     lines.append("<!-- scale:end -->")
@@ -428,10 +535,11 @@ def plot(results: dict) -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10.0, help="load per save run (default 10)")
-    parser.add_argument("--only", choices=["save", "import", "unchanged", "build"], action="append")
+    parser.add_argument("--only", choices=["save", "import", "unchanged", "build", "lists"], action="append")
+    parser.add_argument("--sizes", default="500,5000", help="findings for the list pages (default 500,5000)")
     parser.add_argument("--write", action="store_true", help="write the results into docs/benchmarks.md")
     args = parser.parse_args()
-    only = set(args.only or ["save", "import", "unchanged", "build"])
+    only = set(args.only or ["save", "import", "unchanged", "build", "lists"])
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="klankbord-bench.") as tmp_name:
         tmp = Path(tmp_name)
@@ -446,6 +554,11 @@ def main() -> None:
             if "build" in only:
                 results["build"] = whole_process_build_benchmark(url, tmp)
                 print("build", results["build"], flush=True)
+        if "lists" in only:
+            results["lists"] = lists_benchmark(tmp, tuple(int(n) for n in args.sizes.split(",")))
+            for size, pages in results["lists"].items():
+                print("lists", size, {path: (r["statements"], round(r["p95_ms"])) for path, r in pages.items()},
+                      flush=True)
         if "save" in only:
             results["save-sqlite"] = save_benchmark("SQLite + Waitress (8 threads)", f"sqlite:///{tmp / 'save.db'}",
                                                     "waitress", args.seconds)
@@ -454,6 +567,8 @@ def main() -> None:
                 results["save-pg"] = save_benchmark("PostgreSQL + gunicorn (4 workers)", url, "gunicorn", args.seconds)
             print("save postgresql", results["save-pg"], flush=True)
     if args.write:
+        if "lists" in results:
+            results["lists_plot"] = plot_lists(results["lists"])
         name = plot(results)
         if name:
             results.update(plot=name, plot_alt="Saved findings per second, Klankbord against the bare floor")
