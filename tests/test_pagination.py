@@ -48,3 +48,18 @@ def test_organisations_and_an_activitys_findings_page(client, auth, make_activit
         rest = client.get(url + "?page=2").get_data(as_text=True)
     assert rest.count('data-testid="delete-finding"') == 20
     assert len(first_page) == len(second_page)  # a page costs the same whatever its rows
+
+
+def test_survey_free_text_answers_page_by_fifty(client, auth, make_activity):
+    from tests.test_surveys_services import build_survey
+    from tests.test_surveys_views import answer_form
+
+    survey = build_survey(activity_id=make_activity().id)
+    for n in range(53):
+        answer_form(client, f"/s/{survey.public_token}", survey, "1", None, "4", None, f"Antwoord nummer {n:02d}")
+    auth.login("author", locale="en")
+    first = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+    assert len(re.findall(r"Antwoord nummer \d\d", first)) == 50 and "Page 1 of 2" in first
+    link = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = client.get(link).get_data(as_text=True)
+    assert len(re.findall(r"Antwoord nummer \d\d", second)) == 3 and "51–53 of 53" in second
