@@ -120,3 +120,16 @@ def count_queries(app):
             event.remove(engine, "after_cursor_execute", listener)
 
     return counting
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, free port; the app sends to it. Yields its inbox."""
+    from .mail_server import Inbox, start_smtp
+
+    inbox = Inbox()
+    controller = start_smtp(inbox)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
+                      MAIL_DEFAULT_SENDER="klankbord@example.test")
+    yield inbox
+    controller.stop()

@@ -10,6 +10,8 @@ from webapp.themes.models import Theme
 
 CLIENT_ID = "3f2b8c9e-4d1a-4c57-9a0e-2b7f5d8c1e64"
 TOO_LARGE = 2**63
+#: Above the 32-bit ids PostgreSQL holds, below what SQLite would take: found by the fuzzer.
+PG_TOO_LARGE = 5_811_204_939
 
 
 @pytest.fixture
@@ -81,9 +83,11 @@ def test_ids_beyond_the_database_range_are_not_found(client, auth, activity):
     assert client.get(f"/api/v1/findings/{TOO_LARGE}").is_json
     assert client.patch(f"/api/v1/findings/{TOO_LARGE}", json={"version": 1}).status_code == 404
     assert client.get(f"/api/v1/findings?activity_id={TOO_LARGE}").status_code == 404
+    assert client.get(f"/api/v1/findings?activity_id={PG_TOO_LARGE}").status_code == 404
+    assert client.get(f"/api/v1/findings/{PG_TOO_LARGE}").status_code == 404
     assert client.get(f"/activities/{TOO_LARGE}").status_code == 404
     for field in ("activity_id", "organisation_id", "contributor_id"):
-        for value in (TOO_LARGE, -TOO_LARGE):
+        for value in (TOO_LARGE, -TOO_LARGE, PG_TOO_LARGE):
             response = client.post("/api/v1/findings", json=body(activity.id) | {field: value})
             assert response.status_code == 422 and field in response.get_json()["errors"]
     assert finding_count() == 0

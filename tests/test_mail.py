@@ -14,16 +14,6 @@ from webapp.mail.services import email_address, queue_message, send_queued
 from .mail_server import Inbox, RefusingInbox, SilentServer, closed_port, parts, start_smtp
 
 
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on 127.0.0.1 (free port); the app sends to it."""
-    inbox = Inbox()
-    controller = start_smtp(inbox)
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
-                      MAIL_DEFAULT_SENDER="klankbord@example.test")
-    yield inbox
-    controller.stop()
-
 
 def _queue(address="someone@example.test", language="nl"):
     with current_request():

@@ -15,21 +15,12 @@ from webapp.findings.models import Contributor
 from webapp.mail.models import MailOptOut, OutgoingMessage
 from webapp.mail.services import send_queued
 
-from .mail_server import Inbox, parts, start_smtp
+from .mail_server import parts
 from .test_feedback_member import agree, choose, make_round, send
 from .test_review_services import make_report, make_reviewers, open_test_round
 
 LINK = re.compile(r"https?://[^/\s\"<]+(/[a-z]/[A-Za-z0-9_-]+)")
 
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    controller = start_smtp(inbox)
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
-                      MAIL_DEFAULT_SENDER="klankbord@example.test")
-    yield inbox
-    controller.stop()
 
 
 def _give_addresses(links):
@@ -212,7 +203,11 @@ def test_forgot_password_answers_the_same_for_any_address_and_the_link_works_onc
     unknown = client.post("/password/forgot", data={"email": "nobody@example.test"})
     known = client.post("/password/forgot", data={"email": "known@example.test"})
     assert unknown.status_code == known.status_code == 200
-    assert unknown.get_data(as_text=True) == known.get_data(as_text=True)
+
+    def page(response):  # the CSRF token of the language switch is signed with a timestamp
+        return re.sub(r'name="csrf_token" value="[^"]*"', "", response.get_data(as_text=True))
+
+    assert page(unknown) == page(known)
     send_queued()
     assert not smtp.to("nobody@example.test")
     (message,) = smtp.to("known@example.test")

@@ -18,22 +18,13 @@ from webapp.reports.models import RecommendationFinding, ReportVersion
 from webapp.reports.services import start_build
 from webapp.review.services import CommentInput, save_comment, set_disposition, submit
 
-from .mail_server import Inbox, parts, start_smtp
+from .mail_server import parts
 from .test_review_services import make_report, make_reviewers, open_test_round, recs
 
 ARABIC_WORDS = "أحتاج إلى شخص واحد ثابت يساعدني في البلدية."
 DUTCH_WORDS = "Meer stageplekken bij de gemeente."
 OUTCOME_LINK = re.compile(r"https?://[^/\s\"<]+(/o/[A-Za-z0-9_-]+)")
 
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    controller = start_smtp(inbox)
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
-                      MAIL_DEFAULT_SENDER="klankbord@example.test")
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

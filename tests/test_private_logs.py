@@ -16,6 +16,10 @@ HOSTILE = [f"{SECRET} voor\x00na", f"{SECRET}\x0bregel", f"{SECRET}\x1b[31m", f"
 
 @pytest.fixture
 def log(caplog):
+    # Alembic's fileConfig (a migration test earlier in the run) disables existing loggers.
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("webapp"):
+            logging.getLogger(name).disabled = False
     caplog.set_level(logging.DEBUG)
     return caplog
 

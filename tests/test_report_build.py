@@ -23,7 +23,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def demo_builds(tmp_path_factory):
     """Dutch and English PDF plus the Dutch DOCX of the demo report, from a fresh database."""
     from webapp.demo.services import load_demo
-    from webapp.reports.services import build_to_bytes, demo_report
+    from webapp.reports.services import build_to_bytes, collect_report, demo_report
 
     db_file = tmp_path_factory.mktemp("report") / "demo.db"
 
@@ -37,7 +37,9 @@ def demo_builds(tmp_path_factory):
         report = demo_report()
         builds = {(lang, fmt): build_to_bytes(report, lang, fmt)[1]
                   for lang in ("nl", "en") for fmt in ("pdf",)}
-        builds[("nl", "docx")] = build_to_bytes(report, "nl", "docx")[1]
+        for lang in ("nl", "en"):
+            builds[(lang, "docx")] = build_to_bytes(report, lang, "docx")[1]
+            builds[(lang, "data")] = collect_report(report, lang)
         db.session.remove()
         db.engine.dispose()
     return builds
@@ -172,3 +174,112 @@ def test_docx_has_the_same_chapters_and_appendices(demo_builds):
     assert "Bijlage B. Individuele consultaties" in headings
     row_counts = sorted(len(t.rows) - 1 for t in document.tables if len(t.columns) > 1)
     assert {10, 40, 26} <= set(row_counts)
+
+
+# ---------------------------------------------------------------- a report authors can publish (issue 11)
+
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_quote_or_annex_entry_in_another_language_without_its_translation(demo_builds, language):
+    data = demo_builds[(language, "data")]
+    quotes = [q for c in data["chapters"] for r in c["recommendations"] for q in r["quotes"]]
+    annex = [f for group in data["evidence_annex"] for f in group["findings"]]
+    assert len(quotes) >= 15 and len(annex) >= 60
+    foreign = [f for f in quotes + annex if f["language"] != language]
+    assert foreign and all(f["translation"] for f in foreign), [f["id"] for f in foreign if not f["translation"]]
+    assert all(not f["translation"] for f in quotes + annex if f["language"] == language)
+    # printed: the Arabic original and its translation beneath it
+    text = " ".join(pages_text(demo_builds[(language, "pdf")])).replace("\n", " ")
+    learned = {"nl": "Ik heb op het werk veel sneller Nederlands geleerd",
+               "en": "I learned Dutch much faster at work than in class"}[language]
+    assert learned in text
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_only_peoples_own_words_print_as_quotes_and_none_twice(demo_builds, language):
+    data = demo_builds[(language, "data")]
+    printed = [q for c in data["chapters"] for r in c["recommendations"] for q in r["quotes"]]
+    assert len({q["id"] for q in printed}) == len(printed)  # a finding is quoted once per report
+    quotes = [q for q in printed if q["quote"]]
+    assert quotes and all(q["by"].startswith(("Lid van de klankbordgroep", "Advisory board member")) for q in quotes)
+    # a group paraphrase and a stakeholder's line print as evidence, attributed to the activity
+    excerpts = [q for q in printed if not q["quote"]]
+    assert excerpts and not any(q["by"].startswith(("Lid van", "Advisory board")) for q in excerpts)
+    assert not any(q["text"].startswith(("Members noticed", "Several members said")) for q in quotes)
+
+
+def test_evidence_sentence_differs_per_recommendation(demo_builds):
+    sentences = [r["evidence"] for c in demo_builds[("nl", "data")]["chapters"] for r in c["recommendations"]]
+    assert len(sentences) == 15 and all(sentences)
+    assert len(set(sentences)) >= 10
+    assert not any("1 organisaties" in s or "1 activiteiten" in s for s in sentences)
+
+
+def test_register_prints_in_the_report_language_with_its_qualifiers(demo_builds):
+    nl, en = demo_builds[("nl", "data")], demo_builds[("en", "data")]
+    b_nl = [row["organisation"] for row in nl["appendices"]["b"]]
+    b_en = [row["organisation"] for row in en["appendices"]["b"]]
+    assert "We Technique, 1e gesprek" in b_nl and "We Technique, 2nd interview" in b_en
+    assert any(name.endswith("unit PDV") for name in b_nl) and "Zaffier / Gemeente Alkmaar" in b_nl
+    assert "Gemeente Leiden" in b_nl and "Municipality of Leiden" in b_en
+    assert len(set(b_nl)) == len(b_nl)  # no row looks like a duplicate of another
+    a_nl = [row["title"] for row in nl["appendices"]["a"]]
+    assert "Werkbezoek IKEA" in a_nl
+    # appendix C in the order the contributions came in: no. 1 is SCP
+    c = nl["appendices"]["c"]
+    assert [row["number"] for row in c] == list(range(1, 27)) and "SCP" in c[0]["organisation"]
+    methods = " ".join(s["text"] for s in nl["methodology"]["sections"])
+    assert "Studiereis naar Essen, Duitsland (drie dagen, november 2023)" in methods
+
+
+def test_learn_report_content_fits_the_model(demo_builds):
+    nl = demo_builds[("nl", "data")]
+    assert nl["project"] and nl["literature_review"]
+    assert nl["problem_analysis_boxes"][0]["number"] == 1  # Box 1: figures, not a good example
+    kickoff = nl["methodology"]["sections"][0]
+    assert len(kickoff["topics"]) == 4
+    meetings = nl["methodology"]["sections"][1]
+    assert len(meetings["topics"]) == 9
+    numbers = [b["number"] for b in nl["problem_analysis_boxes"]] + [
+        b["number"] for c in nl["chapters"] for b in c["boxes"] + c["good_examples"]]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_pdf_is_tagged_with_title_language_and_metadata(demo_builds, language):
+    reader = PdfReader(io.BytesIO(demo_builds[(language, "pdf")]))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == language
+    assert reader.metadata.title == {"nl": "Technische aanbevelingen: een landelijk model"}.get(
+        language, reader.metadata.title) and reader.metadata.title
+    assert "/Metadata" in root  # XMP
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    uris = [a["/A"]["/URI"] for a in annotations if "/A" in a and "/URI" in a["/A"]]
+    assert any(uri.startswith("https://") for uri in uris)  # footnote URLs are links
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_docx_is_a_word_file_an_author_can_keep_editing(demo_builds, language):
+    import zipfile
+
+    docx = zipfile.ZipFile(io.BytesIO(demo_builds[(language, "docx")]))
+    document = docx.read("word/document.xml").decode()
+    assert 'w:w="11906"' in document and 'w:h="16838"' in document  # A4
+    footers = " ".join(docx.read(n).decode() for n in docx.namelist() if n.startswith("word/footer"))
+    assert "PAGE" in footers and "fldChar" in footers
+    assert re.search(r"instrText[^>]*>\s*TOC\s", document)
+    footnotes = docx.read("word/footnotes.xml").decode()
+    assert len(re.findall(r'<w:footnote w:id="[1-9]', footnotes)) >= 3  # real footnotes, not an end list
+    assert "w:footnoteReference" in document
+    arabic = [p for p in re.findall(r"<w:p>.*?</w:p>", document) if ARABIC.search(p)]
+    assert arabic and all("<w:bidi />" in p or "<w:bidi/>" in p for p in arabic)
+    styles = docx.read("word/styles.xml").decode()
+    assert {"nl": 'w:val="nl-NL"', "en": 'w:val="en-GB"'}[language] in styles
+    assert 'w:bidi="ar-SA"' in styles
+    levels = [int(n) for n in re.findall(r'<w:pStyle w:val="Heading(\d)"', document)]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))  # no skipped level
+    assert any(n.startswith("word/media/") and n.endswith(".png") for n in docx.namelist())  # survey charts

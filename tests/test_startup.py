@@ -36,7 +36,7 @@ def test_heavy_libraries_still_load_where_used(app):
 
 
 def test_a_chart_is_drawn_once_for_the_same_data(app):
-    from webapp.charts import _cached_chart, horizontal_bar_chart
+    from webapp.charts import _cached_bar_chart as _cached_chart, horizontal_bar_chart
 
     _cached_chart.cache_clear()
     first = horizontal_bar_chart(["Ja", "Nee"], [3, 1])

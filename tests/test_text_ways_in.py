@@ -23,19 +23,21 @@ from .test_surveys_services import build_survey
 from .test_surveys_views import answer_form
 
 
-def after_redirect(client, response):
-    """A refused form answers with post/redirect/get: the page the person then sees."""
-    return client.get(response.location) if response.status_code == 303 else response
-
-
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model).execution_options(include_deleted=True))
+
+
+def refused_page(client, response):
+    """A refused answer is shown again after a redirect (post/redirect/get), with the errors."""
+    if response.status_code == 303:
+        response = client.get(response.location)
+    return response
 
 
 def test_a_public_survey_answer_with_a_nul_comes_back_with_the_error_and_the_text(client, make_activity):
     survey = build_survey()
     response, _data = answer_form(client, f"/s/{survey.public_token}", survey, "1", None, "4", "3", "voor\x00na")
-    response = after_redirect(client, response)
+    response = refused_page(client, response)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "U+0000" in page and "voor" in page and "na</textarea>" in page
@@ -50,6 +52,7 @@ def test_an_over_long_survey_answer_keeps_the_text(client):
     survey = build_survey()
     long_text = "woord " * 1000
     response, _data = answer_form(client, f"/s/{survey.public_token}", survey, "1", None, "4", "3", long_text)
+    response = refused_page(client, response)
     assert response.status_code == 422 and "5000" in response.get_data(as_text=True)
     assert long_text.strip() in response.get_data(as_text=True)
     assert count(Response) == 0
@@ -59,7 +62,7 @@ def test_a_member_answer_with_a_control_character_is_refused_in_arabic_and_kept(
     survey, (link,) = make_round(make_activity)
     choose(client, link, "ar")
     agree(client, link)
-    response = after_redirect(client, send(client, survey, link, "جواب\x1bهنا"))
+    response = refused_page(client, send(client, survey, link, "جواب\x1bهنا"))
     page = response.get_data(as_text=True)
     assert "U+001B" in page and "رمز تحكم" in page and "جواب" in page
     assert count(Response) == 0 and count(Finding) == 0
@@ -76,7 +79,7 @@ def test_an_over_long_member_answer_keeps_the_text(client, make_activity):
     choose(client, link, "en")
     agree(client, link)
     long_text = "x" * 6000
-    response = after_redirect(client, send(client, survey, link, long_text, language="en"))
+    response = refused_page(client, send(client, survey, link, long_text, language="en"))
     assert long_text in response.get_data(as_text=True)
     assert count(Response) == 0
 

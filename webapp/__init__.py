@@ -104,7 +104,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
 
 class DatabaseIntConverter(IntegerConverter):
-    """`<int:...>` in every route: above 2^63-1 (what the databases hold) the URL is "not
+    """`<int:...>` in every route: above MAX_DATABASE_INT (what an id column holds) the URL is "not
     found" instead of an overflow in the database driver. NotFound is raised here rather
     than through `max=`: Werkzeug answers 405 instead of 404 for some methods when a
     converter merely refuses the value."""

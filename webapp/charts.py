@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-
 from functools import cache, lru_cache
 
 from markupsafe import Markup, escape
@@ -40,21 +39,8 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def horizontal_bar_chart(labels: list[str], values: list[float], *, title: str | None = None,
-                         value_format: str = "{:g}", width_inches: float = 6.0) -> Markup:
-    """A horizontal bar chart, largest first as given; returns SVG markup ready for a template.
-
-    Cached with the data it is drawn from (labels, values, title, format, size): drawing takes
-    ~30 ms, and survey results and the report ask for the same chart again and again until
-    an answer changes. The same input gives the same SVG anyway (`svg.hashsalt`).
-    """
-    return _cached_chart(tuple(str(label) for label in labels), tuple(values),
-                         None if title is None else str(title), value_format, float(width_inches))
-
-
-@lru_cache(maxsize=512)
-def _cached_chart(labels: tuple[str, ...], values: tuple[float, ...], title: str | None, value_format: str,
-                  width_inches: float) -> Markup:
+def _bar_figure(labels: list[str], values: list[float], title: str | None, value_format: str,
+                width_inches: float):
     plt = _pyplot()
     height = max(1.2, 0.32 * len(labels) + 0.6)
     figure, axes = plt.subplots(figsize=(width_inches, height))
@@ -67,12 +53,40 @@ def _cached_chart(labels: tuple[str, ...], values: tuple[float, ...], title: str
     if title:
         axes.set_title(_plain(title), loc="left", fontsize=10)
     figure.tight_layout()
+    return figure
+
+
+def horizontal_bar_chart(labels: list[str], values: list[float], *, title: str | None = None,
+                         value_format: str = "{:g}", width_inches: float = 6.0) -> Markup:
+    """A horizontal bar chart, largest first as given; returns SVG markup ready for a template.
+
+    The same counts give the same chart (matplotlib's output is reproducible here), so it is
+    drawn once per process: pages and report builds that show unchanged results skip matplotlib.
+    """
+    return _cached_bar_chart(tuple(str(label) for label in labels), tuple(values), title, value_format,
+                             width_inches)
+
+
+@lru_cache(maxsize=512)
+def _cached_bar_chart(labels: tuple[str, ...], values: tuple[float, ...], title: str | None, value_format: str,
+                      width_inches: float) -> Markup:
+    figure = _bar_figure(list(labels), list(values), title, value_format, width_inches)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(figure)
+    _pyplot().close(figure)
     svg = buffer.getvalue()
     # Drop the XML prolog and DOCTYPE so the SVG can sit inside HTML.
     return Markup(svg[svg.index("<svg"):])
+
+
+def horizontal_bar_chart_png(labels: list[str], values: list[float], *, value_format: str = "{:g}",
+                             width_inches: float = 6.0, dpi: int = 200) -> bytes:
+    """The same chart as a PNG image, for files that cannot hold SVG (the Word export)."""
+    figure = _bar_figure(labels, values, None, value_format, width_inches)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    _pyplot().close(figure)
+    return buffer.getvalue()
 
 
 _STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.S)

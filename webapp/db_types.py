@@ -7,8 +7,9 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
-#: The largest integer (id) SQLite and PostgreSQL (bigint) can hold; a larger one is "not found".
-MAX_DATABASE_INT = 2**63 - 1
+#: The largest id both databases hold: primary keys are `Integer`, 32 bits on PostgreSQL (SQLite
+#: would take 2^63-1). A larger id in a URL or in JSON is "not found" instead of a driver error.
+MAX_DATABASE_INT = 2**31 - 1
 
 
 def utcnow() -> datetime:

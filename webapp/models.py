@@ -1,10 +1,10 @@
 """Imports every feature's models, so SQLAlchemy and Alembic see all tables."""
 from .activities.models import Activity, activity_organisations  # noqa: F401
 from .auth.models import User  # noqa: F401
-from .findings.models import Contributor, Finding, finding_themes  # noqa: F401
+from .findings.models import Contributor, Finding, FindingTranslation, finding_themes  # noqa: F401
 from .organisations.models import Organisation, OrganisationAlias  # noqa: F401
 from .reference.models import Abbreviation, GoodExample  # noqa: F401
-from .reports.models import (Recommendation, RecommendationFinding, Report, ReportChapter,  # noqa: F401
+from .reports.models import (Recommendation, RecommendationFinding, Report, ReportBox, ReportChapter,  # noqa: F401
                              ReportVersion, Source)
 from .surveys.models import Answer, Invitation, Question, Response, Survey  # noqa: F401
 from .themes.models import Theme  # noqa: F401

@@ -58,6 +58,13 @@ def test_author_links_evidence_builds_and_downloads(page: Page, report_setup, tm
     page.get_by_test_id("save-evidence").click()
     expect(page.get_by_test_id("evidence-total")).to_have_text("2 findings support this recommendation.")
     expect(page.get_by_test_id("evidence-summary")).to_contain_text("Learning network meeting")
+    # both findings come from learning-network meetings: the screen warns, and they now sit under "Linked"
+    expect(page.get_by_test_id("one-source")).to_be_visible()
+    expect(page.get_by_test_id("linked-evidence")).to_contain_text("school 1")
+    page.select_option("select[name=kind]", "solution")
+    page.get_by_test_id("apply-filters").click()
+    expect(page).to_have_url(re.compile(r"kind=solution"))
+    expect(page.get_by_test_id("candidate-count")).to_have_text("0 findings match.")
 
     page.goto(f"/reports/{report_setup['report_id']}")
     # before any build: no empty progress bar, just "no versions yet"

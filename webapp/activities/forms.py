@@ -27,6 +27,9 @@ class ActivityForm(BaseForm):
     number = IntegerField(_l("Number"), validators=[Optional(), NumberRange(min=1, max=100_000)],
                           description=_l("Leave empty for the next free number of this type."))
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    title_nl = StringField(_l("Title in the report (Dutch)"), validators=[Length(max=300)])
+    title_en = StringField(_l("Title in the report (English)"), validators=[Length(max=300)],
+                           description=_l("How the report's methodology and appendices print this activity."))
     format = SelectField(_l("Format"), choices=[])
     status = RadioField(_l("Status"), choices=[], default="held")
     starts = PartialDateField(_l("Date"), validators=[Length(max=20)],

@@ -37,7 +37,12 @@ class Activity(db.Model):
     type: Mapped[str] = mapped_column(String(20))
     #: Counts within the type: "meeting 7", "consultation 23" - the report's appendices use it.
     number: Mapped[int]
+    #: The title as it was entered in the register (any language); used on the staff screens.
     title: Mapped[str] = mapped_column(String(300))
+    #: The title as a report prints it in Dutch / English (methodology, appendices, attributions);
+    #: empty: the report lists the gap before building and prints `title`.
+    title_nl: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: A code of types.FORMATS (workshop, working visit, panel, ...).
     format: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default="held")

@@ -62,7 +62,8 @@ def _form_page(activity: Activity | None):
             type=form.type.data, title=form.title.data or "", number=form.number.data,
             format=form.format.data or None, status=form.status.data, starts=form.starts.parsed,
             ends=form.ends.parsed, organisation_ids=tuple(form.organisation_ids.data or ()),
-            facilitator_id=form.facilitator_id.data, notes=form.notes.data or "")
+            facilitator_id=form.facilitator_id.data, notes=form.notes.data or "",
+            title_nl=form.title_nl.data or "", title_en=form.title_en.data or "")
         # The register's rules are checked even when a field is wrong, so every problem
         # shows in one round; a field keeps its own (first) error.
         rule_errors = check_activity(activity, data)

@@ -89,6 +89,9 @@ class ActivityInput:
     organisation_ids: tuple[int, ...] = ()
     facilitator_id: int | None = None
     notes: str = ""
+    #: The title as a report prints it in Dutch / English (empty: the report prints `title`).
+    title_nl: str = ""
+    title_en: str = ""
 
 
 def check_activity(activity: Activity | None, data: ActivityInput, today: date | None = None) -> dict[str, str]:
@@ -152,6 +155,8 @@ def save_activity(activity: Activity | None, data: ActivityInput, today: date | 
     activity.type = data.type
     activity.number = number
     activity.title = data.title.strip()
+    activity.title_nl = (data.title_nl or "").strip()
+    activity.title_en = (data.title_en or "").strip()
     activity.format = data.format or None
     activity.status = data.status
     activity.starts_on = data.starts.value if data.starts else None

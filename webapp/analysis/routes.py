@@ -109,6 +109,8 @@ def reject_suggestion(finding_id: int, theme_id: int):
 @bp.get("/evidence")
 @roles_required(*STAFF)
 def evidence():
+    from ..reports.services import recommendation_sources  # reports build on analysis: imported late
+
     matrix = build_matrix()
     return render_template("analysis/evidence.html", matrix=matrix, chart=theme_count_chart(matrix),
-                           no_stakeholder=NO_STAKEHOLDER)
+                           no_stakeholder=NO_STAKEHOLDER, recommendations=recommendation_sources())

@@ -223,3 +223,32 @@ def reject(finding: Finding, theme: Theme, user) -> None:
         db.session.commit()
     except IntegrityError:  # rejected twice (double tap): once is enough
         db.session.rollback()
+
+
+def rank_by_closeness(text: str, candidates: Sequence[tuple[int, str]]) -> list[tuple[int, float]]:
+    """(id, score) of `candidates` (id, search words), closest in words to `text` first.
+
+    The same TF-IDF word and character n-grams as the theme model, fitted on the candidates
+    themselves; the score is the cosine similarity (0: no word in common). Ties keep id order.
+    """
+    if not candidates:
+        return []
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    query = search_text_for(text)
+    documents = [words for _id, words in candidates]
+    if not query.strip() or not any(d.strip() for d in documents):
+        return [(finding_id, 0.0) for finding_id, _words in candidates]
+    vectorizer = FeatureUnion([
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 1), sublinear_tf=True, token_pattern=r"\S+")),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)),
+    ])
+    try:
+        matrix = vectorizer.fit_transform([*documents, query])
+    except ValueError:  # nothing but stop characters
+        return [(finding_id, 0.0) for finding_id, _words in candidates]
+    # TfidfVectorizer rows are L2-normalised per part: the dot product is the (halved) cosine.
+    scores = np.asarray((matrix[:-1] @ matrix[-1].T).todense()).ravel() / 2
+    order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i][0]))
+    return [(candidates[i][0], round(float(scores[i]), 4)) for i in order]

@@ -114,7 +114,7 @@ def build_openapi() -> dict:
             },
             "/findings/{finding_id}": {
                 "parameters": [{"name": "finding_id", "in": "path", "required": True, "schema": {"type": "integer"},
-                                "description": "Ids above 2^63-1 (or below 0) are never found (404)."}],
+                                "description": "Ids above 2^31-1 (the largest id the databases hold) are never found (404)."}],
                 "get": {"summary": "One finding.", "operationId": "getFinding",
                         "responses": {"200": _json(_ref("Finding"), "The finding."),
                                       "404": _error("No such finding."), **common_errors}},

@@ -136,6 +136,29 @@ def _load_activities(facilitator: User) -> int:
     return new
 
 
+def _name_register() -> int:
+    """Dutch and English titles of the activities and names of the organisations, as the report
+    prints them (data/register_names.json); fills only what is empty, so loading twice changes nothing."""
+    import json
+
+    names = json.loads((DATA / "register_names.json").read_text(encoding="utf-8"))
+    changed = 0
+    for activity in db.session.scalars(select(Activity)):
+        texts = names["activities"].get(f"{activity.type}:{activity.number}", {})
+        for language in ("nl", "en"):
+            if texts.get(language) and not getattr(activity, f"title_{language}"):
+                setattr(activity, f"title_{language}", texts[language])
+                changed += 1
+    for organisation in db.session.scalars(select(Organisation)):
+        texts = names["organisations"].get(organisation.name, {"nl": organisation.name, "en": organisation.name})
+        for language in ("nl", "en"):
+            if not getattr(organisation, f"display_name_{language}"):
+                setattr(organisation, f"display_name_{language}", texts[language])
+                changed += 1
+    db.session.flush()
+    return changed
+
+
 def _load_reference() -> tuple[int, int]:
     new_abbreviations = new_examples = 0
     known = set(db.session.scalars(select(Abbreviation.abbreviation)))
@@ -146,7 +169,7 @@ def _load_reference() -> tuple[int, int]:
     titles = set(db.session.scalars(select(GoodExample.title_en)))
     for row in _rows("good_examples.csv"):
         if row["title"] not in titles:
-            db.session.add(GoodExample(title_en=row["title"], place=row["place"], target_group_en=row["target_group"],
+            db.session.add(GoodExample(title_en=row["title"], place_en=row["place"], target_group_en=row["target_group"],
                                        partners_en=row["partners"], results_en=row["results"],
                                        funding_en=row["funding"]))
             new_examples += 1
@@ -209,6 +232,7 @@ def load_demo() -> DemoSummary:
     summary.counts["organisations"] = _load_organisations()
     summary.counts["themes"] = _load_themes()
     summary.counts["activities"] = _load_activities(users["facilitator"])
+    _name_register()
     summary.counts["abbreviations"], summary.counts["good examples"] = _load_reference()
     summary.counts["findings"] = _load_findings(users["facilitator"])
     from ..reports.demo import load_demo_report

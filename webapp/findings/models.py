@@ -123,6 +123,17 @@ class Finding(db.Model):
     contributor: Mapped[Contributor | None] = relationship()
     author: Mapped[User | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=finding_themes, order_by=Theme.code)
+    translations: Mapped[list[FindingTranslation]] = relationship(
+        back_populates="finding", cascade="all, delete-orphan", order_by="FindingTranslation.language")
+
+    def translation_in(self, language: str) -> str:
+        """The text in `language`: the original when it is in that language, else a translation or ""."""
+        if self.language == language:
+            return self.text
+        for item in self.translations:
+            if item.language == language and item.text:
+                return item.text
+        return self.translation or "" if self.translation_language == language else ""
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -132,6 +143,28 @@ class Finding(db.Model):
 
     def __repr__(self) -> str:
         return f"<Finding {self.id} {self.kind}>"
+
+
+class FindingTranslation(db.Model):
+    """What a finding says, in one other language, for readers of a report in that language.
+
+    The original `Finding.text` is never replaced; a report in Dutch prints a quote in Arabic
+    with its Dutch translation beneath. `checked` tells whether someone who reads both
+    languages confirmed it. A finding has at most one translation per language; the older
+    single `Finding.translation` still counts for its `translation_language` when no row exists.
+    """
+
+    __tablename__ = "finding_translations"
+    __table_args__ = (UniqueConstraint("finding_id", "language", name="uq_finding_translations_finding_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    checked: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    finding: Mapped[Finding] = relationship(back_populates="translations")
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -10,6 +10,9 @@ from .stakeholder_types import STAKEHOLDER_TYPES
 
 class OrganisationForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    display_name_nl = StringField(_l("Name in the report (Dutch)"), validators=[Length(max=300)])
+    display_name_en = StringField(_l("Name in the report (English)"), validators=[Length(max=300)],
+                                  description=_l("Empty: the report prints the name above."))
     stakeholder_type = SelectField(_l("Stakeholder type"), choices=[])
     aliases = TextAreaField(_l("Other spellings"), validators=[Length(max=10_000)],
                             description=_l("One per line, as the name appears in minutes and reports."))

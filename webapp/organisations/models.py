@@ -17,6 +17,10 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(300), unique=True)
     #: A code of stakeholder_types.STAKEHOLDER_TYPES.
     stakeholder_type: Mapped[str] = mapped_column(String(40))
+    #: How a report prints the organisation in Dutch and English ("Gemeente Leiden" / "Municipality
+    #: of Leiden"); empty: the canonical `name`, and the report lists the gap before building.
+    display_name_nl: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    display_name_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

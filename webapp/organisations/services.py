@@ -52,7 +52,8 @@ def parse_aliases(text: str) -> list[str]:
 
 
 def save_organisation(organisation: Organisation | None, name: str, stakeholder_type: str,
-                      aliases: list[str], notes: str = "") -> Organisation:
+                      aliases: list[str], notes: str = "", display_name_nl: str | None = None,
+                      display_name_en: str | None = None) -> Organisation:
     """Create (organisation=None) or change an organisation with its aliases."""
     name = normalise_name(name)
     if stakeholder_type not in STAKEHOLDER_TYPES:
@@ -65,6 +66,10 @@ def save_organisation(organisation: Organisation | None, name: str, stakeholder_
     organisation.name = name
     organisation.stakeholder_type = stakeholder_type
     organisation.notes = notes
+    if display_name_nl is not None:
+        organisation.display_name_nl = display_name_nl.strip()
+    if display_name_en is not None:
+        organisation.display_name_en = display_name_en.strip()
     wanted = {a.lower(): a for a in aliases}
     for existing in list(organisation.aliases):
         if existing.alias.lower() not in wanted:

@@ -10,7 +10,8 @@ from ..i18n import _l
 class GoodExampleForm(BaseForm):
     title_en = StringField(_l("Title (English)"), validators=[InputRequired(), Length(max=300)])
     title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
-    place = StringField(_l("Place"), validators=[Length(max=200)])
+    place_en = StringField(_l("Place (English)"), validators=[Length(max=200)])
+    place_nl = StringField(_l("Place (Dutch)"), validators=[Length(max=200)])
     target_group_en = TextAreaField(_l("Target group (English)"), validators=[Length(max=5000)])
     target_group_nl = TextAreaField(_l("Target group (Dutch)"), validators=[Length(max=5000)])
     partners_en = TextAreaField(_l("Partners (English)"), validators=[Length(max=5000)])

@@ -23,7 +23,9 @@ class GoodExample(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title_en: Mapped[str] = mapped_column(String(300), unique=True)
     title_nl: Mapped[str | None] = mapped_column(String(300))
-    place: Mapped[str] = mapped_column(String(200), default="")
+    #: Where it happens, as the report prints it in each language ("Municipality of Almere" / "Gemeente Almere").
+    place_en: Mapped[str] = mapped_column(String(200), default="")
+    place_nl: Mapped[str | None] = mapped_column(String(200))
     target_group_en: Mapped[str] = mapped_column(Text, default="")
     target_group_nl: Mapped[str | None] = mapped_column(Text)
     partners_en: Mapped[str] = mapped_column(Text, default="")

@@ -16,7 +16,7 @@ EDITORS = (ADMIN, AUTHOR)
 
 def _blank_to_none(example: GoodExample) -> None:
     """Optional Dutch texts stay None when empty, so 'missing translation' can be told apart."""
-    for name in ("title_nl", "target_group_nl", "partners_nl", "results_nl", "funding_nl"):
+    for name in ("title_nl", "place_nl", "target_group_nl", "partners_nl", "results_nl", "funding_nl"):
         if not (getattr(example, name) or "").strip():
             setattr(example, name, None)
 

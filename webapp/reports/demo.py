@@ -1,4 +1,8 @@
-"""The demo report: texts from demo_data/, recommendations linked to demo findings by theme.
+"""The demo report: texts from demo_data/, recommendations linked to findings chosen by hand.
+
+demo_data/evidence.json lists, per recommendation, the findings that carry its argument in
+the LEARN report, which of them are quoted, and the translations every printed finding
+needs in the report languages it is not in (marked as checked).
 
 Called at the end of `webapp.demo.services.load_demo`; loading twice adds nothing.
 """
@@ -16,11 +20,10 @@ from ..findings.models import Finding
 from ..reference.models import GoodExample
 from ..surveys.models import Survey
 from ..themes.models import Theme
-from .models import Recommendation, RecommendationFinding, Report, ReportChapter, Source
+from ..findings.models import FindingTranslation
+from .models import Recommendation, RecommendationFinding, Report, ReportBox, ReportChapter, Source
 
 DATA = Path(__file__).parent / "demo_data"
-#: At most this many findings support one demo recommendation, of which this many are quoted.
-MAX_EVIDENCE, MAX_QUOTES = 8, 2
 
 
 def _json(name: str) -> dict:
@@ -38,20 +41,25 @@ def _translate_good_examples() -> None:
                 setattr(example, f"{field}_nl", text)
 
 
-def _pick_evidence(findings: list[Finding], quoted_before: set[int]) -> list[tuple[Finding, bool]]:
-    """The first findings of the theme, preferring quotes; advisory-board voices quoted first.
+def _finding_lookup(findings: list[Finding]):
+    """Finds a demo finding by "activity type:number|first words of its text"."""
+    def find(reference: str) -> Finding:
+        activity, _, start = reference.partition("|")
+        matches = [f for f in findings if f"{f.activity.type}:{f.activity.number}" == activity
+                   and f.text.startswith(start)]
+        if len(matches) != 1:
+            raise LookupError(f"demo evidence: {reference!r} matches {len(matches)} findings")
+        return matches[0]
+    return find
 
-    A quote printed under one recommendation is not printed again under the next one.
-    """
-    def quote_rank(f: Finding) -> int:
-        if f.contributor is not None:
-            return 0
-        return 1 if f.kind == "quote" else 2
 
-    chosen = sorted(findings, key=lambda f: (f.id in quoted_before, quote_rank(f), f.id))[:MAX_EVIDENCE]
-    quotable = [f for f in chosen if quote_rank(f) < 2 and f.id not in quoted_before][:MAX_QUOTES]
-    quoted_before.update(f.id for f in quotable)
-    return [(f, f in quotable) for f in sorted(chosen, key=lambda f: f.id)]
+def _translate_findings(find, translations: dict) -> None:
+    for reference, texts in translations.items():
+        finding = find(reference)
+        have = {t.language for t in finding.translations}
+        for language, text in texts.items():
+            if language not in have and language != finding.language:
+                finding.translations.append(FindingTranslation(language=language, text=text, checked=True))
 
 
 def load_demo_report() -> int:
@@ -65,17 +73,20 @@ def load_demo_report() -> int:
         if source["key"] not in known:
             db.session.add(Source(key=source["key"], citation_nl=source["nl"], citation_en=source["en"],
                                   url=source["url"]))
-    report = Report(key="demo", authors=data["authors"], report_date=date.fromisoformat(data["report_date"]),
+    report = Report(key="demo", authors=data["authors"], authors_nl=data.get("authors_nl", ""),
+                    authors_en=data.get("authors_en", ""), report_date=date.fromisoformat(data["report_date"]),
                     evidence_annex=True)
-    for field in ("title", "subtitle", "colophon", "acknowledgements", "executive_summary", "scope",
-                  "problem_analysis"):
+    for field in ("title", "subtitle", "colophon", "acknowledgements", "executive_summary", "project", "scope",
+                  "problem_analysis", "literature_review"):
         for language in ("nl", "en"):
             setattr(report, f"{field}_{language}", data[field][language])
     themes = {t.code: t for t in db.session.scalars(select(Theme))}
     examples = {e.title_en: e for e in db.session.scalars(select(GoodExample))}
     findings = list(db.session.scalars(select(Finding).options(
-        selectinload(Finding.themes), selectinload(Finding.contributor))))
-    quoted_before: set[int] = set()
+        selectinload(Finding.activity), selectinload(Finding.translations))))
+    find = _finding_lookup(findings)
+    evidence = _json("evidence.json")
+    _translate_findings(find, evidence["translations"])
     for position, chapter_data in enumerate(data["chapters"]):
         chapter = ReportChapter(theme=themes[chapter_data["theme"]], position=position,
                                 intro_nl=chapter_data["intro"]["nl"], intro_en=chapter_data["intro"]["en"],
@@ -84,12 +95,17 @@ def load_demo_report() -> int:
             recommendation = Recommendation(position=r_position, title_nl=rec["title"]["nl"],
                                             title_en=rec["title"]["en"], body_nl=rec["body"]["nl"],
                                             body_en=rec["body"]["en"])
-            codes = set(rec["themes"])
-            matching = [f for f in findings if codes & {t.code for t in f.themes}]
-            for finding, quoted in _pick_evidence(matching, quoted_before):
-                recommendation.evidence.append(RecommendationFinding(finding=finding, quoted=quoted))
+            for reference in evidence["recommendations"][f"{position + 1}.{r_position + 1}"]:
+                recommendation.evidence.append(RecommendationFinding(
+                    finding=find(reference.lstrip("*")), quoted=reference.startswith("*")))
             chapter.recommendations.append(recommendation)
         report.chapters.append(chapter)
+    by_theme = {chapter.theme.code: chapter for chapter in report.chapters}
+    for b_position, box in enumerate(data.get("boxes", [])):
+        report.boxes.append(ReportBox(
+            section=box["section"], chapter=by_theme.get(box.get("chapter")), position=b_position,
+            title_nl=box["title"]["nl"], title_en=box["title"]["en"],
+            body_nl=box["body"]["nl"], body_en=box["body"]["en"]))
     db.session.add(report)
     db.session.flush()
     return 1

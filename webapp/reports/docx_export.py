@@ -1,187 +1,425 @@
-"""The same report as a Word document (python-docx), for authors who edit in Word.
+"""The same report as a Word document an author can keep editing, written by pandoc.
 
-Word has footnotes, but python-docx cannot write them; each chapter's sources therefore
-follow as numbered notes at the end of the document, with the same numbers as in the PDF.
+The report's plain data (services.collect_report) becomes pandoc's JSON AST here: every
+text goes in as a string value, never as Markdown, so nothing a user typed can be read as
+markup. Debian's `pandoc` then writes the DOCX with real Word footnotes, a table-of-contents
+field (`--toc`), right-to-left paragraphs (`w:bidi`) and the right language for Arabic text
+(a Div with `dir`/`lang`), and the proofing language of the document from `lang`.
+
+Page size, margins (those of the PDF), the running header and the page-number footer come
+from a reference document made here with python-docx from pandoc's own default one.
+Survey charts are PNG images drawn by webapp/charts.py from the same counts as the PDF's.
 """
 from __future__ import annotations
 
-from io import BytesIO
+import json
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 from docx import Document
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt
 
-from ..text import export_safe_tree
+from ..text import export_safe, export_safe_tree
 from .labels import label
 
-ACCENT = RGBColor(0x0B, 0x4F, 0x4F)
+PANDOC = "pandoc"
+PANDOC_API_VERSION = [1, 22, 2, 1]
+#: The proofing language Word checks the text against.
+WORD_LANGUAGE = {"nl": "nl-NL", "en": "en-GB"}
+#: Languages of findings as Word knows them (Word checks Arabic against "ar-SA" and so on).
+TEXT_LANGUAGE = {"nl": "nl-NL", "en": "en-GB", "ar": "ar-SA", "fa": "fa-IR", "ti": "ti-ER", "de": "de-DE",
+                 "fr": "fr-FR"}
+RTL = {"ar", "fa"}
+#: The PDF's page margins (report.css, @page).
+MARGINS_MM = {"top": 22, "right": 20, "bottom": 24, "left": 20}
 
 
-def _paragraphs(document, blocks: list[list[dict]]) -> None:
+class DocxError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- AST helpers
+
+def _attr(identifier: str = "", classes: list[str] | None = None, pairs: list[tuple[str, str]] | None = None) -> list:
+    return [identifier, classes or [], [list(p) for p in (pairs or [])]]
+
+
+def inlines(text: str) -> list[dict]:
+    """Plain text as pandoc inlines: words and spaces, line breaks kept. No markup is interpreted."""
+    result: list[dict] = []
+    for line_number, line in enumerate(export_safe(text).split("\n")):
+        if line_number:
+            result.append({"t": "LineBreak"})
+        for word_number, word in enumerate(line.split(" ")):
+            if word_number:
+                result.append({"t": "Space"})
+            if word:
+                result.append({"t": "Str", "c": word})
+    return result
+
+
+def para(content: list[dict] | str) -> dict:
+    return {"t": "Para", "c": inlines(content) if isinstance(content, str) else content}
+
+
+def plain(content: list[dict] | str) -> dict:
+    return {"t": "Plain", "c": inlines(content) if isinstance(content, str) else content}
+
+
+def header(level: int, text: str, identifier: str = "", unnumbered: bool = False) -> dict:
+    return {"t": "Header", "c": [level, _attr(identifier, ["unnumbered"] if unnumbered else []), inlines(text)]}
+
+
+def strong(text: str) -> dict:
+    return {"t": "Strong", "c": inlines(text)}
+
+
+def emph(content: list[dict]) -> dict:
+    return {"t": "Emph", "c": content}
+
+
+def language_style(language: str) -> str:
+    """The character style that carries a language (pandoc 2.17 writes no w:lang itself)."""
+    return f"Language {language}"
+
+
+def in_language(content: list[dict], language: str) -> list[dict]:
+    """Inlines marked with the language they are in, so Word proofs (and shapes) them right."""
+    return [{"t": "Span", "c": [_attr("", [], [("custom-style", language_style(language))]), content]}]
+
+
+def div(blocks: list[dict], language: str | None = None, style: str | None = None) -> dict:
+    pairs = []
+    if language:
+        pairs.append(("lang", TEXT_LANGUAGE.get(language, language)))
+        if language in RTL:
+            pairs.append(("dir", "rtl"))
+    if style:
+        pairs.append(("custom-style", style))
+    return {"t": "Div", "c": [_attr("", [], pairs), blocks]}
+
+
+def link(url: str) -> dict:
+    return {"t": "Link", "c": [_attr(), inlines(url), [export_safe(url), ""]]}
+
+
+def table(headers: list[str], rows: list[list[str]], widths: list[float] | None = None) -> dict:
+    def cell(text):
+        return [_attr(), {"t": "AlignDefault"}, 1, 1, [plain(str(text))]]
+
+    def row(values):
+        return [_attr(), [cell(v) for v in values]]
+
+    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidth", "c": w} if widths else {"t": "ColWidthDefault"}]
+                for w in (widths or [0] * len(headers))]
+    return {"t": "Table", "c": [_attr(), [None, []], colspecs, [_attr(), [row(headers)]],
+                                [[_attr(), 0, [], [row(r) for r in rows]]], [_attr(), []]]}
+
+
+def _segments(blocks: list[list[dict]]) -> list[dict]:
+    """Paragraphs of an author's text with their [^key] citations as real footnotes."""
+    result = []
     for segments in blocks:
-        paragraph = document.add_paragraph()
+        content: list[dict] = []
         for segment in segments:
             if "note" in segment:
-                run = paragraph.add_run(str(segment["note"]))
-                run.font.superscript = True
+                note = inlines(segment["citation"])
+                if segment.get("url"):
+                    note += [{"t": "Space"}, link(segment["url"]) if segment["url"].startswith(("http://", "https://"))
+                             else {"t": "Str", "c": segment["url"]}]
+                content.append({"t": "Note", "c": [para(note)]})
             else:
-                paragraph.add_run(segment["text"])
+                content.extend(inlines(segment["text"]))
+        result.append(para(content))
+    return result
 
 
-def _table(document, headers: list[str], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    header = table.rows[0]
-    # Repeat the header row on every page the table spans.
-    header_props = header._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header_props.append(repeat)
-    for cell, text in zip(header.cells, headers):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values):
-            cell.text = str(value)
+def _words(finding: dict, language: str, quote: bool = False) -> list[dict]:
+    """A finding's original in its own language and direction, the translation beneath."""
+    marks = ("“", "”") if quote else ("", "")
+    original = in_language(inlines(f"{marks[0]}{finding['text']}{marks[1]}"), finding["language"])
+    blocks = [div([para(original)], finding["language"], "Quote" if quote else None)]
+    if finding.get("translation"):
+        blocks.append(div([para(f"{marks[0]}{finding['translation']}{marks[1]}")], language,
+                          "Quote" if quote else None))
+    return blocks
 
 
-def _survey_results(document, surveys: list[dict], L) -> None:
-    """The chapter's survey results as small tables (Word users redraw charts themselves)."""
-    if not surveys:
-        return
-    document.add_heading(L("survey_results"), level=3)
-    for survey in surveys:
-        document.add_heading(survey["title"] or L("missing_text"), level=4)
-        document.add_paragraph(L("survey_responses", n=survey["responses"]))
-        for question in survey["questions"]:
-            if question["type"] == "number":
-                paragraph = document.add_paragraph()
-                paragraph.add_run(question["label"]).bold = True
-                paragraph.add_run(" " + L("number_stats", mean=question["mean"], min=question["min"],
-                                          max=question["max"], n=question["answered"]))
-                continue
-            caption = L("figure_caption", label=question["label"], n=question["answered"])
-            if question["multiple"]:
-                caption += " " + L("several_answers")
-            if question["type"] == "likert" and question["mean"]:
-                caption += " " + L("likert_mean", mean=question["mean"])
-            document.add_paragraph(caption).runs[0].italic = True
-            _table(document, [L("answer"), L("count"), L("percentage")],
-                   [[row["label"], row["count"], row["percent"]] for row in question["rows"]])
-            document.add_paragraph()
+# ---------------------------------------------------------------- the document
 
-
-def _page_break(document) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
-def build_report_docx(data: dict, progress: Callable[[int], None] | None = None) -> bytes:
-    # Word's XML refuses NUL and most control characters: an old row must not break the file.
-    data = export_safe_tree(data)
+def report_ast(data: dict, images: dict[str, str]) -> dict:
+    """The pandoc document for `data`; `images` maps a chart key to a PNG file name."""
     language = data["language"]
 
     def L(key, **values):
         return label(key, language, **values)
 
-    document = Document()
-    document.core_properties.title = data["title"]
-    document.core_properties.author = data["authors"]
-    document.core_properties.language = language
-    document.styles["Normal"].font.name = "Noto Sans"
-    document.styles["Normal"].font.size = Pt(10)
-
-    document.add_heading(data["title"] or L("missing_text"), level=0)
-    if data["subtitle"]:
-        document.add_paragraph(data["subtitle"])
-    document.add_paragraph(f"{data['authors']}\n{data['date']}".strip())
+    blocks: list[dict] = []
     if data["colophon"]:
-        document.add_heading(L("colophon"), level=2)
-        _paragraphs(document, data["colophon"])
-    for key, heading in (("acknowledgements", "acknowledgements"),):
-        if data[key]:
-            _page_break(document)
-            document.add_heading(L(heading), level=1)
-            _paragraphs(document, data[key])
+        blocks += [header(1, L("colophon"), "colophon", unnumbered=True), *_segments(data["colophon"])]
+    if data["acknowledgements"]:
+        blocks += [header(1, L("acknowledgements"), "acknowledgements"), *_segments(data["acknowledgements"])]
     if data["abbreviations"]:
-        document.add_heading(L("abbreviations"), level=1)
-        _table(document, [L("abbreviation"), L("definition")],
-               [[a["abbreviation"], a["definition"]] for a in data["abbreviations"]])
+        blocks += [header(1, L("abbreviations"), "abbreviations"),
+                   table([L("abbreviation"), L("definition")],
+                         [[a["abbreviation"], a["definition"]] for a in data["abbreviations"]], [0.25, 0.75])]
     if data["executive_summary"]:
-        document.add_heading(L("executive_summary"), level=1)
-        _paragraphs(document, data["executive_summary"])
-    document.add_heading(L("methodology"), level=1)
-    document.add_paragraph(data["methodology"]["intro"])
-    for section in data["methodology"]["sections"]:
-        document.add_heading(section["heading"], level=3)
-        document.add_paragraph(section["text"])
-    document.add_paragraph(data["methodology"]["closing"])
-    for key, heading in (("scope", "scope"), ("problem_analysis", "problem_analysis")):
+        blocks += [header(1, L("executive_summary"), "summary"), *_segments(data["executive_summary"])]
+
+    def boxes(items, level):
+        out = []
+        for box in items:
+            out.append(div([header(level, f"{L('box', n=box['number'])} {box['title'] or L('missing_text')}"),
+                            *_segments(box["body"])], style="Box"))
+        return out
+
+    if data.get("project"):
+        blocks += [header(1, L("project"), "project"), *_segments(data["project"]), *boxes(data["project_boxes"], 2)]
+    methodology = data["methodology"]
+    blocks += [header(1, L("methodology"), "methodology"), para(methodology["intro"])]
+    for section in methodology["sections"]:
+        blocks += [header(2, section["heading"]), para(section["text"])]
+        if section.get("topics"):
+            blocks += [para(section["topics_intro"]),
+                       {"t": "BulletList", "c": [[plain(item)] for item in section["topics"]]}]
+    if data.get("literature_review"):
+        blocks += [header(2, L("literature_review")), *_segments(data["literature_review"])]
+    blocks.append(para(methodology["closing"]))
+    for key, heading, anchor in (("scope", "scope", "scope"), ("problem_analysis", "problem_analysis", "problem")):
         if data[key]:
-            document.add_heading(L(heading), level=1)
-            _paragraphs(document, data[key])
-    if progress:
-        progress(40)
+            blocks += [header(1, L(heading), anchor), *_segments(data[key]), *boxes(data.get(f"{key}_boxes", []), 2)]
     if data["chapters"]:
-        document.add_heading(L("recommendations"), level=1)
+        blocks.append(header(1, L("recommendations"), "recommendations"))
     for chapter in data["chapters"]:
-        document.add_heading(f"{chapter['number']}. {chapter['title']}", level=2)
-        _paragraphs(document, chapter["intro"])
+        blocks += [header(2, f"{chapter['number']}. {chapter['title']}", f"chapter-{chapter['number']}"),
+                   *_segments(chapter["intro"]), *boxes(chapter.get("boxes", []), 3)]
         for rec in chapter["recommendations"]:
-            document.add_heading(f"{L('recommendation')} {rec['number']}: {rec['title'] or L('missing_text')}",
-                                 level=3)
-            _paragraphs(document, rec["body"])
+            blocks += [header(3, f"{L('recommendation')} {rec['number']}: {rec['title'] or L('missing_text')}"),
+                       *_segments(rec["body"])]
             for quote in rec["quotes"]:
-                paragraph = document.add_paragraph(style="Intense Quote")
-                paragraph.add_run(quote["text"])
-                if quote["by"]:
-                    paragraph.add_run(f"\n— {quote['by']}").italic = False
+                blocks += _words(quote, language, quote=quote["quote"])
+                blocks.append(div([para(("— " if quote["quote"] else "") + quote["by"])], language,
+                                  "Quote" if quote["quote"] else None))
             if rec["evidence"]:
-                paragraph = document.add_paragraph()
-                paragraph.add_run(f"{L('evidence_basis')}: ").bold = True
-                paragraph.add_run(rec["evidence"])
+                blocks.append(para([strong(f"{L('evidence_basis')}:"), {"t": "Space"}, *inlines(rec["evidence"])]))
         for example in chapter["good_examples"]:
-            box = document.add_table(rows=1, cols=1)
-            box.style = "Table Grid"
-            cell = box.rows[0].cells[0]
-            shading = OxmlElement("w:shd")
-            shading.set(qn("w:val"), "clear")
-            shading.set(qn("w:fill"), "E3F1F1")
-            cell._tc.get_or_add_tcPr().append(shading)
-            title = cell.paragraphs[0].add_run(f"{L('good_example')}: {example['title'] or L('missing_text')}")
-            title.bold = True
-            title.font.color.rgb = ACCENT
+            content = [header(3, f"{L('box', n=example['number'])} {L('good_example')}: "
+                                 f"{example['title'] or L('missing_text')}")]
             if example["place"]:
-                cell.add_paragraph(f"{L('place')}: {example['place']}")
+                content.append(para([strong(f"{L('place')}:"), {"t": "Space"}, *inlines(example["place"])]))
             for field in example["fields"]:
-                cell.add_paragraph(f"{field['label']}: {field['text']}")
-            document.add_paragraph()
-        _survey_results(document, chapter.get("surveys", []), L)
-    if progress:
-        progress(70)
-    _page_break(document)
-    document.add_heading(L("appendices"), level=1)
+                content.append(para([strong(f"{field['label']}:"), {"t": "Space"}, *inlines(field["text"])]))
+            blocks.append(div(content, style="Box"))
+        if chapter.get("surveys"):
+            blocks.append(header(3, L("survey_results")))
+            for s_index, survey in enumerate(chapter["surveys"]):
+                blocks += [header(4, survey["title"] or L("missing_text")),
+                           para(L("survey_responses", n=survey["responses"]))]
+                for q_index, question in enumerate(survey["questions"]):
+                    if question["type"] == "number":
+                        blocks.append(para([strong(question["label"]), {"t": "Space"}, *inlines(L(
+                            "number_stats", mean=question["mean"], min=question["min"], max=question["max"],
+                            n=question["answered"]))]))
+                        continue
+                    caption = L("figure_caption", label=question["label"], n=question["answered"])
+                    if question["multiple"]:
+                        caption += " " + L("several_answers")
+                    if question["type"] == "likert" and question["mean"]:
+                        caption += " " + L("likert_mean", mean=question["mean"])
+                    image = images.get(f"{chapter['number']}-{s_index}-{q_index}")
+                    if image:
+                        blocks.append(para([{"t": "Image", "c": [_attr("", [], [("width", "15cm")]),
+                                                                  inlines(question["label"]), [image, ""]]}]))
+                    blocks.append(para([emph(inlines(caption))]))
+                    # The numbers behind the chart, for readers who cannot see it and authors who redraw it.
+                    blocks.append(table([L("answer"), L("count"), L("percentage")],
+                                        [[row["label"], row["count"], row["percent"]] for row in question["rows"]]))
+    blocks.append(header(1, L("appendices"), "appendices"))
     appendices = data["appendices"]
-    document.add_heading(L("appendix_a"), level=2)
-    _table(document, [L("number"), L("date"), L("title")], [[r["number"], r["date"], r["title"]] for r in appendices["a"]])
-    document.add_heading(L("appendix_b"), level=2)
-    _table(document, [L("number"), L("date"), L("organisation")],
-           [[r["number"], r["date"], r["organisation"]] for r in appendices["b"]])
-    document.add_heading(L("appendix_c"), level=2)
-    _table(document, [L("number"), L("organisation")], [[r["number"], r["organisation"]] for r in appendices["c"]])
+    blocks += [header(2, L("appendix_a"), "appendix-a"),
+               table([L("number"), L("date"), L("title")],
+                     [[r["number"], r["date"], r["title"]] for r in appendices["a"]], [0.08, 0.22, 0.70]),
+               header(2, L("appendix_b"), "appendix-b"),
+               table([L("number"), L("date"), L("organisation")],
+                     [[r["number"], r["date"], r["organisation"]] for r in appendices["b"]], [0.08, 0.22, 0.70]),
+               header(2, L("appendix_c"), "appendix-c"),
+               table([L("number"), L("organisation")],
+                     [[r["number"], r["organisation"]] for r in appendices["c"]], [0.08, 0.92])]
     if data["evidence_annex"]:
-        document.add_heading(L("appendix_d"), level=2)
+        blocks.append(header(2, L("appendix_d"), "appendix-d"))
         for group in data["evidence_annex"]:
-            document.add_heading(f"{L('recommendation')} {group['number']} {group['title']}", level=4)
+            blocks.append(header(3, f"{L('recommendation')} {group['number']} {group['title']}"))
             for finding in group["findings"]:
-                document.add_paragraph(finding["text"], style="List Bullet")
-    if data["footnotes"]:
-        document.add_heading(L("notes"), level=2)
-        for note in data["footnotes"]:
-            document.add_paragraph(f"{note['note']}. {note['citation']} {note['url']}".strip())
+                blocks += _words(finding, language)
+                meta = f"#{finding['id']} · {finding['activity']}" + (f" · {finding['by']}" if finding["by"] else "")
+                blocks.append(para([emph(inlines(meta))]))
+    if data.get("review_annex"):
+        blocks.append(header(2, L("appendix_e"), "appendix-e"))
+        for comment in data["review_annex"]:
+            blocks += [para([emph(inlines(f"{comment['number']} · {comment['about']}"))]),
+                       div([para(comment["text"])], comment["language"]),
+                       para([strong(comment["disposition"]), *inlines(f": {comment['note']}" if comment["note"] else "")])]
+
+    meta = {
+        "title": {"t": "MetaInlines", "c": inlines(data["title"] or L("missing_text"))},
+        "lang": {"t": "MetaString", "c": WORD_LANGUAGE[language]},
+        "toc-title": {"t": "MetaInlines", "c": inlines(L("contents"))},
+    }
+    if data["subtitle"]:
+        meta["subtitle"] = {"t": "MetaInlines", "c": inlines(data["subtitle"])}
+    if data["authors"]:
+        meta["author"] = {"t": "MetaList", "c": [{"t": "MetaInlines", "c": inlines(data["authors"])}]}
+    if data["date"]:
+        meta["date"] = {"t": "MetaInlines", "c": inlines(data["date"])}
+    meta["keywords"] = {"t": "MetaList", "c": [{"t": "MetaInlines", "c": inlines(data.get("keywords", ""))}]}
+    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": meta, "blocks": blocks}
+
+
+# ---------------------------------------------------------------- reference document
+
+@lru_cache(maxsize=1)
+def _pandoc_reference() -> bytes:
+    """pandoc's own reference.docx: it has every style pandoc's output uses."""
+    return subprocess.run([PANDOC, "--print-default-data-file", "reference.docx"], check=True,
+                          capture_output=True, timeout=60).stdout
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in `paragraph`: Word fills it in when it lays out the page."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == instruction:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {instruction} "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def reference_docx(title: str, language: str, path: Path) -> None:
+    """A4 with the PDF's margins, the title as running header, page numbers in the footer,
+    Noto Sans as in the PDF, and a shaded "Box" style for boxes and good examples."""
+    document = Document(_io(_pandoc_reference()))
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+        section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+        section.header_distance = section.footer_distance = Mm(10)
+        section.header.is_linked_to_previous = False
+        head = section.header.paragraphs[0]
+        head.text = title
+        head.runs[0].font.size = Pt(8)
+        foot = section.footer.paragraphs[0]
+        foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        foot.add_run(label("page", language) + " ")
+        _field(foot, "PAGE")
+    styles = document.styles
+    for name in ("Normal", "Body Text", "First Paragraph", "Compact"):
+        if name in [s.name for s in styles]:
+            styles[name].font.name = "Noto Sans"
+            styles[name].font.size = Pt(10)
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for code, word_language in TEXT_LANGUAGE.items():
+        style = styles.add_style(language_style(code), WD_STYLE_TYPE.CHARACTER)
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:bidi" if code in RTL else "w:val"), word_language)
+        style.element.get_or_add_rPr().append(lang)
+    if "Box" not in [s.name for s in styles]:
+        box = styles.add_style("Box", WD_STYLE_TYPE.PARAGRAPH)
+        box.base_style = styles["Normal"]
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:fill"), "E3F1F1")
+        box.element.get_or_add_pPr().append(shading)
+    document.save(str(path))
+
+
+def _io(content: bytes):
+    from io import BytesIO
+
+    return BytesIO(content)
+
+
+# ---------------------------------------------------------------- build
+
+def _chart_images(data: dict, folder: Path) -> dict[str, str]:
+    from ..charts import horizontal_bar_chart_png
+
+    images = {}
+    for chapter in data["chapters"]:
+        for s_index, survey in enumerate(chapter.get("surveys", [])):
+            for q_index, question in enumerate(survey["questions"]):
+                if question["type"] == "number" or not question["rows"]:
+                    continue
+                name = f"chart-{chapter['number']}-{s_index}-{q_index}.png"
+                (folder / name).write_bytes(horizontal_bar_chart_png(
+                    [row["label"] for row in question["rows"]], [row["count"] for row in question["rows"]]))
+                images[f"{chapter['number']}-{s_index}-{q_index}"] = name
+    return images
+
+
+def build_report_docx(data: dict, progress: Callable[[int], None] | None = None) -> bytes:
+    data = export_safe_tree(data)  # an old row with a control character cannot break the file
+    language = data["language"]
+    with tempfile.TemporaryDirectory(prefix="klankbord-docx-") as folder:
+        folder = Path(folder)
+        images = _chart_images(data, folder)
+        if progress:
+            progress(30)
+        reference = folder / "reference.docx"
+        reference_docx(data["title"], language, reference)
+        ast = report_ast(data, images)
+        if progress:
+            progress(50)
+        output = folder / "report.docx"
+        result = subprocess.run(
+            [PANDOC, "--from=json", "--to=docx", "--toc", "--toc-depth=2", f"--reference-doc={reference}",
+             f"--resource-path={folder}", f"--output={output}"],
+            input=json.dumps(ast, ensure_ascii=False).encode(), capture_output=True, cwd=folder, timeout=300)
+        if result.returncode != 0:
+            raise DocxError(f"pandoc failed ({result.returncode})")
+        if progress:
+            progress(90)
+        return _fix_language_styles(output.read_bytes())
+
+
+def _fix_language_styles(docx: bytes) -> bytes:
+    """pandoc sets every style's w:lang to the document's language; give the language styles theirs back."""
+    import zipfile
+    from io import BytesIO
+
+    from lxml import etree
+
+    source = zipfile.ZipFile(BytesIO(docx))
+    styles = etree.fromstring(source.read("word/styles.xml"))
+    for code, word_language in TEXT_LANGUAGE.items():
+        for style in styles.iter(qn("w:style")):
+            if style.get(qn("w:styleId")) != language_style(code).replace(" ", ""):
+                continue
+            rpr = style.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = etree.SubElement(style, qn("w:rPr"))
+            for old in rpr.findall(qn("w:lang")):
+                rpr.remove(old)
+            lang = etree.SubElement(rpr, qn("w:lang"))
+            lang.set(qn("w:bidi" if code in RTL else "w:val"), word_language)
     out = BytesIO()
-    document.save(out)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/styles.xml":
+                content = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(item, content)
     return out.getvalue()

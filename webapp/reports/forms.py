@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..forms import BaseForm
 from ..i18n import _l
@@ -16,6 +17,9 @@ class ReportForm(BaseForm):
     subtitle_nl = StringField(_l("Subtitle (Dutch)"), validators=[Length(max=300)])
     subtitle_en = StringField(_l("Subtitle (English)"), validators=[Length(max=300)])
     authors = StringField(_l("Authors"), validators=[Length(max=300)])
+    authors_nl = StringField(_l("Cover line (Dutch)"), validators=[Length(max=300)],
+                             description=_l("Printed on the cover under the title; empty: the authors."))
+    authors_en = StringField(_l("Cover line (English)"), validators=[Length(max=300)])
     report_date = DateField(_l("Report date"), validators=[Optional()])
     colophon_nl = TextAreaField(_l("Colophon (Dutch)"), validators=[Length(max=LONG)])
     colophon_en = TextAreaField(_l("Colophon (English)"), validators=[Length(max=LONG)])
@@ -27,7 +31,13 @@ class ReportForm(BaseForm):
     scope_en = TextAreaField(_l("Scope (English)"), validators=[Length(max=LONG)])
     problem_analysis_nl = TextAreaField(_l("Problem analysis (Dutch)"), validators=[Length(max=LONG)])
     problem_analysis_en = TextAreaField(_l("Problem analysis (English)"), validators=[Length(max=LONG)])
+    project_nl = TextAreaField(_l("The project (Dutch)"), validators=[Length(max=LONG)])
+    project_en = TextAreaField(_l("The project (English)"), validators=[Length(max=LONG)])
+    literature_review_nl = TextAreaField(_l("Literature review (Dutch)"), validators=[Length(max=LONG)],
+                                         description=_l("Printed in the methodology."))
+    literature_review_en = TextAreaField(_l("Literature review (English)"), validators=[Length(max=LONG)])
     evidence_annex = BooleanField(_l("Print every linked finding in an evidence annex"))
+    review_annex = BooleanField(_l("Print an annex on how the review was used (every comment with what was done)"))
 
 
 class NewReportForm(BaseForm):
@@ -57,6 +67,17 @@ class RecommendationForm(BaseForm):
 
 class EvidenceForm(BaseForm):
     """Only the CSRF token: the ticked findings arrive as repeated `finding` / `quote` fields."""
+
+
+class BoxForm(BaseForm):
+    """A numbered box: where it stands, its place among the boxes there, its title and text."""
+
+    place = SelectField(_l("Where the box stands"), choices=[])
+    position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
+    title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
+    body_nl = TextAreaField(_l("Text (Dutch)"), validators=[Length(max=LONG)])
+    body_en = TextAreaField(_l("Text (English)"), validators=[Length(max=LONG)])
 
 
 class BuildForm(BaseForm):

@@ -21,6 +21,19 @@ def _lp(context: str, message: str) -> str:
     return message
 
 
+def _lnp(context: str, singular: str, plural: str) -> tuple[str, str]:
+    """Marks a fixed text with a plural (`pybabel extract -k _lnp:1c,2,3`); `label_n()` translates it."""
+    return singular, plural
+
+
+#: Fixed texts that depend on a number: "1 organisation", "2 organisations".
+PLURAL_LABELS = {
+    "n_findings": _lnp("report", "%(n)s finding", "%(n)s findings"),
+    "n_activities": _lnp("report", "%(n)s activity", "%(n)s activities"),
+    "n_organisations": _lnp("report", "%(n)s organisation", "%(n)s organisations"),
+    "n_contributions": _lnp("report", "%(n)s contribution", "%(n)s contributions"),
+}
+
 LABELS = {
     "contents": _lp("report", "Table of contents"),
     "colophon": _lp("report", "Colophon"),
@@ -41,9 +54,22 @@ LABELS = {
     "results": _lp("report", "Results"),
     "funding": _lp("report", "Funding"),
     "evidence_basis": _lp("report", "Evidence"),
-    "evidence_count": _lp("report", "%(n)s findings from %(activities)s activities and %(organisations)s "
-                   "organisations"),
-    "evidence_count_activities": _lp("report", "%(n)s findings from %(activities)s activities"),
+    "evidence_sentence": _lp("report", "%(findings)s from %(activities)s (%(types)s)"),
+    "evidence_sentence_orgs": _lp("report", "%(findings)s from %(activities)s (%(types)s) and %(organisations)s"),
+    "no_evidence": _lp("report", "No evidence linked yet."),
+    "translation_from": _lp("report", "Translated from %(language)s"),
+    "box": _lp("report", "Box %(n)s"),
+    "project": _lp("report", "The project"),
+    "literature_review": _lp("report", "Literature review"),
+    "m_kickoff_themes": _lp("report", "The participants gave their input on these themes:"),
+    "m_topics": _lp("report", "The meetings discussed these topics:"),
+    "m_transversal": _lp("report", "Themes that cut across all topics and were discussed at every meeting:"),
+    "appendix_e": _lp("report", "Appendix E. How the review was used"),
+    "comment": _lp("report", "Comment"),
+    "disposition": _lp("report", "What was done with it"),
+    "about": _lp("report", "About"),
+    "whole_report": _lp("report", "The whole report"),
+    "keywords": _lp("report", "labour market inclusion, permit holders, work-study programmes, recommendations"),
     "appendices": _lp("report", "Appendices"),
     "appendix_a": _lp("report", "Appendix A. Learning network meetings"),
     "appendix_b": _lp("report", "Appendix B. Individual consultations"),
@@ -67,8 +93,8 @@ LABELS = {
     "m_ln_meeting_text": _lp("report", "Between %(first)s and %(last)s the learning network met %(n)s times, in "
                    "workshops and working visits. Appendix A lists every meeting."),
     "m_consultation": _lp("report", "%(n)s individual consultations"),
-    "m_consultation_text": _lp("report", "Between %(first)s and %(last)s, %(n)s conversations were held with %(orgs)s "
-                   "organisations in the field. Appendix B lists them."),
+    "m_consultation_text": _lp("report", "Between %(first)s and %(last)s, %(n)s conversations were held with "
+                   "%(organisations)s in the field. Appendix B lists them."),
     "m_exchange": _lp("report", "%(n)s international exchanges"),
     "m_exchange_text": _lp("report", "To learn from other EU member states, %(n)s exchanges took place: %(list)s."),
     "m_maab": _lp("report", "%(n)s consultation rounds with the Migrant Ambassador Advisory Board"),
@@ -78,8 +104,8 @@ LABELS = {
     "m_taking_stock_text": _lp("report", "In %(date)s the first results were discussed in %(n)s sessions with "
                    "representatives of the ministry and advisors of the learning network."),
     "m_field_test": _lp("report", "Testing with the field"),
-    "m_field_test_text": _lp("report", "In %(period)s a draft version was tested: %(n)s contributions from %(orgs)s "
-                   "organisations. Appendix C lists them."),
+    "m_field_test_text": _lp("report", "In %(period)s a draft version was tested: %(contributions)s from "
+                   "%(organisations)s. Appendix C lists them."),
     "m_findings": _lp("report", "Together the activities produced %(n)s recorded findings; each recommendation "
                    "refers to the findings that support it."),
     "and": _lp("report", "and"),
@@ -106,3 +132,9 @@ def label(key: str, language: str, **values) -> str:
     """The fixed text `key` in `language` (nl or en), with `values` filled in."""
     text = _catalog(language).pgettext("report", LABELS[key])
     return text % values if values else text
+
+
+def label_n(key: str, language: str, n: int, **values) -> str:
+    """The fixed text `key` in `language` in the form for the number `n` ("1 organisation")."""
+    singular, plural = PLURAL_LABELS[key]
+    return _catalog(language).npgettext("report", singular, plural, n) % {"n": n, **values}

@@ -19,8 +19,10 @@ REPORT_FORMATS = ("pdf", "docx")
 BUILD_STATUSES = ("queued", "running", "done", "failed")
 
 #: The bilingual free texts of a report, in the order the report prints them.
-REPORT_TEXT_FIELDS = ("title", "subtitle", "colophon", "acknowledgements", "executive_summary", "scope",
-                      "problem_analysis")
+REPORT_TEXT_FIELDS = ("title", "subtitle", "colophon", "acknowledgements", "executive_summary", "project", "scope",
+                      "problem_analysis", "literature_review")
+#: Where a numbered box can stand: a chapter of its own, or one of the report's texts.
+BOX_SECTIONS = ("project", "scope", "problem_analysis", "chapter")
 
 chapter_good_examples = Table(
     "report_chapter_good_examples",
@@ -50,6 +52,9 @@ class Report(db.Model):
     subtitle_en: Mapped[str] = mapped_column(String(300), default="")
     #: As printed on the cover, e.g. "IOM Netherlands".
     authors: Mapped[str] = mapped_column(String(300), default="")
+    #: The cover line in Dutch / English ("lerend netwerk LEARN"); empty: `authors` as typed.
+    authors_nl: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    authors_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     report_date: Mapped[date | None]
     colophon_nl: Mapped[str] = mapped_column(Text, default="")
     colophon_en: Mapped[str] = mapped_column(Text, default="")
@@ -61,6 +66,14 @@ class Report(db.Model):
     scope_en: Mapped[str] = mapped_column(Text, default="")
     problem_analysis_nl: Mapped[str] = mapped_column(Text, default="")
     problem_analysis_en: Mapped[str] = mapped_column(Text, default="")
+    #: A chapter about the project itself (LEARN: the learning network, its aims and partners).
+    project_nl: Mapped[str] = mapped_column(Text, default="", server_default="")
+    project_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The literature review, printed in the methodology after the activities.
+    literature_review_nl: Mapped[str] = mapped_column(Text, default="", server_default="")
+    literature_review_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Print an annex "How the review was used": every review comment with its disposition.
+    review_annex: Mapped[bool] = mapped_column(default=False, server_default="0")
     #: Print every linked finding in an evidence annex after the appendices.
     evidence_annex: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -70,6 +83,8 @@ class Report(db.Model):
         back_populates="report", cascade="all, delete-orphan", order_by="ReportChapter.position")
     versions: Mapped[list[ReportVersion]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportVersion.id.desc()")
+    boxes: Mapped[list[ReportBox]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportBox.position")
 
     def __repr__(self) -> str:
         return f"<Report {self.id}>"
@@ -127,6 +142,32 @@ class RecommendationFinding(db.Model):
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="evidence")
     finding: Mapped[Finding] = relationship()
+
+
+class ReportBox(db.Model):
+    """A numbered box ("Box 1 The potential of work-study programmes") in a chapter or a report text.
+
+    Boxes and the chapters' good examples are numbered together in the order the report prints them.
+    """
+
+    __tablename__ = "report_boxes"
+    __table_args__ = (
+        CheckConstraint(f"section IN ({', '.join(repr(s) for s in BOX_SECTIONS)})", "known_section"),
+        CheckConstraint("(section = 'chapter') = (chapter_id IS NOT NULL)", "chapter_when_in_chapter"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str] = mapped_column(String(20), default="chapter")
+    chapter_id: Mapped[int | None] = mapped_column(ForeignKey("report_chapters.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title_nl: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    body_nl: Mapped[str] = mapped_column(Text, default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+
+    report: Mapped[Report] = relationship(back_populates="boxes")
+    chapter: Mapped[ReportChapter | None] = relationship()
 
 
 class Source(db.Model):

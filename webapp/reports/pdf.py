@@ -119,7 +119,9 @@ def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None,
     document = HTML(string=html, base_url=SCHEME + "/", url_fetcher=fetcher).render()
     if progress:
         progress(80)
-    return document.write_pdf(attachments=None)
+    # PDF/UA-1: a tagged PDF (structure tree, /MarkInfo), with the title shown in the window,
+    # the document language from <html lang> and XMP metadata.
+    return document.write_pdf(attachments=None, pdf_variant="pdf/ua-1")
 
 
 def build_report_pdf(data: dict, progress: Callable[[int], None] | None = None,

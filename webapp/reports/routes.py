@@ -17,12 +17,19 @@ from ..surveys.models import SURVEY_STATUSES
 from ..surveys.models import Survey
 from ..themes.models import Theme
 from . import bp
-from .forms import (BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
+from .forms import (BoxForm, BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
                     ReportForm, SourceForm)
-from .models import Recommendation, Report, ReportChapter, ReportVersion, Source
-from .services import (ReportError, candidate_findings, chapter_survey_choices, delete_recommendation,
-                       evidence_summary, missing_translations, move_recommendation, publish_version,
-                       set_chapter_surveys, set_evidence, start_build, version_job, version_status)
+from .models import Recommendation, Report, ReportBox, ReportChapter, ReportVersion, Source
+from ..activities.types import ACTIVITY_TYPES
+from ..findings.models import FINDING_KINDS, Finding
+from ..i18n import CONTENT_LANGUAGES
+from ..organisations.models import Organisation
+from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, box_places, chapter_survey_choices,
+                       delete_recommendation, evidence_candidates, evidence_summary, is_quotable,
+                       missing_register_names, missing_translations, move_recommendation, publish_version,
+                       save_box, save_translation, set_chapter_surveys, start_build, translation_queue,
+                       untranslated_findings, update_evidence, version_job, version_status)
 
 #: Who writes reports: the authors, and the administrator who stands in for them.
 REPORT_ROLES = (ADMIN, AUTHOR)
@@ -73,8 +80,11 @@ def show(report_id: int):
     versions = db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)
                                   .order_by(ReportVersion.id.desc())).all()
     counts = evidence_summary([r.id for c in report.chapters for r in c.recommendations])
+    untranslated = {language: len(untranslated_findings(report, language)) for language in ("nl", "en")}
+    register = {language: missing_register_names(language) for language in ("nl", "en")}
     return render_template("reports/show.html", report=report, add_form=add_form, build_form=build_form,
-                           missing=missing, versions=versions, counts=counts, publish_form=BaseForm())
+                           missing=missing, versions=versions, counts=counts, untranslated=untranslated,
+                           register=register, publish_form=BaseForm())
 
 
 @bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
@@ -163,9 +173,44 @@ def recommendation(recommendation_id: int):
         return redirect(url_for("reports.recommendation", recommendation_id=recommendation.id))
     linked = {link.finding_id: link for link in recommendation.evidence}
     summary = evidence_summary([recommendation.id])[recommendation.id]
+    filters, page = _picker_filters(recommendation)
+    candidates = evidence_candidates(recommendation, filters, page)
+    linked_findings = db.session.scalars(select(Finding).where(Finding.id.in_(linked)).options(
+        selectinload(Finding.activity), selectinload(Finding.organisation), selectinload(Finding.contributor))
+        .order_by(Finding.id)).all()
     return render_template("reports/recommendation.html", recommendation=recommendation, form=form,
-                           evidence_form=EvidenceForm(), candidates=candidate_findings(recommendation.chapter),
-                           linked=linked, summary=summary), (422 if form.errors else 200)
+                           evidence_form=EvidenceForm(), candidates=candidates, linked=linked,
+                           linked_findings=linked_findings, summary=summary, filters=filters,
+                           choices=_picker_choices(), is_quotable=is_quotable), (422 if form.errors else 200)
+
+
+def _picker_filters(recommendation: Recommendation) -> tuple[EvidenceFilters, int]:
+    """The picker's filters from the query string; the chapter's theme until the author picks another."""
+    args = request.args
+
+    def number(name):
+        value = args.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    theme = args.get("theme")
+    filters = EvidenceFilters(
+        theme_id=recommendation.chapter.theme_id if theme is None else number("theme"),
+        kind=args.get("kind") if args.get("kind") in FINDING_KINDS else None,
+        activity_type=args.get("activity_type") if args.get("activity_type") in ACTIVITY_TYPES else None,
+        stakeholder_type=args.get("stakeholder_type") if args.get("stakeholder_type") in STAKEHOLDER_TYPES else None,
+        organisation_id=number("organisation"),
+        language=args.get("language") if args.get("language") in CONTENT_LANGUAGES else None)
+    return filters, number("page") or 1
+
+
+def _picker_choices() -> dict:
+    return {
+        "themes": db.session.scalars(select(Theme).where(Theme.archived.is_(False))
+                                     .order_by(Theme.theme_group, Theme.position)).all(),
+        "kinds": FINDING_KINDS, "activity_types": ACTIVITY_TYPES, "stakeholder_types": STAKEHOLDER_TYPES,
+        "organisations": db.session.scalars(select(Organisation).order_by(Organisation.name)).all(),
+        "languages": CONTENT_LANGUAGES,
+    }
 
 
 @bp.post("/recommendations/<int:recommendation_id>/move")
@@ -203,9 +248,97 @@ def save_evidence(recommendation_id: int):
         abort(400)
     finding_ids = {int(v) for v in request.form.getlist("finding") if v.isdigit()}
     quoted_ids = {int(v) for v in request.form.getlist("quote") if v.isdigit()} & finding_ids
-    set_evidence(recommendation, finding_ids, quoted_ids)
+    # The rows the author saw: unticked ones among them are unlinked, links on other pages stay.
+    shown = {int(v) for v in request.form.getlist("shown") if v.isdigit()}
+    if not shown:
+        shown = {link.finding_id for link in recommendation.evidence} | finding_ids
+    refused = update_evidence(recommendation, shown, finding_ids, quoted_ids)
     flash(_("Supporting findings saved."), "success")
-    return redirect(url_for("reports.recommendation", recommendation_id=recommendation.id))
+    if refused:
+        flash(_("Already quoted under another recommendation, so not quoted again: %(ids)s",
+                ids=", ".join(f"#{i}" for i in refused)), "error")
+    back = request.form.get("back", "")
+    query = back if back.startswith("?") and "//" not in back else ""
+    return redirect(url_for("reports.recommendation", recommendation_id=recommendation.id) + query)
+
+
+@bp.route("/<int:report_id>/translations/<language>", methods=["GET", "POST"])
+@roles_required(*REPORT_ROLES)
+def translations(report_id: int, language: str):
+    """Translate the findings a build prints: original left, translation right, most needed first."""
+    report = db.session.get(Report, report_id) or abort(404)
+    if language not in ("nl", "en"):
+        abort(404)
+    errors: dict[int, str] = {}
+    typed: dict[int, str] = {}
+    if request.method == "POST":
+        if not EvidenceForm().validate_on_submit():
+            abort(400)
+        finding_id = request.form.get("finding_id", "")
+        finding = db.session.get(Finding, int(finding_id)) if finding_id.isdigit() else None
+        if finding is None:
+            abort(404)
+        text = request.form.get("text", "")
+        try:
+            save_translation(finding, language, text, request.form.get("checked") == "y")
+        except ReportError as error:
+            db.session.rollback()
+            errors[finding.id], typed[finding.id] = str(error), text
+        else:
+            flash(_("Translation saved."), "success")
+            return redirect(url_for("reports.translations", report_id=report.id, language=language,
+                                    page=request.args.get("page", 1)) + f"#finding-{finding.id}")
+    queue = translation_queue(report, language)
+    left = sum(1 for f in queue if not f.translation_in(language))
+    page = max(1, int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1)
+    per_page = 20
+    pages = max(1, -(-len(queue) // per_page))
+    page = min(page, pages)
+    shown = queue[(page - 1) * per_page:page * per_page]
+    return render_template("reports/translations.html", report=report, language=language, findings=shown,
+                           left=left, total=len(queue), page=page, pages=pages, form=EvidenceForm(),
+                           errors=errors, typed=typed, max_length=TRANSLATION_MAX_LENGTH), (422 if errors else 200)
+
+
+# ---------------------------------------------------------------- numbered boxes
+
+@bp.route("/<int:report_id>/boxes/new", methods=["GET", "POST"], defaults={"box_id": None})
+@bp.route("/<int:report_id>/boxes/<int:box_id>", methods=["GET", "POST"])
+@roles_required(*REPORT_ROLES)
+def box_form(report_id: int, box_id: int | None):
+    report = db.session.get(Report, report_id) or abort(404)
+    box = db.session.get(ReportBox, box_id) if box_id else None
+    if box_id and (box is None or box.report_id != report.id):
+        abort(404)
+    form = BoxForm(obj=box)
+    form.place.choices = box_places(report)
+    if box is not None and not form.is_submitted():
+        form.place.data = f"chapter:{box.chapter_id}" if box.section == "chapter" else box.section
+    if form.validate_on_submit():
+        try:
+            save_box(report, box, form.place.data, form.position.data or 0,
+                     {name: getattr(form, name).data for name in ("title_nl", "title_en", "body_nl", "body_en")})
+        except ReportError as error:
+            db.session.rollback()
+            form.place.errors.append(str(error))
+        else:
+            flash(_("Box saved."), "success")
+            return redirect(url_for("reports.show", report_id=report.id, _anchor="boxes"))
+    return render_template("reports/box_form.html", form=form, report=report, box=box), (
+        422 if form.errors else 200)
+
+
+@bp.post("/<int:report_id>/boxes/<int:box_id>/delete")
+@roles_required(*REPORT_ROLES)
+def delete_box(report_id: int, box_id: int):
+    box = db.session.get(ReportBox, box_id) or abort(404)
+    if box.report_id != report_id or not EvidenceForm().validate_on_submit():
+        abort(400)
+    db.session.delete(box)
+    _touch(box.report)
+    db.session.commit()
+    flash(_("Box deleted."), "success")
+    return redirect(url_for("reports.show", report_id=report_id, _anchor="boxes"))
 
 
 # ---------------------------------------------------------------- builds and versions

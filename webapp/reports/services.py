@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from babel.dates import format_date
+from markupsafe import escape
 from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import force_locale
@@ -30,9 +31,10 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity
 from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import _, _l, localized
+from ..i18n import RTL_LANGUAGES, _, _l, localized
+from ..text import TextRefused, clean_text
 from ..jobs.services import enqueue, job_for, set_progress
-from ..findings.models import Finding
+from ..findings.models import Finding, FindingTranslation, finding_themes
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import stakeholder_label
 from ..reference.models import Abbreviation, GoodExample
@@ -40,17 +42,17 @@ from ..surveys.models import Survey
 from ..surveys.question_types import COUNTED_TYPES
 from ..surveys.services import summarise_survey
 from ..themes.models import Theme
-from .labels import label
+from .labels import label, label_n
 from .models import (REPORT_FORMATS, REPORT_LANGUAGES, REPORT_TEXT_FIELDS, Recommendation, RecommendationFinding,
-                     Report, ReportChapter, ReportVersion, Source)
+                     Report, ReportBox, ReportChapter, ReportVersion, Source)
 
 log = logging.getLogger(__name__)
 
 #: Bump when the way a report is turned into a file changes: old versions then no longer match.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 HERE = Path(__file__).parent
 #: Files whose contents shape the output; their bytes go into the content hash.
-LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "static/report.css")
+LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "static/report.css", HERE / "docx_export.py")
 FOOTNOTE_MARK = re.compile(r"\[\^([A-Za-z0-9_.-]{1,60})\]")
 #: A build left "running" longer than this died with its process; it may be started again.
 STALE_AFTER_SECONDS = 15 * 60
@@ -105,6 +107,23 @@ def _date(value: date | None, language: str, precision: str = "day") -> str:
     if value is None:
         return label("date_unknown", language)
     return format_date(value, "MMMM yyyy" if precision == "month" else "d MMMM yyyy", locale=language)
+
+
+def activity_title(activity: Activity, language: str) -> str:
+    """An activity's title as the report prints it: `title_nl`/`title_en`, else the register's title."""
+    return getattr(activity, f"title_{language}") or activity.title
+
+
+def organisation_name(organisation: Organisation, language: str) -> str:
+    """An organisation as the report prints it: its display name in `language`, else its canonical name."""
+    return getattr(organisation, f"display_name_{language}") or organisation.name
+
+
+def _with_date(title: str, when: str) -> str:
+    """ "Study trip to Essen (three days)" + "November 2023" -> "... (three days, November 2023)". """
+    if title.endswith(")"):
+        return f"{title[:-1]}, {when})"
+    return f"{title} ({when})"
 
 
 # ---------------------------------------------------------------- survey results
@@ -173,6 +192,12 @@ def report_svg(svg: str, prefix: str = "chart-") -> str:
     return _SVG_TAG.sub(rewrite, svg)
 
 
+def _titled_svg(svg: str, title: str) -> str:
+    """The chart with a <title>: the tagged PDF takes it as the figure's alternative text."""
+    start = svg.index(">", svg.index("<svg")) + 1
+    return f"{svg[:start]}<title>{escape(title)}</title>{svg[start:]}"
+
+
 def survey_results(survey: Survey, language: str, chart_prefix: str = "chart-") -> dict:
     """A survey's title, number of responses and per question its chart and counts, in `language`."""
     # The chart labels are option labels in the current locale: the report's language, not the screen's.
@@ -186,7 +211,8 @@ def survey_results(survey: Survey, language: str, chart_prefix: str = "chart-") 
         entry = {
             "label": _survey_text(question, "label", language), "type": question.type,
             "answered": summary.answered, "multiple": question.type == "multiple_choice",
-            "chart": report_svg(summary.chart, f"{chart_prefix}{question.id}-") if summary.chart else "",
+            "chart": _titled_svg(report_svg(summary.chart, f"{chart_prefix}{question.id}-"),
+                                 _survey_text(question, "label", language)) if summary.chart else "",
             "rows": [{"label": row.label, "count": row.count,
                       "percent": _number(row.percent, language) + "%"} for row in summary.rows],
             "mean": "", "min": "", "max": "",
@@ -214,7 +240,8 @@ TEXT_FIELD_LABELS = {
     "acknowledgements": _l("acknowledgements"), "executive_summary": _l("executive summary"),
     "scope": _l("scope"), "problem_analysis": _l("problem analysis"), "intro": _l("introduction"),
     "body": _l("text"), "target_group": _l("target group"), "partners": _l("partners"),
-    "results": _l("results"), "funding": _l("funding"), "label": _l("question"),
+    "results": _l("results"), "funding": _l("funding"), "label": _l("question"), "place": _l("place"),
+    "project": _l("the project"), "literature_review": _l("literature review"),
 }
 
 
@@ -237,7 +264,7 @@ def missing_translations(report: Report, language: str) -> list[MissingText]:
                 check(recommendation, field_name, f"recommendation {c_index}.{r_index}",
                       _("Recommendation %(number)s", number=f"{c_index}.{r_index}"))
         for example in chapter.good_examples:
-            for field_name in ("title", *GOOD_EXAMPLE_FIELDS):
+            for field_name in ("title", "place", *GOOD_EXAMPLE_FIELDS):
                 check(example, field_name, f"good example {example.id}",
                       _("Good example “%(title)s”", title=localized(example, "title")))
         for survey in chapter.surveys:
@@ -247,41 +274,130 @@ def missing_translations(report: Report, language: str) -> list[MissingText]:
                     check(question, "label", f"survey {survey.id}, question {question.position}",
                           _("Survey “%(title)s”, question %(number)s", title=localized(survey, "title"),
                             number=question.position))
+    for b_index, box in enumerate(report.boxes, start=1):
+        for field_name in ("title", "body"):
+            check(box, field_name, f"box {box.id}", _("Box %(number)s", number=b_index))
     return missing
+
+
+def missing_register_names(language: str) -> dict[str, list]:
+    """Activities and organisations the report prints whose name in `language` is not filled in.
+
+    The build prints the register's own spelling for them; the report page lists them so an
+    author can fill them in on the activity and organisation screens first.
+    """
+    activities = [a for a in db.session.scalars(
+        select(Activity).where(Activity.status == "held").order_by(Activity.type, Activity.number))
+        if not getattr(a, f"title_{language}")]
+    organisations = [o for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+                     if not getattr(o, f"display_name_{language}")]
+    return {"activities": activities, "organisations": organisations}
+
+
+def _printed_findings_query(report: Report):
+    """The findings a build of `report` prints: the quoted ones, and all linked ones with an evidence annex."""
+    query = (select(Finding).join(RecommendationFinding, RecommendationFinding.finding_id == Finding.id)
+             .join(Recommendation, Recommendation.id == RecommendationFinding.recommendation_id)
+             .join(ReportChapter, ReportChapter.id == Recommendation.chapter_id)
+             .where(ReportChapter.report_id == report.id))
+    if not report.evidence_annex:
+        query = query.where(RecommendationFinding.quoted.is_(True))
+    return query
+
+
+def untranslated_findings(report: Report, language: str) -> list[Finding]:
+    """Printed findings in another language with no translation into `language`; quoted ones first."""
+    findings = db.session.scalars(_printed_findings_query(report).where(Finding.language != language)
+                                  .options(selectinload(Finding.translations)).distinct()).all()
+    quoted = set(db.session.scalars(_printed_findings_query(report).where(RecommendationFinding.quoted.is_(True))
+                                    .with_only_columns(Finding.id)))
+    return sorted((f for f in findings if not f.translation_in(language)), key=lambda f: (f.id not in quoted, f.id))
 
 
 # ---------------------------------------------------------------- evidence
 
 def evidence_summary(recommendation_ids: list[int]) -> dict[int, dict]:
-    """Counts by source type (activity type) and organisation, per recommendation, in two queries."""
-    summary = {rid: {"total": 0, "by_type": Counter(), "by_organisation": Counter(), "activities": set()}
+    """Counts by source type (activity type) and organisation, per recommendation, in one query.
+
+    `one_source` is set when all the evidence comes from one kind of activity or one
+    organisation: the recommendation then rests on one source (shown as a warning).
+    """
+    summary = {rid: {"total": 0, "by_type": Counter(), "by_organisation": Counter(), "activities": set(),
+                     "organisation_ids": set(), "one_source": False}
                for rid in recommendation_ids}
     if not recommendation_ids:
         return summary
     rows = db.session.execute(
-        select(RecommendationFinding.recommendation_id, Activity.type, Activity.id, Organisation.name)
+        select(RecommendationFinding.recommendation_id, Activity.type, Activity.id, Organisation.id, Organisation.name)
         .join(Finding, Finding.id == RecommendationFinding.finding_id)
         .join(Activity, Activity.id == Finding.activity_id)
         .outerjoin(Organisation, Organisation.id == Finding.organisation_id)
         .where(RecommendationFinding.recommendation_id.in_(recommendation_ids)))
-    for rid, activity_type, activity_id, organisation in rows:
+    for rid, activity_type, activity_id, organisation_id, organisation in rows:
         entry = summary[rid]
         entry["total"] += 1
         entry["by_type"][activity_type] += 1
         entry["activities"].add(activity_id)
-        if organisation:
+        if organisation_id is not None:
             entry["by_organisation"][organisation] += 1
+            entry["organisation_ids"].add(organisation_id)
+    for entry in summary.values():
+        entry["one_source"] = rests_on_one_source(entry)
     return summary
 
 
+def rests_on_one_source(entry: dict) -> bool:
+    """True when two or more findings all come from one activity type, or all from one organisation."""
+    if entry["total"] < 2:
+        return entry["total"] == 1
+    if len(entry["by_type"]) == 1:
+        return True
+    with_organisation = sum(entry["by_organisation"].values())
+    return with_organisation == entry["total"] and len(entry["by_organisation"]) == 1
+
+
 def _evidence_sentence(summary: dict, language: str) -> str:
+    """ "5 findings from 3 activities (consultation 2, learning network meeting 1) and 2 organisations". """
+    from ..activities.types import ACTIVITY_TYPES
+
     if not summary["total"]:
         return ""
-    if not summary["by_organisation"]:
-        return label("evidence_count_activities", language, n=summary["total"],
-                     activities=len(summary["activities"]))
-    return label("evidence_count", language, n=summary["total"], activities=len(summary["activities"]),
-                 organisations=len(summary["by_organisation"]))
+    with force_locale(language):
+        types = ", ".join(f"{ACTIVITY_TYPES.get(code, code)}: {n}"
+                          for code, n in sorted(summary["by_type"].items(), key=lambda item: (-item[1], item[0])))
+    values = {"findings": label_n("n_findings", language, summary["total"]),
+              "activities": label_n("n_activities", language, len(summary["activities"])), "types": types}
+    if not summary["organisation_ids"]:
+        return label("evidence_sentence", language, **values)
+    return label("evidence_sentence_orgs", language,
+                 organisations=label_n("n_organisations", language, len(summary["organisation_ids"])), **values)
+
+
+def recommendation_sources() -> list[dict]:
+    """Every report's recommendations with how many activity types and organisations their
+    evidence comes from, for the evidence matrix ("rests on one source")."""
+    recommendations = db.session.execute(
+        select(Recommendation, ReportChapter.position, Report.id)
+        .join(ReportChapter, ReportChapter.id == Recommendation.chapter_id)
+        .join(Report, Report.id == ReportChapter.report_id)
+        .order_by(Report.id, ReportChapter.position, Recommendation.position)).all()
+    summary = evidence_summary([r.id for r, _position, _report in recommendations])
+    rows, numbers = [], {}
+    for recommendation, _position, report_id in recommendations:
+        chapter_number = numbers.setdefault((report_id, recommendation.chapter_id),
+                                            1 + sum(1 for key in numbers if key[0] == report_id))
+        index = 1 + sum(1 for row in rows if row["chapter_id"] == recommendation.chapter_id)
+        entry = summary[recommendation.id]
+        rows.append({"recommendation": recommendation, "chapter_id": recommendation.chapter_id,
+                     "number": f"{chapter_number}.{index}", "total": entry["total"],
+                     "types": len(entry["by_type"]), "organisations": len(entry["organisation_ids"]),
+                     "one_source": entry["one_source"]})
+    return rows
+
+
+def is_quotable(finding: Finding) -> bool:
+    """Only people's own words print as a quote: a finding of kind quote that has a contributor."""
+    return finding.kind == "quote" and finding.contributor_id is not None
 
 
 def attribution(finding: Finding, language: str) -> str:
@@ -290,29 +406,145 @@ def attribution(finding: Finding, language: str) -> str:
         with force_locale(language):
             return str(finding.contributor.pseudonym)
     if finding.organisation is not None:
-        return finding.organisation.name
+        return organisation_name(finding.organisation, language)
     if finding.stakeholder_type:
         with force_locale(language):
             return str(stakeholder_label(finding.stakeholder_type))
     return ""
 
 
-def set_evidence(recommendation: Recommendation, finding_ids: set[int], quoted_ids: set[int]) -> None:
-    """Link exactly these findings to the recommendation; quotes must be among them."""
+def printed_text(finding: Finding, language: str) -> dict:
+    """A finding's words as a report in `language` prints them: the original with its language and
+    direction, and beneath it the translation into `language` ("" when the original is in it)."""
+    translation = "" if finding.language == language else finding.translation_in(language)
+    return {"id": finding.id, "text": finding.text, "language": finding.language,
+            "dir": "rtl" if finding.language in RTL_LANGUAGES else "ltr",
+            "translation": translation, "untranslated": finding.language != language and not translation}
+
+
+def printed_evidence(links: list[RecommendationFinding], language: str, quoted_in_report: set[int]) -> list[dict]:
+    """The words printed under a recommendation: its links marked `quoted`, each finding once per report.
+
+    A quotable finding (see `is_quotable`) prints as a quote under the speaker's pseudonym; any
+    other finding prints without quote marks, attributed to its activity.
+    """
+    printed = []
+    for link in links:
+        finding = link.finding
+        if not link.quoted or finding.id in quoted_in_report:
+            continue
+        quoted_in_report.add(finding.id)
+        entry = printed_text(finding, language)
+        entry["quote"] = is_quotable(finding)
+        entry["by"] = attribution(finding, language) if entry["quote"] else activity_title(finding.activity, language)
+        printed.append(entry)
+    return printed
+
+
+def update_evidence(recommendation: Recommendation, shown_ids: set[int], finding_ids: set[int],
+                    quoted_ids: set[int]) -> list[int]:
+    """Link the ticked findings among those shown, unlink the unticked ones, set their quote marks.
+
+    Links to findings not shown (other pages of the picker) stay as they are. A finding is
+    quoted once per report: a quote already printed under another recommendation is not marked
+    again; those ids are returned so the screen can say so.
+    """
     existing = {link.finding_id: link for link in recommendation.evidence}
-    valid = set(db.session.scalars(select(Finding.id).where(Finding.id.in_(finding_ids)))) if finding_ids else set()
-    for finding_id, link in list(existing.items()):
-        if finding_id not in valid:
-            recommendation.evidence.remove(link)
-    for finding_id in valid:
+    wanted = finding_ids & shown_ids
+    valid = set(db.session.scalars(select(Finding.id).where(Finding.id.in_(wanted)))) if wanted else set()
+    quoted_elsewhere = set(db.session.scalars(
+        select(RecommendationFinding.finding_id)
+        .join(Recommendation, Recommendation.id == RecommendationFinding.recommendation_id)
+        .join(ReportChapter, ReportChapter.id == Recommendation.chapter_id)
+        .where(ReportChapter.report_id == recommendation.chapter.report_id,
+               RecommendationFinding.recommendation_id != recommendation.id,
+               RecommendationFinding.quoted.is_(True), RecommendationFinding.finding_id.in_(quoted_ids or {0}))))
+    for finding_id in shown_ids:
         link = existing.get(finding_id)
+        if finding_id not in valid:
+            if link is not None:
+                recommendation.evidence.remove(link)
+            continue
         if link is None:
             link = RecommendationFinding(finding_id=finding_id)
             recommendation.evidence.append(link)
-        link.quoted = finding_id in quoted_ids
+        link.quoted = finding_id in quoted_ids and finding_id not in quoted_elsewhere
     recommendation.updated_at = utcnow()
     recommendation.chapter.report.updated_at = utcnow()
     db.session.commit()
+    return sorted(quoted_elsewhere & valid)
+
+
+def set_evidence(recommendation: Recommendation, finding_ids: set[int], quoted_ids: set[int]) -> list[int]:
+    """Link exactly these findings to the recommendation; quotes must be among them."""
+    shown = {link.finding_id for link in recommendation.evidence} | set(finding_ids)
+    return update_evidence(recommendation, shown, set(finding_ids), set(quoted_ids))
+
+
+@dataclass
+class EvidenceFilters:
+    """What the evidence picker narrows the findings to; None means any."""
+
+    theme_id: int | None = None
+    kind: str | None = None
+    activity_type: str | None = None
+    stakeholder_type: str | None = None
+    organisation_id: int | None = None
+    language: str | None = None
+
+
+@dataclass
+class EvidencePage:
+    items: list[tuple[Finding, float]]
+    total: int
+    page: int
+    pages: int
+
+
+#: Findings per page of the evidence picker: a page stays small with thousands of findings.
+PICKER_PAGE_SIZE = 20
+
+
+def evidence_candidates(recommendation: Recommendation, filters: EvidenceFilters, page: int = 1,
+                        per_page: int = PICKER_PAGE_SIZE) -> EvidencePage:
+    """Findings not yet linked that match `filters`, closest in words to the recommendation first.
+
+    Closeness is TF-IDF cosine similarity (analysis/suggestions.rank_by_closeness) between the
+    recommendation's title and text in both languages and each finding's search words (text
+    and translation). Only ids and search words are read for the ranking; the page's findings
+    are loaded afterwards.
+    """
+    from ..analysis.suggestions import rank_by_closeness
+
+    query = select(Finding.id, Finding.search_text).where(
+        Finding.id.not_in(select(RecommendationFinding.finding_id)
+                          .where(RecommendationFinding.recommendation_id == recommendation.id)))
+    if filters.theme_id:
+        theme_ids = [filters.theme_id, *db.session.scalars(select(Theme.id).where(Theme.parent_id == filters.theme_id))]
+        query = query.where(Finding.id.in_(select(finding_themes.c.finding_id)
+                                           .where(finding_themes.c.theme_id.in_(theme_ids))))
+    if filters.kind:
+        query = query.where(Finding.kind == filters.kind)
+    if filters.activity_type:
+        query = query.where(Finding.activity_id.in_(select(Activity.id).where(Activity.type == filters.activity_type)))
+    if filters.stakeholder_type:
+        query = query.where(Finding.stakeholder_type == filters.stakeholder_type)
+    if filters.organisation_id:
+        query = query.where(Finding.organisation_id == filters.organisation_id)
+    if filters.language:
+        query = query.where(Finding.language == filters.language)
+    rows = db.session.execute(query.order_by(Finding.id)).all()
+    words = " ".join(getattr(recommendation, f"{f}_{lang}") or "" for f in ("title", "body") for lang in ("nl", "en"))
+    ranked = rank_by_closeness(words, [(row.id, row.search_text or "") for row in rows])
+    pages = max(1, -(-len(ranked) // per_page))
+    page = min(max(1, page), pages)
+    chosen = ranked[(page - 1) * per_page:page * per_page]
+    loaded = {f.id: f for f in db.session.scalars(
+        select(Finding).where(Finding.id.in_([finding_id for finding_id, _score in chosen])).options(
+            selectinload(Finding.activity), selectinload(Finding.organisation), selectinload(Finding.contributor),
+            selectinload(Finding.translations)))}
+    return EvidencePage([(loaded[finding_id], score) for finding_id, score in chosen if finding_id in loaded],
+                        len(ranked), page, pages)
 
 
 def candidate_findings(chapter: ReportChapter) -> list[Finding]:
@@ -323,6 +555,81 @@ def candidate_findings(chapter: ReportChapter) -> list[Finding]:
         .options(selectinload(Finding.activity), selectinload(Finding.organisation),
                  selectinload(Finding.contributor))
         .order_by(Finding.created_at.desc(), Finding.id.desc()).distinct()))
+
+
+# ---------------------------------------------------------------- boxes
+
+def box_places(report: Report) -> list[tuple[str, str]]:
+    """Where a box can stand in `report`: (value, label in the interface language)."""
+    places = [("project", str(TEXT_FIELD_LABELS["project"])), ("scope", str(TEXT_FIELD_LABELS["scope"])),
+              ("problem_analysis", str(TEXT_FIELD_LABELS["problem_analysis"]))]
+    places += [(f"chapter:{c.id}", _("Chapter %(number)s (%(theme)s)", number=index,
+                                     theme=localized(c.theme, "label")))
+               for index, c in enumerate(report.chapters, start=1)]
+    return places
+
+
+def save_box(report: Report, box: ReportBox | None, place: str, position: int, texts: dict[str, str]) -> ReportBox:
+    """Create or change a box; `place` is a value of `box_places`."""
+    section, _sep, chapter_id = place.partition(":")
+    chapters = {c.id: c for c in report.chapters}
+    if section == "chapter":
+        chapter = chapters.get(int(chapter_id)) if chapter_id.isdigit() else None
+        if chapter is None:
+            raise ReportError(_("Choose a chapter of this report."))
+    elif section in ("project", "scope", "problem_analysis"):
+        chapter = None
+    else:
+        raise ReportError(_("Choose where the box stands."))
+    if box is None:
+        box = ReportBox()
+        report.boxes.append(box)
+    box.section, box.chapter, box.position = section, chapter, position
+    for name, value in texts.items():
+        setattr(box, name, value or "")
+    report.updated_at = utcnow()
+    db.session.commit()
+    return box
+
+
+# ---------------------------------------------------------------- translations of printed findings
+
+#: The longest translation the translation screen accepts (a finding's text has no other limit).
+TRANSLATION_MAX_LENGTH = 10_000
+
+
+def save_translation(finding: Finding, language: str, text: str, checked: bool) -> FindingTranslation | None:
+    """Store (or with empty `text` remove) the translation of `finding` into `language`."""
+    if language not in REPORT_LANGUAGES or language == finding.language:
+        raise ReportError(_("A finding is translated into Dutch or English, not into its own language."))
+    try:
+        text = (clean_text(text or "") or "").strip()
+    except TextRefused as error:
+        raise ReportError(str(error)) from error
+    if len(text) > TRANSLATION_MAX_LENGTH:
+        raise ReportError(_("A translation can be at most %(max)s characters long.", max=TRANSLATION_MAX_LENGTH))
+    existing = next((t for t in finding.translations if t.language == language), None)
+    if not text:
+        if existing is not None:
+            finding.translations.remove(existing)
+        db.session.commit()
+        return None
+    if existing is None:
+        existing = FindingTranslation(language=language, text=text)
+        finding.translations.append(existing)
+    existing.text, existing.checked = text, bool(checked)
+    db.session.commit()
+    return existing
+
+
+def translation_queue(report: Report, language: str) -> list[Finding]:
+    """Findings a build of `report` in `language` prints, in another language: quoted ones first,
+    those without a translation before those with one."""
+    findings = db.session.scalars(_printed_findings_query(report).where(Finding.language != language).options(
+        selectinload(Finding.translations), selectinload(Finding.activity)).distinct()).all()
+    quoted = set(db.session.scalars(_printed_findings_query(report).where(RecommendationFinding.quoted.is_(True))
+                                    .with_only_columns(Finding.id)))
+    return sorted(findings, key=lambda f: (bool(f.translation_in(language)), f.id not in quoted, f.id))
 
 
 # ---------------------------------------------------------------- methodology and appendices
@@ -336,8 +643,10 @@ def _activities_by_type() -> dict[str, list[Activity]]:
     return by_type
 
 
-def _organisation_of(activity: Activity) -> str:
-    return ", ".join(o.name for o in activity.organisations) or activity.title
+def _themes(group: str, language: str) -> list[str]:
+    """The labels of a group of the codebook, in its order: the kick-off's themes, the meetings' topics."""
+    return [getattr(t, f"label_{language}") or t.label_en for t in db.session.scalars(
+        select(Theme).where(Theme.theme_group == group, Theme.archived.is_(False)).order_by(Theme.position, Theme.id))]
 
 
 def methodology(by_type: dict[str, list[Activity]], language: str, review: dict | None = None) -> dict:
@@ -364,21 +673,24 @@ def methodology(by_type: dict[str, list[Activity]], language: str, review: dict 
     if kickoff:
         sections.append((label("m_kickoff", language), label(
             "m_kickoff_text", language, date=_date(kickoff[0].starts_on, language, kickoff[0].date_precision),
-            title=kickoff[0].title)))
+            title=activity_title(kickoff[0], language)), _themes("learning-network", language),
+            label("m_kickoff_themes", language)))
     meetings = by_type.get("ln_meeting", [])
     if meetings:
         sections.append((label("m_ln_meeting", language, n=len(meetings)), label(
             "m_ln_meeting_text", language, n=len(meetings), first=month_or_day(meetings, "first"),
-            last=month_or_day(meetings, "last"))))
+            last=month_or_day(meetings, "last")), _themes("topic", language), label("m_topics", language)))
     consultations = by_type.get("consultation", [])
     if consultations:
         orgs = {o.id for a in consultations for o in a.organisations}
         sections.append((label("m_consultation", language, n=len(consultations)), label(
-            "m_consultation_text", language, n=len(consultations), orgs=len(orgs),
+            "m_consultation_text", language, n=len(consultations),
+            organisations=label_n("n_organisations", language, len(orgs)),
             first=month_or_day(consultations, "first"), last=month_or_day(consultations, "last"))))
     exchanges = by_type.get("exchange", [])
     if exchanges:
-        items = [f"{a.title} ({_date(a.starts_on, language, a.date_precision)})" for a in exchanges]
+        items = [_with_date(activity_title(a, language), _date(a.starts_on, language, a.date_precision))
+                 for a in exchanges]
         joined = (", ".join(items[:-1]) + f" {label('and', language)} " + items[-1]) if len(items) > 1 else items[0]
         sections.append((label("m_exchange", language, n=len(exchanges)),
                          label("m_exchange_text", language, n=len(exchanges), list=joined)))
@@ -395,7 +707,8 @@ def methodology(by_type: dict[str, list[Activity]], language: str, review: dict 
         if (review["last"].year, review["last"].month) != (review["first"].year, review["first"].month):
             period += f" {label('and', language)} " + _date(review["last"], language, "month")
         sections.append((label("m_field_test", language), label(
-            "m_field_test_text", language, n=len(review["contributions"]), orgs=review["organisations"],
+            "m_field_test_text", language, contributions=label_n("n_contributions", language, len(review["contributions"])),
+            organisations=label_n("n_organisations", language, review["organisations"]),
             period=period)))
     elif field:
         orgs = {o.id for a in field for o in a.organisations}
@@ -405,31 +718,70 @@ def methodology(by_type: dict[str, list[Activity]], language: str, review: dict 
         if last and (last.year, last.month) != (first.year, first.month):
             period += f" {label('and', language)} " + _date(last, language, "month")
         sections.append((label("m_field_test", language), label(
-            "m_field_test_text", language, n=len(field), orgs=len(orgs), period=period)))
+            "m_field_test_text", language, contributions=label_n("n_contributions", language, len(field)),
+            organisations=label_n("n_organisations", language, len(orgs)), period=period)))
     first, _ = dates(everything)
     last = max((a.ends_on or a.starts_on for a in everything if a.starts_on), default=None)
     finding_count = db.session.scalar(select(func.count()).select_from(Finding))
     return {
         "intro": label("m_intro", language, first=_date(first, language, "month"),
                        last=_date(last, language, "month")),
-        "sections": [{"heading": h, "text": t} for h, t in sections],
+        "sections": [{"heading": section[0], "text": section[1],
+                      "topics": section[2] if len(section) > 2 else [],
+                      "topics_intro": section[3] if len(section) > 3 else ""} for section in sections],
         "closing": label("m_findings", language, n=finding_count),
     }
 
 
 def appendices(by_type: dict[str, list[Activity]], language: str, review: dict | None = None) -> dict:
-    """Appendix C lists the reviewers' contributions from review rounds when there are any."""
+    """The appendices as the register holds them, in the report's language.
+
+    B prints each consultation's own title, so what tells rows apart stays ("1st interview",
+    "unit PDV", "/ Municipality of Alkmaar"); C is in the order the contributions came in,
+    numbered as in the register (no. 1 is SCP), or the reviewers' contributions from review
+    rounds when there are any.
+    """
     return {
-        "a": [{"number": a.number, "date": _date(a.starts_on, language, a.date_precision), "title": a.title}
-              for a in by_type.get("ln_meeting", [])],
+        "a": [{"number": a.number, "date": _date(a.starts_on, language, a.date_precision),
+               "title": activity_title(a, language)} for a in by_type.get("ln_meeting", [])],
         "b": [{"number": a.number, "date": _date(a.starts_on, language, a.date_precision),
-               "organisation": _organisation_of(a)} for a in by_type.get("consultation", [])],
+               "organisation": activity_title(a, language)} for a in by_type.get("consultation", [])],
         "c": review["contributions"] if review else [
-            {"number": a.number, "organisation": _organisation_of(a)} for a in by_type.get("field_test", [])],
+            {"number": a.number, "organisation": activity_title(a, language)}
+            for a in sorted(by_type.get("field_test", []), key=lambda a: a.number)],
     }
 
 
 # ---------------------------------------------------------------- the whole report
+
+def _review_annex(report_id: int, language: str) -> list[dict]:
+    """Every review comment on the report with what was done with it (appendix E)."""
+    from ..review.models import DISPOSITIONS, ReviewAssignment, ReviewComment, ReviewRound  # builds on reports
+
+    comments = db.session.scalars(
+        select(ReviewComment).join(ReviewAssignment, ReviewAssignment.id == ReviewComment.assignment_id)
+        .join(ReviewRound, ReviewRound.id == ReviewAssignment.round_id)
+        .where(ReviewRound.report_id == report_id, ReviewComment.text != "")
+        .options(selectinload(ReviewComment.recommendation), selectinload(ReviewComment.chapter))
+        .order_by(ReviewComment.id)).all()
+    rows = []
+    with force_locale(language):
+        for number, comment in enumerate(comments, start=1):
+            rows.append({"number": number, "about": comment_place(comment, language),
+                         "text": comment.text, "language": comment.language or language,
+                         "disposition": str(DISPOSITIONS.get(comment.disposition, comment.disposition)),
+                         "note": comment.response or ""})
+    return rows
+
+
+def comment_place(comment, language: str) -> str:
+    if getattr(comment, "recommendation", None) is not None:
+        rec = comment.recommendation
+        return f"{label('recommendation', language)} {_text(rec, 'title', language) or rec.id}"
+    if getattr(comment, "chapter", None) is not None:
+        return getattr(comment.chapter.theme, f"label_{language}")
+    return label("whole_report", language)
+
 
 def collect_report(report: Report, language: str) -> dict:
     """Everything a build of `report` in `language` prints, as plain data (JSON-serialisable)."""
@@ -437,46 +789,63 @@ def collect_report(report: Report, language: str) -> dict:
         raise ReportError(f"unknown language {language!r}")
     sources = {s.key: s for s in db.session.scalars(select(Source))}
     notes = _Notes(sources, language)
+    finding_options = (selectinload(Finding.activity), selectinload(Finding.organisation),
+                       selectinload(Finding.contributor), selectinload(Finding.translations))
     report = db.session.scalars(
         select(Report).where(Report.id == report.id).options(
+            selectinload(Report.boxes),
             selectinload(Report.chapters).selectinload(ReportChapter.theme),
             selectinload(Report.chapters).selectinload(ReportChapter.good_examples),
             selectinload(Report.chapters).selectinload(ReportChapter.surveys).selectinload(Survey.questions),
             selectinload(Report.chapters).selectinload(ReportChapter.recommendations)
             .selectinload(Recommendation.evidence).selectinload(RecommendationFinding.finding)
-            .options(selectinload(Finding.activity), selectinload(Finding.organisation),
-                     selectinload(Finding.contributor)))).one()
+            .options(*finding_options))).one()
     by_type = _activities_by_type()
     from ..review.services import field_test_summary  # the review feature builds on reports: import late
 
-    review = field_test_summary(report.id)
+    review = field_test_summary(report.id, language)
     recommendation_ids = [r.id for c in report.chapters for r in c.recommendations]
     counts = evidence_summary(recommendation_ids)
+    box_numbers = iter(range(1, 10_000))
+
+    def boxes(section: str, chapter_id: int | None = None) -> list[dict]:
+        return [{"number": next(box_numbers), "title": _text(box, "title", language),
+                 "body": notes.paragraphs(_text(box, "body", language))}
+                for box in report.boxes if box.section == section and box.chapter_id == chapter_id]
 
     data = {
         "language": language,
         "title": _text(report, "title", language),
         "subtitle": _text(report, "subtitle", language),
-        "authors": report.authors,
+        "authors": _text(report, "authors", language) or report.authors,
         "date": _date(report.report_date, language, "month") if report.report_date else "",
+        "keywords": label("keywords", language),
         "colophon": notes.paragraphs(_text(report, "colophon", language)),
         "acknowledgements": notes.paragraphs(_text(report, "acknowledgements", language)),
         "abbreviations": [{"abbreviation": a.abbreviation, "definition": getattr(a, f"definition_{language}")}
                           for a in db.session.scalars(select(Abbreviation)
                                                       .order_by(func.lower(Abbreviation.abbreviation)))],
         "executive_summary": notes.paragraphs(_text(report, "executive_summary", language)),
-        "methodology": methodology(by_type, language, review),
-        "scope": notes.paragraphs(_text(report, "scope", language)),
-        "problem_analysis": notes.paragraphs(_text(report, "problem_analysis", language)),
-        "chapters": [],
-        "appendices": appendices(by_type, language, review),
-        "evidence_annex": [],
     }
+    # In the order the report prints them, so footnotes and boxes are numbered as they appear.
+    data["project"] = notes.paragraphs(_text(report, "project", language))
+    data["project_boxes"] = boxes("project")
+    data["methodology"] = methodology(by_type, language, review)
+    data["literature_review"] = notes.paragraphs(_text(report, "literature_review", language))
+    data["scope"] = notes.paragraphs(_text(report, "scope", language))
+    data["scope_boxes"] = boxes("scope")
+    data["problem_analysis"] = notes.paragraphs(_text(report, "problem_analysis", language))
+    data["problem_analysis_boxes"] = boxes("problem_analysis")
+    data["chapters"] = []
+    data["appendices"] = appendices(by_type, language, review)
+    data["evidence_annex"] = []
+    quoted_in_report: set[int] = set()
     for c_index, chapter in enumerate(report.chapters, start=1):
         chapter_data = {
             "number": c_index,
             "title": getattr(chapter.theme, f"label_{language}"),
             "intro": notes.paragraphs(_text(chapter, "intro", language)),
+            "boxes": boxes("chapter", chapter.id),
             "recommendations": [],
             "good_examples": [],
             # The counts and charts are in the data, so new responses change the content hash.
@@ -485,31 +854,32 @@ def collect_report(report: Report, language: str) -> dict:
         }
         for r_index, recommendation in enumerate(chapter.recommendations, start=1):
             summary = counts[recommendation.id]
-            quotes = [{"text": link.finding.text, "language": link.finding.language,
-                       "by": attribution(link.finding, language)}
-                      for link in recommendation.evidence if link.quoted]
             recommendation_data = {
                 "number": f"{c_index}.{r_index}",
                 "title": _text(recommendation, "title", language),
                 "body": notes.paragraphs(_text(recommendation, "body", language)),
-                "quotes": quotes,
+                "quotes": printed_evidence(recommendation.evidence, language, quoted_in_report),
                 "evidence": _evidence_sentence(summary, language),
             }
             chapter_data["recommendations"].append(recommendation_data)
             if report.evidence_annex and recommendation.evidence:
                 data["evidence_annex"].append({
                     "number": recommendation_data["number"], "title": recommendation_data["title"],
-                    "findings": [{"id": link.finding.id, "text": link.finding.text,
-                                  "language": link.finding.language,
-                                  "activity": f"{link.finding.activity.title}",
-                                  "by": attribution(link.finding, language)} for link in recommendation.evidence]})
+                    "findings": [{**printed_text(link.finding, language),
+                                  "activity": activity_title(link.finding.activity, language),
+                                  "by": attribution(link.finding, language) if is_quotable(link.finding) else (
+                                      organisation_name(link.finding.organisation, language)
+                                      if link.finding.organisation else "")}
+                                 for link in recommendation.evidence]})
         for example in chapter.good_examples:
             chapter_data["good_examples"].append({
-                "title": _text(example, "title", language), "place": example.place,
+                "number": next(box_numbers),
+                "title": _text(example, "title", language), "place": _text(example, "place", language),
                 "fields": [{"label": label(f, language), "text": _text(example, f, language)}
                            for f in GOOD_EXAMPLE_FIELDS if _text(example, f, language)],
             })
         data["chapters"].append(chapter_data)
+    data["review_annex"] = _review_annex(report.id, language) if report.review_annex else []
     data["footnotes"] = notes.items
     data["unknown_sources"] = sorted(set(notes.unknown))
     return data

@@ -627,7 +627,7 @@ def changes_since(review_round: ReviewRound, language: str, version: ReportVersi
 
 # ---------------------------------------------------------------- appendix C and the methodology
 
-def field_test_summary(report_id: int) -> dict | None:
+def field_test_summary(report_id: int, language: str | None = None) -> dict | None:
     """The reviewers who submitted in any round of the report, for appendix C and the methodology.
 
     One row per reviewer (a person reviewing in two rounds is one contribution); None when no
@@ -635,7 +635,9 @@ def field_test_summary(report_id: int) -> dict | None:
     """
     rows = db.session.execute(
         select(ReviewAssignment.contributor_id, ReviewAssignment.id, ReviewAssignment.submitted_at,
-               ReviewRound.opened_at, Organisation.id, Organisation.name)
+               ReviewRound.opened_at, Organisation.id,
+               func.coalesce(func.nullif(getattr(Organisation, f"display_name_{language}"), ""), Organisation.name)
+               if language in ("nl", "en") else Organisation.name)
         .join(ReviewRound, ReviewRound.id == ReviewAssignment.round_id)
         .outerjoin(Contributor, Contributor.id == ReviewAssignment.contributor_id)
         .outerjoin(Organisation, Organisation.id == Contributor.organisation_id)
@@ -647,7 +649,8 @@ def field_test_summary(report_id: int) -> dict | None:
     for contributor_id, assignment_id, _submitted, _opened, organisation_id, organisation in rows:
         key = contributor_id if contributor_id is not None else f"a{assignment_id}"
         reviewers.setdefault(key, (organisation_id, organisation or ""))
-    ordered = sorted(reviewers.values(), key=lambda item: item[1].lower())
+    # In the order the contributions came in, numbered so (the LEARN report's no. 1 is SCP).
+    ordered = list(reviewers.values())
     return {
         "contributions": [{"number": n, "organisation": name} for n, (_oid, name) in enumerate(ordered, start=1)],
         "organisations": len({oid for oid, _name in ordered if oid is not None}),
