@@ -233,6 +233,7 @@ def rank_by_closeness(text: str, candidates: Sequence[tuple[int, str]]) -> list[
     """
     if not candidates:
         return []
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
