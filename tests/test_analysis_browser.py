@@ -78,7 +78,7 @@ def test_bulk_tagging_refuses_archived_themes_and_foreign_redirects(client, auth
     response = client.post("/analysis/findings/tag", data={
         "finding_ids": [data["findings"]["untagged"]], "theme_id": archived.id, "next": "https://evil.example/"},
         follow_redirects=False)
-    assert response.location == "/analysis/findings"
+    assert response.location == "/p/learn/analysis/findings"
     assert db.session.get(Finding, data["findings"]["untagged"]).themes == []
     page = client.get("/analysis/findings").get_data(as_text=True)
     assert "Archived themes cannot be added" in page

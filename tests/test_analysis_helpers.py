@@ -34,7 +34,8 @@ def bulk_findings(activity, count: int, themes=(), text: str = "Werkgevers zoeke
     words = search_text_for(text)
     rows = [{"client_id": uuid.uuid4(), "activity_id": activity.id, "text": f"{text} {n}", "language": "nl",
              "kind": "bottleneck", "stakeholder_type": ("employer", "municipality", None)[n % 3],
-             "search_text": words, "version": 1} for n in range(count)]
+             "search_text": words, "version": 1,
+             "project_id": activity.project_id} for n in range(count)]  # a bulk insert bypasses the ORM events
     ids = db.session.scalars(insert(Finding).returning(Finding.id), rows).all()
     themes = list(themes)
     if themes:

@@ -9,6 +9,9 @@ from sqlalchemy import func, select
 from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
+from webapp.projects.models import Project
+from webapp.projects.scope import set_scope
+from webapp.projects.services import set_membership
 from webapp.findings.models import Finding
 from webapp.themes.models import Theme
 
@@ -59,7 +62,6 @@ def test_the_same_client_id_with_other_content_is_refused(client, auth, activity
 
 
 @pytest.mark.parametrize("change, field", [
-    ({"activity_id": 999}, "activity_id"),
     ({"themes": ["funding", "no-such-theme"]}, "themes"),
     ({"themes": ["old"]}, "themes"),  # archived: not offered for new tagging
     ({"text": "   "}, "text"),
@@ -82,6 +84,14 @@ def test_bad_input_gets_a_json_error_and_stores_nothing(client, auth, activity, 
     assert response.status_code == 422
     payload = response.get_json()
     assert field in payload["errors"] and payload["message"]
+    assert finding_count() == 0
+
+
+def test_an_unknown_activity_in_the_body_is_not_found(client, auth, activity):
+    """As another project's activity is: the body's activity is where the finding would live."""
+    auth.login("facilitator", locale="en")
+    response = client.post("/api/v1/findings", json=body(activity.id) | {"activity_id": 999})
+    assert response.status_code == 404 and response.get_json()["message"]
     assert finding_count() == 0
 
 
@@ -169,6 +179,10 @@ def csrf_app():
     with app.app_context():
         db.drop_all()
         db.create_all()
+        learn = Project(slug="learn", name_nl="LEARN", name_en="LEARN")
+        db.session.add(learn)
+        db.session.commit()
+        set_scope(learn, None)
         yield app
         db.session.remove()
         if db.engine.dialect.name != "sqlite":
@@ -186,18 +200,19 @@ def test_session_writes_need_the_csrf_header_token_writes_do_not(csrf_app):
     from webapp.auth.services import create_user
 
     activity_id = _activity_id()
-    create_user("fac@example.test", "Fac", "facilitator", "a-long-password", locale="en")
+    user = create_user("fac@example.test", "Fac", "facilitator", "a-long-password", locale="en")
+    set_membership(db.session.scalar(select(Project)), user, "facilitator")
     client = csrf_app.test_client()
     login_page = client.get("/login")
     token = login_page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
     client.post("/login", data={"email": "fac@example.test", "password": "a-long-password", "csrf_token": token})
 
-    refused = client.post("/api/v1/findings", json=body(activity_id, themes=[]))
+    refused = client.post("/api/v1/projects/learn/findings", json=body(activity_id, themes=[]))
     assert refused.status_code == 400 and "X-CSRFToken" in refused.get_json()["message"]
     assert finding_count() == 0
-    page = client.get(f"/capture/activities/{activity_id}").get_data(as_text=True)
+    page = client.get(f"/p/learn/capture/activities/{activity_id}").get_data(as_text=True)
     header = page.split('data-csrf="')[1].split('"')[0]
-    assert client.post("/api/v1/findings", json=body(activity_id, themes=[]),
+    assert client.post("/api/v1/projects/learn/findings", json=body(activity_id, themes=[]),
                        headers={"X-CSRFToken": header}).status_code == 201
 
     runner = csrf_app.test_cli_runner()
@@ -206,13 +221,13 @@ def test_session_writes_need_the_csrf_header_token_writes_do_not(csrf_app):
     api_token = result.output.strip().splitlines()[-1]
     robot = csrf_app.test_client()  # no session, no CSRF token
     auth_header = {"Authorization": f"Bearer {api_token}"}
-    created = robot.post("/api/v1/findings", json=body(activity_id, client_id=str(uuid.uuid4()), text="Via a token", themes=[]),
+    created = robot.post("/api/v1/projects/learn/findings", json=body(activity_id, client_id=str(uuid.uuid4()), text="Via a token", themes=[]),
                          headers=auth_header)
     assert created.status_code == 201
     assert "session" not in (created.headers.get("Set-Cookie") or "")
-    assert robot.get("/api/v1/activities", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert robot.get("/api/v1/projects/learn/activities", headers={"Authorization": "Bearer wrong"}).status_code == 401
     # a wrong token never falls back to the browser session
-    assert client.get("/api/v1/activities", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.get("/api/v1/projects/learn/activities", headers={"Authorization": "Bearer wrong"}).status_code == 401
 
 
 def test_the_token_command_stores_only_a_hash(runner, app):

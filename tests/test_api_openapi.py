@@ -45,5 +45,5 @@ def test_openapi_lists_exactly_the_served_routes_and_fields(app, client, auth, m
     assert set(schemas["Finding"]["properties"]) == set(finding_json(finding))
     references = set(_references(document))
     assert "#/components/schemas/Finding" in references and references <= {f"#/components/schemas/{name}" for name in schemas}
-    responses = document["paths"]["/findings"]["post"]["responses"]
+    responses = document["paths"]["/projects/{project_slug}/findings"]["post"]["responses"]
     assert {"200", "201", "409", "422"} <= set(responses)

@@ -7,7 +7,8 @@ from .conftest import PASSWORD
 def test_login_and_logout(client, auth):
     response = auth.login("facilitator")
     assert response.status_code == 302 and response.location == "/"
-    assert client.get("/").status_code == 200
+    assert client.get("/").location == "/p/learn/"
+    assert client.get("/p/learn/").status_code == 200
     auth.logout()
     assert client.get("/").status_code == 302
 

@@ -59,14 +59,14 @@ def test_capture_screen_offers_themes_used_in_the_activity_first(client, auth, a
     assert page.index('value="language"') < page.index('value="funding"')
     for kind in ("bottleneck", "solution", "good_practice", "recommendation", "quote", "observation"):
         assert f'data-testid="kind-{kind}"' in page
-    assert 'data-sw-url="/capture/sw.js"' in page and "data-csrf=" in page
+    assert 'data-sw-url="/p/learn/capture/sw.js"' in page and "data-csrf=" in page
 
 
 def test_the_service_worker_is_served_for_the_capture_scope(client, auth):
     auth.login("facilitator", locale="en")
     response = client.get("/capture/sw.js")
     assert response.status_code == 200 and "javascript" in response.content_type
-    assert response.headers["Service-Worker-Allowed"] == "/capture/"
+    assert response.headers["Service-Worker-Allowed"] == "/p/learn/capture/"
 
 
 def test_saving_without_javascript_stores_once(client, auth, activity):
@@ -225,5 +225,5 @@ def test_export_then_import_xlsx_round_trip_with_labels_in_the_chosen_language(c
 def test_activity_page_links_to_capture(client, auth, activity):
     auth.login("facilitator", locale="en")
     page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
-    assert f'href="/capture/activities/{activity.id}"' in page
-    assert f'href="/activities/{activity.id}/findings"' in page
+    assert f'href="/p/learn/capture/activities/{activity.id}"' in page
+    assert f'href="/p/learn/activities/{activity.id}/findings"' in page

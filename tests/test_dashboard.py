@@ -15,7 +15,7 @@ def test_theme_counts_leave_out_deleted_findings(make_activity, client, auth):
     assert [(t.code, n) for t, n in finding_counts_by_theme()] == [("funding", 1)]
     assert total_findings() == 1
     auth.login("author")
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/p/learn/").get_data(as_text=True)
     assert "Funding ends after a year" in html and "Typo, captured twice" not in html
     restore_finding(gone)
     assert total_findings() == 2 and kept.id

@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from webapp.activities.models import Activity, activity_organisations
 from webapp.extensions import db
 from webapp.findings.models import Contributor, Finding, finding_themes
+from webapp.projects.models import Project
+from webapp.projects.scope import set_scope
 from webapp.themes.models import Theme
 
 
@@ -14,6 +16,9 @@ from webapp.themes.models import Theme
 def demo(runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
+    # The numbers below are LEARN's; the demo's second project (the pilot) is checked in test_projects.py.
+    learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
+    set_scope(learn, (learn.id,))
     return result.output
 
 
@@ -74,11 +79,11 @@ def test_demo_prints_a_login_per_role(demo):
 
 def test_dashboard_shows_the_demo(client, auth, demo):
     client.post("/login", data={"email": "auteur@klankbord.test", "password": "klankbord-demo"})
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/p/learn/").get_data(as_text=True)
     assert "Bijeenkomst lerend netwerk" in html
     assert "Laatst vastgelegd" in html
     client.post("/language", data={"language": "en"})
-    assert "Learning network meeting" in client.get("/").get_data(as_text=True)
+    assert "Learning network meeting" in client.get("/p/learn/").get_data(as_text=True)
 
 
 def test_demo_members_speak_the_language_they_are_registered_with(demo):

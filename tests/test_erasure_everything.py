@@ -21,7 +21,7 @@ from webapp.reports.models import ReportVersion
 from webapp.reports.services import set_evidence, start_build
 from webapp.review.services import CommentInput, add_reviewer, save_comment, submit
 
-from .conftest import PASSWORD, IsolatedClient
+from .conftest import start_default_project, PASSWORD, IsolatedClient
 from .test_contributors_erasure import tables_containing
 from .test_review_services import make_report, open_test_round
 
@@ -110,6 +110,7 @@ def file_app(tmp_path):
     app = create_app(Config)
     with app.app_context():
         db.create_all()
+        start_default_project()
         app.test_client_class = IsolatedClient
         yield app
         db.session.remove()

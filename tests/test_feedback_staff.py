@@ -18,7 +18,7 @@ def test_a_round_belongs_to_an_advisory_board_session(client, auth, make_activit
     assert refused.status_code == 422 and "advisory-board session" in refused.get_data(as_text=True)
     made = client.post("/feedback/new", data={"activity_id": session.id, "title_nl": "Ronde", "title_en": "Round"})
     survey = db.session.scalar(select(Survey))
-    assert made.location == f"/feedback/{survey.id}"
+    assert made.location == f"/p/learn/feedback/{survey.id}"
     assert survey.purpose == "feedback" and survey.activity_id == session.id and not survey.ask_name
     # a feedback round is a survey, but not one of the survey screens' (it has no public link)
     assert client.get(f"/surveys/{survey.id}").status_code == 404

@@ -169,7 +169,7 @@ def test_every_staff_list_shows_the_translation_beneath_the_original(client, aut
     _translation_beneath_original(doc(client.get(f"/capture/activities/{activity.id}")), listed)
     _translation_beneath_original(doc(client.get("/analysis/findings")),
                                   f"//article[@data-finding-id='{finding.id}']")
-    dashboard = doc(client.get("/"))
+    dashboard = doc(client.get("/p/learn/"))
     _translation_beneath_original(dashboard, f"//article[.//*[@data-testid='finding-original' and text()='{ARABIC}']]")
     # a finding without a translation shows no empty translation block
     assert len(dashboard.xpath("//*[@data-testid='finding-translation']")) == 1
@@ -299,4 +299,4 @@ def test_openapi_documents_the_translation_and_why_replays_ignore_it(client, aut
     for name in ("FindingInput", "FindingPatch", "Finding"):
         assert {"translation", "translation_language"} <= set(schemas[name]["properties"])
     assert "ar" in schemas["FindingInput"]["properties"]["translation_language"]["enum"]
-    assert "translation" in document["paths"]["/findings"]["post"]["description"].lower()
+    assert "translation" in document["paths"]["/projects/{project_slug}/findings"]["post"]["description"].lower()

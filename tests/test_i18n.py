@@ -30,14 +30,14 @@ def test_language_switch_is_remembered_for_the_user(client, auth):
     # on another device (a new session) the choice is still there
     auth.logout()
     client.post("/login", data={"email": "facilitator@example.test", "password": PASSWORD})
-    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/p/learn/").get_data(as_text=True)
 
 
 def test_language_switch_ignores_unknown_languages_and_foreign_redirects(client, auth):
     auth.login("facilitator")
     response = client.post("/language", data={"language": "xx", "next": "//evil.example/"})
     assert response.location == "/"
-    assert '<html lang="nl">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="nl">' in client.get("/p/learn/").get_data(as_text=True)
 
 
 def test_dates_and_numbers_follow_the_locale(client, auth, make_activity):

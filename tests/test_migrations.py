@@ -53,6 +53,51 @@ def test_upgrade_downgrade_upgrade(empty_database_url):
         db.engine.dispose()
 
 
+def test_projects_migration_moves_an_existing_register_into_learn(empty_database_url):
+    """0016_projects on a database with data: every row ends up in LEARN, nothing is lost
+    (not the finding's themes, not the search index), users become members with their role."""
+    class MigrationConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    app = create_app(MigrationConfig)
+    with app.app_context():
+        upgrade(revision="0015_report_publishing")
+        statements = [
+            "INSERT INTO users (id, email, name, password_hash, role, locale, active, created_at) VALUES "
+            "(1, 'a@example.test', 'A', 'x', 'admin', 'nl', true, '2024-01-01 00:00:00'), "
+            "(2, 'f@example.test', 'F', 'x', 'facilitator', 'nl', true, '2024-01-01 00:00:00')",
+            "INSERT INTO activities (id, type, number, title, status, date_precision, notes, created_at, updated_at) "
+            "VALUES (1, 'ln_meeting', 1, 'Werkconferentie', 'held', 'day', '', '2024-01-01 00:00:00', "
+            "'2024-01-01 00:00:00')",
+            "INSERT INTO themes (id, code, theme_group, label_nl, label_en, description_nl, description_en, position, "
+            "archived) VALUES (1, 'employers', 'topic', 'Werkgevers', 'Employers', '', '', 0, false)",
+            "INSERT INTO findings (id, client_id, activity_id, text, language, kind, created_at, updated_at, version, "
+            "search_text) VALUES (1, '0c5e0c3a-9d1e-4a59-9c43-1d2a3b4c5d6e', 1, 'Werkgevers willen meer', 'nl', "
+            "'observation', '2024-01-01 00:00:00', '2024-01-01 00:00:00', 1, 'werkgevers willen meer')",
+            "INSERT INTO finding_themes (finding_id, theme_id) VALUES (1, 1)",
+        ]
+        with db.engine.begin() as connection:
+            for statement in statements:
+                if connection.dialect.name == "sqlite":
+                    statement = statement.replace("true", "1").replace("false", "0")
+                    statement = statement.replace("'0c5e0c3a-9d1e-4a59-9c43-1d2a3b4c5d6e'",
+                                                  "'0c5e0c3a9d1e4a599c431d2a3b4c5d6e'")
+                connection.execute(text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            learn = connection.execute(text("SELECT id, slug FROM projects")).all()
+            assert [slug for _id, slug in learn] == ["learn"]
+            learn_id = learn[0][0]
+            for table in ("activities", "findings", "themes"):
+                assert connection.execute(text(f"SELECT project_id FROM {table}")).scalars().all() == [learn_id]
+            assert connection.execute(text("SELECT finding_id, theme_id FROM finding_themes")).all() == [(1, 1)]
+            assert connection.execute(text("SELECT user_id, role FROM project_memberships")).all() == [(2, "facilitator")]
+            if connection.dialect.name == "sqlite":  # the search index still finds the finding
+                assert connection.execute(text("SELECT rowid FROM findings_fts WHERE findings_fts MATCH 'werkgev*'")
+                                          ).scalars().all() == [1]
+        db.engine.dispose()
+
+
 def test_the_text_boundary_migration_cleans_rows_stored_before(empty_database_url):
     """0012_text_boundary: refused characters removed, line ends LF; a clash with a unique
     name keeps a visible U+FFFD instead of failing or merging two organisations."""

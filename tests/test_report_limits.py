@@ -7,6 +7,7 @@ import time
 import pytest
 from markupsafe import Markup
 
+from tests.conftest import start_default_project
 from webapp.extensions import db
 from webapp.reports.models import ReportVersion
 from webapp.reports.pdf import BREAK_EVERY, ZERO_WIDTH_SPACE, breakable, render_report_html
@@ -104,6 +105,7 @@ def test_a_worker_process_is_stopped_at_the_time_limit(tmp_path):
     app = create_app(Config)
     with app.app_context():
         db.create_all()
+        start_default_project()
         report = make_report()
         version = start_build(report, "en", "pdf", background=True)
         for _ in range(1200):

@@ -33,11 +33,11 @@ def answer_form(client, url: str, survey: Survey, *answers, **extra):
 def test_staff_build_preview_open_and_close_a_survey(client, auth, make_activity):
     activity = make_activity()
     auth.login("facilitator", locale="en")
-    assert 'href="/surveys/"' in client.get("/").get_data(as_text=True)  # the nav link
+    assert 'href="/p/learn/surveys/"' in client.get("/p/learn/").get_data(as_text=True)  # the nav link
     response = client.post("/surveys/new", data={"title_nl": "Evaluatie", "title_en": "Evaluation",
                                                  "intro_en": "Five questions.", "activity_id": str(activity.id)})
     survey = db.session.scalar(select(Survey))
-    assert response.status_code == 302 and response.location == f"/surveys/{survey.id}"
+    assert response.status_code == 302 and response.location == f"/p/learn/surveys/{survey.id}"
     response = client.post(f"/surveys/{survey.id}/questions/new", data={
         "type": "single_choice", "label_nl": "Was het nuttig?", "label_en": "Was it useful?", "required": "y",
         "options_text": "Ja | Yes\nNee | No"})

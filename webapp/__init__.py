@@ -16,11 +16,12 @@ from .config import Config
 from . import extensions
 from .db_types import MAX_DATABASE_INT
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .projects.context import ProjectFlask
 from .security import init_security
 
 
-def create_app(config: type[Config] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config: type[Config] | None = None) -> ProjectFlask:
+    app = ProjectFlask(__name__, instance_relative_config=True)
     app.config.from_object(config or Config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
@@ -93,6 +94,11 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from .outcome import bp as outcome_bp
 
     app.register_blueprint(outcome_bp)
+    from .projects import bp as projects_bp
+    from .projects.context import init_app as init_projects
+
+    app.register_blueprint(projects_bp)
+    init_projects(app)  # /p/<slug>/ in every staff URL; scope of every query (projects/)
     from .jobs import bp as jobs_bp
 
     app.register_blueprint(jobs_bp)

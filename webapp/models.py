@@ -1,6 +1,7 @@
 """Imports every feature's models, so SQLAlchemy and Alembic see all tables."""
 from .activities.models import Activity, activity_organisations  # noqa: F401
 from .auth.models import User  # noqa: F401
+from .projects.models import Project, ProjectMembership  # noqa: F401
 from .findings.models import Contributor, Finding, FindingTranslation, finding_themes  # noqa: F401
 from .organisations.models import Organisation, OrganisationAlias  # noqa: F401
 from .reference.models import Abbreviation, GoodExample  # noqa: F401

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date
 
 from babel import dates as babel_dates
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import format_decimal, get_locale, to_user_timezone
 
 from .activities.types import format_label, type_label
-from .auth.roles import ROLE_LABELS, STAFF
+from .auth.roles import ROLE_LABELS, STAFF, current_role
 from .findings.models import FINDING_KINDS
 from .i18n import CONTENT_LANGUAGES, LANGUAGES, RTL_LANGUAGES, _, current_language, localized
 from .organisations.stakeholder_types import stakeholder_label
@@ -44,6 +44,22 @@ def format_activity_date(activity) -> str:
     return f"{start} – {format_date(activity.ends_on, pattern)}"
 
 
+def _switcher_projects():
+    """The projects the header's switcher offers: the user's, when more than one (one query)."""
+    from .projects.services import projects_of
+
+    from flask_login import current_user
+
+    projects = projects_of(current_user)
+    return projects if len(projects) > 1 else []
+
+
+def _project_status(code: str) -> str:
+    from .projects.models import PROJECT_STATUSES
+
+    return str(PROJECT_STATUSES.get(code, code))
+
+
 def _page_svg(svg):
     """A matplotlib chart without inline styles, for pages under the CSP (webapp/charts.py)."""
     from .charts import page_svg
@@ -61,6 +77,7 @@ def register_template_helpers(app: Flask) -> None:
         finding_kind=lambda code: str(FINDING_KINDS.get(code, code)),
         content_language=lambda code: str(CONTENT_LANGUAGES.get(code, code)),
         role=lambda code: str(ROLE_LABELS.get(code, code)),
+        project_status=_project_status,
         number=format_decimal,
         datetime=lambda value: format_datetime(value, "short") if value else "",
         date=lambda value: format_date(value, "medium") if isinstance(value, date) else "",
@@ -73,6 +90,9 @@ def register_template_helpers(app: Flask) -> None:
             "LANGUAGES": LANGUAGES,
             "current_language": current_language(),
             "STAFF": STAFF,
+            "current_role": current_role(),
+            "current_project": g.get("project"),
+            "switcher_projects": _switcher_projects,
             "text_direction": lambda code: "rtl" if code in RTL_LANGUAGES else "ltr",
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

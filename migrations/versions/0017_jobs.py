@@ -1,7 +1,7 @@
 """Jobs: one record per run of slow work (report builds, exports, e-mail, suggestion training)
 
 Revision ID: 0017_jobs
-Revises: 0015_report_publishing
+Revises: 0016_projects
 Create Date: 2026-11-28 03:12:44.790531
 
 """
@@ -13,7 +13,7 @@ import webapp.db_types  # custom column types used by the models
 
 # revision identifiers, used by Alembic.
 revision = '0017_jobs'
-down_revision = '0015_report_publishing'
+down_revision = '0016_projects'
 branch_labels = None
 depends_on = None
 

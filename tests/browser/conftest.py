@@ -61,6 +61,12 @@ def live_server(tmp_path_factory):
     app = create_app(BrowserTestConfig)
     with app.app_context():
         db.create_all()
+        # One project, LEARN: users made here join it, old unprefixed paths (/activities/)
+        # redirect into /p/learn/..., new rows go to it.
+        from webapp.projects.models import Project
+
+        db.session.add(Project(slug="learn", name_nl="LEARN", name_en="LEARN"))
+        db.session.commit()
         create_user(FACILITATOR_EMAIL, "Fatima Test", "facilitator", FACILITATOR_PASSWORD, locale="nl")
 
     server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the OS picks a free one

@@ -39,7 +39,7 @@ def log_in(page: Page, login: dict) -> None:
     page.fill("input[name=email]", login["email"])
     page.fill("input[name=password]", login["password"])
     page.click("main form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/$"))
+    expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/p/learn/$"))
 
 
 def theme_total(page: Page):

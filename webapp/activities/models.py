@@ -9,6 +9,7 @@ from ..auth.models import User
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
+from ..projects.scope import ProjectScoped
 from .types import ACTIVITY_TYPES
 
 activity_organisations = Table(
@@ -19,12 +20,12 @@ activity_organisations = Table(
 )
 
 
-class Activity(db.Model):
+class Activity(ProjectScoped, db.Model):
     """Something the learning network did that produced evidence: a meeting, a consultation..."""
 
     __tablename__ = "activities"
     __table_args__ = (
-        UniqueConstraint("type", "number", name="uq_activities_type_number"),
+        UniqueConstraint("project_id", "type", "number", name="uq_activities_project_type_number"),
         CheckConstraint(f"type IN ({', '.join(repr(t) for t in ACTIVITY_TYPES)})", "known_type"),
         CheckConstraint("date_precision IN ('day', 'month')", "known_date_precision"),
         CheckConstraint("status IN ('held', 'planned')", "known_status"),

@@ -5,13 +5,15 @@ from datetime import datetime
 
 import sqlalchemy.dialects.postgresql  # noqa: F401  (registers to_tsvector's types before the index below uses it)
 from sqlalchemy import ForeignKey, Index, func, literal
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..findings.models import Finding
+from ..projects.scope import child_of
 
 
+@child_of("finding")
 class RejectedSuggestion(db.Model):
     """A theme a user rejected for a finding: it is not suggested for that finding again."""
 
@@ -21,6 +23,8 @@ class RejectedSuggestion(db.Model):
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True)
     rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     rejected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    finding: Mapped[Finding] = relationship(viewonly=True)
 
 
 #: PostgreSQL full-text index over the normalised words ('simple': no stemming, no stop

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import bindparam, event, func, literal_column, select, text, true, update
+from sqlalchemy import and_, bindparam, event, func, literal_column, select, text, true, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
@@ -82,11 +82,17 @@ def parse_query(query: str | None) -> tuple[list[list[str]], list[str]]:
     return phrases, terms
 
 
-def search_condition(query: str | None) -> ColumnElement[bool]:
-    """A WHERE clause for `query`; always true when it holds no words."""
+def search_condition(query: str | None, project_ids: tuple[int, ...] | None = None) -> ColumnElement[bool]:
+    """A WHERE clause for `query`; always true when it holds no words.
+
+    `project_ids` (the request's `scope_ids()`) is applied explicitly: the FTS5 part is raw
+    SQL, which the ORM scoping hook does not see (docs/architecture.md, "Projects").
+    """
     phrases, terms = parse_query(query)
     if not phrases and not terms:
         return true()
+    if project_ids is not None:
+        return and_(Finding.project_id.in_(project_ids), search_condition(query))
     if db.session.get_bind().dialect.name == "postgresql":
         # Words are letters and digits only; quoting them still keeps tsquery syntax out.
         parts = ["(" + " <-> ".join(f"'{word}'" for word in phrase) + ")" for phrase in phrases]

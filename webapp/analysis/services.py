@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..activities.models import Activity
 from ..activities.types import ACTIVITY_TYPES
 from ..extensions import db
+from ..projects.scope import scope_ids
 from ..findings.models import FINDING_KINDS, Finding, finding_themes
 from ..i18n import CONTENT_LANGUAGES, _
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
@@ -94,7 +95,7 @@ class FindingFilter:
 
 def filter_conditions(criteria: FindingFilter, themes: list[Theme]) -> list[ColumnElement[bool]]:
     """WHERE clauses for `criteria`; the query must join Activity."""
-    conditions: list[ColumnElement[bool]] = [search_condition(criteria.q)]
+    conditions: list[ColumnElement[bool]] = [search_condition(criteria.q, project_ids=scope_ids())]
     if criteria.activity_type:
         conditions.append(Activity.type == criteria.activity_type)
     if criteria.activity_id:

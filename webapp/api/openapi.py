@@ -71,7 +71,18 @@ def build_openapi() -> dict:
                     "422": _error("A field is wrong; `errors` says which. Nothing was stored.")}
     conflict = _json({"allOf": [_ref("Error"), {"type": "object", "properties": {"finding": _ref("Finding")}}]},
                      "Conflict: `finding` is what is stored now. Nothing was changed.")
-    return {
+    project = {"name": "project_slug", "in": "path", "required": True, "schema": {"type": "string"},
+               "description": "The project's short name, as in its staff URLs (/p/<slug>/). A project the "
+                              "user (or the token's user) is not a member of answers 404."}
+    not_in_project = {"404": _error("No such project, or the user is not a member of it.")}
+
+    def in_project(item: dict) -> dict:
+        for method in ("get", "post", "patch"):
+            if method in item:
+                item[method]["responses"] = {**not_in_project, **item[method]["responses"]}
+        return {**item, "parameters": [project, *item.get("parameters", [])]}
+
+    document = {
         "openapi": "3.1.0",
         "info": {"title": "Klankbord API", "version": "1.0.0",
                  "description": "Findings captured at learning-network activities. Messages in errors "
@@ -125,7 +136,7 @@ def build_openapi() -> dict:
                                   "404": _error("No such finding."),
                                   "409": conflict, **write_errors, **common_errors}},
             },
-            "/openapi.json": {"get": {
+            "/openapi.json": {"get": {  # the one path outside a project
                 "summary": "This document.", "operationId": "openapi",
                 "responses": {"200": {"description": "OpenAPI 3.1 document.",
                                       "content": {"application/json": {"schema": {"type": "object"}}}},
@@ -163,3 +174,8 @@ def build_openapi() -> dict:
             },
         },
     }
+    # Everything but this document lives in a project: /projects/{project_slug}/...
+    document["paths"] = {path if path == "/openapi.json" else f"/projects/{{project_slug}}{path}":
+                         item if path == "/openapi.json" else in_project(item)
+                         for path, item in document["paths"].items()}
+    return document

@@ -18,6 +18,8 @@ from werkzeug.exceptions import HTTPException
 from ..activities.models import Activity
 from ..auth.roles import STAFF, roles_required
 from ..db_types import MAX_DATABASE_INT
+from ..projects.archive import ProjectArchived
+from ..projects.context import across_projects, enter_project
 from ..extensions import csrf, db, login_manager
 from ..findings.services import (FindingConflict, FindingError, create_finding_once, get_finding,
                                  input_from_finding, list_findings, update_finding)
@@ -60,6 +62,7 @@ def _authenticate():
         # The token's user for this request only: never the session, which a token request may not use.
         login_manager._update_request_context_with_user(user)
         g.api_token_auth = True
+        enter_project()  # again, now as the token's user: its memberships decide
         return None
     if not current_user.is_authenticated:
         # Always JSON, never a redirect to the HTML login page: a script cannot follow that.
@@ -87,6 +90,12 @@ def api_http_error(error: HTTPException):
         return json_error(400, _("The security token (X-CSRFToken header) is missing or expired. Reload the page."))
     message = _MESSAGES.get(error.code, lambda: error.name)()
     return json_error(error.code or 500, message)
+
+
+@bp.errorhandler(ProjectArchived)
+def _archived(error: ProjectArchived):
+    db.session.rollback()
+    return json_error(409, str(error))
 
 
 @bp.errorhandler(Exception)
@@ -167,6 +176,8 @@ def finding(finding_id: int):
 @roles_required(*STAFF)
 def create():
     data = finding_input_from_json(_json_body(), partial=False)
+    if isinstance(data.activity_id, int) and db.session.get(Activity, data.activity_id) is None:
+        return json_error(404, _("Unknown activity."))  # as for a URL: another project's is not found
     try:
         stored, created = create_finding_once(data, author=current_user)
     except FindingConflict as error:
@@ -204,6 +215,7 @@ def update(finding_id: int):
 
 @bp.get("/openapi.json")
 @roles_required(*STAFF)
+@across_projects
 def openapi():
     return jsonify(build_openapi())
 

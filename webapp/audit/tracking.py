@@ -26,7 +26,7 @@ AUDITED = {
     "users": "user",
 }
 #: Columns that change as a side effect, not as someone's act.
-IGNORED = {"last_login_at", "search_text", "updated_at", "version", "version_id"}
+IGNORED = {"last_login_at", "last_project_id", "search_text", "updated_at", "version", "version_id"}
 #: More objects of one kind in one flush than this (an import, the demo) become one entry with a count.
 BULK_ABOVE = 20
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: Part of every session and remember cookie (`get_id`): raising it ends them all.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: The project the switcher last showed; `/` and old unprefixed links go there.
+    last_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
 
     def set_password(self, password: str) -> None:
         """A new password ends every session opened with the old one (see `end_sessions`)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 
 from ..i18n import _l
@@ -40,7 +40,7 @@ def roles_required(*roles: str):
 
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if current_role() not in roles:
                 abort(403)
             return view(*args, **kwargs)
 
@@ -48,6 +48,14 @@ def roles_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def current_role() -> str | None:
+    """The logged-in user's role here: inside a project the membership's role (set by
+    `projects/context.py`; administrators stay administrators), elsewhere the user's own."""
+    if not current_user or not current_user.is_authenticated:  # no request: a build, the CLI
+        return None
+    return g.get("project_role") or current_user.role
 
 
 def public(view):

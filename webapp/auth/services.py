@@ -46,8 +46,21 @@ def create_user(email: str, name: str, role: str, password: str, locale: str = "
                 role=role, locale=locale)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    _join_the_only_project(user)
     db.session.commit()
     return user
+
+
+def _join_the_only_project(user: User) -> None:
+    """On an installation with one project a new colleague works in it straight away, as
+    before projects existed; with several, an administrator chooses (projects/routes.py)."""
+    from ..projects.models import MEMBER_ROLES, ProjectMembership
+    from ..projects.scope import only_project_id
+
+    project_id = only_project_id(db.session)
+    if project_id is not None and user.role in MEMBER_ROLES:
+        db.session.add(ProjectMembership(project_id=project_id, user_id=user.id, role=user.role))
 
 
 @lru_cache(maxsize=1)

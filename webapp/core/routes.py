@@ -11,6 +11,8 @@ from ..auth.services import set_locale
 from ..extensions import db
 from ..forms import BaseForm
 from ..i18n import LANGUAGES
+from ..projects.archive import ProjectArchived
+from ..projects.context import redirect_old_url
 from . import bp
 
 
@@ -43,8 +45,19 @@ def switch_language():
 
 
 
+@bp.app_errorhandler(ProjectArchived)
+def archived_project(error: ProjectArchived):
+    if request.path.startswith("/api/"):
+        return jsonify(error="Conflict", message=str(error)), 409
+    return render_template("core/error.html", error=None, message=str(error)), 409
+
+
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
+    if error.code == 404:
+        moved = redirect_old_url(error)
+        if moved is not None:
+            return moved
     if request.path.startswith("/api/"):
         from ..api.routes import api_http_error  # routing errors (404, 405) reach no blueprint handler
 

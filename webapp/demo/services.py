@@ -1,4 +1,5 @@
-"""The demo data set: the real LEARN project (IOM, 2022-2024), from the files in data/.
+"""The demo data set: the real LEARN project (IOM, 2022-2024), from the files in data/, and
+a second, smaller project - the Integration+ pilot (data/integration_plus/) - beside it.
 
 The activity register, organisations, codebook, abbreviations and good examples are facts
 taken from the IOM report; the findings are written for the demo, drawn from that report.
@@ -22,6 +23,8 @@ from ..extensions import db
 from ..findings.models import Contributor, Finding
 from ..organisations.models import Organisation, OrganisationAlias
 from ..organisations.services import find_organisation
+from ..projects.models import Project, ProjectMembership
+from ..projects.scope import in_project
 from ..reference.models import Abbreviation, GoodExample
 from ..themes.models import Theme
 
@@ -46,8 +49,8 @@ class DemoSummary:
     users: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, newline="", encoding="utf-8") as handle:
+def _rows(name: str, base: Path = DATA) -> list[dict[str, str]]:
+    with open(base / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -89,10 +92,10 @@ def _load_organisations() -> int:
     return new
 
 
-def _load_themes() -> int:
+def _load_themes(base: Path = DATA) -> int:
     new = 0
     by_code = {t.code: t for t in db.session.scalars(select(Theme))}
-    for position, row in enumerate(_rows("themes.csv")):
+    for position, row in enumerate(_rows("themes.csv", base)):
         if row["code"] in by_code:
             continue
         theme = Theme(code=row["code"], theme_group=row["group"], label_en=row["label_en"],
@@ -193,17 +196,17 @@ def _advisory_members() -> dict[int, Contributor]:
     return members
 
 
-def _load_findings(author: User) -> int:
-    path = DATA / "findings.csv"
+def _load_findings(author: User, base: Path = DATA) -> int:
+    path = base / "findings.csv"
     if not path.exists():
         return 0
     activities = {(a.type, a.number): a for a in db.session.scalars(select(Activity))}
     themes = {t.code: t for t in db.session.scalars(select(Theme))}
     organisations = {o.name: o for o in db.session.scalars(select(Organisation))}
     known = set(db.session.scalars(select(Finding.client_id)))
-    members = _advisory_members()
+    members = _advisory_members() if base == DATA else {}
     new = 0
-    for index, row in enumerate(_rows("findings.csv")):
+    for index, row in enumerate(_rows("findings.csv", base)):
         activity_type, _, number = row["activity"].partition(":")
         activity = activities[(activity_type, int(number))]
         client_id = uuid.uuid5(DEMO_NAMESPACE, f"{row['activity']}|{row['text']}")
@@ -213,8 +216,8 @@ def _load_findings(author: User) -> int:
         finding = Finding(
             client_id=client_id, activity=activity, text=row["text"], language=row["language"], kind=row["kind"],
             stakeholder_type=row["stakeholder_type"] or None,
-            organisation=organisations[row["organisation"]] if row["organisation"] else None,
-            contributor=members[int(row["contributor"])] if row["contributor"] else None,
+            organisation=organisations[row["organisation"]] if row.get("organisation") else None,
+            contributor=members[int(row["contributor"])] if row.get("contributor") else None,
             author=author, themes=[themes[code] for code in row["themes"].split(";") if code],
             # Spread over the meeting's hours, so "latest captures" reads like a real day.
             created_at=datetime.combine(day, time(10), tzinfo=timezone.utc) + timedelta(minutes=7 * (index % 40)),
@@ -226,9 +229,90 @@ def _load_findings(author: User) -> int:
     return new
 
 
+#: The second, smaller project (from ../shared/seeds: the Integration+ pilot of Region Hart
+#: van Brabant, Includ-EU): its own codebook, activities numbered from 1, findings in Dutch and
+#: English, and a user who belongs only to it.
+PILOT = {"slug": "integration-plus", "name_nl": "Inburgering+ pilot Regio Hart van Brabant",
+         "name_en": "Integration+ pilot Region Hart van Brabant",
+         "description_nl": "Persoonlijke paden naar inburgering en werk (2020-2022), met steun van Includ-EU.",
+         "description_en": "Personal paths towards integration and work (2020-2022), supported by Includ-EU.",
+         "starts_on": date(2020, 9, 1), "ends_on": date(2022, 12, 31)}
+PILOT_LEAD = "Regio Hart van Brabant"
+PILOT_USER = ("pilot@klankbord.test", "Petra van den Heuvel", "facilitator", "nl")
+
+
+def _project(slug: str, **fields) -> Project:
+    project = db.session.scalar(select(Project).where(Project.slug == slug))
+    if project is None:
+        project = Project(slug=slug, status="active", **fields)
+        db.session.add(project)
+        db.session.flush()
+    return project
+
+
+def _member(project: Project, user: User, role: str) -> None:
+    if role == "admin":
+        return  # administrators see every project
+    if db.session.scalar(select(ProjectMembership).where(ProjectMembership.project_id == project.id,
+                                                         ProjectMembership.user_id == user.id)) is None:
+        db.session.add(ProjectMembership(project_id=project.id, user_id=user.id, role=role))
+
+
+def _load_pilot(summary: DemoSummary) -> None:
+    """The Integration+ pilot: found by its natural keys like LEARN, so a second load adds nothing."""
+    base = DATA / "integration_plus"
+    lead = db.session.scalar(select(Organisation).where(Organisation.name == PILOT_LEAD))
+    if lead is None:
+        lead = Organisation(name=PILOT_LEAD, stakeholder_type="municipality", notes="")
+        db.session.add(lead)
+        db.session.flush()
+    pilot = _project(PILOT["slug"], lead_organisation_id=lead.id,
+                     **{key: value for key, value in PILOT.items() if key != "slug"})
+    email, name, role, locale = PILOT_USER
+    user = db.session.scalar(select(User).where(User.email == email))
+    created = user is None
+    if created:
+        user = User(email=email, name=name, role=role, locale=locale)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        db.session.flush()
+    summary.users.append((email, f"{role} ({PILOT['slug']} only)", created))
+    _member(pilot, user, role)
+    with in_project(pilot):
+        summary.counts["pilot themes"] = _load_themes(base)
+        new = 0
+        existing = {(a.type, a.number) for a in db.session.scalars(select(Activity))}
+        for row in _rows("activities.csv", base):
+            key = (row["type"], int(row["number"]))
+            if key in existing:
+                continue
+            starts = parse_partial_date(row["date"])
+            db.session.add(Activity(type=key[0], number=key[1], title=row["title"], format=row["format"] or None,
+                                    status="held", starts_on=starts.value, date_precision=starts.precision,
+                                    notes="", facilitator=user, organisations=[lead]))
+            new += 1
+        db.session.flush()
+        summary.counts["pilot activities"] = new
+        summary.counts["pilot findings"] = _load_findings(user, base)
+
+
 def load_demo() -> DemoSummary:
     summary = DemoSummary()
     users = _load_users(summary)
+    learn = _project("learn", name_nl="LEARN", name_en="LEARN",
+                     description_nl="Lerend netwerk voor arbeidsparticipatie van statushouders (IOM, 2022-2024).",
+                     description_en="Learning network for the labour participation of permit holders (IOM, 2022-2024).",
+                     starts_on=date(2022, 6, 1), ends_on=date(2024, 12, 31))
+    for (_email, _name, role, _locale) in DEMO_USERS:
+        _member(learn, users[role], role)
+    with in_project(learn):
+        _load_learn(summary, users)
+    _load_pilot(summary)
+    db.session.commit()
+    return summary
+
+
+def _load_learn(summary: DemoSummary, users: dict[str, User]) -> None:
     summary.counts["organisations"] = _load_organisations()
     summary.counts["themes"] = _load_themes()
     summary.counts["activities"] = _load_activities(users["facilitator"])
@@ -250,5 +334,3 @@ def load_demo() -> DemoSummary:
     from ..reports.demo import load_report_survey_demo  # needs the report and the survey demo above
 
     summary.counts["survey results in the report"] = load_report_survey_demo()
-    db.session.commit()
-    return summary

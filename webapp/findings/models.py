@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, Uuid, event
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, Uuid, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, with_loader_criteria
 
 from ..activities.models import Activity
@@ -12,6 +12,8 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import _, _l
 from ..organisations.models import Organisation
+from ..projects.scope import CHILD_CRITERIA, ProjectScoped, child_of, current_project_id, only_project_id, scope_ids
+from ..projects.archive import refuse_writes_to_archived_projects
 from ..themes.models import Theme
 
 FINDING_KINDS = {
@@ -31,7 +33,7 @@ finding_themes = Table(
 )
 
 
-class Contributor(db.Model):
+class Contributor(ProjectScoped, db.Model):
     """A person whose words became findings.
 
     Published everywhere under a pseudonym; `name` and `contact` are personal data, shown
@@ -41,7 +43,7 @@ class Contributor(db.Model):
     __tablename__ = "contributors"
     __table_args__ = (
         CheckConstraint("kind IN ('advisory_member', 'stakeholder')", "known_kind"),
-        UniqueConstraint("kind", "pseudonym_number", name="uq_contributors_kind_pseudonym_number"),
+        UniqueConstraint("project_id", "kind", "pseudonym_number", name="uq_contributors_project_kind_pseudonym_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,10 +84,12 @@ class PseudonymCounter(db.Model):
     last_number: Mapped[int] = mapped_column(default=0)
 
 
-class Finding(db.Model):
+class Finding(ProjectScoped, db.Model):
     """One thing said or observed at an activity: the unit of evidence."""
 
     __tablename__ = "findings"
+    #: Denormalised from the activity, so that scoping a finding is one criterion.
+    project_source = "activity"
     __table_args__ = (
         CheckConstraint(f"kind IN ({', '.join(repr(k) for k in FINDING_KINDS)})", "known_kind"),
     )
@@ -145,6 +149,7 @@ class Finding(db.Model):
         return f"<Finding {self.id} {self.kind}>"
 
 
+@child_of("finding")
 class FindingTranslation(db.Model):
     """What a finding says, in one other language, for readers of a report in that language.
 
@@ -168,13 +173,55 @@ class FindingTranslation(db.Model):
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _hide_deleted_findings(execute_state) -> None:
-    """Soft-deleted findings are invisible to every feature (lists, counts, reports, search)
-    without each query having to remember it; the capture feature's undo and the
-    idempotent create look them up with `execution_options(include_deleted=True)`."""
+def _scope_every_query(execute_state) -> None:
+    """The one place that decides what a query may see, so no feature has to remember it:
+
+    - soft-deleted findings are invisible to lists, counts, reports and search; the capture
+      feature's undo and the idempotent create ask for `execution_options(include_deleted=True)`;
+    - rows of projects outside the current scope (`projects/scope.py`) are invisible: a
+      `/p/<slug>/` request sees its project, the cross-project screens the user's projects.
+    """
     # As in SQLAlchemy's own soft-delete recipe: column loads refresh an object already in
     # hand, and relationship loads inherit the criteria from the statement that loaded the parent.
-    if (execute_state.is_select and not execute_state.is_column_load and not execute_state.is_relationship_load
-            and not execute_state.execution_options.get("include_deleted", False)):
-        execute_state.statement = execute_state.statement.options(
-            with_loader_criteria(Finding, lambda cls: cls.deleted_at.is_(None), include_aliases=True))
+    if not execute_state.is_select or execute_state.is_column_load or execute_state.is_relationship_load:
+        return
+    options = []
+    if not execute_state.execution_options.get("include_deleted", False):
+        options.append(with_loader_criteria(Finding, lambda cls: cls.deleted_at.is_(None), include_aliases=True))
+    allowed = scope_ids()
+    if allowed is not None:
+        options.append(with_loader_criteria(ProjectScoped, lambda cls: cls.project_id.in_(allowed),
+                                            include_aliases=True))
+        for child, criterion in CHILD_CRITERIA.items():
+            options.append(with_loader_criteria(child, criterion(allowed), include_aliases=True))
+    if options:
+        execute_state.statement = execute_state.statement.options(*options)
+
+
+def _project_parent(session, obj):
+    """The row a new row takes its project from: the loaded relationship, else by its key
+    (a finding made with only `activity_id` set)."""
+    parent = getattr(obj, obj.project_source)
+    if parent is None:
+        relationship_ = inspect(type(obj)).relationships[obj.project_source]
+        key = getattr(obj, next(iter(relationship_.local_columns)).key)
+        if key is not None:
+            with session.no_autoflush:
+                parent = session.get(relationship_.mapper.class_, key)
+    return parent
+
+
+@event.listens_for(Session, "before_flush")
+def _new_rows_join_their_project(session, _flush_context, _instances) -> None:
+    """A new row takes the project of its parent (a finding that of its activity), else the
+    current project, else the only project of a one-project installation; one without any
+    is refused by the database (NOT NULL)."""
+    for obj in session.new:
+        if not isinstance(obj, ProjectScoped):
+            continue
+        parent = _project_parent(session, obj) if obj.project_source else None
+        if parent is not None and parent.project_id is not None:
+            obj.project_id = parent.project_id
+        elif obj.project_id is None:
+            obj.project_id = current_project_id() or only_project_id(session)
+    refuse_writes_to_archived_projects(session)

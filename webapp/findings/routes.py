@@ -117,9 +117,9 @@ def static(filename: str):
 @roles_required(*STAFF)
 def service_worker():
     response = send_file(STATIC / "sw.js", mimetype="text/javascript", max_age=0)
-    # Scope of /capture/ is this file's folder already; the header documents the intent
+    # Scope /p/<slug>/capture/ is this file's folder already; the header documents the intent
     # and lets the worker keep working if the file ever moves deeper.
-    response.headers["Service-Worker-Allowed"] = "/capture/"
+    response.headers["Service-Worker-Allowed"] = request.path.rsplit("/", 1)[0] + "/"
     response.headers["Cache-Control"] = "no-cache"
     return response
 

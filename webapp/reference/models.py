@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..projects.scope import ProjectScoped
 
 
 class Abbreviation(db.Model):
@@ -15,13 +16,14 @@ class Abbreviation(db.Model):
     definition_nl: Mapped[str] = mapped_column(Text)
 
 
-class GoodExample(db.Model):
+class GoodExample(ProjectScoped, db.Model):
     """A pilot or practice worth copying; the report shows it in a box. Dutch text may follow later."""
 
     __tablename__ = "good_examples"
+    __table_args__ = (UniqueConstraint("project_id", "title_en", name="uq_good_examples_project_title_en"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title_en: Mapped[str] = mapped_column(String(300), unique=True)
+    title_en: Mapped[str] = mapped_column(String(300))
     title_nl: Mapped[str | None] = mapped_column(String(300))
     #: Where it happens, as the report prints it in each language ("Municipality of Almere" / "Gemeente Almere").
     place_en: Mapped[str] = mapped_column(String(200), default="")

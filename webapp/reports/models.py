@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..findings.models import Finding
+from ..projects.scope import ProjectScoped, child_of
 from ..reference.models import GoodExample
 from ..surveys.models import Survey
 from ..themes.models import Theme
@@ -40,12 +41,13 @@ chapter_surveys = Table(
 )
 
 
-class Report(db.Model):
+class Report(ProjectScoped, db.Model):
     __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("project_id", "key", name="uq_reports_project_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: A stable handle for reports that code creates (the demo report is "demo"); None for others.
-    key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    key: Mapped[str | None] = mapped_column(String(40))
     title_nl: Mapped[str] = mapped_column(String(300), default="")
     title_en: Mapped[str] = mapped_column(String(300), default="")
     subtitle_nl: Mapped[str] = mapped_column(String(300), default="")
@@ -90,6 +92,7 @@ class Report(db.Model):
         return f"<Report {self.id}>"
 
 
+@child_of("report")
 class ReportChapter(db.Model):
     """One chapter per recommendation theme: the author's introduction and the recommendations."""
 
@@ -112,6 +115,7 @@ class ReportChapter(db.Model):
     surveys: Mapped[list[Survey]] = relationship(secondary=chapter_surveys, order_by=Survey.id)
 
 
+@child_of("chapter.report")
 class Recommendation(db.Model):
     __tablename__ = "recommendations"
 
@@ -129,6 +133,7 @@ class Recommendation(db.Model):
         back_populates="recommendation", cascade="all, delete-orphan", order_by="RecommendationFinding.finding_id")
 
 
+@child_of("finding")
 class RecommendationFinding(db.Model):
     """A finding that supports a recommendation; `quoted` prints its words in the report."""
 
@@ -144,6 +149,7 @@ class RecommendationFinding(db.Model):
     finding: Mapped[Finding] = relationship()
 
 
+@child_of("report")
 class ReportBox(db.Model):
     """A numbered box ("Box 1 The potential of work-study programmes") in a chapter or a report text.
 
@@ -170,20 +176,22 @@ class ReportBox(db.Model):
     chapter: Mapped[ReportChapter | None] = relationship()
 
 
-class Source(db.Model):
+class Source(ProjectScoped, db.Model):
     """An entry of the sources register; authors cite it in any text as [^key], printed as a footnote."""
 
     __tablename__ = "report_sources"
+    __table_args__ = (UniqueConstraint("project_id", "key", name="uq_report_sources_project_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Short, stable handle used in the texts: "wrr-2015".
-    key: Mapped[str] = mapped_column(String(60), unique=True)
+    key: Mapped[str] = mapped_column(String(60))
     citation_nl: Mapped[str] = mapped_column(Text, default="")
     citation_en: Mapped[str] = mapped_column(Text, default="")
     #: Printed as text, never fetched or linked by the PDF renderer.
     url: Mapped[str] = mapped_column(String(1000), default="")
 
 
+@child_of("report")
 class ReportVersion(db.Model):
     """A build of a report: queued, then running with progress, then an immutable numbered file."""
 

@@ -29,6 +29,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
+from ..projects.models import Project
+from ..projects.scope import in_project
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import RTL_LANGUAGES, _, _l, localized
@@ -784,9 +786,19 @@ def comment_place(comment, language: str) -> str:
 
 
 def collect_report(report: Report, language: str) -> dict:
-    """Everything a build of `report` in `language` prints, as plain data (JSON-serialisable)."""
+    """Everything a build of `report` in `language` prints, as plain data (JSON-serialisable).
+
+    Read inside the report's project only (projects/scope.py): the methodology and the
+    appendices count that project's activities, whatever else the database holds, and
+    whoever (CLI, another project's screen, a job) asks for the build.
+    """
     if language not in REPORT_LANGUAGES:
         raise ReportError(f"unknown language {language!r}")
+    with in_project(db.session.get(Project, report.project_id)):
+        return _collect_report(report, language)
+
+
+def _collect_report(report: Report, language: str) -> dict:
     sources = {s.key: s for s in db.session.scalars(select(Source))}
     notes = _Notes(sources, language)
     finding_options = (selectinload(Finding.activity), selectinload(Finding.organisation),

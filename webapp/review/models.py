@@ -18,6 +18,7 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..findings.models import Contributor
 from ..i18n import _l
+from ..projects.scope import ProjectScoped, child_of
 from ..reports.models import Recommendation, Report, ReportChapter, ReportVersion
 
 DISPOSITIONS = {
@@ -40,8 +41,9 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ReviewRound(db.Model):
+class ReviewRound(ProjectScoped, db.Model):
     __tablename__ = "review_rounds"
+    project_source = "report"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
@@ -80,6 +82,7 @@ class ReviewRound(db.Model):
         return f"<ReviewRound {self.id} report={self.report_id} #{self.number}>"
 
 
+@child_of("round")
 class ReviewQuestion(db.Model):
     """A follow-up question the author asks about one chapter (second rounds)."""
 
@@ -95,6 +98,7 @@ class ReviewQuestion(db.Model):
     chapter: Mapped[ReportChapter] = relationship()
 
 
+@child_of("round")
 class ReviewAssignment(db.Model):
     """One reviewer in one round: their personal link, and whether they submitted."""
 
@@ -122,6 +126,7 @@ class ReviewAssignment(db.Model):
         return f"<ReviewAssignment {self.id} round={self.round_id}>"
 
 
+@child_of("assignment.round")
 class ReviewComment(db.Model):
     """A reviewer's comment on the whole report, a chapter or one recommendation."""
 
@@ -168,6 +173,7 @@ class ReviewComment(db.Model):
         return f"<ReviewComment {self.id} {self.target}>"
 
 
+@child_of("version.report")
 class ReportVersionTexts(db.Model):
     """The report's texts as they were when a version was built, so later versions can be compared."""
 
@@ -175,3 +181,5 @@ class ReportVersionTexts(db.Model):
 
     version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id", ondelete="CASCADE"), primary_key=True)
     texts: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    version: Mapped[ReportVersion] = relationship(viewonly=True)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity
 from ..db_types import utcnow
 from ..extensions import db
+from ..projects.scope import enter_project_of
 from ..findings.models import Contributor
 from ..i18n import _
 from ..organisations.models import Organisation
@@ -264,6 +265,7 @@ def assignment_by_token(token: str) -> ReviewAssignment | None:
     assignment = db.session.scalar(select(ReviewAssignment).where(ReviewAssignment.token_hash == hash_token(token)))
     if assignment is None or assignment.revoked_at is not None or assignment.expires_at < utcnow():
         return None
+    enter_project_of(assignment.round)  # the rest of the request works inside the round's project
     return assignment
 
 

@@ -16,6 +16,7 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..findings.models import Contributor
 from ..i18n import _l
+from ..projects.scope import ProjectScoped, child_of
 from .question_types import QUESTION_TYPES, question_type
 
 #: What a survey is for: an ordinary questionnaire, or an advisory-board feedback round
@@ -33,7 +34,7 @@ class SurveyStateError(ValueError):
     """An illegal state change (e.g. opening a closed survey); the message is translated."""
 
 
-class Survey(db.Model):
+class Survey(ProjectScoped, db.Model):
     __tablename__ = "surveys"
     __table_args__ = (
         CheckConstraint(f"status IN ({', '.join(repr(s) for s in SURVEY_STATUSES)})", "known_status"),
@@ -97,6 +98,7 @@ class Survey(db.Model):
         return f"<Survey {self.id} {self.status}>"
 
 
+@child_of("survey")
 class Question(db.Model):
     __tablename__ = "survey_questions"
     __table_args__ = (
@@ -142,6 +144,7 @@ class Question(db.Model):
         return f"<Question {self.id} {self.type}>"
 
 
+@child_of("survey")
 class Invitation(db.Model):
     """A personal link: one response, which can be saved halfway and resumed."""
 
@@ -182,6 +185,7 @@ class Invitation(db.Model):
         return f"<Invitation {self.id} completed={self.completed}>"
 
 
+@child_of("survey")
 class Response(db.Model):
     __tablename__ = "survey_responses"
     __table_args__ = (
@@ -207,11 +211,13 @@ class Response(db.Model):
                                                        index=True)
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    survey: Mapped[Survey] = relationship(viewonly=True)
 
     def __repr__(self) -> str:
         return f"<Response {self.id}>"
 
 
+@child_of("response.survey")
 class Answer(db.Model):
     """One value given to one question; a multiple-choice question gets a row per option chosen."""
 

@@ -20,6 +20,7 @@ from ..activities.models import Activity
 from ..auth.models import User
 from ..db_types import utcnow
 from ..extensions import db
+from ..projects.scope import enter_project_of
 from ..findings.services import FindingInput, create_finding
 from ..i18n import _, localized
 from ..text import TextRefused, clean_text, export_safe, spreadsheet_cell
@@ -232,11 +233,16 @@ def create_invitations(survey: Survey, labels: list[str]) -> list[Invitation]:
 # --- Answering ------------------------------------------------------------------------------
 
 def survey_by_token(token: str) -> Survey | None:
-    return db.session.scalar(select(Survey).where(Survey.public_token == token)) if token else None
+    """The survey of a public link; the rest of the request works inside its project."""
+    survey = db.session.scalar(select(Survey).where(Survey.public_token == token)) if token else None
+    return enter_project_of(survey)
 
 
 def invitation_by_token(token: str) -> Invitation | None:
-    return db.session.scalar(select(Invitation).where(Invitation.token == token)) if token else None
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token == token)) if token else None
+    if invitation is not None:
+        enter_project_of(invitation.survey)
+    return invitation
 
 
 def survey_link(token: str) -> Invitation | None:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..i18n import _l
+from ..projects.scope import ProjectScoped
 
 #: Groups of the codebook, as the report uses them.
 THEME_GROUPS = {
@@ -15,17 +16,18 @@ THEME_GROUPS = {
 }
 
 
-class Theme(db.Model):
+class Theme(ProjectScoped, db.Model):
     """A code of the codebook, in Dutch and English (bilingual pattern: `localized(theme, 'label')`)."""
 
     __tablename__ = "themes"
     __table_args__ = (
         CheckConstraint(f"theme_group IN ({', '.join(repr(g) for g in THEME_GROUPS)})", "known_group"),
+        UniqueConstraint("project_id", "code", name="uq_themes_project_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stable identifier used by the API, imports and exports (e.g. "employer-ambassadors").
-    code: Mapped[str] = mapped_column(String(80), unique=True)
+    code: Mapped[str] = mapped_column(String(80))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="RESTRICT"), index=True)
     theme_group: Mapped[str] = mapped_column(String(20))
     label_nl: Mapped[str] = mapped_column(String(200))

@@ -3,10 +3,10 @@ model imports the Theme model, and a package __init__ that loaded these views (w
 findings) would make that import circular."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from ..auth.roles import ADMIN, AUTHOR, STAFF, roles_required
+from ..auth.roles import ADMIN, AUTHOR, STAFF, current_role, roles_required
 from ..extensions import db
 from ..i18n import _, localized
 from .forms import ImportForm, MergeForm, ThemeForm
@@ -43,7 +43,7 @@ def index():
 def _can_edit() -> bool:
     from flask_login import current_user
 
-    return current_user.role in EDITORS
+    return current_role() in EDITORS
 
 
 def _parent_choices(theme: Theme | None) -> list[tuple[int | None, str]]:
@@ -149,6 +149,11 @@ def import_csv():
     return render_template("themes/import.html", form=form), (422 if form.errors else 200)
 
 
+def _file_prefix() -> str:
+    """Exports are per project: the file says which (the slug is ASCII, safe in a header)."""
+    return f"klankbord-{g.project.slug}"
+
+
 def _download(body: bytes | str, filename: str, mimetype: str) -> Response:
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -157,16 +162,16 @@ def _download(body: bytes | str, filename: str, mimetype: str) -> Response:
 @roles_required(*STAFF)
 def export_csv():
     # A BOM, so spreadsheet programs read the Dutch and Arabic characters as UTF-8.
-    return _download("\ufeff" + export_codebook_csv(), "klankbord-codebook.csv", "text/csv; charset=utf-8")
+    return _download("\ufeff" + export_codebook_csv(), f"{_file_prefix()}-codebook.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/codebook.qdc")
 @roles_required(*STAFF)
 def export_qdc():
-    return _download(codebook_qdc(), "klankbord-codebook.qdc", "application/xml")
+    return _download(codebook_qdc(), f"{_file_prefix()}-codebook.qdc", "application/xml")
 
 
 @bp.get("/project.qdpx")
 @roles_required(*EDITORS)  # the findings themselves leave the platform: report authors only
 def export_qdpx():
-    return _download(project_qdpx(), "klankbord-project.qdpx", "application/zip")
+    return _download(project_qdpx(localized(g.project, "name")), f"{_file_prefix()}-project.qdpx", "application/zip")

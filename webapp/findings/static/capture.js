@@ -4,7 +4,7 @@
 // - The draft (text and choices) is written to localStorage on every keystroke, under the
 //   activity; it carries a UUID made when the draft starts (its client_id).
 // - Save moves the draft into the outbox (IndexedDB, shared by all tabs) and starts a new
-//   draft. The outbox is sent with POST /api/v1/findings; an entry is removed only after a
+//   draft. The outbox is sent with POST /api/v1/projects/<slug>/findings; an entry is removed only after a
 //   200/201. A refusal (409, 422) stays visible with its reason until the user acts.
 // - Tabs: a Web Lock lets one tab send at a time; a BroadcastChannel tells the other tabs
 //   what was saved, so a draft restored in two tabs is saved once. A tab whose words differ
@@ -189,6 +189,9 @@
       }
       item.status = "waiting";
       item.reason = "";
+      // The project's API address travels with the finding: it is sent there even when
+      // the outbox is flushed from another project's capture screen.
+      item.api_url = apiUrl;
       item.saved_at = Date.now();
       return outbox.put(item).then(function () {
         rememberSaved(item);
@@ -219,7 +222,7 @@
   }
 
   function sendOne(item) {
-    return fetch(apiUrl, {
+    return fetch(item.api_url || apiUrl, {
       method: "POST", credentials: "same-origin", body: payload(item),
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken }
     }).then(function (response) {

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("projects", __name__, template_folder="templates")
+
+from . import cli, routes  # noqa: E402,F401

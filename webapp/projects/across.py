@@ -1,0 +1,59 @@
+"""Views over several projects: the projects the user is a member of (the request's scope).
+
+The ORM hook already limits every query to `scope_ids()`; the search's raw SQL part (the
+SQLite FTS5 match) gets the same ids explicitly, as every raw query must.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..findings.models import Finding, finding_themes
+from ..i18n import localized
+from ..themes.models import Theme
+from .scope import scope_ids
+
+RESULT_LIMIT = 200
+
+
+def search_findings(query: str) -> list[Finding]:
+    from ..analysis.search import search_condition, search_terms
+
+    if not search_terms(query):
+        return []
+    return list(db.session.scalars(
+        select(Finding).where(search_condition(query, project_ids=scope_ids()))
+        .options(selectinload(Finding.activity), selectinload(Finding.project))
+        .order_by(Finding.project_id, Finding.created_at.desc()).limit(RESULT_LIMIT)))
+
+
+@dataclass
+class CodeRow:
+    code: str
+    label: str
+    counts: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def evidence_across(projects) -> list[CodeRow]:
+    """Findings per theme code and project: codebooks copied from one another (or from the
+    shared template) share their codes, so the same theme lines up across projects."""
+    allowed = scope_ids()
+    query = (select(Theme.code, Finding.project_id, func.count(Finding.id.distinct()))
+             .join(finding_themes, finding_themes.c.theme_id == Theme.id)
+             .join(Finding, Finding.id == finding_themes.c.finding_id)
+             .group_by(Theme.code, Finding.project_id))
+    if allowed is not None:
+        query = query.where(Finding.project_id.in_(allowed))
+    rows: dict[str, CodeRow] = {}
+    labels = {theme.code: localized(theme, "label") for theme in db.session.scalars(
+        select(Theme).where(Theme.merged_into_id.is_(None)).order_by(Theme.project_id.desc()))}
+    for code, project_id, count in db.session.execute(query):
+        rows.setdefault(code, CodeRow(code, labels.get(code, code))).counts[project_id] = count
+    return sorted(rows.values(), key=lambda row: (-row.total, row.label))

@@ -1,0 +1,146 @@
+"""Project scope: which projects the queries of this request (or CLI command) may see.
+
+One mechanism for every feature (docs/architecture.md, "Projects and scope"):
+
+- Tables that belong to one project carry `project_id` through the `ProjectScoped` mixin.
+  Tables that hang off such a table (report chapters, survey questions, review comments...)
+  name the way to their project with `project_parent` (a relationship path), see
+  `child_criteria`.
+- The `do_orm_execute` hook in `findings/models.py` adds `with_loader_criteria(...)` for
+  the current scope to every ORM select, relationship load and `Session.get`, so a row of
+  another project is simply not found (the view answers 404).
+- The scope is kept on `flask.g` (one per app context: per request, per CLI command):
+  a `/p/<slug>/` request scopes to its project; other logged-in requests to the user's
+  projects; public token pages and the CLI are unscoped unless they call `in_project`.
+- Raw SQL (`text()`, Core selects on tables) bypasses the hook: such code takes the
+  project ids explicitly from `scope_ids()`.
+- New rows get `project_id` from their parent (a finding from its activity) or else the
+  current project, in a `before_flush` listener; a row without a project is refused by
+  the database (NOT NULL).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from flask import g, has_app_context
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+#: Set on `g` by the request preprocessor or `in_project`: the project of this request.
+_PROJECT = "project"
+#: Tuple of project ids this context may see, or None for "no restriction".
+_SCOPE = "project_scope"
+
+
+class ProjectScoped:
+    """Mixin for a table whose rows belong to one project."""
+
+    @declared_attr
+    def project_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"), index=True)
+
+    @declared_attr
+    def project(cls):
+        return relationship("Project", lazy="select")
+
+    #: Name of the relationship whose `project_id` a new row inherits (e.g. Finding.activity).
+    project_source: str | None = None
+
+
+#: Child tables without their own project_id: class -> function(allowed ids) -> criterion.
+CHILD_CRITERIA: dict[type, object] = {}
+
+
+def child_of(parent_path: str):
+    """Class decorator for a table that hangs off a project-scoped one, e.g.
+    `@child_of("report")` on ReportChapter or `@child_of("chapter.report")` on Recommendation:
+    its rows are visible only when the parent is (an EXISTS on the relationship path)."""
+
+    def decorate(cls):
+        def criterion(allowed, _cls=cls):
+            steps = parent_path.split(".")
+            classes = [_cls]
+            for step in steps:
+                classes.append(getattr(classes[-1], step).property.mapper.class_)
+            expression = classes[-1].project_id.in_(allowed)
+            for owner, step in reversed(list(zip(classes[:-1], steps))):
+                expression = getattr(owner, step).has(expression)
+            return expression
+
+        CHILD_CRITERIA[cls] = criterion
+        return cls
+
+    return decorate
+
+
+def current_project():
+    """The project of this request or command (a `Project`), or None."""
+    if not has_app_context():
+        return None
+    return g.get(_PROJECT)
+
+
+def current_project_id() -> int | None:
+    project = current_project()
+    return project.id if project is not None else None
+
+
+def only_project_id(session) -> int | None:
+    """The project of an installation that has exactly one: where a new row goes when
+    nothing says otherwise (a script, a job). With several projects: None, and the
+    database refuses the row."""
+    from sqlalchemy import select
+
+    from .models import Project
+
+    with session.no_autoflush:
+        ids = session.scalars(select(Project.id).limit(2)).all()
+    return ids[0] if len(ids) == 1 else None
+
+
+def scope_ids() -> tuple[int, ...] | None:
+    """The project ids this context may see; None means unrestricted (CLI, public links, admins)."""
+    if not has_app_context():
+        return None
+    return g.get(_SCOPE)
+
+
+def set_scope(project, allowed: tuple[int, ...] | None) -> None:
+    setattr(g, _PROJECT, project)
+    setattr(g, _SCOPE, allowed)
+
+
+def enter_project_of(obj):
+    """A public token page found its object (survey, invitation, review assignment): from
+    here on the request works inside that object's project, as a staff page would."""
+    if obj is not None and has_app_context():
+        from ..extensions import db
+        from .models import Project
+
+        project_id = obj.project_id if isinstance(obj, ProjectScoped) else None
+        if project_id is not None:
+            set_scope(db.session.get(Project, project_id), (project_id,))
+    return obj
+
+
+@contextmanager
+def in_project(project, *, scoped: bool = True):
+    """Work inside one project outside a request (CLI, demo loader, jobs, tests):
+    new rows go to it and, with `scoped`, queries see only it."""
+    previous = (g.get(_PROJECT), g.get(_SCOPE))
+    set_scope(project, (project.id,) if scoped else previous[1])
+    try:
+        yield project
+    finally:
+        set_scope(*previous)
+
+
+@contextmanager
+def unscoped():
+    """Lift the restriction for a step that must see every project (export, admin screens)."""
+    previous = (g.get(_PROJECT), g.get(_SCOPE))
+    set_scope(previous[0], None)
+    try:
+        yield
+    finally:
+        set_scope(*previous)

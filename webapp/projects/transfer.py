@@ -1,0 +1,249 @@
+"""Export a whole project as a ZIP and import it into another installation.
+
+The ZIP holds `project.json` (every record of the project, table by table, with its old
+ids), `files/` (built report versions) and `codebook.qdc` (REFI-QDA, for QDA programs).
+Import gives every row a new id and rewrites the references; users are matched by e-mail
+address (unknown ones become "nobody", never new accounts) and organisations - shared by
+all projects - by name (created when missing).
+
+The tables are read through the ORM inside the project (`in_project`), so the scoping
+hook decides what belongs to the project, the same as on every screen.
+"""
+from __future__ import annotations
+
+import io
+import json
+import uuid
+import zipfile
+from datetime import date, datetime
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.types import JSON, Date, LargeBinary, TypeDecorator, Uuid
+
+from ..extensions import db
+from ..i18n import _
+from .models import Project
+from .scope import in_project
+
+FORMAT = "klankbord-project/1"
+
+
+class TransferError(ValueError):
+    """A translated message: nothing was imported."""
+
+
+def _models():
+    """Project tables in an order where every referenced row comes first."""
+    from ..activities.models import Activity
+    from ..analysis.models import RejectedSuggestion
+    from ..findings.models import Contributor, Finding
+    from ..reference.models import GoodExample
+    from ..reports.models import (Recommendation, RecommendationFinding, Report, ReportChapter, ReportVersion,
+                                  Source)
+    from ..review.models import ReportVersionTexts, ReviewAssignment, ReviewComment, ReviewQuestion, ReviewRound
+    from ..surveys.models import Answer, Invitation, Question, Response, Survey
+    from ..themes.models import Theme
+
+    return [Theme, Contributor, Activity, Finding, RejectedSuggestion, Survey, Question, Invitation, Response,
+            Answer, GoodExample, Source, Report, ReportChapter, Recommendation, RecommendationFinding,
+            ReportVersion, ReportVersionTexts, ReviewRound, ReviewQuestion, ReviewAssignment, ReviewComment]
+
+
+def _links():
+    """Link tables without a model: (table, the column naming the row it belongs to)."""
+    from ..activities.models import activity_organisations
+    from ..findings.models import finding_themes
+    from ..reports.models import chapter_good_examples, chapter_surveys
+
+    return [(activity_organisations, "activity_id"), (finding_themes, "finding_id"),
+            (chapter_good_examples, "chapter_id"), (chapter_surveys, "chapter_id")]
+
+
+def _plain(value, column, files: dict[str, bytes], name: str):
+    if isinstance(value, bytes):
+        files[name] = value
+        return {"file": name}
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _typed(value, column):
+    if value is None:
+        return None
+    if isinstance(column.type, LargeBinary):
+        return value  # read from the ZIP by the caller
+    if isinstance(column.type, Uuid):
+        return uuid.UUID(value)
+    if isinstance(column.type, JSON):
+        return value
+    column_type = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    try:
+        python_type = column_type.python_type
+    except NotImplementedError:
+        python_type = None
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if python_type is date or isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def export_project(project: Project) -> io.BytesIO:
+    """The project as a ZIP (see the module's docstring)."""
+    from ..auth.models import User
+    from ..organisations.models import Organisation
+    from ..themes.refi_qda import codebook_qdc
+
+    files: dict[str, bytes] = {}
+    tables: dict[str, list[dict]] = {}
+    ids: dict[str, set] = {}
+    with in_project(project):
+        for model in _models():
+            table = model.__table__
+            rows = []
+            # Soft-deleted findings too: an export holds every record (and undo still works).
+            for obj in db.session.scalars(select(model).execution_options(include_deleted=True)):
+                row = {}
+                for column in table.columns:
+                    value = getattr(obj, column.key) if hasattr(obj, column.key) else None
+                    row[column.name] = _plain(value, column, files, f"files/{table.name}/{len(rows)}-{column.name}")
+                rows.append(row)
+            tables[table.name] = rows
+            ids[table.name] = {tuple(r[c.name] for c in table.primary_key.columns) for r in rows}
+        for table, owner_column in _links():
+            owner = table.c[owner_column].foreign_keys.__iter__().__next__().column.table.name
+            owned = {key[0] for key in ids.get(owner, set())}
+            tables[table.name] = [dict(row._mapping) for row in db.session.execute(select(table))
+                                  if row._mapping[owner_column] in owned]
+        codebook = codebook_qdc()
+    users = {user.id: user.email for user in db.session.scalars(select(User))}
+    organisations = {o.id: {"name": o.name, "stakeholder_type": o.stakeholder_type}
+                     for o in db.session.scalars(select(Organisation))}
+    document = {
+        "format": FORMAT,
+        "project": {column.name: _plain(getattr(project, column.key), column, files, "")
+                    for column in Project.__table__.columns if column.name not in ("id", "lead_organisation_id")},
+        "lead_organisation": organisations.get(project.lead_organisation_id),
+        "users": {str(k): v for k, v in users.items()},
+        "organisations": {str(k): v for k, v in organisations.items()},
+        "tables": tables,
+    }
+    from ..audit.services import record_audit
+
+    record_audit(None, "export", "project", project.id, {"findings": len(tables["findings"])})
+    db.session.commit()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.json", json.dumps(document, ensure_ascii=False, indent=1, default=str))
+        archive.writestr("codebook.qdc", codebook)
+        for name, content in files.items():
+            archive.writestr(name, content)
+    buffer.seek(0)
+    return buffer
+
+
+def import_project(stream, slug: str | None = None) -> Project:
+    """Create a new project from an export; all or nothing."""
+    from ..auth.models import User
+    from ..organisations.models import Organisation
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(stream.read()))
+        document = json.loads(archive.read("project.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        raise TransferError(_("This is not a Klankbord project export.")) from None
+    if document.get("format") != FORMAT:
+        raise TransferError(_("This is not a Klankbord project export."))
+    fields = dict(document["project"])
+    fields["slug"] = slug or fields["slug"]
+    if db.session.scalar(select(Project).where(Project.slug == fields["slug"])) is not None:
+        raise TransferError(_("Another project already has this short name."))
+    for column in Project.__table__.columns:
+        if column.name in fields:
+            fields[column.name] = _typed(fields[column.name], column)
+
+    def organisation_id(old: str | int | None) -> int | None:
+        info = document["organisations"].get(str(old)) if old is not None else None
+        if info is None:
+            return None
+        found = db.session.scalar(select(Organisation).where(Organisation.name == info["name"]))
+        if found is None:
+            found = Organisation(name=info["name"], stakeholder_type=info["stakeholder_type"], notes="")
+            db.session.add(found)
+            db.session.flush()
+        return found.id
+
+    users_by_email = {user.email: user.id for user in db.session.scalars(select(User))}
+    lead = document.get("lead_organisation")
+    project = Project(**{k: v for k, v in fields.items() if k != "created_at"},
+                      lead_organisation_id=organisation_id(
+                          next((k for k, v in document["organisations"].items() if v == lead), None)))
+    db.session.add(project)
+    db.session.flush()
+
+    new_ids: dict[str, dict] = {"projects": {None: project.id}}
+    later: list[tuple[Table, int, str, str, object]] = []  # self-references, set once every row exists
+
+    def remap(column, value, table: Table):
+        if value is None or not column.foreign_keys:
+            return value, False
+        target = next(iter(column.foreign_keys)).column.table.name
+        if target == "projects":
+            return project.id, False
+        if target == "users":
+            return users_by_email.get(document["users"].get(str(value))), False
+        if target == "organisations":
+            return organisation_id(value), False
+        if target == table.name:
+            return None, True
+        mapped = new_ids.get(target, {}).get(value)
+        return mapped, False
+
+    for model in _models():
+        table = model.__table__
+        single_key = len(table.primary_key.columns) == 1
+        key_column = list(table.primary_key.columns)[0]
+        table_ids = new_ids.setdefault(table.name, {})
+        for row in document["tables"].get(table.name, []):
+            values, deferred = {}, []
+            for column in table.columns:
+                if column.name not in row:
+                    continue
+                raw = row[column.name]
+                if isinstance(column.type, LargeBinary) and isinstance(raw, dict):
+                    raw = archive.read(raw["file"])
+                value, is_self = remap(column, raw, table)
+                if is_self:
+                    deferred.append((column.name, raw))
+                if not column.foreign_keys:
+                    value = _typed(raw, column)
+                values[column.name] = value
+            old_id = row[key_column.name]
+            if single_key and not key_column.foreign_keys:
+                values.pop(key_column.name)
+                new_id = db.session.execute(insert(table).values(**values).returning(key_column)).scalar_one()
+                table_ids[old_id] = new_id
+            else:
+                db.session.execute(insert(table).values(**values))
+                new_id = values[key_column.name]
+            for column_name, old_target in deferred:
+                later.append((table, new_id, key_column.name, column_name, old_target))
+    for table, row_id, key_name, column_name, old_target in later:
+        db.session.execute(update(table).where(table.c[key_name] == row_id)
+                           .values({column_name: new_ids[table.name].get(old_target)}))
+    for table, owner_column in _links():
+        for row in document["tables"].get(table.name, []):
+            values = {}
+            for column in table.columns:
+                values[column.name], _is_self = remap(column, row[column.name], table)
+            if all(value is not None for value in values.values()):
+                db.session.execute(insert(table).values(**values))
+    from ..audit.services import record_audit
+
+    record_audit(None, "import", "project", project.id,
+                 {"findings": len(document["tables"].get("findings", []))})
+    db.session.commit()
+    return project
