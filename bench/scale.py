@@ -88,6 +88,22 @@ class Postgres:
 
 # ---------------------------------------------------------------- save throughput
 
+PROJECT = "learn"
+
+
+def _start_project():
+    """One project (issue 16): what the benchmark makes goes into it."""
+    from webapp.extensions import db
+    from webapp.projects.models import Project
+    from webapp.projects.scope import set_scope
+
+    project = Project(slug=PROJECT, name_nl="LEARN", name_en="LEARN")
+    db.session.add(project)
+    db.session.commit()
+    set_scope(project, None)
+    return project
+
+
 def prepare_app_database(url: str) -> tuple[str, int]:
     """Schema, a facilitator with an API token and one activity; returns (token, activity id)."""
     from datetime import date
@@ -107,6 +123,7 @@ def prepare_app_database(url: str) -> tuple[str, int]:
     with app.app_context():
         db.drop_all()
         db.create_all()
+        _start_project()
         user = create_user("bench@example.test", "Bench", "facilitator", "correct horse battery staple")
         token = issue_api_token(user)
         activity = save_activity(None, ActivityInput(type="ln_meeting", title="National day",
@@ -216,7 +233,7 @@ def save_benchmark(label: str, url: str, server: str, seconds: float, clients: i
     results = {}
     for name, target, path, headers, body in (
             ("bare", "bench.bare_app:app", "/rows", {"Content-Type": "application/json"}, _bare_body),
-            ("klankbord", "wsgi:app", "/api/v1/findings",
+            ("klankbord", "wsgi:app", f"/api/v1/projects/{PROJECT}/findings",
              {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}, _finding_body(activity_id))):
         process, port = _serve(server, target, url)
         try:
@@ -364,6 +381,7 @@ def lists_benchmark(tmp: Path, sizes=(500, 5000), runs: int = 12) -> dict:
         app = create_app(BenchConfig)
         with app.app_context():
             db.create_all()
+            _start_project()
             create_user("bench@example.test", "Bench", "admin", "correct horse battery staple", locale="en")
             themes = [Theme(code=f"t{n}", theme_group="topic", label_nl=f"Thema {n}", label_en=f"Theme {n}")
                       for n in range(20)]
@@ -387,7 +405,7 @@ def lists_benchmark(tmp: Path, sizes=(500, 5000), runs: int = 12) -> dict:
         event.listen(engine, "after_cursor_execute", lambda *args: statements.append(args[2]))
         pages = {}
         for path in LIST_PAGES:
-            url = path.format(activity=first_activity)
+            url = (f"/p/{PROJECT}" + path).format(activity=first_activity)
             client.get(url)  # warm: templates compiled, chart drawn
             times, counts = [], []
             for _ in range(runs):

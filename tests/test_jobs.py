@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import AuthActions, IsolatedClient
+from tests.conftest import AuthActions, IsolatedClient, start_default_project
 from tests.job_functions import fail, make_file, sleep_forever
 from tests.test_capture_screens import activity  # noqa: F401  (fixture)
 from webapp import create_app
@@ -52,6 +52,7 @@ def file_app(tmp_path):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        start_default_project()
         yield app
         db.session.remove()
         if db.engine.dialect.name != "sqlite":

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, start_default_project
 from tests.test_jobs import redis_url  # noqa: F401  (fixture: bin/test's Redis or one started here)
 from webapp import create_app
 from webapp.auth.services import create_user
@@ -76,7 +76,8 @@ def servers(tmp_path, redis_url):  # noqa: F811
     with app.app_context():
         db.drop_all()
         db.create_all()
-        create_user("author@example.test", "Author", "author", PASSWORD, locale="en")
+        start_default_project()
+        create_user("author@example.test", "Author", "author", PASSWORD, locale="en")  # a member of LEARN
         report = Report(title_en="Shared", title_nl="Gedeeld")
         db.session.add(report)
         db.session.commit()
@@ -117,8 +118,8 @@ def test_a_build_started_on_one_process_is_followed_on_the_other(servers):
     status, _page = browser.post(first + "/login", {"email": "author@example.test", "password": PASSWORD,
                                                     "csrf_token": browser.token(first + "/login")})
     assert status == 200
-    token = browser.token(second + f"/reports/{report_id}")  # the session from the first works on the second
-    status, body = browser.post(first + f"/reports/{report_id}/builds",
+    token = browser.token(second + f"/p/learn/reports/{report_id}")  # the session from the first works on the second
+    status, body = browser.post(first + f"/p/learn/reports/{report_id}/builds",
                                 {"language": "en", "format": "pdf", "csrf_token": token}, accept="application/json")
     assert status == 202
     status_path = json.loads(body)["status_url"]
