@@ -120,3 +120,33 @@ def test_arabic_article_and_prepositions_do_not_hide_a_word(app, make_activity):
     assert search("عمل") == set(texts)
     assert search("العمل") == set(texts)  # the article typed in the search is dropped too
     assert search_tokens("الى") == ["الى"]  # a short word keeps its letters
+
+
+@pytest.fixture
+def phrases(app, make_activity):
+    activity = make_activity()
+    texts = {
+        "phrase": "De taal werkgever gesprekken helpen enorm.",
+        "apart": "Taal is lastig, zegt de werkgever.",
+        "reversed": "Elke werkgever taal aanbieden, dat is het plan.",
+        "longer": "Taalles voor werkgevers is duur.",
+        "accents": "Coördinatie-overleg met de gemeente: één keer per maand.",
+    }
+    for text in texts.values():
+        make_finding(activity, text)
+    return texts
+
+
+def test_a_quoted_phrase_matches_those_words_in_that_order(phrases):
+    assert search('"taal werkgever"') == {phrases["phrase"]}
+    assert search("taal werkgever") == {phrases["phrase"], phrases["apart"], phrases["reversed"], phrases["longer"]}
+    assert search('"werkgever taal"') == {phrases["reversed"]}
+    assert search('"Taal, werkgever!"') == {phrases["phrase"]}  # punctuation and case as in the text
+
+
+def test_phrases_combine_with_words_and_fold_accents(phrases):
+    assert search('"coordinatie overleg" gemeen') == {phrases["accents"]}
+    assert search('"één keer" "per maand"') == {phrases["accents"]}
+    assert search('"taal werkgever" plan') == set()
+    assert search('"taal" werkgever') == search("taal werkgever")  # one quoted word is a word
+    assert search('"taal werkgever') == search("taal werkgever")  # an unclosed quote is no phrase

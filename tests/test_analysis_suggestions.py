@@ -30,6 +30,7 @@ MONEY_TEXTS = [
 
 @pytest.fixture
 def trained(app, make_activity):
+    app.config["JOBS_INLINE"] = True  # the training job runs before the page answers
     activity = make_activity()
     language, funding = make_theme("language"), make_theme("funding", group="recommendation")
     for text in LANGUAGE_TEXTS:
@@ -92,3 +93,34 @@ def test_demo_precision_on_a_held_out_split(app):
     # Nothing was written: the held-out findings still have exactly their own themes.
     assert tag_count() == sum(len(ids) for _id, _text, ids in examples)
 
+
+
+def test_the_page_never_waits_for_training_and_shows_chips_when_ready(app, client, auth, make_activity):
+    """Training is a job: the first page says the model is being learned; a later one shows chips."""
+    import time
+
+    from webapp.jobs.models import Job
+
+    activity = make_activity()
+    language, funding = make_theme("language"), make_theme("funding", group="recommendation")
+    for text in LANGUAGE_TEXTS:
+        make_finding(activity, text, [language])
+    for text in MONEY_TEXTS:
+        make_finding(activity, text, [funding])
+    make_finding(activity, "Meer vaktaal en taalles op het werk, graag met een taalcoach.", [])
+    auth.login("facilitator", locale="en")
+    from unittest import mock
+
+    started = mock.patch("webapp.jobs.local.submit")  # hold the job back: the page must not wait for it
+    with started:
+        first = client.get("/analysis/findings?untagged=1&suggest=1").get_data(as_text=True)
+    assert 'data-testid="suggestions-pending"' in first and "accept-suggestion" not in first
+    job = db.session.scalar(select(Job).where(Job.kind == "train_suggestions"))
+    assert job.state == "queued"
+    from webapp.jobs.services import run_job
+
+    run_job(job.id)  # the worker does its work
+    assert db.session.get(Job, job.id).state == "done"
+    later = client.get("/analysis/findings?untagged=1&suggest=1").get_data(as_text=True)
+    assert 'data-testid="suggestions-pending"' not in later and 'data-testid="accept-suggestion"' in later
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 1  # no second training: tags unchanged

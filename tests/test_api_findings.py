@@ -245,3 +245,25 @@ def test_the_token_command_stores_only_a_hash(runner, app):
     assert runner.invoke(args=["users", "token", "fac@example.test", "--revoke"]).exit_code == 0
     assert user_for_api_token(replaced) is None
     assert runner.invoke(args=["users", "token", "nobody@example.test"]).exit_code != 0
+
+
+def test_a_new_finding_costs_few_statements(client, auth, activity, count_queries):
+    """One POST: the user, the activity, the themes, the duplicate check, the inserts; the JSON
+    answer is made from what was just written, without reading the finding back."""
+    from webapp.api.tokens import issue_api_token
+    from webapp.auth.services import get_user_by_email
+
+    auth.login("facilitator", locale="en")
+    token = issue_api_token(get_user_by_email("facilitator@example.test"))
+    headers = {"Authorization": f"Bearer {token}"}
+    payload = body(activity.id, client_id="8a0c1f0e-9b7d-4c55-a1f2-3d4e5f607182", themes=["language", "funding"])
+
+    with count_queries() as queries:
+        response = client.post("/api/v1/findings", json=payload, headers=headers)
+    assert response.status_code == 201
+    answer = response.get_json()
+    assert answer["themes"] == ["funding", "language"] and answer["version"] == 1 and answer["id"]
+    inserted = next(n for n, q in enumerate(queries) if q.startswith("INSERT INTO findings"))
+    assert [q for q in queries[inserted:] if q.lstrip().upper().startswith("SELECT")] == []  # nothing read back
+    stored = client.get(f"/api/v1/findings/{answer['id']}", headers=headers).get_json()
+    assert stored == answer  # the answer is what was stored

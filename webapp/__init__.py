@@ -99,6 +99,9 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
 
     app.register_blueprint(projects_bp)
     init_projects(app)  # /p/<slug>/ in every staff URL; scope of every query (projects/)
+    from .jobs import bp as jobs_bp
+
+    app.register_blueprint(jobs_bp)
 
     from .templating import register_template_helpers
 

@@ -6,24 +6,32 @@ text in the SVG (`svg.fonttype: none`), so the report's fonts, Arabic included, 
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 import re
+from functools import cache, lru_cache
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on a server
-import matplotlib.pyplot as plt  # noqa: E402
-from markupsafe import Markup, escape  # noqa: E402
+from markupsafe import Markup, escape
 
 ACCENT = "#0b6e6e"
-plt.rcParams.update({
-    "svg.fonttype": "none",
-    "font.family": ["Noto Sans", "DejaVu Sans"],
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "klankbord",  # same input, same SVG: report builds stay reproducible
-})
+
+
+@cache
+def _pyplot():
+    """matplotlib, loaded on the first chart: importing it costs ~0.7 s, which every web
+    process, CLI call and job worker would otherwise pay at start-up (docs/benchmarks.md)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display on a server
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({
+        "svg.fonttype": "none",
+        "font.family": ["Noto Sans", "DejaVu Sans"],
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "klankbord",  # same input, same SVG: report builds stay reproducible
+    })
+    return plt
 
 
 def _plain(text: str) -> str:
@@ -33,6 +41,7 @@ def _plain(text: str) -> str:
 
 def _bar_figure(labels: list[str], values: list[float], title: str | None, value_format: str,
                 width_inches: float):
+    plt = _pyplot()
     height = max(1.2, 0.32 * len(labels) + 0.6)
     figure, axes = plt.subplots(figsize=(width_inches, height))
     positions = list(range(len(labels)))[::-1]
@@ -64,7 +73,7 @@ def _cached_bar_chart(labels: tuple[str, ...], values: tuple[float, ...], title:
     figure = _bar_figure(list(labels), list(values), title, value_format, width_inches)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(figure)
+    _pyplot().close(figure)
     svg = buffer.getvalue()
     # Drop the XML prolog and DOCTYPE so the SVG can sit inside HTML.
     return Markup(svg[svg.index("<svg"):])
@@ -76,7 +85,7 @@ def horizontal_bar_chart_png(labels: list[str], values: list[float], *, value_fo
     figure = _bar_figure(labels, values, None, value_format, width_inches)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    plt.close(figure)
+    _pyplot().close(figure)
     return buffer.getvalue()
 
 

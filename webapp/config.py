@@ -17,6 +17,19 @@ class Config:
     #: PostgreSQL in production (postgresql+psycopg://...); SQLite in the instance folder by default.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: Slow work (report builds, large exports, e-mail, suggestion training) runs as jobs
+    #: (webapp/jobs): on RQ workers (`flask worker`) when REDIS_URL is set, else in a local
+    #: worker process started by the web process.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    JOB_QUEUE = os.environ.get("KLANKBORD_JOB_QUEUE", "klankbord")
+    #: Seconds a job may run before it is stopped and marked failed.
+    JOB_TIMEOUT = int(os.environ.get("KLANKBORD_JOB_TIMEOUT", "600"))
+    #: Local worker processes that may run at once per web process (without Redis).
+    LOCAL_JOB_WORKERS = int(os.environ.get("KLANKBORD_LOCAL_JOB_WORKERS", "2"))
+    #: Exports with more rows than this become jobs with a progress page and a download link.
+    EXPORT_JOB_THRESHOLD = int(os.environ.get("KLANKBORD_EXPORT_JOB_THRESHOLD", "2000"))
+    #: Run every job in the request or command that asks for it (tests, one-off scripts).
+    JOBS_INLINE = False
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")

@@ -5,8 +5,8 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+import click
 from flask_mailman import Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -27,7 +27,59 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True)
+
+
+class _MigrateState:
+    """`app.extensions["migrate"]`, built on first use: Flask-Migrate imports Alembic (and Mako,
+    Pygments), a quarter of the app's start-up, which no web request and no job needs."""
+
+    def __init__(self, db, directory: str):
+        self._db, self._directory = db, directory
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if "_real" not in self.__dict__:
+            from flask_migrate import Migrate, _MigrateConfig
+
+            migrate = Migrate(db=self._db, directory=self._directory, render_as_batch=True, compare_type=True)
+            self._real = _MigrateConfig(migrate, self._db, **migrate.alembic_ctx_kwargs)
+        return getattr(self._real, name)
+
+
+class _DbCommands(click.Group):
+    """`flask db ...`: Flask-Migrate's command group, imported when that command is run."""
+
+    def __init__(self):
+        super().__init__("db", help="Perform database migrations.")
+
+    def _group(self) -> click.Group:
+        from flask_migrate.cli import db as group
+
+        return group
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        return self._group().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx):
+        return self._group().invoke(ctx)
+
+    def list_commands(self, ctx):
+        return self._group().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return self._group().get_command(ctx, name)
+
+
+class LazyMigrate:
+    """Flask-Migrate bound to the app without importing it until a migration command runs."""
+
+    def init_app(self, app, db, directory: str) -> None:
+        app.extensions["migrate"] = _MigrateState(db, directory)
+        app.cli.add_command(_DbCommands())
+
+
+migrate = LazyMigrate()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()

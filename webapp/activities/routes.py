@@ -8,10 +8,11 @@ from ..auth.roles import STAFF, roles_required
 from ..extensions import db
 from ..i18n import _
 from ..organisations.models import Organisation
+from ..pagination import paginate
 from . import bp
 from .forms import ActivityForm
 from .models import Activity
-from .services import (ActivityInput, activity_years, check_activity, format_partial_date_input, list_activities,
+from .services import (ActivityInput, activity_years, activities_query, check_activity, format_partial_date_input,
                        save_activity)
 from .types import ACTIVITY_TYPES
 
@@ -23,7 +24,7 @@ def list_view():
     if activity_type not in ACTIVITY_TYPES:
         activity_type = None
     year = request.args.get("year", type=int)
-    activities = list_activities(activity_type, year)
+    activities = paginate(activities_query(activity_type, year))
     return render_template("activities/list.html", activities=activities, years=activity_years(),
                            activity_types=ACTIVITY_TYPES,
                            selected_type=activity_type, selected_year=year)

@@ -170,13 +170,17 @@ def save_activity(activity: Activity | None, data: ActivityInput, today: date | 
 
 
 def list_activities(activity_type: str | None = None, year: int | None = None) -> list[Activity]:
+    return list(db.session.scalars(activities_query(activity_type, year)))
+
+
+def activities_query(activity_type: str | None = None, year: int | None = None):
+    """The register's rows, newest first (the list view pages through it)."""
     query = select(Activity).options(selectinload(Activity.organisations))
     if activity_type:
         query = query.where(Activity.type == activity_type)
     if year:
         query = query.where(extract("year", Activity.starts_on) == year)
-    query = query.order_by(Activity.starts_on.desc().nullslast(), Activity.type, Activity.number.desc())
-    return list(db.session.scalars(query))
+    return query.order_by(Activity.starts_on.desc().nullslast(), Activity.type, Activity.number.desc(), Activity.id)
 
 
 def activity_years() -> list[int]:

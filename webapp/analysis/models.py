@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy.dialects.postgresql  # noqa: F401  (registers to_tsvector's types before the index below uses it)
 from sqlalchemy import ForeignKey, Index, func, literal
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

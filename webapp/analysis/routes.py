@@ -43,6 +43,7 @@ def findings():
                            request.args.get("per_page", PAGE_SIZES[0], type=int))
     show_suggestions = request.args.get("suggest") == "1"
     chips = suggestions.suggestions_for(page.findings) if show_suggestions else {}
+    suggestions_pending = show_suggestions and suggestions.model_pending()
     activities = db.session.execute(
         select(Activity.id, Activity.type, Activity.number, Activity.title)
         .order_by(Activity.type, Activity.number)).all()
@@ -52,7 +53,8 @@ def findings():
         taggable=[row for row in tree if not row.theme.archived], activities=activities,
         activity_types=ACTIVITY_TYPES, kinds=FINDING_KINDS, stakeholder_types=STAKEHOLDER_TYPES,
         no_stakeholder=NO_STAKEHOLDER, languages=CONTENT_LANGUAGES, page_sizes=PAGE_SIZES,
-        show_suggestions=show_suggestions, chips=chips)
+        show_suggestions=show_suggestions, chips=chips,
+        suggestions_pending=suggestions_pending)
 
 
 def _int_list(name: str) -> list[int]:

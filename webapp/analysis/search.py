@@ -13,10 +13,16 @@ Both read the same words, and terms hold only letters and digits, so quotes and 
 operators (`"`, `*`, `-`, `NEAR`, `OR`) are plain words or nothing: they cannot error
 (each term is still quoted, and the query travels as a bound parameter).
 
+Text in double quotes is a phrase: those words, whole, in that order (`"taal werkgever"`):
+PostgreSQL `'taal' <-> 'werkgever'`, SQLite FTS5 `"taal" + "werkgever"`. The words outside
+quotes keep the word-start match; everything must match.
+
 What is searched: the finding's own text and the translation staff added beside it, so
 an Arabic contribution is found by the words of its Dutch or English translation.
 """
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import and_, bindparam, event, func, literal_column, select, text, true, update
 from sqlalchemy.sql.elements import ColumnElement
@@ -47,8 +53,33 @@ def _keep_search_text_of_translation(target: Finding, value, _old, _initiator) -
     target.search_text = searchable_text(target.__dict__.get("text"), value)
 
 
+_PHRASE = re.compile(r'"([^"]*)"')
+
+
 def search_terms(query: str | None) -> list[str]:
     return list(dict.fromkeys(search_tokens(query)))[:MAX_TERMS]
+
+
+def parse_query(query: str | None) -> tuple[list[list[str]], list[str]]:
+    """(phrases, terms): each phrase the normalised words of a "quoted" part (two or more),
+    terms the other words (a quoted single word is a term). At most MAX_TERMS words in all."""
+    phrases: list[list[str]] = []
+    terms: list[str] = []
+    budget = MAX_TERMS
+    for quoted in _PHRASE.findall(query or ""):
+        words = search_tokens(quoted)[:budget]
+        if len(words) > 1 and words not in phrases:
+            phrases.append(words)
+        elif words:
+            terms.append(words[0])
+        budget -= len(words)
+    for term in search_tokens(_PHRASE.sub(" ", query or "")):
+        if budget <= 0:
+            break
+        if term not in terms:
+            terms.append(term)
+            budget -= 1
+    return phrases, terms
 
 
 def search_condition(query: str | None, project_ids: tuple[int, ...] | None = None) -> ColumnElement[bool]:
@@ -57,17 +88,19 @@ def search_condition(query: str | None, project_ids: tuple[int, ...] | None = No
     `project_ids` (the request's `scope_ids()`) is applied explicitly: the FTS5 part is raw
     SQL, which the ORM scoping hook does not see (docs/architecture.md, "Projects").
     """
-    terms = search_terms(query)
-    if not terms:
+    phrases, terms = parse_query(query)
+    if not phrases and not terms:
         return true()
     if project_ids is not None:
         return and_(Finding.project_id.in_(project_ids), search_condition(query))
     if db.session.get_bind().dialect.name == "postgresql":
-        # Terms are letters and digits only; quoting them still keeps tsquery syntax out.
-        tsquery = " & ".join(f"'{term}':*" for term in terms)
+        # Words are letters and digits only; quoting them still keeps tsquery syntax out.
+        parts = ["(" + " <-> ".join(f"'{word}'" for word in phrase) + ")" for phrase in phrases]
+        tsquery = " & ".join(parts + [f"'{term}':*" for term in terms])
         return func.to_tsvector(literal_column("'simple'"), Finding.search_text).op("@@")(
             func.to_tsquery(literal_column("'simple'"), tsquery))
-    match = " AND ".join(f'"{term}"*' for term in terms)
+    parts = ["(" + " + ".join(f'"{word}"' for word in phrase) + ")" for phrase in phrases]
+    match = " AND ".join(parts + [f'"{term}"*' for term in terms])
     matching_ids = select(literal_column("rowid")).select_from(text(fts.FTS_TABLE)).where(
         text(f"{fts.FTS_TABLE} MATCH :fts_query").bindparams(fts_query=match))
     return Finding.id.in_(matching_ids)

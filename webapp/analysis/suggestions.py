@@ -10,18 +10,21 @@ Measured precision on the demo data: bench/suggestions_precision.py, docs/benchm
 """
 from __future__ import annotations
 
+import hashlib
+import pickle
 import threading
-import time
 import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..db_types import utcnow
 from ..extensions import db
+from ..jobs.models import Job
+from ..jobs.services import JobResult, enqueue, reconcile, set_progress
 from ..findings.models import Finding, finding_themes
 from ..themes.models import Theme
 from ..themes.services import touch_findings
@@ -51,9 +54,11 @@ class SuggestionModel:
         self.classifier = classifier
         self.theme_ids = theme_ids
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
+    def scores(self, texts: Sequence[str]) -> "numpy.ndarray":  # noqa: F821
         """Probability per (text, theme), columns in the order of `theme_ids`."""
         features = self.vectorizer.transform([search_text_for(t) for t in texts])
+        import numpy as np
+
         return np.asarray(self.classifier.predict_proba(features))
 
     def suggest(self, texts: Sequence[str], exclude: Sequence[Collection[int]] | None = None,
@@ -117,32 +122,64 @@ def training_examples(exclude_finding_ids: Collection[int] = ()) -> list[tuple[i
 
 
 _lock = threading.Lock()
+TRAIN_KIND = "train_suggestions"
 
 
-def _fingerprint() -> tuple:
+def _fingerprint() -> str:
     """Changes whenever a tag is added or removed or a finding's text changes."""
-    return tuple(db.session.execute(
+    row = db.session.execute(
         select(func.count(), func.coalesce(func.sum(finding_themes.c.finding_id * 7919 + finding_themes.c.theme_id), 0),
                func.max(Finding.updated_at))
-        .select_from(finding_themes).join(Finding, Finding.id == finding_themes.c.finding_id)).one())
+        .select_from(finding_themes).join(Finding, Finding.id == finding_themes.c.finding_id)).one()
+    return hashlib.sha1(repr(tuple(row)).encode()).hexdigest()
+
+
+def train_job(fingerprint: str) -> JobResult:
+    """Job: learn the model from the tags as they are and keep it (pickled) as the job's result,
+    where every web process on every machine can load it."""
+    set_progress(10)
+    model = train([(text, ids) for _id, text, ids in training_examples()])
+    set_progress(90)
+    return JobResult(pickle.dumps(model), f"suggestions-{fingerprint[:12]}.pickle", "application/octet-stream")
 
 
 def current_model(max_age: float = RETRAIN_AFTER_SECONDS) -> SuggestionModel | None:
-    """A model for the tags as they are now, or as they were at most `max_age` seconds ago.
+    """The newest trained model, or None while the first one is being learned; never waits.
 
-    Accepting a chip changes the tags; retraining on every click would make each page load
-    wait for the training, while a few minutes' lag costs almost nothing (the themes a
+    Training is a job (webapp/jobs). When the tags changed since the newest model and that
+    model is more than `max_age` seconds old (or there is none), a training job is started,
+    unless one is under way; until it is done the page shows the model it has (the themes a
     finding already has are never suggested, whatever the model's age).
     """
     # Kept on the app (one per process and database), not in a module global shared by apps.
     cache = current_app.extensions.setdefault("klankbord_suggestion_model", {})
     fingerprint = _fingerprint()
+    newest = db.session.execute(
+        select(Job.id, Job.subject, Job.finished_at).where(Job.kind == TRAIN_KIND, Job.state == "done")
+        .order_by(Job.id.desc()).limit(1)).first()
     with _lock:
-        stale = not cache or (cache["fingerprint"] != fingerprint and time.monotonic() - cache["trained_at"] > max_age)
-        if stale:
-            model = train([(text, ids) for _id, text, ids in training_examples()])
-            cache.update(fingerprint=fingerprint, trained_at=time.monotonic(), model=model)
-        return cache["model"]
+        if newest is not None and cache.get("job_id") != newest.id:
+            payload = db.session.scalar(select(Job.result).where(Job.id == newest.id))
+            cache.update(job_id=newest.id, model=pickle.loads(payload))  # our own job's result, never user input
+        up_to_date = newest is not None and newest.subject == f"suggestions:{fingerprint}"
+        young = newest is not None and (utcnow() - newest.finished_at).total_seconds() < max_age
+        if not up_to_date and not young and not _training_under_way():
+            job = enqueue(train_job, fingerprint, kind=TRAIN_KIND, subject=f"suggestions:{fingerprint}")
+            if job.state == "done":  # run inline (tests, JOBS_INLINE)
+                cache.update(job_id=job.id, model=pickle.loads(job.result))
+        return cache.get("model")
+
+
+def _training_under_way() -> bool:
+    for job in db.session.scalars(select(Job).where(Job.kind == TRAIN_KIND, Job.state.in_(("queued", "running")))):
+        if not reconcile(job).finished:
+            return True
+    return False
+
+
+def model_pending() -> bool:
+    """True while the first model is being learned (the page says so instead of waiting)."""
+    return "model" not in current_app.extensions.get("klankbord_suggestion_model", {}) and _training_under_way()
 
 
 def suggestions_for(findings: Sequence[Finding]) -> dict[int, list[Suggestion]]:
@@ -196,6 +233,7 @@ def rank_by_closeness(text: str, candidates: Sequence[tuple[int, str]]) -> list[
     """
     if not candidates:
         return []
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 

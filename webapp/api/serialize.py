@@ -36,7 +36,7 @@ def finding_json(finding: Finding) -> dict:
         "text": finding.text,
         "kind": finding.kind,
         "language": finding.language,
-        "themes": [t.code for t in finding.themes],
+        "themes": sorted(t.code for t in finding.themes),
         "stakeholder_type": finding.stakeholder_type,
         "organisation_id": finding.organisation_id,
         "contributor_id": finding.contributor_id,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -200,6 +199,8 @@ def qr_code(survey_id: int, invitation_id: int):
     survey = _round(survey_id)
     invitation = _link(survey, invitation_id)
     buffer = io.BytesIO()
+    import segno  # loaded where used: keeps the app's start-up fast
+
     segno.make(_member_url(invitation), error="m").save(
         buffer, kind="svg", scale=6, border=2, title=str(invitation.contributor.pseudonym) if invitation.contributor
         else "")

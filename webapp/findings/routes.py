@@ -22,6 +22,8 @@ from ..activities.models import Activity
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
 from ..forms import BaseForm
+from ..jobs import exports
+from ..pagination import paginate
 from ..i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, ngettext
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
@@ -29,7 +31,7 @@ from ..themes.models import Theme
 from . import bp
 from .models import FINDING_KINDS, Contributor
 from .services import (FindingConflict, FindingError, FindingInput, create_finding_once, create_findings,
-                       delete_finding, get_finding, list_findings, recently_deleted_findings, restore_finding,
+                       delete_finding, findings_query, get_finding, list_findings, recently_deleted_findings, restore_finding,
                        theme_usage, update_finding)
 from .transfer import ImportFileError, export_csv, export_xlsx, parse_upload, rows_from_json, validate_rows
 
@@ -128,7 +130,7 @@ def service_worker():
 @roles_required(*STAFF)
 def activity_findings(activity_id: int):
     activity = _activity(activity_id)
-    return render_template("findings/list.html", activity=activity, findings=list_findings(activity.id),
+    return render_template("findings/list.html", activity=activity, findings=paginate(findings_query(activity.id)),
                            deleted=recently_deleted_findings(activity.id), form=BaseForm())
 
 
@@ -233,6 +235,9 @@ def _export_language() -> str:
 @roles_required(*STAFF)
 def export_findings_csv(activity_id: int):
     activity = _activity(activity_id)
+    if exports.too_large(exports.findings_count(activity.id)):
+        return exports.start(exports.export_findings, activity.id, "csv", _export_language(),
+                             kind="findings_export", subject=f"activity:{activity.id}")
     body = export_csv(activity, list_findings(activity.id), _export_language())
     return current_app.response_class(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=findings-{activity.type}-{activity.number}.csv"})
@@ -242,6 +247,9 @@ def export_findings_csv(activity_id: int):
 @roles_required(*STAFF)
 def export_findings_xlsx(activity_id: int):
     activity = _activity(activity_id)
+    if exports.too_large(exports.findings_count(activity.id)):
+        return exports.start(exports.export_findings, activity.id, "xlsx", _export_language(),
+                             kind="findings_export", subject=f"activity:{activity.id}")
     buffer = export_xlsx(activity, list_findings(activity.id), _export_language())
     return send_file(buffer, as_attachment=True, download_name=f"findings-{activity.type}-{activity.number}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

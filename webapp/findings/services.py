@@ -188,17 +188,23 @@ def create_finding_once(data: FindingInput, author: User | None, commit: bool = 
     if data.client_id is not None and (existing := _by_client_id(data.client_id)) is not None:
         return _replay(existing, data, themes), False
     translation, translation_language = _translation(data)
+    # The translation before the text: the search words are then normalised once, when the text is set.
     finding = Finding(
+        translation=translation, translation_language=translation_language,
         client_id=data.client_id or uuid.uuid4(), activity=activity, text=data.text.strip(), kind=data.kind,
         language=data.language, stakeholder_type=data.stakeholder_type or None,
-        organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes,
-        translation=translation, translation_language=translation_language)
+        organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes)
     db.session.add(finding)
     if not commit:
         db.session.flush()
         return finding, True
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
     try:
-        db.session.commit()
+        # Every value was set here (the id comes back from the INSERT): the answer is made from
+        # them, without reading the finding and its themes back after the commit.
+        session.expire_on_commit = False
+        session.commit()
     except IntegrityError:
         db.session.rollback()
         existing = _by_client_id(data.client_id) if data.client_id is not None else None
@@ -206,6 +212,8 @@ def create_finding_once(data: FindingInput, author: User | None, commit: bool = 
             raise
         _errors, _activity, themes = _resolve(data)
         return _replay(existing, data, themes), False
+    finally:
+        session.expire_on_commit = expire_on_commit
     return finding, True
 
 
@@ -303,11 +311,15 @@ def get_finding(finding_id: int, include_deleted: bool = False) -> Finding | Non
 def list_findings(activity_id: int) -> list[Finding]:
     """An activity's findings, newest first, with everything a list shows loaded up front
     (a fixed number of queries, however many findings there are)."""
-    return list(db.session.scalars(
-        select(Finding).where(Finding.activity_id == activity_id)
-        .options(selectinload(Finding.themes), selectinload(Finding.organisation),
-                 selectinload(Finding.contributor), selectinload(Finding.author))
-        .order_by(Finding.created_at.desc(), Finding.id.desc())))
+    return list(db.session.scalars(findings_query(activity_id)))
+
+
+def findings_query(activity_id: int):
+    """The statement behind `list_findings` (the list screen pages through it)."""
+    return (select(Finding).where(Finding.activity_id == activity_id)
+            .options(selectinload(Finding.themes), selectinload(Finding.organisation),
+                     selectinload(Finding.contributor), selectinload(Finding.author))
+            .order_by(Finding.created_at.desc(), Finding.id.desc()))
 
 
 def recently_deleted_findings(activity_id: int) -> list[Finding]:

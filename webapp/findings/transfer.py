@@ -13,8 +13,6 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
-
 from ..activities.models import Activity
 from ..i18n import _, localized
 from ..text import TextRefused, clean_text, spreadsheet_cell
@@ -87,6 +85,8 @@ def _read_csv(raw: bytes) -> list[list[str]]:
 
 def _read_xlsx(raw: bytes) -> list[list[str]]:
     try:
+        from openpyxl import load_workbook  # loaded where used: keeps the app's start-up fast
+
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable workbook gets the same message
         raise ImportFileError(_("The Excel file could not be read.")) from None
@@ -218,6 +218,8 @@ def export_csv(activity: Activity, findings: list[Finding], language: str) -> st
 
 
 def export_xlsx(activity: Activity, findings: list[Finding], language: str) -> io.BytesIO:
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "findings"

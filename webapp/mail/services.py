@@ -4,8 +4,9 @@
   outbox; nothing is sent inside a request.
 - `send_queued(...)` sends what is due through SMTP (Flask-Mailman), with retries and backoff.
   Without MAIL_SERVER it sends nothing: the messages wait in the admin outbox.
-- After a commit that queued mail, `kick()` starts a daemon thread that calls `send_queued`,
-  so a slow or refusing mail server never holds up a page.
+- After a commit that queued mail, `kick()` hands the sending to a job on the RQ queue when
+  REDIS_URL is set (webapp/jobs: any `flask worker` sends), else starts a daemon thread that
+  calls `send_queued`; either way a slow or refusing mail server never holds up a page.
 """
 from __future__ import annotations
 
@@ -345,6 +346,8 @@ def kick(app=None) -> bool:
     app = app or current_app._get_current_object()
     if not mail_configured(app) or not app.config.get("MAIL_BACKGROUND", True):
         return False
+    if app.config.get("REDIS_URL"):
+        return _enqueue_sending(app)
     with _lock:
         if _running:
             _again = True
@@ -353,6 +356,31 @@ def kick(app=None) -> bool:
         _again = False
     threading.Thread(target=_background, args=(app,), name="klankbord-mail", daemon=True).start()
     return True
+
+
+def _enqueue_sending(app) -> bool:
+    """One sending job at a time on the queue: a second kick while one waits adds nothing
+    (the waiting job sends everything due when it runs; `_claim` keeps two senders apart)."""
+    from ..jobs.models import Job
+    from ..jobs.services import enqueue, reconcile
+
+    with app.app_context():
+        try:
+            waiting = [job for job in db.session.scalars(select(Job).where(Job.kind == "send_mail", Job.state == "queued"))
+                       if not reconcile(job).finished]
+            if not waiting:
+                enqueue(send_mail_job, kind="send_mail", inline=False)
+        finally:
+            db.session.remove()
+    return True
+
+
+def send_mail_job() -> None:
+    """Job: send everything that is due now (the queue's side of `kick`)."""
+    while True:
+        result = send_queued()
+        if result.sent + result.failed < 100:  # less than a full batch: nothing more is due
+            return
 
 
 def _background(app) -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+
+from ..pagination import paginate
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -27,12 +29,11 @@ def list_organisations():
         select(activity_organisations.c.organisation_id, func.count().label("n"))
         .group_by(activity_organisations.c.organisation_id).subquery()
     )
-    rows = db.session.execute(
+    rows = paginate(
         select(Organisation, func.coalesce(activity_counts.c.n, 0))
         .outerjoin(activity_counts, activity_counts.c.organisation_id == Organisation.id)
         .options(selectinload(Organisation.aliases))
-        .order_by(func.lower(Organisation.name))
-    ).all()
+        .order_by(func.lower(Organisation.name), Organisation.id), rows=True)
     return render_template("organisations/list.html", rows=rows)
 
 

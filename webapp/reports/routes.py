@@ -29,7 +29,7 @@ from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, box
                        delete_recommendation, evidence_candidates, evidence_summary, is_quotable,
                        missing_register_names, missing_translations, move_recommendation, publish_version,
                        save_box, save_translation, set_chapter_surveys, start_build, translation_queue,
-                       untranslated_findings, update_evidence, version_status)
+                       untranslated_findings, update_evidence, version_job, version_status)
 
 #: Who writes reports: the authors, and the administrator who stands in for them.
 REPORT_ROLES = (ADMIN, AUTHOR)
@@ -360,6 +360,8 @@ def build(report_id: int):
 
 
 def _status_json(version: ReportVersion) -> dict:
+    if version.status in ("queued", "running"):
+        version_job(version)  # a build whose worker died is failed now, with the reason
     data = version_status(version)
     data["status_url"] = url_for("reports.build_status", version_id=version.id)
     if version.status == "done" and version.withdrawn_at is None:

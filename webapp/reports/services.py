@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import re
 import signal
 import threading
@@ -36,6 +35,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import RTL_LANGUAGES, _, _l, localized
 from ..text import TextRefused, clean_text
+from ..jobs.services import enqueue, job_for, set_progress
 from ..findings.models import Finding, FindingTranslation, finding_themes
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import stakeholder_label
@@ -971,17 +971,20 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
     db.session.commit()
     if background is None:
         background = not current_app.config.get("REPORT_BUILDS_INLINE", False)
-    if background:
-        _start_background_build(version.id, data)
-    else:
-        run_build(version.id, data)
+    # A job (webapp/jobs): an RQ worker or a local worker process renders the file, so
+    # WeasyPrint's memory for a large evidence annex never lands in the web process.
+    limit = build_timeout()  # the web process's setting travels with the job to any worker
+    enqueue(run_build, version.id, data, limit, kind="report_build", subject=f"report_version:{version.id}",
+            job_timeout=(limit + KILL_GRACE_SECONDS) if limit > 0 else None, user_id=user_id,
+            on_failure=build_failed, inline=not background)
+    if not background:
         db.session.refresh(version)
     return version
 
 
 #: What ReportVersion.error holds when the time limit stopped a build.
 TIMEOUT_ERROR = "timeout"
-#: A worker still alive this long after its time limit (stuck outside Python) is killed.
+#: A job still running this long after the build's time limit (stuck outside Python) is killed by its runner.
 KILL_GRACE_SECONDS = 30
 
 
@@ -1014,89 +1017,36 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _start_background_build(version_id: int, data: dict) -> None:
-    """Render in a separate process: WeasyPrint lays out the whole document in memory
-    (hundreds of MB for a large evidence annex, see docs/benchmarks.md), and the web
-    process gets none of that back from a thread. The worker ends when the file is stored.
-
-    The worker stops itself at REPORT_BUILD_TIMEOUT; a reaper thread here kills it if it is
-    still alive KILL_GRACE_SECONDS later (stuck in native code) and marks the version failed.
-    """
-    uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    app = current_app._get_current_object()
-    if uri in ("sqlite://", "sqlite:///:memory:"):
-        # A private in-memory database (some tests) cannot be shared with another process.
-        threading.Thread(target=_run_in_app, args=(app, version_id, data), daemon=True,
-                         name=f"report-build-{version_id}").start()
-        return
-    timeout = build_timeout()
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked threads or sockets
-    worker = context.Process(target=_run_in_worker,
-                             args=(uri, current_app.config["SECRET_KEY"], version_id, data, timeout),
-                             name=f"report-build-{version_id}")
-    worker.start()
-    threading.Thread(target=_reap, args=(app, worker, version_id, timeout), daemon=True,
-                     name=f"report-build-{version_id}-reaper").start()
+def build_failed(version_id: int, data: dict, limit: float | None = None, *, error: str) -> None:
+    """The build's job failed (time limit, worker died): the version says so, never "running"."""
+    version = db.session.get(ReportVersion, version_id)
+    if version is not None and version.status in ("queued", "running"):
+        reason = {"timeout": TIMEOUT_ERROR, "worker_died": "interrupted"}.get(error, version.error or error)
+        version.status, version.error, version.finished_at = "failed", reason, utcnow()
+        db.session.flush()  # committed with the job's own failed state (jobs.services.mark_failed)
 
 
-def _reap(app, worker, version_id: int, timeout: float) -> None:
-    """Wait for the worker; stop it when it overruns; a worker that died without saying so
-    leaves a failed version instead of one "running" for ever."""
-    worker.join(timeout + KILL_GRACE_SECONDS if timeout > 0 else None)
-    reason = None
-    if worker.is_alive():
-        worker.terminate()
-        worker.join(5)
-        if worker.is_alive():
-            worker.kill()
-            worker.join()
-        reason = TIMEOUT_ERROR
-    elif worker.exitcode != 0:
-        reason = "interrupted"
-    if reason is None:
-        return
-    with app.app_context():
-        try:
-            version = db.session.get(ReportVersion, version_id)
-            if version is not None and version.status in ("queued", "running"):
-                version.status, version.error, version.finished_at = "failed", reason, utcnow()
-                db.session.commit()
-        finally:
-            db.session.remove()
+def version_job(version: ReportVersion):
+    """The job building `version`, its state brought up to date (a dead worker fails it)."""
+    job = job_for(f"report_version:{version.id}")
+    if job is not None and job.state == "failed":
+        db.session.refresh(version)
+    return job
 
 
-def _run_in_worker(database_uri: str, secret_key: str, version_id: int, data: dict, timeout: float = 0) -> None:
-    from .. import create_app
-    from ..config import Config
-
-    class WorkerConfig(Config):
-        SQLALCHEMY_DATABASE_URI = database_uri
-        SECRET_KEY = secret_key
-        REPORT_BUILD_TIMEOUT = timeout
-
-    _run_in_app(create_app(WorkerConfig), version_id, data)
-
-
-def _run_in_app(app, version_id: int, data: dict) -> None:
-    with app.app_context():
-        try:
-            run_build(version_id, data)
-        finally:
-            db.session.remove()
-
-
-def run_build(version_id: int, data: dict) -> None:
+def run_build(version_id: int, data: dict, limit: float | None = None) -> None:
     """Render the file and store it as the next numbered version; record failure otherwise."""
     version = db.session.get(ReportVersion, version_id)
-    version.status, version.progress = "running", 5
+    version.status, version.progress, version.error = "running", 5, ""
     db.session.commit()
 
     def progress(percent: int) -> None:
         version.progress = max(version.progress, min(int(percent), 99))
         db.session.commit()
+        set_progress(version.progress)
 
     try:
-        with _time_limit(build_timeout()):
+        with _time_limit(build_timeout() if limit is None else limit):
             content = render_file(data, version.format, progress)
     except BuildTimeout:
         db.session.rollback()
@@ -1105,7 +1055,7 @@ def run_build(version_id: int, data: dict) -> None:
         version.status, version.error = "failed", TIMEOUT_ERROR
         version.finished_at = utcnow()
         db.session.commit()
-        return
+        raise
     except Exception as error:  # noqa: BLE001 - any failure must end as a visible "failed" state
         db.session.rollback()
         # The exception's type only: its message may quote the report's text.
@@ -1114,7 +1064,7 @@ def run_build(version_id: int, data: dict) -> None:
         version.status, version.error = "failed", type(error).__name__[:300]
         version.finished_at = utcnow()
         db.session.commit()
-        return
+        raise  # the job fails too (its on_failure finds the version already failed)
     # The row lock (PostgreSQL) / write lock (SQLite) serialises numbering of parallel builds.
     db.session.execute(select(Report.id).where(Report.id == version.report_id).with_for_update())
     db.session.refresh(version)

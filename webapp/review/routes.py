@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity
 from ..auth.roles import ADMIN, AUTHOR, public, roles_required
 from ..extensions import db
+from ..pagination import paginate
 from ..findings.models import Contributor
 from ..i18n import _, current_language
 from ..organisations.models import Organisation
@@ -26,7 +27,7 @@ from . import bp
 from .forms import ActionForm, CommentForm, DispositionForm, ReviewerForm, RoundForm
 from .models import DISPOSITIONS, TARGETS, ReviewAssignment, ReviewComment, ReviewRound
 from .services import (BoardFilter, CommentInput, ReviewError, RoundInput, add_reviewer, assignment_by_token,
-                       board_comments, board_organisations, can_edit, changes_since, close_round, comment_as_json, links_csv,
+                       board_comments, board_organisations, board_query, can_edit, changes_since, close_round, comment_as_json, links_csv,
                        comment_key, comments_by_key, delete_comment, earlier_comments, export_xlsx, invite,
                        later_version, open_round, own_comment, pick, progress, renew_link, report_rounds, reviewer_candidates, reviewer_name, revoke_link,
                        round_chapters, save_comment, set_disposition, submit, target_label, today,
@@ -433,7 +434,7 @@ def _filters() -> BoardFilter:
 def board(report_id: int):
     report = _report(report_id)
     filters = _filters()
-    comments = board_comments(report, filters)
+    comments = paginate(board_query(report, filters))
     handled, total = progress(report)
     organisations = board_organisations(report)
     language = current_language()

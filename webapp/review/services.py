@@ -439,6 +439,11 @@ def report_rounds(report: Report) -> list[ReviewRound]:
 
 def board_comments(report: Report, filters: BoardFilter | None = None) -> list[ReviewComment]:
     """Every submitted comment on the report, with reviewer, organisation, target and round loaded."""
+    return list(db.session.scalars(board_query(report, filters)))
+
+
+def board_query(report: Report, filters: BoardFilter | None = None):
+    """The statement behind `board_comments` (the board pages through it)."""
     filters = filters or BoardFilter()
     query = (select(ReviewComment).join(ReviewAssignment).join(ReviewRound)
              .where(ReviewRound.report_id == report.id, ReviewAssignment.submitted_at.is_not(None))
@@ -459,7 +464,7 @@ def board_comments(report: Report, filters: BoardFilter | None = None) -> list[R
     if filters.organisation_id:
         query = query.where(ReviewAssignment.contributor_id.in_(
             select(Contributor.id).where(Contributor.organisation_id == filters.organisation_id)))
-    return list(db.session.scalars(query))
+    return query
 
 
 def board_organisations(report: Report) -> list[Organisation]:

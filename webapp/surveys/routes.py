@@ -6,7 +6,6 @@ import io
 import json
 from datetime import timedelta
 
-import segno
 from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_file, session,
                    url_for)
 from flask_babel import force_locale, format_date
@@ -19,6 +18,7 @@ from ..auth.roles import STAFF, public, roles_required
 from ..db_types import utcnow
 from ..extensions import db
 from ..findings.services import FindingError
+from ..jobs import exports
 from ..i18n import LANGUAGES, _, current_language, localized
 from ..themes.models import Theme
 from . import bp
@@ -360,6 +360,8 @@ def qr_code(survey_id: int):
     survey = _survey(survey_id)
     url = url_for("surveys.respond", token=survey.public_token, _external=True)
     buffer = io.BytesIO()
+    import segno  # loaded where used: keeps the app's start-up fast
+
     segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, title=localized(survey, "title"))
     response = make_response(buffer.getvalue())
     response.headers["Content-Type"] = "image/svg+xml"
@@ -496,6 +498,9 @@ def make_finding(survey_id: int, answer_id: int):
 @roles_required(*STAFF)
 def export_csv(survey_id: int):
     survey = _survey(survey_id)
+    if exports.too_large(exports.responses_count(survey.id)):
+        return exports.start(exports.export_responses, survey.id, "csv", current_language(),
+                             kind="survey_export", subject=f"survey:{survey.id}")
     response = make_response(responses_csv(survey))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f"attachment; filename=survey-{survey.id}-responses.csv"
@@ -506,6 +511,9 @@ def export_csv(survey_id: int):
 @roles_required(*STAFF)
 def export_xlsx(survey_id: int):
     survey = _survey(survey_id)
+    if exports.too_large(exports.responses_count(survey.id)):
+        return exports.start(exports.export_responses, survey.id, "xlsx", current_language(),
+                             kind="survey_export", subject=f"survey:{survey.id}")
     return send_file(io.BytesIO(responses_xlsx(survey)), as_attachment=True,
                      download_name=f"survey-{survey.id}-responses.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,19 @@
+"""`flask worker`: an RQ worker for this app's queue (needs REDIS_URL)."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from . import bp
+
+
+@bp.cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--name", default=None, help="Worker name (default: RQ's).")
+def worker(burst: bool, name: str | None) -> None:
+    """Run jobs from the Redis queue (report builds, exports, e-mail, suggestion training)."""
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: without Redis, jobs run in local worker processes.")
+    from .rq_runner import start_worker
+
+    start_worker(current_app._get_current_object(), burst=burst, name=name)
