@@ -126,7 +126,7 @@ def test_the_same_offline_draft_in_two_tabs_becomes_one_finding(page: Page, live
     page.locator("label.kind-quote").click()
 
     second = page.context.new_page()
-    second.goto(f"/capture/activities/{activity_id}")  # offline: from the service worker's cache
+    second.goto(page.url)  # the same page, offline: from the service worker's cache
     expect(second.locator("[data-testid=finding-text]")).to_have_value(text)  # the draft, restored
     draft_id = page.locator("input[name=client_id]").input_value()
     assert second.locator("input[name=client_id]").input_value() == draft_id

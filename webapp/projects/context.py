@@ -153,22 +153,41 @@ def remembered_project_slug(user) -> str | None:
     return db.session.scalar(query.limit(1))
 
 
+#: Any slug will do to ask whether an old path belongs to a project page at all.
+DEFAULT_SLUG_PLACEHOLDER = "x"
+
+
+def _project_endpoint_for(path: str) -> str | None:
+    """The project endpoint `path` opens with this request's method, or None."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, _args = adapter.match(path, method=request.method)
+    except (NotFound, MethodNotAllowed):
+        return None
+    return endpoint if endpoint in current_app.project_endpoints else None
+
+
 def redirect_old_url(error):
     """An old unprefixed staff link (`/activities/3`) opens in the remembered project."""
-    if not current_user.is_authenticated or request.path.startswith(("/p/", "/api/")):
+    if request.path.startswith(("/p/", "/api/")):
         return None
+    if not current_user.is_authenticated:
+        # A shared old link, or a session that ended: log in first, then the link opens.
+        try:
+            if _project_endpoint_for(f"/p/{DEFAULT_SLUG_PLACEHOLDER}{request.path}") is None:
+                return None
+        except RequestRedirect:
+            pass  # the same page with a trailing slash: still a project page
+        return current_app.login_manager.unauthorized()
     slug = remembered_project_slug(current_user)
     if slug is None:
         return None
-    adapter = current_app.url_map.bind_to_environ(request.environ)
     target = f"/p/{slug}{request.path}"
     try:
-        endpoint, _args = adapter.match(target, method=request.method)
+        endpoint = _project_endpoint_for(target)
     except RequestRedirect as moved:
         return redirect(moved.new_url, 308)
-    except (NotFound, MethodNotAllowed):
-        return None
-    if endpoint not in current_app.project_endpoints:
+    if endpoint is None:
         return None
     query = request.query_string.decode()
     return redirect(target + (f"?{query}" if query else ""), 307 if request.method != "GET" else 302)
