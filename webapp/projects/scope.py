@@ -21,6 +21,7 @@ One mechanism for every feature (docs/architecture.md, "Projects and scope"):
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 
 from flask import g, has_app_context
 from sqlalchemy import ForeignKey
@@ -67,7 +68,9 @@ def child_of(parent_path: str):
                 expression = getattr(owner, step).has(expression)
             return expression
 
-        CHILD_CRITERIA[cls] = criterion
+        # Built once per set of allowed projects: building the EXISTS for every child table
+        # on every query cost ~9 ms a statement (bench: API saves fell to a tenth).
+        CHILD_CRITERIA[cls] = lru_cache(maxsize=64)(criterion)
         return cls
 
     return decorate
