@@ -1,6 +1,6 @@
 """Feedback rounds: title and introduction in further member-page languages (surveys.extra_texts)
 
-Revision ID: 0012_round_texts_per_language
+Revision ID: 0013_round_texts_per_language
 Revises: 0011_audit
 Create Date: 2026-11-28
 """
