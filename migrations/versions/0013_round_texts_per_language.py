@@ -1,7 +1,7 @@
 """Feedback rounds: title and introduction in further member-page languages (surveys.extra_texts)
 
 Revision ID: 0013_round_texts_per_language
-Revises: 0011_audit
+Revises: 0012_text_boundary
 Create Date: 2026-11-28
 """
 import sqlalchemy as sa
