@@ -102,6 +102,12 @@ def erase_contributor(contributor: Contributor, scope: str, actor: User | None) 
         finding_ids = set(db.session.scalars(select(Finding.id).where(Finding.contributor_id == contributor_id)
                                              .execution_options(include_deleted=True)))
         detail["report_versions_withdrawn"] = withdraw_versions_printing(finding_ids)
+        # A build job carries the report's collected texts as its arguments: finished ones
+        # (done or failed) are only a record, so they go rather than keep the person's words.
+        from ..jobs.models import Job
+
+        db.session.execute(delete(Job).where(Job.kind == "report_build", Job.state.in_(("done", "failed")))
+                           .execution_options(synchronize_session=False))
         assignment_ids = select(ReviewAssignment.id).where(ReviewAssignment.contributor_id == contributor_id)
         detail["review_comments"] = db.session.execute(
             delete(ReviewComment).where(ReviewComment.assignment_id.in_(assignment_ids))

@@ -137,6 +137,8 @@ def run_job(job_id: int) -> None:
     if isinstance(result, JobResult):
         job.result, job.result_name, job.result_type = result.content, result.name, result.mimetype
     job.state, job.progress, job.finished_at = "done", 100, utcnow()
+    # A done job never runs again; its arguments can hold people's words (a report's texts).
+    job.payload = pickle.dumps(((), {}))
     db.session.commit()
 
 
