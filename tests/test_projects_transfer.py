@@ -72,3 +72,55 @@ def test_import_refuses_what_is_not_an_export(app):
 
     with pytest.raises(TransferError):
         import_project(io.BytesIO(b"not a zip"))
+
+
+def _rewritten(archive: bytes, change) -> io.BytesIO:
+    """The same export with project.json changed by `change(document)`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened, zipfile.ZipFile(out, "w") as written:
+        for name in opened.namelist():
+            content = opened.read(name)
+            if name == "project.json":
+                document = json.loads(content)
+                change(document)
+                content = json.dumps(document, ensure_ascii=False)
+            written.writestr(name, content)
+    out.seek(0)
+    return out
+
+
+def test_translations_travel_and_an_old_export_keeps_its_translation(app, make_activity):
+    """Every translation goes along; an export made before translations had their own table
+    (one `translation` on the finding) arrives with that translation as a row, unchecked."""
+    from webapp.findings.services import FindingInput, create_finding
+
+    activity = make_activity(type="maab", title="Adviesraad")
+    create_finding(FindingInput(activity.id, "أصحاب العمل يريدون نقطة اتصال واحدة", "quote", "ar",
+                                translations={"nl": "Werkgevers willen één loket", "en": "Employers want one desk"}),
+                   author=None)
+    set_scope(None, None)
+    project = db.session.get(Project, activity.project_id)
+    archive = export_project(project).getvalue()
+
+    def imported_translations(slug: str) -> list[tuple[str, str, bool]]:
+        copy = db.session.scalar(select(Project).where(Project.slug == slug))
+        with in_project(copy):
+            [finding] = db.session.scalars(select(Finding)).all()
+            return [(t.language, t.text, t.checked) for t in finding.translations]
+
+    def new_client_id(document):  # client_ids are unique across projects: this copy lands beside the original
+        import uuid
+        document["tables"]["findings"][0]["client_id"] = str(uuid.uuid4())
+
+    import_project(_rewritten(archive, new_client_id), slug="copy")
+    assert imported_translations("copy") == [("en", "Employers want one desk", False),
+                                             ("nl", "Werkgevers willen één loket", False)]
+
+    def as_before_0018(document):
+        new_client_id(document)
+        document["tables"].pop("finding_translations")
+        document["tables"]["findings"][0] |= {"translation": "Werkgevers willen één loket",
+                                              "translation_language": "nl"}
+
+    import_project(_rewritten(archive, as_before_0018), slug="old")
+    assert imported_translations("old") == [("nl", "Werkgevers willen één loket", False)]

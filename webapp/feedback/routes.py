@@ -225,9 +225,15 @@ def show_link(survey_id: int, invitation_id: int):
 def contributions(survey_id: int):
     survey = _round(survey_id)
     rows = round_contributions(survey)
-    forms = {row.finding.id: TranslationForm(obj=row.finding, prefix=f"f{row.finding.id}")
-             for row in rows if row.finding is not None}
+    forms = {row.finding.id: _translation_form(row.finding) for row in rows if row.finding is not None}
     return render_template("feedback/manage/contributions.html", survey=survey, rows=rows, forms=forms)
+
+
+def _translation_form(finding: Finding) -> TranslationForm:
+    """The form shows the translation changed last (into Dutch when there is none yet)."""
+    latest = finding.latest_translation
+    return TranslationForm(prefix=f"f{finding.id}", data={
+        "translation": latest.text if latest else "", "translation_language": latest.language if latest else "nl"})
 
 
 @bp.post("/feedback/<int:survey_id>/findings/<int:finding_id>/translation")

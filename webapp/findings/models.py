@@ -117,16 +117,13 @@ class Finding(ProjectScoped, db.Model):
     #: `text` lower-cased with accents folded, as search matches it; kept up to date by
     #: webapp/analysis/search.py (the codebook issue).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
-    #: A translation staff add beside the original (e.g. of an advisory-board member's Arabic),
-    #: and its language; the original `text` is never replaced.
-    translation: Mapped[str | None] = mapped_column(Text)
-    translation_language: Mapped[str | None] = mapped_column(String(10))
 
     activity: Mapped[Activity] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     contributor: Mapped[Contributor | None] = relationship()
     author: Mapped[User | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=finding_themes, order_by=Theme.code)
+    #: Staff's translations beside the original (the one store: screens, API, imports, reports).
     translations: Mapped[list[FindingTranslation]] = relationship(
         back_populates="finding", cascade="all, delete-orphan", order_by="FindingTranslation.language")
 
@@ -137,7 +134,17 @@ class Finding(ProjectScoped, db.Model):
         for item in self.translations:
             if item.language == language and item.text:
                 return item.text
-        return self.translation or "" if self.translation_language == language else ""
+        return ""
+
+    @property
+    def translation_texts(self) -> dict[str, str]:
+        """Every translation by language (the same shape as FindingInput.translation_texts)."""
+        return {item.language: item.text for item in self.translations if item.text}
+
+    @property
+    def latest_translation(self) -> FindingTranslation | None:
+        """The translation changed last: what the API's older single `translation` field shows."""
+        return max(self.translations, key=lambda t: (t.updated_at, t.id or 0), default=None)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -155,8 +162,8 @@ class FindingTranslation(db.Model):
 
     The original `Finding.text` is never replaced; a report in Dutch prints a quote in Arabic
     with its Dutch translation beneath. `checked` tells whether someone who reads both
-    languages confirmed it. A finding has at most one translation per language; the older
-    single `Finding.translation` still counts for its `translation_language` when no row exists.
+    languages confirmed it. A finding has at most one translation per language. This is the
+    only store of translations (migration 0018 moved the older single `Finding.translation` here).
     """
 
     __tablename__ = "finding_translations"

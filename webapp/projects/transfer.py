@@ -36,7 +36,7 @@ def _models():
     """Project tables in an order where every referenced row comes first."""
     from ..activities.models import Activity
     from ..analysis.models import RejectedSuggestion
-    from ..findings.models import Contributor, Finding
+    from ..findings.models import Contributor, Finding, FindingTranslation
     from ..reference.models import GoodExample
     from ..reports.models import (Recommendation, RecommendationFinding, Report, ReportChapter, ReportVersion,
                                   Source)
@@ -44,7 +44,7 @@ def _models():
     from ..surveys.models import Answer, Invitation, Question, Response, Survey
     from ..themes.models import Theme
 
-    return [Theme, Contributor, Activity, Finding, RejectedSuggestion, Survey, Question, Invitation, Response,
+    return [Theme, Contributor, Activity, Finding, FindingTranslation, RejectedSuggestion, Survey, Question, Invitation, Response,
             Answer, GoodExample, Source, Report, ReportChapter, Recommendation, RecommendationFinding,
             ReportVersion, ReportVersionTexts, ReviewRound, ReviewQuestion, ReviewAssignment, ReviewComment]
 
@@ -145,6 +145,22 @@ def export_project(project: Project) -> io.BytesIO:
     return buffer
 
 
+def _import_old_translations(document: dict, new_ids: dict[str, dict]) -> None:
+    """Exports made before migration 0018 carry a finding's one translation on the finding
+    itself (`translation`, `translation_language`): it becomes a translation row, unless the
+    export also holds one in that language (not marked as checked, as the migration does)."""
+    from ..db_types import utcnow
+    from ..findings.models import FindingTranslation
+
+    present = {(row["finding_id"], row["language"]) for row in document["tables"].get("finding_translations", [])}
+    for row in document["tables"].get("findings", []):
+        text, language = (row.get("translation") or "").strip(), row.get("translation_language")
+        finding_id = new_ids.get("findings", {}).get(row.get("id"))
+        if text and language and finding_id is not None and (row["id"], language) not in present:
+            db.session.execute(insert(FindingTranslation.__table__).values(
+                finding_id=finding_id, language=language, text=text, checked=False, updated_at=utcnow()))
+
+
 def import_project(stream, slug: str | None = None) -> Project:
     """Create a new project from an export; all or nothing."""
     from ..auth.models import User
@@ -231,6 +247,7 @@ def import_project(stream, slug: str | None = None) -> Project:
                 new_id = values[key_column.name]
             for column_name, old_target in deferred:
                 later.append((table, new_id, key_column.name, column_name, old_target))
+    _import_old_translations(document, new_ids)
     for table, row_id, key_name, column_name, old_target in later:
         db.session.execute(update(table).where(table.c[key_name] == row_id)
                            .values({column_name: new_ids[table.name].get(old_target)}))

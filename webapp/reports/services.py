@@ -610,18 +610,11 @@ def save_translation(finding: Finding, language: str, text: str, checked: bool) 
         raise ReportError(str(error)) from error
     if len(text) > TRANSLATION_MAX_LENGTH:
         raise ReportError(_("A translation can be at most %(max)s characters long.", max=TRANSLATION_MAX_LENGTH))
-    existing = next((t for t in finding.translations if t.language == language), None)
-    if not text:
-        if existing is not None:
-            finding.translations.remove(existing)
-        db.session.commit()
-        return None
-    if existing is None:
-        existing = FindingTranslation(language=language, text=text)
-        finding.translations.append(existing)
-    existing.text, existing.checked = text, bool(checked)
+    from ..findings.services import set_translation
+
+    stored = set_translation(finding, language, text, checked=bool(checked))
     db.session.commit()
-    return existing
+    return stored
 
 
 def translation_queue(report: Report, language: str) -> list[Finding]:
