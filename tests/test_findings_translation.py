@@ -299,8 +299,13 @@ def test_api_round_trip_of_a_translation(client, auth, activity):
     # a PATCH of other fields keeps the translation
     tagged = client.patch(f"/api/v1/findings/{finding['id']}", json={"version": 2, "themes": []})
     assert tagged.get_json()["translation"] == "Employers want one desk."
+    # null with a language removes that language's translation only
+    english_gone = client.patch(f"/api/v1/findings/{finding['id']}", json={
+        "version": tagged.get_json()["version"], "translation": None, "translation_language": "en"}).get_json()
+    assert [t["language"] for t in english_gone["translations"]] == ["nl"]
+    assert (english_gone["translation"], english_gone["translation_language"]) == (DUTCH, "nl")
     cleared = client.patch(f"/api/v1/findings/{finding['id']}",
-                           json={"version": tagged.get_json()["version"], "translation": None})
+                           json={"version": english_gone["version"], "translation": None})
     assert (cleared.get_json()["translation"], cleared.get_json()["translation_language"]) == (None, None)
     assert cleared.get_json()["translations"] == []
 
