@@ -133,6 +133,8 @@ def _segments(blocks: list[list[dict]]) -> list[dict]:
                 if segment.get("url"):
                     note += [{"t": "Space"}, link(segment["url"]) if segment["url"].startswith(("http://", "https://"))
                              else {"t": "Str", "c": segment["url"]}]
+                if segment.get("after_note"):  # "²,³" as in the PDF, not "²³" (footnote 23)
+                    content.append({"t": "Superscript", "c": [{"t": "Str", "c": ","}]})
                 content.append({"t": "Note", "c": [para(note)]})
             else:
                 content.extend(inlines(segment["text"]))

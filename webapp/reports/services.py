@@ -88,10 +88,16 @@ class _Notes:
                 if source is None:
                     self.unknown.append(match.group(1))
                     continue  # left in the text as typed, so the author sees it
-                segments.append({"text": block[last:match.start()]})
+                between = block[last:match.start()]
+                # Calls side by side ("[^a][^b]", or with a space) print with a separator,
+                # "²,³", never as "²³", which reads as footnote 23.
+                after_note = bool(segments) and "note" in segments[-1] and not between.strip()
+                if not after_note:
+                    segments.append({"text": between})
                 citation = getattr(source, f"citation_{self.language}") or ""
                 number = len(self.items) + 1
-                note = {"note": number, "citation": citation, "url": source.url, "key": source.key}
+                note = {"note": number, "citation": citation, "url": source.url, "key": source.key,
+                        "after_note": after_note}
                 self.items.append(note)
                 segments.append(note)
                 last = match.end()
