@@ -265,7 +265,7 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
         blocks.append(header(2, L("appendix_e"), "appendix-e"))
         for comment in data["review_annex"]:
             blocks += [para([emph(inlines(f"{comment['number']} · {comment['about']}"))]),
-                       div([para(comment["text"])], comment["language"]),
+                       *_words(comment, language),
                        para([strong(comment["disposition"]), *inlines(f": {comment['note']}" if comment["note"] else "")])]
 
     meta = {

@@ -313,6 +313,28 @@ def _printed_findings_query(report: Report):
     return query
 
 
+def review_comment_findings(report: Report, language: str) -> list[Finding]:
+    """The findings the review comments on `report` became (when the report prints its annex
+    "How the review was used"), in another language than `language`: the annex prints each
+    comment with its translation from the finding, so it is translated like any finding."""
+    if not report.review_annex:
+        return []
+    from ..review.models import ReviewAssignment, ReviewComment, ReviewRound  # the review builds on reports
+
+    return list(db.session.scalars(
+        select(Finding).join(ReviewComment, ReviewComment.finding_id == Finding.id)
+        .join(ReviewAssignment, ReviewAssignment.id == ReviewComment.assignment_id)
+        .join(ReviewRound, ReviewRound.id == ReviewAssignment.round_id)
+        .where(ReviewRound.report_id == report.id, ReviewComment.text != "", Finding.language != language)
+        .options(selectinload(Finding.translations), selectinload(Finding.activity))
+        .order_by(Finding.id).distinct()))
+
+
+def untranslated_review_comments(report: Report, language: str) -> list[Finding]:
+    """Review comments the annex prints in another language, with no translation into `language`."""
+    return [f for f in review_comment_findings(report, language) if not f.translation_in(language)]
+
+
 def untranslated_findings(report: Report, language: str) -> list[Finding]:
     """Printed findings in another language with no translation into `language`; quoted ones first."""
     findings = db.session.scalars(_printed_findings_query(report).where(Finding.language != language)
@@ -630,7 +652,10 @@ def translation_queue(report: Report, language: str) -> list[Finding]:
         selectinload(Finding.translations), selectinload(Finding.activity)).distinct()).all()
     quoted = set(db.session.scalars(_printed_findings_query(report).where(RecommendationFinding.quoted.is_(True))
                                     .with_only_columns(Finding.id)))
-    return sorted(findings, key=lambda f: (bool(f.translation_in(language)), f.id not in quoted, f.id))
+    comments = {f.id: f for f in review_comment_findings(report, language)}
+    findings = list({f.id: f for f in (*findings, *comments.values())}.values())
+    return sorted(findings, key=lambda f: (bool(f.translation_in(language)), f.id not in quoted, f.id in comments,
+                                           f.id))
 
 
 # ---------------------------------------------------------------- methodology and appendices
@@ -765,11 +790,21 @@ def _review_annex(report_id: int, language: str) -> list[dict]:
         .where(ReviewRound.report_id == report_id, ReviewComment.text != "")
         .options(selectinload(ReviewComment.recommendation), selectinload(ReviewComment.chapter))
         .order_by(ReviewComment.id)).all()
+    # A comment in another language prints with its translation beneath, as a quote does: the
+    # translation is the one of the finding the comment became (the translation screen's).
+    ids = {c.finding_id for c in comments if c.finding_id is not None and (c.language or language) != language}
+    findings = {f.id: f for f in db.session.scalars(
+        select(Finding).where(Finding.id.in_(ids)).options(selectinload(Finding.translations)))} if ids else {}
     rows = []
     with force_locale(language):
         for number, comment in enumerate(comments, start=1):
+            written_in = comment.language or language
+            finding = findings.get(comment.finding_id)
+            translation = finding.translation_in(language) if finding is not None and written_in != language else ""
             rows.append({"number": number, "about": comment_place(comment, language),
-                         "text": comment.text, "language": comment.language or language,
+                         "text": comment.text, "language": written_in,
+                         "dir": "rtl" if written_in in RTL_LANGUAGES else "ltr",
+                         "translation": translation, "untranslated": written_in != language and not translation,
                          "disposition": str(DISPOSITIONS.get(comment.disposition, comment.disposition)),
                          "note": comment.response or ""})
     return rows
