@@ -83,6 +83,13 @@ def test_staff_add_a_translation_on_the_edit_screen(client, auth, activity):
                 data=edit_form(saved, translation="Employers want one desk.", translation_language="en"))
     assert stored(finding.id).translation_texts == {"en": "Employers want one desk.", "nl": DUTCH}
 
+    # emptying the Dutch field while typing a new Dutch one in the "another" field: one Dutch translation
+    saved = stored(finding.id)
+    client.post(f"/findings/{finding.id}/edit",
+                data=edit_form(saved, translation_nl="", translation="Werkgevers willen één balie.",
+                               translation_language="nl"))
+    assert stored(finding.id).translation_texts == {"en": "Employers want one desk.", "nl": "Werkgevers willen één balie."}
+
 
 def test_emptying_the_translation_removes_it(client, auth, activity):
     auth.login("facilitator", locale="en")

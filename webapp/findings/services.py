@@ -350,16 +350,21 @@ def set_translation(finding: Finding, language: str, text: str, checked: bool | 
 
 
 def _apply_translations(finding: Finding, data: FindingInput) -> None:
-    if data.translations is not None:
-        wanted = {language: text.strip() for language, text in data.translations.items() if text and text.strip()}
-        for item in list(finding.translations):
-            if item.language not in wanted:
-                finding.translations.remove(item)
-        for language, text in wanted.items():
-            set_translation(finding, language, text)
     text, language = _translation(data)
+    if data.translations is None:
+        if text is not None:
+            set_translation(finding, language, text)
+        return
+    # The wanted set first, then one change per language: a row removed and added again in
+    # one flush would meet the (finding, language) unique constraint.
+    wanted = {code: value.strip() for code, value in data.translations.items() if value and value.strip()}
     if text is not None:
-        set_translation(finding, language, text)
+        wanted[language] = text
+    for item in list(finding.translations):
+        if item.language not in wanted:
+            finding.translations.remove(item)
+    for code, value in wanted.items():
+        set_translation(finding, code, value)
 
 
 def delete_finding(finding: Finding) -> None:
