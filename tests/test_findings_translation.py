@@ -253,6 +253,8 @@ def test_a_finding_with_two_translations_exports_and_imports_both(client, auth, 
                           data={"file": (io.BytesIO(out.getvalue().encode()), "export.csv")},
                           content_type="multipart/form-data")
     page = doc(preview)
+    previewed = page.xpath("//table[@data-testid='import-preview']/tbody/tr")[0].text_content()
+    assert "Translation (English)" in previewed and "Translation (Dutch)" in previewed and DUTCH in previewed
     assert client.post(f"/activities/{other.id}/findings/import", data={
         "confirm": "1", "batch": page.xpath("//input[@name='batch']/@value")[0],
         "rows": page.xpath("//input[@name='rows']/@value")[0]}).status_code == 302
