@@ -15,6 +15,8 @@ from webapp.projects.models import Project
 from webapp.projects.scope import in_project, set_scope
 from webapp.projects.transfer import _models, export_project, import_project
 
+from .conftest import load_demo_data
+
 
 def _counts(project) -> dict[str, int]:
     with in_project(project):
@@ -28,7 +30,7 @@ def _counts(project) -> dict[str, int]:
 
 
 def test_export_and_import_into_another_installation(app, runner, tmp_path):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    load_demo_data(runner)
     set_scope(None, None)
     learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
     counts, texts = _counts(learn)
