@@ -5,6 +5,7 @@ the PostgreSQL server named by TEST_DATABASE_URL (bin/test runs the suite on bot
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -33,8 +34,12 @@ def compiled_translations():
     for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
         with open(po_path, "rb") as po_file:
             catalog = read_po(po_file)
-        with open(po_path.with_suffix(".mo"), "wb") as mo_file:
+        # Written aside and moved into place: bin/test runs the SQLite and PostgreSQL suites at
+        # the same time, and the other one may be reading the catalog right now.
+        partial = po_path.with_suffix(f".mo.{os.getpid()}")
+        with open(partial, "wb") as mo_file:
             write_mo(mo_file, catalog)
+        os.replace(partial, po_path.with_suffix(".mo"))
 
 
 def start_default_project() -> Project:

@@ -14,6 +14,9 @@ from webapp.config import TestConfig
 
 from .conftest import load_demo_data
 
+# The same on SQLite and PostgreSQL: bin/test runs this module on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
+
 WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
 EXPECTED = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
