@@ -74,3 +74,46 @@ def test_import_refuses_what_is_not_an_export(app):
 
     with pytest.raises(TransferError):
         import_project(io.BytesIO(b"not a zip"))
+
+
+def _edited_export(project, edit) -> io.BytesIO:
+    """The project's export with project.json changed by `edit(document)`, as a hand-made ZIP would be."""
+    original = zipfile.ZipFile(io.BytesIO(export_project(project).getvalue()))
+    document = json.loads(original.read("project.json"))
+    edit(document)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as changed:
+        for name in original.namelist():
+            changed.writestr(name, json.dumps(document) if name == "project.json" else original.read(name))
+    out.seek(0)
+    return out
+
+
+def test_import_passes_texts_through_the_text_boundary(app, make_activity):
+    import pytest
+
+    from webapp.projects.transfer import TransferError
+
+    learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
+    db.session.add(Finding(activity=make_activity(), text="Taal op de werkvloer.", language="nl", kind="quote"))
+    db.session.commit()
+
+    def with_text(text):
+        return lambda document: document["tables"]["findings"][0].update(text=text)
+
+    with pytest.raises(TransferError, match=r"findings\.text.*U\+0000"):
+        import_project(_edited_export(learn, with_text("Taal\x00 op de werkvloer.")), slug="copy-nul")
+    with pytest.raises(TransferError, match=r"activities\.title"):
+        import_project(_edited_export(learn, lambda d: d["tables"]["activities"][0].update(title="x" * 5000)),
+                       slug="copy-long")
+    db.session.rollback()
+    set_scope(None, None)
+    assert db.session.scalar(select(func.count()).select_from(Project).where(Project.slug.like("copy-%"))) == 0
+
+    # Imported as a copy into the same installation: the copy's findings get client ids of their own.
+    imported = import_project(_edited_export(learn, with_text("Taal\r\nop de werkvloer.")), slug="copy-crlf")
+    with in_project(imported):
+        copied = db.session.scalar(select(Finding))
+    assert copied.text == "Taal\nop de werkvloer."
+    with in_project(learn):
+        assert copied.client_id != db.session.scalar(select(Finding.client_id))
