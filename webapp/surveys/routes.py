@@ -25,7 +25,7 @@ from . import bp
 from .forms import (ActionForm, FindingForm, InvitationExpiryForm, InvitationsForm, QuestionForm, RespondForm,
                     SurveyForm)
 from .models import Invitation, Question, Response, Survey
-from .services import (QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
+from .services import (TEXTS_PER_PAGE, QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
                        create_invitations, delete_question, draft_answers, field_name, format_options,
                        move_question, new_submission_token, open_survey, parse_answers, response_counts,
                        responses_csv, responses_xlsx, revoke_invitation, save_draft, save_question, save_survey,
@@ -465,8 +465,11 @@ def mail_invitations(survey_id: int, kind: str):
 @roles_required(*STAFF)
 def results(survey_id: int):
     survey = _survey(survey_id)
-    total, summaries = summarise_survey(survey)
-    return render_template("surveys/manage/results.html", survey=survey, total=total, summaries=summaries)
+    asked_question, asked_page = request.args.get("question", type=int), request.args.get("page", 1, type=int)
+    total, summaries = summarise_survey(
+        survey, text_page=lambda question_id: asked_page if question_id == asked_question else 1)
+    return render_template("surveys/manage/results.html", survey=survey, total=total, summaries=summaries,
+                           per_page=TEXTS_PER_PAGE)
 
 
 @bp.route("/surveys/<int:survey_id>/answers/<int:answer_id>/finding", methods=["GET", "POST"])
