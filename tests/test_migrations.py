@@ -135,7 +135,7 @@ def test_one_translation_store_keeps_every_old_translation(empty_database_url):
 
     app = create_app(MigrationConfig)
     with app.app_context():
-        upgrade(revision="0017_jobs")
+        upgrade(revision="0018_data_version")
         sqlite = db.engine.dialect.name == "sqlite"
         uuids = ["0c5e0c3a-9d1e-4a59-9c43-1d2a3b4c5d6e", "1c5e0c3a-9d1e-4a59-9c43-1d2a3b4c5d6e",
                  "2c5e0c3a-9d1e-4a59-9c43-1d2a3b4c5d6e"]
@@ -174,7 +174,7 @@ def test_one_translation_store_keeps_every_old_translation(empty_database_url):
             else:
                 assert connection.execute(text("SELECT id FROM findings WHERE search_text LIKE '%loket%'")
                                           ).scalars().all() == [1]
-        downgrade(revision="0017_jobs")
+        downgrade(revision="0018_data_version")
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT id, translation, translation_language FROM findings ORDER BY id")
                                       ).all() == [(1, "Werkgevers willen één loket", "nl"),

@@ -15,6 +15,8 @@ from webapp.projects.models import Project
 from webapp.projects.scope import in_project, set_scope
 from webapp.projects.transfer import _models, export_project, import_project
 
+from .conftest import load_demo_data
+
 
 def _counts(project) -> dict[str, int]:
     with in_project(project):
@@ -28,7 +30,7 @@ def _counts(project) -> dict[str, int]:
 
 
 def test_export_and_import_into_another_installation(app, runner, tmp_path):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    load_demo_data(runner)
     set_scope(None, None)
     learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
     counts, texts = _counts(learn)
@@ -89,6 +91,19 @@ def _rewritten(archive: bytes, change) -> io.BytesIO:
     return out
 
 
+def _edited_export(project, edit) -> io.BytesIO:
+    """The project's export with project.json changed by `edit(document)`, as a hand-made ZIP would be."""
+    original = zipfile.ZipFile(io.BytesIO(export_project(project).getvalue()))
+    document = json.loads(original.read("project.json"))
+    edit(document)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as changed:
+        for name in original.namelist():
+            changed.writestr(name, json.dumps(document) if name == "project.json" else original.read(name))
+    out.seek(0)
+    return out
+
+
 def test_translations_travel_and_an_old_export_keeps_its_translation(app, make_activity):
     """Every translation goes along; an export made before translations had their own table
     (one `translation` on the finding) arrives with that translation as a row, unchecked."""
@@ -124,3 +139,33 @@ def test_translations_travel_and_an_old_export_keeps_its_translation(app, make_a
 
     import_project(_rewritten(archive, as_before_0018), slug="old")
     assert imported_translations("old") == [("nl", "Werkgevers willen één loket", False)]
+
+
+def test_import_passes_texts_through_the_text_boundary(app, make_activity):
+    import pytest
+
+    from webapp.projects.transfer import TransferError
+
+    learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
+    db.session.add(Finding(activity=make_activity(), text="Taal op de werkvloer.", language="nl", kind="quote"))
+    db.session.commit()
+
+    def with_text(text):
+        return lambda document: document["tables"]["findings"][0].update(text=text)
+
+    with pytest.raises(TransferError, match=r"findings\.text.*U\+0000"):
+        import_project(_edited_export(learn, with_text("Taal\x00 op de werkvloer.")), slug="copy-nul")
+    with pytest.raises(TransferError, match=r"activities\.title"):
+        import_project(_edited_export(learn, lambda d: d["tables"]["activities"][0].update(title="x" * 5000)),
+                       slug="copy-long")
+    db.session.rollback()
+    set_scope(None, None)
+    assert db.session.scalar(select(func.count()).select_from(Project).where(Project.slug.like("copy-%"))) == 0
+
+    # Imported as a copy into the same installation: the copy's findings get client ids of their own.
+    imported = import_project(_edited_export(learn, with_text("Taal\r\nop de werkvloer.")), slug="copy-crlf")
+    with in_project(imported):
+        copied = db.session.scalar(select(Finding))
+    assert copied.text == "Taal\nop de werkvloer."
+    with in_project(learn):
+        assert copied.client_id != db.session.scalar(select(Finding.client_id))

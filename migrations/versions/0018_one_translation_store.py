@@ -11,7 +11,7 @@ rebuild of `findings`: a rebuild would drop the FTS5 triggers and, with foreign 
 cascade the drop of `findings` into its translations and theme links.
 
 Revision ID: 0018_one_translation_store
-Revises: 0017_jobs
+Revises: 0018_data_version
 Create Date: 2026-11-28
 """
 from alembic import op
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import webapp.db_types
 
 revision = "0018_one_translation_store"
-down_revision = "0017_jobs"
+down_revision = "0018_data_version"
 branch_labels = None
 depends_on = None
 

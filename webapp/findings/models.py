@@ -12,7 +12,8 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import _, _l
 from ..organisations.models import Organisation
-from ..projects.scope import CHILD_CRITERIA, ProjectScoped, child_of, current_project_id, only_project_id, scope_ids
+from ..projects.scope import (ProjectScoped, child_criteria_for, child_of, current_project_id, only_project_id,
+                              scope_ids, scoped_tables, tables_in)
 from ..projects.archive import refuse_writes_to_archived_projects
 from ..themes.models import Theme
 
@@ -179,6 +180,10 @@ class FindingTranslation(db.Model):
     finding: Mapped[Finding] = relationship(back_populates="translations")
 
 
+def _SCOPED_TABLES() -> frozenset[str]:  # noqa: N802 - a constant once every model is mapped
+    return scoped_tables(db.Model.registry)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_every_query(execute_state) -> None:
     """The one place that decides what a query may see, so no feature has to remember it:
@@ -192,14 +197,16 @@ def _scope_every_query(execute_state) -> None:
     # hand, and relationship loads inherit the criteria from the statement that loaded the parent.
     if not execute_state.is_select or execute_state.is_column_load or execute_state.is_relationship_load:
         return
+    tables = tables_in(execute_state.statement)
     options = []
-    if not execute_state.execution_options.get("include_deleted", False):
+    if Finding.__tablename__ in tables and not execute_state.execution_options.get("include_deleted", False):
         options.append(with_loader_criteria(Finding, lambda cls: cls.deleted_at.is_(None), include_aliases=True))
     allowed = scope_ids()
     if allowed is not None:
-        options.append(with_loader_criteria(ProjectScoped, lambda cls: cls.project_id.in_(allowed),
-                                            include_aliases=True))
-        for child, criterion in CHILD_CRITERIA.items():
+        if tables & _SCOPED_TABLES():
+            options.append(with_loader_criteria(ProjectScoped, lambda cls: cls.project_id.in_(allowed),
+                                                include_aliases=True))
+        for child, criterion in child_criteria_for(tables):
             options.append(with_loader_criteria(child, criterion(allowed), include_aliases=True))
     if options:
         execute_state.statement = execute_state.statement.options(*options)

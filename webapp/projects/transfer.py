@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 import uuid
 import zipfile
 from datetime import date, datetime
@@ -22,8 +23,9 @@ from sqlalchemy.types import JSON, Date, LargeBinary, TypeDecorator, Uuid
 
 from ..extensions import db
 from ..i18n import _
+from ..text import TextRefused, clean_text
 from .models import Project
-from .scope import in_project
+from .scope import in_project, unscoped
 
 FORMAT = "klankbord-project/1"
 
@@ -88,7 +90,38 @@ def _typed(value, column):
         return datetime.fromisoformat(value)
     if python_type is date or isinstance(column.type, Date):
         return date.fromisoformat(value)
+    if python_type is str and isinstance(value, str):
+        # The same boundary as every other way in (webapp/text.py): a ZIP made by hand or by
+        # an older version must not bring characters the exports and the PDF refuse.
+        value = clean_text(value)
+        length = getattr(column_type, "length", None)
+        if length and len(value) > length:
+            raise TransferError(_("The export holds a text longer than %(limit)s characters (%(place)s).",
+                                  limit=length, place=f"{column.table.name}.{column.name}"))
     return value
+
+
+def _unique_columns(table: Table) -> list:
+    """Columns unique across the installation (client ids, link tokens): an import as a copy
+    into the same installation must not collide with the rows it was exported from."""
+    return [column for column in table.columns if column.unique and not column.foreign_keys]
+
+
+def _fresh(column):
+    """A new value for a unique column whose imported value is taken here. A link token made
+    this way opens nothing: the copy's personal links are new ones, the original's keep working."""
+    if isinstance(column.type, Uuid):
+        return uuid.uuid4()
+    return secrets.token_hex(min(column.type.length or 64, 64) // 2)
+
+
+def _checked(value, column):
+    """`_typed`, with a refused text as the import's error (nothing is imported)."""
+    try:
+        return _typed(value, column)
+    except TextRefused as refused:
+        raise TransferError(_("The export holds a text that cannot be stored (%(place)s): %(reason)s",
+                              place=f"{column.table.name}.{column.name}", reason=refused.message)) from None
 
 
 def export_project(project: Project) -> io.BytesIO:
@@ -162,7 +195,15 @@ def _import_old_translations(document: dict, new_ids: dict[str, dict]) -> None:
 
 
 def import_project(stream, slug: str | None = None) -> Project:
-    """Create a new project from an export; all or nothing."""
+    """Create a new project from an export; all or nothing (a refused export leaves no row)."""
+    try:
+        return _import_project(stream, slug)
+    except TransferError:
+        db.session.rollback()
+        raise
+
+
+def _import_project(stream, slug: str | None) -> Project:
     from ..auth.models import User
     from ..organisations.models import Organisation
 
@@ -179,7 +220,7 @@ def import_project(stream, slug: str | None = None) -> Project:
         raise TransferError(_("Another project already has this short name."))
     for column in Project.__table__.columns:
         if column.name in fields:
-            fields[column.name] = _typed(fields[column.name], column)
+            fields[column.name] = _checked(fields[column.name], column)
 
     def organisation_id(old: str | int | None) -> int | None:
         info = document["organisations"].get(str(old)) if old is not None else None
@@ -223,6 +264,9 @@ def import_project(stream, slug: str | None = None) -> Project:
         single_key = len(table.primary_key.columns) == 1
         key_column = list(table.primary_key.columns)[0]
         table_ids = new_ids.setdefault(table.name, {})
+        with unscoped():  # taken in any project, soft-deleted or not
+            taken = {column.name: set(db.session.scalars(select(column).execution_options(include_deleted=True)))
+                     for column in _unique_columns(table)}
         for row in document["tables"].get(table.name, []):
             values, deferred = {}, []
             for column in table.columns:
@@ -235,7 +279,9 @@ def import_project(stream, slug: str | None = None) -> Project:
                 if is_self:
                     deferred.append((column.name, raw))
                 if not column.foreign_keys:
-                    value = _typed(raw, column)
+                    value = _checked(raw, column)
+                    if column.name in taken and value in taken[column.name]:
+                        value = _fresh(column)
                 values[column.name] = value
             old_id = row[key_column.name]
             if single_key and not key_column.foreign_keys:

@@ -15,6 +15,7 @@ import signal
 import threading
 from collections import Counter
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,7 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity
 from ..projects.models import Project
 from ..projects.scope import in_project
+from ..data_version import input_key
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import RTL_LANGUAGES, _, _l, localized
@@ -943,6 +945,12 @@ def printed_finding_ids(report: Report) -> list[int]:
     return sorted(set(db.session.scalars(query)))
 
 
+@lru_cache(maxsize=4)
+def _renderer_parts(fmt: str) -> tuple[str, ...]:
+    """What besides the data shapes a file: renderer version, format and layout files (read once a process)."""
+    return (RENDERER_VERSION, fmt, *(hashlib.sha256(path.read_bytes()).hexdigest() for path in LAYOUT_FILES))
+
+
 def content_hash(data: dict, fmt: str) -> str:
     digest = hashlib.sha256()
     digest.update(f"{RENDERER_VERSION}|{fmt}|".encode())
@@ -980,18 +988,29 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
     """
     if language not in REPORT_LANGUAGES or fmt not in REPORT_FORMATS:
         raise ReportError("unknown language or format")
+    # Read before collecting: a change committed meanwhile gives a newer key, never an older one.
+    key = input_key(*_renderer_parts(fmt))
+    usable = (ReportVersion.report_id == report.id, ReportVersion.language == language,
+              ReportVersion.format == fmt, ReportVersion.status.in_(("queued", "running", "done")),
+              ReportVersion.withdrawn_at.is_(None))
+    # Nothing changed since a version was built: that version, without collecting the report.
+    same_input = db.session.scalars(select(ReportVersion).where(ReportVersion.input_key == key, *usable)
+                                    .order_by(ReportVersion.id.desc()).limit(1)).first()
+    if same_input is not None and not _stale(same_input):
+        return same_input
     data = collect_report(report, language)
     digest = content_hash(data, fmt)
-    for version in db.session.scalars(select(ReportVersion).where(
-            ReportVersion.report_id == report.id, ReportVersion.content_hash == digest,
-            ReportVersion.language == language, ReportVersion.format == fmt,
-            ReportVersion.status.in_(("queued", "running", "done")),
-            ReportVersion.withdrawn_at.is_(None)).order_by(ReportVersion.id.desc())):
+    for version in db.session.scalars(select(ReportVersion).where(ReportVersion.content_hash == digest, *usable)
+                                      .order_by(ReportVersion.id.desc())):
         if _stale(version):
             version.status, version.error = "failed", "interrupted"
             continue
-        return version  # the same input: the stored file, or the build already under way
+        # The same input: the stored file, or the build already under way; found faster next time.
+        version.input_key = key
+        db.session.commit()
+        return version
     version = ReportVersion(report_id=report.id, language=language, format=fmt, content_hash=digest,
+                            input_key=key,
                             status="queued", progress=0, created_by_id=user_id,
                             printed_finding_ids=printed_finding_ids(report))
     db.session.add(version)
