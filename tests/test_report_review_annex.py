@@ -90,3 +90,12 @@ def test_the_docx_annex_prints_the_comment_and_its_translation_beneath(reviewed)
     assert 'w:rStyle w:val="Languageen"' in english_paragraph  # proofed as English, in a Dutch document
     styles = docx.read("word/styles.xml").decode()
     assert 'w:val="en-GB"' in re.search(r'<w:style [^>]*w:styleId="Languageen".*?</w:style>', styles, re.S).group(0)
+
+
+def test_the_command_line_build_warns_about_an_untranslated_comment(runner, reviewed, tmp_path):
+    out = tmp_path / "report.pdf"
+    result = runner.invoke(args=["report", "build", "--report-id", str(reviewed["report"].id), "--lang", "nl",
+                                 "--out", str(out)])
+    assert result.exit_code == 0 and out.read_bytes().startswith(b"%PDF")
+    assert (f"warning: the review comment of finding {reviewed['finding_id']} (en) prints without a nl translation"
+            in result.output)
