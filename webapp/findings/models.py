@@ -145,7 +145,8 @@ class Finding(ProjectScoped, db.Model):
     @property
     def latest_translation(self) -> FindingTranslation | None:
         """The translation changed last: what the API's older single `translation` field shows."""
-        return max(self.translations, key=lambda t: (t.updated_at, t.id or 0), default=None)
+        # A row not stored yet has no updated_at: it is the newest.
+        return max(self.translations, key=lambda t: (t.updated_at or utcnow(), t.id or 0), default=None)
 
     __mapper_args__ = {"version_id_col": version}
 
