@@ -127,7 +127,7 @@ def test_the_text_boundary_migration_cleans_rows_stored_before(empty_database_ur
 
 
 def test_one_translation_store_keeps_every_old_translation(empty_database_url):
-    """0018_one_translation_store: a translation kept on the finding (the older single store)
+    """0019_one_translation_store: a translation kept on the finding (the older single store)
     becomes a translation row, not marked as checked, and stays searchable; a finding that
     already had a row in that language keeps that row; downgrade puts the columns back."""
     class MigrationConfig(TestConfig):

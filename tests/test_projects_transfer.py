@@ -131,13 +131,13 @@ def test_translations_travel_and_an_old_export_keeps_its_translation(app, make_a
     assert imported_translations("copy") == [("en", "Employers want one desk", False),
                                              ("nl", "Werkgevers willen één loket", False)]
 
-    def as_before_0018(document):
+    def as_before_0019(document):
         new_client_id(document)
         document["tables"].pop("finding_translations")
         document["tables"]["findings"][0] |= {"translation": "Werkgevers willen één loket",
                                               "translation_language": "nl"}
 
-    import_project(_rewritten(archive, as_before_0018), slug="old")
+    import_project(_rewritten(archive, as_before_0019), slug="old")
     assert imported_translations("old") == [("nl", "Werkgevers willen één loket", False)]
 
 

@@ -165,7 +165,7 @@ class FindingTranslation(db.Model):
     The original `Finding.text` is never replaced; a report in Dutch prints a quote in Arabic
     with its Dutch translation beneath. `checked` tells whether someone who reads both
     languages confirmed it. A finding has at most one translation per language. This is the
-    only store of translations (migration 0018 moved the older single `Finding.translation` here).
+    only store of translations (migration 0019 moved the older single `Finding.translation` here).
     """
 
     __tablename__ = "finding_translations"

@@ -179,7 +179,7 @@ def export_project(project: Project) -> io.BytesIO:
 
 
 def _import_old_translations(document: dict, new_ids: dict[str, dict]) -> None:
-    """Exports made before migration 0018 carry a finding's one translation on the finding
+    """Exports made before migration 0019 carry a finding's one translation on the finding
     itself (`translation`, `translation_language`): it becomes a translation row, unless the
     export also holds one in that language (not marked as checked, as the migration does)."""
     from ..db_types import utcnow

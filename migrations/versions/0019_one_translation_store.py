@@ -10,7 +10,7 @@ On SQLite the columns are dropped with ALTER TABLE ... DROP COLUMN (3.35+), not 
 rebuild of `findings`: a rebuild would drop the FTS5 triggers and, with foreign keys on,
 cascade the drop of `findings` into its translations and theme links.
 
-Revision ID: 0018_one_translation_store
+Revision ID: 0019_one_translation_store
 Revises: 0018_data_version
 Create Date: 2026-11-28
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 import webapp.db_types
 
-revision = "0018_one_translation_store"
+revision = "0019_one_translation_store"
 down_revision = "0018_data_version"
 branch_labels = None
 depends_on = None
