@@ -62,6 +62,18 @@ def test_export_and_import_into_another_installation(app, runner, tmp_path):
         db.engine.dispose()
 
 
+def test_every_table_of_a_project_travels_in_the_export(app):
+    """A new project table (ProjectScoped or @child_of) must be added to the export, or a
+    moved project silently loses it (report boxes and finding translations once did)."""
+    from webapp.projects.scope import CHILD_CRITERIA, ProjectScoped
+    from webapp.projects.transfer import _links
+
+    exported = {model.__table__.name for model in _models()} | {table.name for table, _column in _links()}
+    project_tables = {mapper.class_.__table__.name for mapper in db.Model.registry.mappers
+                      if issubclass(mapper.class_, ProjectScoped)} | {cls.__table__.name for cls in CHILD_CRITERIA}
+    assert project_tables - exported == set()
+
+
 def test_cli_export_refuses_an_unknown_project(runner, tmp_path):
     result = runner.invoke(args=["projects", "export", "nope", "--out", str(tmp_path / "x.zip")])
     assert result.exit_code != 0 and "no such project" in result.output
