@@ -89,20 +89,32 @@ def tables_in(statement) -> frozenset[str]:
                      if element.__visit_name__ == "table")
 
 
-@lru_cache(maxsize=8)
-def _tables_of(mapped_classes: tuple[type, ...]) -> dict[str, type]:
-    return {cls.__table__.name: cls for cls in mapped_classes}
+_TABLE_MAPS: dict = {}
+
+
+def _table_map(kind: str, classes) -> dict[str, type]:
+    """table name -> class, made once per set of mapped classes (they are all mapped at
+    start-up; a count that changes, as in a test that maps more, makes it again)."""
+    classes = tuple(classes)
+    cached = _TABLE_MAPS.get(kind)
+    if cached is None or cached[0] != len(classes):
+        cached = _TABLE_MAPS[kind] = (len(classes), {cls.__table__.name: cls for cls in classes})
+    return cached[1]
 
 
 def scoped_tables(registry) -> frozenset[str]:
-    """Names of the tables with their own `project_id` (the `ProjectScoped` ones)."""
-    return frozenset(_tables_of(tuple(mapper.class_ for mapper in registry.mappers
-                                      if issubclass(mapper.class_, ProjectScoped))))
+    """Names of the tables with their own `project_id` (the `ProjectScoped` ones). Made at the
+    first query, when `webapp.models` has mapped every table."""
+    cached = _TABLE_MAPS.get("scoped")
+    if cached is None:
+        cached = _TABLE_MAPS["scoped"] = frozenset(mapper.class_.__table__.name for mapper in registry.mappers
+                                                   if issubclass(mapper.class_, ProjectScoped))
+    return cached
 
 
 def child_criteria_for(tables: frozenset[str]):
     """(class, criterion builder) of the child tables among `tables`."""
-    by_table = _tables_of(tuple(CHILD_CRITERIA))
+    by_table = _table_map("children", CHILD_CRITERIA)
     return [(by_table[name], CHILD_CRITERIA[by_table[name]]) for name in tables if name in by_table]
 
 
