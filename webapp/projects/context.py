@@ -110,8 +110,6 @@ def _project_and_role(slug: str, user):
 
 
 def enter_project():
-    from .models import Project
-
     g.project_role = None
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or getattr(view, "is_public", False):
