@@ -85,6 +85,9 @@ def load_demo_data(runner) -> str:
             if len(key) == 1 and key[0].autoincrement is not False and key[0].type.python_type is int:
                 db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{key[0].name}'), "
                                         f"coalesce((SELECT max({key[0].name}) FROM {table.name}), 0) + 1, false)"))
+    from webapp.data_version import restart_counter
+
+    restart_counter(db.session.connection())  # another database than the one the rows came from
     db.session.commit()
     db.session.expire_all()
     return _DEMO["output"]

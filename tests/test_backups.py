@@ -88,6 +88,8 @@ def test_backup_and_restore_give_the_same_rows_in_every_table(two_databases, tmp
         restored_audit = [row for row in after["audit_entries"] if "restore_backup" in row]
         assert len(restored_audit) == 1
         after["audit_entries"] = [row for row in after["audit_entries"] if row not in restored_audit]
+        # the data counter moves on a restore (webapp/data_version.py): the one value that differs on purpose
+        assert after.pop("data_version") != before.pop("data_version")
         assert after.keys() == before.keys()
         for name in before:
             assert after[name] == before[name], name

@@ -80,3 +80,26 @@ def test_one_transaction_moves_it_once(report):  # noqa: F811
         db.session.flush()
     db.session.commit()
     assert current_data_version() == before + 1
+
+
+def test_the_evidence_matrix_is_kept_until_the_data_changes(app, make_activity):
+    from webapp.analysis.matrix import build_matrix
+    from webapp.themes.models import Theme
+
+    theme = Theme(code="taal", theme_group="topic", label_nl="Taal", label_en="Language")
+    activity = make_activity()
+    db.session.add(Finding(activity=activity, text="Taal op de werkvloer.", language="nl", kind="observation",
+                           themes=[theme]))
+    db.session.commit()
+    assert build_matrix().evidence[theme.id].findings == 1
+    counter = current_data_version()
+    assert build_matrix().evidence[theme.id].findings == 1 and current_data_version() == counter
+
+    db.session.add(Finding(activity=activity, text="Taalcoach gevraagd.", language="nl", kind="observation",
+                           themes=[theme]))
+    db.session.commit()
+    assert build_matrix().evidence[theme.id].findings == 2, "a new finding is counted at once"
+    # A raw write (as an erasure or a bulk tagging does) also shows at once.
+    db.session.execute(text("DELETE FROM finding_themes"))
+    db.session.commit()
+    assert theme.id not in build_matrix().evidence

@@ -5,6 +5,8 @@ Revises: 0017_jobs
 Create Date: 2026-11-28 06:40:00
 
 """
+import secrets
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -22,7 +24,8 @@ def upgrade():
     sa.Column('counter', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_data_version'))
     )
-    op.execute("INSERT INTO data_version (id, counter) VALUES (1, 0)")
+    # A random start, as webapp/data_version.py's fresh_counter(): no two databases share counters.
+    op.execute(f"INSERT INTO data_version (id, counter) VALUES (1, {secrets.randbits(48)})")
     with op.batch_alter_table('report_versions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('input_key', sa.String(length=40), nullable=True))
         batch_op.create_index(batch_op.f('ix_report_versions_input_key'), ['input_key'], unique=False)

@@ -16,10 +16,12 @@ from sqlalchemy.orm import aliased
 from ..activities.models import Activity
 from ..activities.types import ACTIVITY_TYPES
 from ..charts import horizontal_bar_chart
+from ..data_version import cached_until_data_changes
 from ..extensions import db
 from ..findings.models import Finding, finding_themes
 from ..i18n import localized
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from ..projects.scope import scope_ids
 from ..themes.models import Theme
 from ..themes.services import TreeRow, all_themes, theme_tree
 from .services import NO_STAKEHOLDER
@@ -68,16 +70,34 @@ def _evidence_query(tree, *columns):
 def build_matrix(top_pairs: int = 15) -> EvidenceMatrix:
     themes = all_themes()
     rows = [row for row in theme_tree(themes) if row.theme.merged_into_id is None]
+    numbers = cached_until_data_changes("evidence_matrix", (scope_ids(), top_pairs),
+                                        lambda: _evidence_numbers(top_pairs))
+    matrix = EvidenceMatrix(rows=rows, activity_types=list(ACTIVITY_TYPES),
+                            stakeholder_types=[*STAKEHOLDER_TYPES, NO_STAKEHOLDER],
+                            by_activity_type=dict(numbers["by_activity_type"]),
+                            by_stakeholder_type=dict(numbers["by_stakeholder_type"]),
+                            evidence={theme_id: ThemeEvidence(*counts) for theme_id, counts in numbers["evidence"]},
+                            total_findings=numbers["total"], untagged_findings=numbers["untagged"])
+    # Columns nobody has evidence for would only widen the table.
+    used_types = {key[1] for key in matrix.by_activity_type}
+    matrix.activity_types = [t for t in matrix.activity_types if t in used_types]
+    used_stakeholders = {key[1] for key in matrix.by_stakeholder_type}
+    matrix.stakeholder_types = [t for t in matrix.stakeholder_types if t in used_stakeholders]
+    by_id = {theme.id: theme for theme in themes}
+    matrix.cooccurrence = [(by_id[a], by_id[b], n) for a, b, n in numbers["pairs"] if a in by_id and b in by_id]
+    return matrix
+
+
+def _evidence_numbers(top_pairs: int) -> dict:
+    """The matrix's counts as plain data (kept until the data changes: `cached_until_data_changes`)."""
     tree = _theme_tree_cte()
     distinct_findings = func.count(Finding.id.distinct())
-    matrix = EvidenceMatrix(rows=rows, activity_types=list(ACTIVITY_TYPES),
-                            stakeholder_types=[*STAKEHOLDER_TYPES, NO_STAKEHOLDER])
-    for theme_id, activity_type, count in db.session.execute(
-            _evidence_query(tree, Activity.type, distinct_findings)):
-        matrix.by_activity_type[(theme_id, activity_type)] = count
-    for theme_id, stakeholder_type, count in db.session.execute(
-            _evidence_query(tree, Finding.stakeholder_type, distinct_findings)):
-        matrix.by_stakeholder_type[(theme_id, stakeholder_type or NO_STAKEHOLDER)] = count
+    numbers: dict = {}
+    numbers["by_activity_type"] = [((theme_id, activity_type), count) for theme_id, activity_type, count in
+                                   db.session.execute(_evidence_query(tree, Activity.type, distinct_findings))]
+    numbers["by_stakeholder_type"] = [
+        ((theme_id, stakeholder_type or NO_STAKEHOLDER), count) for theme_id, stakeholder_type, count in
+        db.session.execute(_evidence_query(tree, Finding.stakeholder_type, distinct_findings))]
     per_theme = (select(tree.c.ancestor_id, distinct_findings, func.count(Activity.id.distinct()),
                         func.count(Activity.type.distinct()), func.count(Finding.stakeholder_type.distinct()),
                         func.count(Finding.organisation_id.distinct()))
@@ -86,30 +106,21 @@ def build_matrix(top_pairs: int = 15) -> EvidenceMatrix:
                  .join(Finding, Finding.id == finding_themes.c.finding_id)
                  .join(Activity, Activity.id == Finding.activity_id)
                  .group_by(tree.c.ancestor_id))
-    for theme_id, findings, activities, source_types, stakeholder_types, organisations in db.session.execute(per_theme):
-        matrix.evidence[theme_id] = ThemeEvidence(findings, activities, source_types, stakeholder_types, organisations)
-    # Columns nobody has evidence for would only widen the table.
-    used_types = {key[1] for key in matrix.by_activity_type}
-    matrix.activity_types = [t for t in matrix.activity_types if t in used_types]
-    used_stakeholders = {key[1] for key in matrix.by_stakeholder_type}
-    matrix.stakeholder_types = [t for t in matrix.stakeholder_types if t in used_stakeholders]
-
+    numbers["evidence"] = [(theme_id, tuple(counts)) for theme_id, *counts in db.session.execute(per_theme)]
     first, second = aliased(finding_themes), aliased(finding_themes)
-    pairs = db.session.execute(
+    numbers["pairs"] = [tuple(row) for row in db.session.execute(
         select(first.c.theme_id, second.c.theme_id, func.count().label("n"))
         .select_from(first)
         .join(second, and_(second.c.finding_id == first.c.finding_id, second.c.theme_id > first.c.theme_id))
         .join(Finding, Finding.id == first.c.finding_id)
         .group_by(first.c.theme_id, second.c.theme_id)
         .order_by(func.count().desc(), first.c.theme_id, second.c.theme_id)
-        .limit(top_pairs)).all()
-    by_id = {theme.id: theme for theme in themes}
-    matrix.cooccurrence = [(by_id[a], by_id[b], n) for a, b, n in pairs]
-    matrix.total_findings = db.session.scalar(select(func.count(Finding.id)))
-    matrix.untagged_findings = db.session.scalar(
+        .limit(top_pairs))]
+    numbers["total"] = db.session.scalar(select(func.count(Finding.id)))
+    numbers["untagged"] = db.session.scalar(
         select(func.count(Finding.id)).where(~select(finding_themes.c.finding_id)
                                              .where(finding_themes.c.finding_id == Finding.id).exists()))
-    return matrix
+    return numbers
 
 
 def theme_count_chart(matrix: EvidenceMatrix, depth: int = 0) -> Markup:

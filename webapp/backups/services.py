@@ -204,6 +204,10 @@ def restore_backup(path: Path, *, replace: bool = False) -> dict:
     restored = row_counts()
     if restored != manifest["rows"]:
         raise BackupError("the restored database does not hold the rows the backup counted")
+    from ..data_version import restart_counter
+
+    with db.engine.begin() as connection:
+        restart_counter(connection)
     return manifest
 
 
