@@ -122,6 +122,20 @@ def test_sqlite_searches_through_its_fts5_index(app):
     assert "findings_fts" in tables
 
 
+def test_postgresql_searches_a_stored_vector_that_follows_the_text(app, make_activity):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the stored search vector is PostgreSQL's; SQLite uses its FTS5 index")
+    generated = db.session.scalar(db.text(
+        "SELECT is_generated FROM information_schema.columns WHERE table_name = 'findings' "
+        "AND column_name = 'search_vector'"))
+    assert generated == "ALWAYS"  # stored: a phrase is checked without computing to_tsvector per row
+    finding = make_finding(make_activity(), "Werkgevers zoeken taalcoaching op de werkvloer")
+    assert search('"taalcoaching op de werkvloer"') == {finding.text}
+    finding.text = "Werkgevers zoeken coaching"
+    db.session.commit()
+    assert search('"taalcoaching op de werkvloer"') == set() and search("coaching") == {finding.text}
+
+
 def test_arabic_article_and_prepositions_do_not_hide_a_word(app, make_activity):
     activity = make_activity()
     texts = ["أبحث عن العمل منذ سنة", "أفكر بالعمل كل يوم", "لم أجد عملا بعد"]

@@ -40,8 +40,14 @@ def is_fts_table(name: str | None) -> bool:
 
 
 def alembic_include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic's include_object: the index and its shadow tables are not the models' to compare."""
-    return not (type_ == "table" and is_fts_table(name))
+    """Alembic's include_object: the search indexes are not the models' to compare - SQLite's
+    FTS5 table with its shadow tables, PostgreSQL's stored search vector and its index
+    (analysis/models.py)."""
+    if type_ == "table" and is_fts_table(name):
+        return False
+    if type_ == "column" and name == "search_vector":
+        return False
+    return not (type_ == "index" and name == "ix_findings_search_vector")
 
 
 def attach_to(findings_table) -> None:

@@ -4,8 +4,8 @@ Every finding keeps `search_text`: its words normalised in Python (text.py), so 
 case and punctuation are settled before any database sees them. A search term matches a
 word that starts with it ("coordinat" finds "coördinatie"); several terms must all match.
 
-- PostgreSQL: `to_tsvector('simple', search_text) @@ to_tsquery('simple', 'term':* & ...)`
-  with a GIN index (models.SEARCH_INDEX).
+- PostgreSQL: `search_vector @@ to_tsquery('simple', 'term':* & ...)`, the stored
+  `to_tsvector('simple', search_text)` with a GIN index (models.SEARCH_VECTOR).
 - SQLite: an FTS5 index over search_text (fts.py), queried as `"term"* AND ...`: the same
   word-prefix match as PostgreSQL's `'term':*`.
 
@@ -116,7 +116,7 @@ def search_condition(query: str | None, project_ids: tuple[int, ...] | None = No
         # Words are letters and digits only; quoting them still keeps tsquery syntax out.
         parts = ["(" + " <-> ".join(f"'{word}'" for word in phrase) + ")" for phrase in phrases]
         tsquery = " & ".join(parts + [f"'{term}':*" for term in terms])
-        return func.to_tsvector(literal_column("'simple'"), Finding.search_text).op("@@")(
+        return literal_column(f"{Finding.__tablename__}.search_vector").op("@@")(
             func.to_tsquery(literal_column("'simple'"), tsquery))
     parts = ["(" + " + ".join(f'"{word}"' for word in phrase) + ")" for phrase in phrases]
     match = " AND ".join(parts + [f'"{term}"*' for term in terms])
