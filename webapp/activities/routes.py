@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
+from ..refused_forms import refuse, restore
 from ..i18n import _
 from ..organisations.models import Organisation
 from ..pagination import paginate
@@ -75,8 +76,9 @@ def _form_page(activity: Activity | None):
             activity = save_activity(activity, data)
             flash(_("Activity saved."), "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
-    return render_template("activities/form.html", form=form, activity=activity), (
-        422 if form.is_submitted() else 200)
+    if form.is_submitted():  # here only when refused
+        return refuse(form)
+    return render_template("activities/form.html", form=restore(form), activity=activity)
 
 
 @bp.route("/new", methods=["GET", "POST"])

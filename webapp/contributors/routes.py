@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..auth.roles import ADMIN, roles_required
 from ..extensions import db
+from ..refused_forms import refuse, restore
 from ..findings.models import Contributor
 from ..i18n import _
 from . import bp
@@ -44,8 +45,9 @@ def _form_page(contributor: Contributor | None):
         else:
             flash(_("Saved: %(pseudonym)s.", pseudonym=contributor.pseudonym), "success")
             return redirect(url_for("contributors.list_view"))
-    return render_template("contributors/form.html", form=form, contributor=contributor), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("contributors/form.html", form=restore(form), contributor=contributor)
 
 
 @bp.route("/contributors/new", methods=["GET", "POST"])
@@ -75,8 +77,9 @@ def erase(contributor_id: int):
         else:
             flash(_("%(pseudonym)s has been erased.", pseudonym=pseudonym), "success")
             return redirect(url_for("contributors.list_view"))
-    return render_template("contributors/erase.html", form=form, contributor=contributor), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("contributors/erase.html", form=restore(form), contributor=contributor)
 
 
 @bp.get("/contributors/<int:contributor_id>/personal-data.zip")

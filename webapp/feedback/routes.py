@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
+from ..refused_forms import refuse, restore
 from ..findings.models import Contributor, Finding
 from ..surveys.forms import ActionForm
 from ..surveys.models import Invitation, Question, Survey
@@ -61,8 +62,9 @@ def _round_form_page(survey: Survey | None):
         else:
             flash(_("Feedback round saved."), "success")
             return redirect(url_for("feedback.show", survey_id=survey.id))
-    return render_template("feedback/manage/round_form.html", form=form, survey=survey), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("feedback/manage/round_form.html", form=restore(form), survey=survey)
 
 
 @bp.route("/feedback/new", methods=["GET", "POST"])
@@ -110,8 +112,9 @@ def new_prompt(survey_id: int):
         else:
             flash(_("Question saved."), "success")
             return redirect(url_for("feedback.show", survey_id=survey.id) + "#prompts")
-    return render_template("feedback/manage/prompt_form.html", form=form, survey=survey), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("feedback/manage/prompt_form.html", form=restore(form), survey=survey)
 
 
 def _action(survey: Survey, step, success: str, anchor: str = ""):

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from ..activities.models import Activity
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
+from ..refused_forms import refuse, refused
 from ..forms import BaseForm
 from ..jobs import exports
 from ..pagination import paginate
@@ -66,8 +67,9 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-def _input_from_form(activity_id: int) -> FindingInput:
-    form = request.form
+def _input_from_form(activity_id: int, form=None) -> FindingInput:
+    """A finding as posted (or as kept by a refused post: `form` is then its MultiDict)."""
+    form = request.form if form is None else form
     client_id = None
     try:
         client_id = uuid.UUID(form.get("client_id", ""))
@@ -97,14 +99,17 @@ def capture(activity_id: int):
         try:
             create_finding_once(data, author=current_user)
         except FindingError as error:
-            db.session.rollback()
-            values, errors = data, error.errors
+            return refuse(errors=error.errors)
         else:
             flash(_("Finding saved."), "success")
             return redirect(url_for("findings.capture", activity_id=activity.id))
+    elif request.method == "POST":
+        abort(400)  # the CSRF token: nothing to show again
+    elif stash := refused():
+        values, errors = _input_from_form(activity.id, stash.formdata), stash.errors
     findings = list_findings(activity.id)
     return render_template("findings/capture.html", activity=activity, findings=findings, values=values,
-                           errors=errors, new_client_id=uuid.uuid4(), **_choices(activity)), (422 if errors else 200)
+                           errors=errors, new_client_id=uuid.uuid4(), **_choices(activity))
 
 
 @bp.get("/findings/static/<path:filename>")
@@ -140,7 +145,7 @@ def edit(finding_id: int):
     finding = get_finding(finding_id) or abort(404)
     form = BaseForm()
     errors: dict = {}
-    values = None
+    values, version = None, finding.version
     if request.method == "POST" and form.validate_on_submit():
         data = _input_from_form(finding.activity_id)
         data.client_id = finding.client_id
@@ -157,13 +162,18 @@ def edit(finding_id: int):
                                    theme_labels={t.code: localized(t, "label") for t in choices["themes"]},
                                    text_diff=text_diff(conflict.current.text, data.text), **choices), 409
         except FindingError as error:
-            db.session.rollback()
-            values, errors = data, error.errors
+            return refuse(errors=error.errors)
         else:
             flash(_("Finding saved."), "success")
             return redirect(url_for("findings.activity_findings", activity_id=finding.activity_id))
+    elif request.method == "POST":
+        abort(400)  # the CSRF token: nothing to show again
+    elif stash := refused():
+        values, errors = _input_from_form(finding.activity_id, stash.formdata), stash.errors
+        # The version the refused edit started from: a save over a newer one still shows the conflict.
+        version = _int_or_none(stash.formdata.get("version")) or finding.version
     return render_template("findings/edit.html", finding=finding, activity=finding.activity, values=values,
-                           errors=errors, **_choices(finding.activity)), (422 if errors else 200)
+                           errors=errors, version=version, **_choices(finding.activity))
 
 
 @bp.post("/findings/<int:finding_id>/delete")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..auth.roles import ADMIN, ROLES, STAFF, roles_required
 from ..extensions import db
+from ..refused_forms import refuse, restore
 from ..i18n import _
 from ..organisations.models import Organisation
 from . import bp
@@ -72,7 +73,9 @@ def edit(project_id: int | None = None):
         else:
             flash(_("Project saved."), "success")
             return redirect(url_for("projects.members", project_id=project.id))
-    return render_template("projects/form.html", form=form, project=project), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("projects/form.html", form=restore(form), project=project)
 
 
 @bp.route("/projects/<int:project_id>/members", methods=["GET", "POST"])
@@ -127,7 +130,9 @@ def import_zip():
             else:
                 flash(_("Project imported."), "success")
                 return redirect(url_for("projects.members", project_id=project.id))
-    return render_template("projects/import.html", form=form), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("projects/import.html", form=restore(form))
 
 
 @bp.get("/search")
