@@ -6,7 +6,7 @@ answers 303 to the page, whose GET shows the form as it was sent, once:
 
     if form.errors:                 # after validate_on_submit() and the service's checks
         return refuse(form)
-    return render_template("x.html", form=restore(form))
+    return render_template("x.html", form=refill(form))
 
 Pages whose forms are not WTForms (the capture fallback, the survey answer page) pass their
 own errors and extra state: `refuse(errors={...}, **extra)`, and read `refused()` on the GET.
@@ -119,14 +119,15 @@ def _text(message):
     return [str(m) for m in message] if isinstance(message, list | tuple) else str(message)
 
 
-def refuse(form=None, *, errors: dict | None = None, to: str | None = None, typed: bool = True, **extra):
+def refuse(form=None, *, errors: dict | None = None, to: str | None = None, keep_values: bool = True,
+           **extra):
     """Keep the refused form (typed values and errors) for the page and redirect there (303).
 
     `to` is the page that shows the form when it is not the URL the form was posted to;
-    `typed=False` when what was typed is kept elsewhere already (a draft).
+    `keep_values=False` when what was typed is kept elsewhere already (a draft).
     `extra` is JSON-able state the view reads back with `refused().extra`."""
     page = _page_of(to) if to else _this_page()
-    fields, typed_values = _typed(form) if typed else ([], [])
+    fields, typed_values = _typed(form) if keep_values else ([], [])
     state = {"form": type(form).__name__ if form is not None else "", "prefix": getattr(form, "_prefix", ""),
              "fields": fields, "formdata": typed_values,
              "errors": {str(k): _text(v) for k, v in (errors or {}).items()} | (_form_errors(form) if form is not None else {}),
@@ -141,7 +142,7 @@ def refuse(form=None, *, errors: dict | None = None, to: str | None = None, type
     db.session.execute(delete(RefusedForm).where(
         (RefusedForm.created_at < utcnow() - STASH_LIFETIME) | RefusedForm.key.in_(old_keys)))
     key = secrets.token_urlsafe(32)
-    db.session.add(RefusedForm(key=key, user_id=user_id, page=page, state=json.dumps(state)))
+    db.session.add(RefusedForm(key=key, user_id=user_id, page=page, state=json.dumps(state, ensure_ascii=False)))
     db.session.commit()
     pages[page] = key
     session[_SESSION_KEY] = pages
@@ -178,9 +179,9 @@ def refused() -> Refused | None:
     return cache[page]
 
 
-def restore(form):
+def refill(form):
     """Put what was typed and the errors back into `form` when this page has a refused form of
-    its kind (once); returns the form, for `render_template(..., form=restore(form))`."""
+    its kind (once); returns the form, for `render_template(..., form=refill(form))`."""
     stash = refused()
     if stash is None or stash.applied or stash.form_class != type(form).__name__ or \
             stash.prefix != getattr(form, "_prefix", ""):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, restore
+from ..refused_forms import refuse, refill
 from ..i18n import _
 from ..organisations.models import Organisation
 from ..pagination import paginate
@@ -78,7 +78,7 @@ def _form_page(activity: Activity | None):
             return redirect(url_for("activities.show", activity_id=activity.id))
     if form.is_submitted():  # here only when refused
         return refuse(form)
-    return render_template("activities/form.html", form=restore(form), activity=activity)
+    return render_template("activities/form.html", form=refill(form), activity=activity)
 
 
 @bp.route("/new", methods=["GET", "POST"])

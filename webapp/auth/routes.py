@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..i18n import _
-from ..refused_forms import refuse, restore
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import (ChangePasswordForm, ChoosePasswordForm, EndSessionsForm, ForgotPasswordForm, InviteUserForm,
                     LoginForm, UserForm)
@@ -63,7 +63,7 @@ def login():
             return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
     if form.errors:
         return refuse(form)
-    return render_template("auth/login.html", form=restore(form))
+    return render_template("auth/login.html", form=refill(form))
 
 
 @bp.app_errorhandler(RateLimitExceeded)
@@ -115,7 +115,7 @@ def new_user():
                 return redirect(url_for("auth.list_users"))
     if form.errors:
         return refuse(form)
-    return render_template("auth/user_form.html", form=restore(form), user=None)
+    return render_template("auth/user_form.html", form=refill(form), user=None)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -146,7 +146,7 @@ def edit_user(user_id: int):
             return redirect(url_for("auth.list_users"))
     if form.errors:
         return refuse(form)
-    return render_template("auth/user_form.html", form=restore(form), user=user, end_form=EndSessionsForm())
+    return render_template("auth/user_form.html", form=refill(form), user=user, end_form=EndSessionsForm())
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -166,7 +166,7 @@ def account():
             return redirect(url_for("auth.account"))
     if form.errors:
         return refuse(form)
-    return render_template("auth/account.html", form=restore(form), end_form=EndSessionsForm())
+    return render_template("auth/account.html", form=refill(form), end_form=EndSessionsForm())
 
 
 @bp.post("/account/logout-everywhere")
@@ -217,7 +217,7 @@ def invite():
             return redirect(url_for("auth.list_users"))
     if form.errors:
         return refuse(form)
-    return render_template("auth/invite.html", form=restore(form))
+    return render_template("auth/invite.html", form=refill(form))
 
 
 def _reset_account_key() -> str:
@@ -239,7 +239,7 @@ def forgot_password():
         return render_template("auth/forgot_sent.html")
     if form.errors:
         return refuse(form)
-    return render_template("auth/forgot.html", form=restore(form))
+    return render_template("auth/forgot.html", form=refill(form))
 
 
 @bp.route("/password/choose/<token>", methods=["GET", "POST"])
@@ -258,7 +258,7 @@ def choose_password_page(token: str):
             return redirect(url_for("auth.login"))
         if form.errors:
             return refuse(form)  # no-store for this answer too: see _no_store
-        response = make_response(render_template("auth/choose_password.html", form=restore(form), user=user))
+        response = make_response(render_template("auth/choose_password.html", form=refill(form), user=user))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..auth.roles import ADMIN, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, restore
+from ..refused_forms import refuse, refill
 from ..findings.models import Contributor
 from ..i18n import _
 from . import bp
@@ -47,7 +47,7 @@ def _form_page(contributor: Contributor | None):
             return redirect(url_for("contributors.list_view"))
     if form.errors:
         return refuse(form)
-    return render_template("contributors/form.html", form=restore(form), contributor=contributor)
+    return render_template("contributors/form.html", form=refill(form), contributor=contributor)
 
 
 @bp.route("/contributors/new", methods=["GET", "POST"])
@@ -79,7 +79,7 @@ def erase(contributor_id: int):
             return redirect(url_for("contributors.list_view"))
     if form.errors:
         return refuse(form)
-    return render_template("contributors/erase.html", form=restore(form), contributor=contributor)
+    return render_template("contributors/erase.html", form=refill(form), contributor=contributor)
 
 
 @bp.get("/contributors/<int:contributor_id>/personal-data.zip")

@@ -149,7 +149,7 @@ def member(token: str):
         # Post/redirect/get (webapp/refused_forms.py): the answers are in the draft, the messages
         # and the submission token are kept for the next GET, so going back never asks to send again.
         save_member_draft(invitation, parsed, chosen)
-        return refuse(errors=errors, to=url_for("feedback.member", token=token), typed=False,
+        return refuse(errors=errors, to=url_for("feedback.member", token=token), keep_values=False,
                       submission_token=form.submission_token.data)
     else:
         raw, chosen = member_draft(invitation, language)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, restore
+from ..refused_forms import refuse, refill
 from ..findings.models import Contributor, Finding
 from ..surveys.forms import ActionForm
 from ..surveys.models import Invitation, Question, Survey
@@ -64,7 +64,7 @@ def _round_form_page(survey: Survey | None):
             return redirect(url_for("feedback.show", survey_id=survey.id))
     if form.errors:
         return refuse(form)
-    return render_template("feedback/manage/round_form.html", form=restore(form), survey=survey)
+    return render_template("feedback/manage/round_form.html", form=refill(form), survey=survey)
 
 
 @bp.route("/feedback/new", methods=["GET", "POST"])
@@ -114,7 +114,7 @@ def new_prompt(survey_id: int):
             return redirect(url_for("feedback.show", survey_id=survey.id) + "#prompts")
     if form.errors:
         return refuse(form)
-    return render_template("feedback/manage/prompt_form.html", form=restore(form), survey=survey)
+    return render_template("feedback/manage/prompt_form.html", form=refill(form), survey=survey)
 
 
 def _action(survey: Survey, step, success: str, anchor: str = ""):

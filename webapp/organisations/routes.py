@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity, activity_organisations
 from ..auth.roles import ADMIN, AUTHOR, STAFF, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, restore
+from ..refused_forms import refuse, refill
 from ..i18n import _
 from . import bp
 from .forms import MergeForm, OrganisationForm
@@ -64,7 +64,7 @@ def _form_page(form: OrganisationForm, organisation: Organisation | None):
             return redirect(url_for("organisations.show", organisation_id=organisation.id))
     if form.errors:
         return refuse(form)
-    return render_template("organisations/form.html", form=restore(form), organisation=organisation)
+    return render_template("organisations/form.html", form=refill(form), organisation=organisation)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -105,4 +105,4 @@ def merge(organisation_id: int):
             return redirect(url_for("organisations.show", organisation_id=target.id))
     if form.errors:
         return refuse(form)
-    return render_template("organisations/merge.html", form=restore(form), organisation=source)
+    return render_template("organisations/merge.html", form=refill(form), organisation=source)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..auth.roles import ADMIN, ROLES, STAFF, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, restore
+from ..refused_forms import refuse, refill
 from ..i18n import _
 from ..organisations.models import Organisation
 from . import bp
@@ -75,7 +75,7 @@ def edit(project_id: int | None = None):
             return redirect(url_for("projects.members", project_id=project.id))
     if form.errors:
         return refuse(form)
-    return render_template("projects/form.html", form=restore(form), project=project)
+    return render_template("projects/form.html", form=refill(form), project=project)
 
 
 @bp.route("/projects/<int:project_id>/members", methods=["GET", "POST"])
@@ -132,7 +132,7 @@ def import_zip():
                 return redirect(url_for("projects.members", project_id=project.id))
     if form.errors:
         return refuse(form)
-    return render_template("projects/import.html", form=restore(form))
+    return render_template("projects/import.html", form=refill(form))
 
 
 @bp.get("/search")

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, restore
+from ..refused_forms import refuse, refill
 from ..i18n import _
 from . import bp
 from .forms import AbbreviationForm, GoodExampleForm
@@ -51,7 +51,7 @@ def good_example_form(example_id: int | None):
             return redirect(url_for("reference.good_examples"))
     if form.errors:
         return refuse(form)
-    return render_template("reference/good_example_form.html", form=restore(form), example=example)
+    return render_template("reference/good_example_form.html", form=refill(form), example=example)
 
 
 @bp.get("/abbreviations")
@@ -82,4 +82,4 @@ def abbreviation_form(abbreviation_id: int | None):
             return redirect(url_for("reference.abbreviations"))
     if form.errors:
         return refuse(form)
-    return render_template("reference/abbreviation_form.html", form=restore(form), item=item)
+    return render_template("reference/abbreviation_form.html", form=refill(form), item=item)

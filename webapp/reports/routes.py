@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refused, restore
+from ..refused_forms import refuse, refused, refill
 from ..forms import BaseForm
 from ..i18n import _, localized
 from ..reference.models import GoodExample
@@ -101,7 +101,7 @@ def edit(report_id: int):
         return redirect(url_for("reports.show", report_id=report.id))
     if form.errors:
         return refuse(form)
-    return render_template("reports/edit.html", form=restore(form), report=report)
+    return render_template("reports/edit.html", form=refill(form), report=report)
 
 
 @bp.post("/<int:report_id>/chapters")
@@ -145,7 +145,7 @@ def chapter(chapter_id: int):
     counts = evidence_summary([r.id for r in chapter.recommendations])
     if form.errors:
         return refuse(form)
-    return render_template("reports/chapter.html", chapter=chapter, form=restore(form), counts=counts,
+    return render_template("reports/chapter.html", chapter=chapter, form=refill(form), counts=counts,
                            new_form=RecommendationForm(formdata=None))
 
 
@@ -185,7 +185,7 @@ def recommendation(recommendation_id: int):
         .order_by(Finding.id)).all()
     if form.errors:
         return refuse(form)
-    return render_template("reports/recommendation.html", recommendation=recommendation, form=restore(form),
+    return render_template("reports/recommendation.html", recommendation=recommendation, form=refill(form),
                            evidence_form=EvidenceForm(), candidates=candidates, linked=linked,
                            linked_findings=linked_findings, summary=summary, filters=filters,
                            choices=_picker_choices(), is_quotable=is_quotable)
@@ -335,7 +335,7 @@ def box_form(report_id: int, box_id: int | None):
             return redirect(url_for("reports.show", report_id=report.id, _anchor="boxes"))
     if form.errors:
         return refuse(form)
-    return render_template("reports/box_form.html", form=restore(form), report=report, box=box)
+    return render_template("reports/box_form.html", form=refill(form), report=report, box=box)
 
 
 @bp.post("/<int:report_id>/boxes/<int:box_id>/delete")
@@ -447,4 +447,4 @@ def source_form(source_id: int | None):
             return redirect(url_for("reports.sources"))
     if form.errors:
         return refuse(form)
-    return render_template("reports/source_form.html", form=restore(form), source=source)
+    return render_template("reports/source_form.html", form=refill(form), source=source)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity
 from ..auth.roles import ADMIN, AUTHOR, public, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refused, restore
+from ..refused_forms import refuse, refused, refill
 from ..pagination import paginate
 from ..findings.models import Contributor
 from ..i18n import _, current_language
@@ -285,8 +285,8 @@ def new_round(report_id: int):
     typed = stash.formdata if (stash := refused()) and stash.form_class == type(form).__name__ else None
     if typed is not None:
         chosen_reviewers = {int(v) for v in typed.getlist("reviewer") if v.isdigit()}
-    return render_template("review/manage/new_round.html", report=report, form=restore(form), candidates=candidates,
-                           follows=follows, chosen_reviewers=chosen_reviewers, reviewer_form=restore(_reviewer_form()),
+    return render_template("review/manage/new_round.html", report=report, form=refill(form), candidates=candidates,
+                           follows=follows, chosen_reviewers=chosen_reviewers, reviewer_form=refill(_reviewer_form()),
                            typed=typed, has_versions=bool(form.version_id.choices))
 
 

@@ -15,7 +15,7 @@ from ..activities.models import Activity
 from ..auth.roles import STAFF, public, roles_required
 from ..db_types import utcnow
 from ..extensions import db
-from ..refused_forms import refuse, refused, restore
+from ..refused_forms import refuse, refused, refill
 from ..findings.services import FindingError
 from ..jobs import exports
 from ..i18n import LANGUAGES, _, current_language, localized
@@ -180,7 +180,7 @@ def _survey_form_page(survey: Survey | None):
             return redirect(url_for("surveys.show", survey_id=survey.id))
     if form.errors:
         return refuse(form)
-    return render_template("surveys/manage/survey_form.html", form=restore(form), survey=survey)
+    return render_template("surveys/manage/survey_form.html", form=refill(form), survey=survey)
 
 
 @bp.route("/surveys/new", methods=["GET", "POST"])
@@ -227,7 +227,7 @@ def _question_form_page(survey: Survey, question: Question | None):
             return redirect(url_for("surveys.show", survey_id=survey.id) + "#questions")
     if form.errors:
         return refuse(form)
-    return render_template("surveys/manage/question_form.html", form=restore(form), survey=survey,
+    return render_template("surveys/manage/question_form.html", form=refill(form), survey=survey,
                            question=question)
 
 
@@ -364,7 +364,7 @@ def invitations(survey_id: int):
 
     if form.errors:
         return refuse(form)
-    return render_template("surveys/manage/invitations.html", survey=survey, form=restore(form), links=links,
+    return render_template("surveys/manage/invitations.html", survey=survey, form=refill(form), links=links,
                            expiry_form=InvitationExpiryForm(formdata=None), action_form=ActionForm(),
                            now=utcnow(), local_day=_local_day,
                            messages=latest_messages("invitation", [link.id for link in links]),
@@ -474,7 +474,7 @@ def make_finding(survey_id: int, answer_id: int):
             return redirect(url_for("surveys.results", survey_id=survey.id) + f"#answer-{answer.id}")
     if form.errors:
         return refuse(form)
-    return render_template("surveys/manage/finding_form.html", survey=survey, answer=answer, form=restore(form))
+    return render_template("surveys/manage/finding_form.html", survey=survey, answer=answer, form=refill(form))
 
 
 @bp.get("/surveys/<int:survey_id>/responses.csv")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..auth.roles import ADMIN, AUTHOR, STAFF, current_role, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, restore
+from ..refused_forms import refuse, refill
 from ..i18n import _, localized
 from .forms import ImportForm, MergeForm, ThemeForm
 from .models import THEME_GROUPS, Theme
@@ -72,7 +72,7 @@ def _form_page(theme: Theme | None):
             return redirect(url_for("themes.index", _anchor=f"theme-{theme.id}"))
     if form.errors:
         return refuse(form)
-    return render_template("themes/form.html", form=restore(form), theme=theme)
+    return render_template("themes/form.html", form=refill(form), theme=theme)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -130,7 +130,7 @@ def merge(theme_id: int):
             return redirect(url_for("themes.index", _anchor=f"theme-{target.id}"))
     if form.errors:
         return refuse(form)
-    return render_template("themes/merge.html", form=restore(form), theme=source,
+    return render_template("themes/merge.html", form=refill(form), theme=source,
                            count=_finding_counts().get(source.id, 0))
 
 
@@ -153,7 +153,7 @@ def import_csv():
             return redirect(url_for("themes.index"))
     if form.errors:
         return refuse(form)
-    return render_template("themes/import.html", form=restore(form))
+    return render_template("themes/import.html", form=refill(form))
 
 
 def _file_prefix() -> str:
