@@ -203,7 +203,11 @@ def restore(finding_id: int):
 def import_findings(activity_id: int):
     """Upload -> preview with per-row errors -> confirm. Nothing is stored before the
     whole file is valid; the confirm carries the checked rows and a batch id, so a double
-    submit stores nothing twice (each row's client_id derives from the batch)."""
+    submit stores nothing twice (each row's client_id derives from the batch).
+
+    A file that cannot be read redirects back with its error (post/redirect/get; the file is
+    picked again). The preview itself is the direct answer to the upload: it holds the whole
+    parsed file, nothing is stored before the confirm, and sending it again is harmless."""
     activity = _activity(activity_id)
     form = BaseForm()
     rows, problem = None, None
@@ -217,7 +221,7 @@ def import_findings(activity_id: int):
                 batch = uuid.uuid4()
         except (ImportFileError, ValueError) as error:
             problem = str(error) if isinstance(error, ImportFileError) else _("The import could not be read. Upload the file again.")
-            rows = None
+            return refuse(errors={"file": problem})
         if rows is not None:
             validate_rows(rows)
             if request.form.get("confirm") and not any(row.errors for row in rows):
@@ -233,7 +237,9 @@ def import_findings(activity_id: int):
             return render_template("findings/import.html", activity=activity, rows=rows, problem=problem,
                                    batch=batch, rows_json=json.dumps([row.as_json() for row in rows]),
                                    has_errors=any(row.errors for row in rows)), (422 if any(row.errors for row in rows) else 200)
-    return render_template("findings/import.html", activity=activity, rows=None, problem=problem), (422 if problem else 200)
+    if stash := refused():
+        problem = stash.errors.get("file")
+    return render_template("findings/import.html", activity=activity, rows=None, problem=problem)
 
 
 def _export_language() -> str:
