@@ -97,7 +97,9 @@ def members(project_id: int):
             else:
                 flash(_("%(name)s is a member.", name=user.name), "success")
         return redirect(url_for("projects.members", project_id=project.id))
-    return render_template("projects/members.html", project=project, form=form, memberships=memberships(project))
+    if form.errors:
+        return refuse(form)
+    return render_template("projects/members.html", project=project, form=refill(form), memberships=memberships(project))
 
 
 @bp.get("/projects/<int:project_id>/export.zip")
