@@ -20,6 +20,7 @@ error; the user picks the file again).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from .extensions import db
 
 #: A stash not read within this time is dropped (the next refusal deletes it).
 STASH_LIFETIME = timedelta(hours=1)
-#: Session key: {page: random key of its stash}.
+#: Session key: {page hash: random key of its stash}.
 _SESSION_KEY = "refused"
 #: At most this many pages remember a refused form at once (tabs of one browser).
 _MAX_PAGES = 5
@@ -58,8 +59,9 @@ class RefusedForm(db.Model):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     #: Who made it; None for a page without login (the key in their cookie is then the only way in).
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: Path and query of the page that shows the form again.
-    page: Mapped[str] = mapped_column(String(2000))
+    #: Hash of the path and query of the page that shows the form again (a path can hold a
+    #: personal link's token, which is stored nowhere else in the clear).
+    page_hash: Mapped[str] = mapped_column(String(64))
     #: JSON: form class, typed values, errors, extra state of the view.
     state: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -79,8 +81,9 @@ class Refused:
 
 
 def _page_of(url: str) -> str:
+    """The page a URL shows, as a hash of its path and query."""
     parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return hashlib.sha256((parts.path + (f"?{parts.query}" if parts.query else "")).encode()).hexdigest()[:32]
 
 
 def _this_page() -> str:
@@ -142,12 +145,12 @@ def refuse(form=None, *, errors: dict | None = None, to: str | None = None, keep
     db.session.execute(delete(RefusedForm).where(
         (RefusedForm.created_at < utcnow() - STASH_LIFETIME) | RefusedForm.key.in_(old_keys)))
     key = secrets.token_urlsafe(32)
-    db.session.add(RefusedForm(key=key, user_id=user_id, page=page, state=json.dumps(state, ensure_ascii=False)))
+    db.session.add(RefusedForm(key=key, user_id=user_id, page_hash=page, state=json.dumps(state, ensure_ascii=False)))
     db.session.commit()
     pages[page] = key
     session[_SESSION_KEY] = pages
     g.form_refused = True
-    return redirect(to or _this_page(), 303)
+    return redirect(to or request.full_path.rstrip("?"), 303)
 
 
 def refused() -> Refused | None:
@@ -168,7 +171,7 @@ def refused() -> Refused | None:
     if row is None:
         return None
     fresh = row.created_at >= utcnow() - STASH_LIFETIME
-    belongs = row.page == page and row.user_id == _user_id()
+    belongs = row.page_hash == page and row.user_id == _user_id()
     state = json.loads(row.state)
     db.session.execute(delete(RefusedForm).where(RefusedForm.key == key))
     db.session.commit()

@@ -22,7 +22,7 @@ def upgrade():
     op.create_table('refused_forms',
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('page', sa.String(length=2000), nullable=False),
+    sa.Column('page_hash', sa.String(length=64), nullable=False),
     sa.Column('state', sa.Text(), nullable=False),
     sa.Column('created_at', webapp.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_refused_forms_user_id_users'), ondelete='CASCADE'),
