@@ -143,3 +143,18 @@ def test_the_api_still_answers_422_with_json(client, auth, make_activity):
                                                      "text": "", "kind": "quote", "language": "en", "themes": []})
     assert response.status_code == 422 and "text" in response.get_json()["errors"]
     assert db.session.scalar(select(func.count()).select_from(RefusedForm)) == 0
+
+
+def test_a_public_answer_page_keeps_its_refused_answers_in_the_database_not_its_token(client):
+    from .test_surveys_services import build_survey
+    from .test_surveys_views import answer_form
+
+    survey = build_survey()
+    response, _ = answer_form(client, f"/s/{survey.public_token}", survey, None, ["2"], None, "25", "Meer pauzes")
+    assert response.status_code == 303
+    stored = db.session.scalar(select(RefusedForm))
+    assert "Meer pauzes" in stored.state and stored.user_id is None
+    assert survey.public_token not in stored.state + stored.page_hash
+    page = follow_refused(client, response).get_data(as_text=True)
+    assert "Meer pauzes</textarea>" in page
+    assert response.headers["Cache-Control"] == "no-store"

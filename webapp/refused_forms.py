@@ -86,8 +86,13 @@ def _page_of(url: str) -> str:
     return hashlib.sha256((parts.path + (f"?{parts.query}" if parts.query else "")).encode()).hexdigest()[:32]
 
 
+def _this_url() -> str:
+    """This request's path and query as the browser asked for it (behind a path prefix too)."""
+    return request.script_root + request.full_path.rstrip("?")
+
+
 def _this_page() -> str:
-    return _page_of(request.full_path)
+    return _page_of(_this_url())
 
 
 def _user_id() -> int | None:
@@ -150,7 +155,7 @@ def refuse(form=None, *, errors: dict | None = None, to: str | None = None, keep
     pages[page] = key
     session[_SESSION_KEY] = pages
     g.form_refused = True
-    return redirect(to or request.full_path.rstrip("?"), 303)
+    return redirect(to or _this_url(), 303)
 
 
 def refused() -> Refused | None:
