@@ -107,3 +107,19 @@ def test_members_and_participants_cannot_manage_rounds(client, auth, make_activi
     auth.login("advisor")
     assert client.get("/feedback/").status_code == 403
     assert client.get(f"/feedback/{survey.id}").status_code == 403
+
+
+def test_a_refused_translation_comes_back_in_its_own_box(client, auth, make_activity):
+    survey, (link,) = make_round(make_activity)
+    choose(client, link, "ar")
+    agree(client, link)
+    send(client, survey, link, ARABIC_ANSWER)
+    finding = db.session.scalar(select(Finding))
+    auth.login("facilitator", locale="en")
+    typed = "Een vertaling met een stuurteken\x1b erin"
+    refused = client.post(f"/feedback/{survey.id}/findings/{finding.id}/translation", data={
+        f"f{finding.id}-translation": typed, f"f{finding.id}-translation_language": "nl"})
+    html = follow_refused(client, refused, page=f"/feedback/{survey.id}/contributions").get_data(as_text=True)
+    assert "U+001B" in html and "Een vertaling met een stuurteken" in html
+    db.session.expire_all()
+    assert db.session.get(Finding, finding.id).translation is None

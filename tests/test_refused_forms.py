@@ -158,3 +158,16 @@ def test_a_public_answer_page_keeps_its_refused_answers_in_the_database_not_its_
     page = follow_refused(client, response).get_data(as_text=True)
     assert "Meer pauzes</textarea>" in page
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_refused_new_recommendation_comes_back_in_the_chapters_new_box(client, auth):
+    from .test_review_services import make_report
+
+    report = make_report()
+    chapter = report.chapters[0]
+    auth.login("author", locale="en")
+    refused = client.post(f"/reports/chapters/{chapter.id}/recommendations",
+                          data={"title_en": "Typed title\x1b with a control character", "title_nl": "Typed title 333"})
+    page = follow_refused(client, refused, page=f"/reports/chapters/{chapter.id}").get_data(as_text=True)
+    assert "U+001B" in page and 'value="Typed title 333"' in page
+    assert len(db.session.get(type(chapter), chapter.id).recommendations) == 2  # nothing added

@@ -228,7 +228,7 @@ def show_link(survey_id: int, invitation_id: int):
 def contributions(survey_id: int):
     survey = _round(survey_id)
     rows = round_contributions(survey)
-    forms = {row.finding.id: TranslationForm(obj=row.finding, prefix=f"f{row.finding.id}")
+    forms = {row.finding.id: refill(TranslationForm(obj=row.finding, prefix=f"f{row.finding.id}"))
              for row in rows if row.finding is not None}
     return render_template("feedback/manage/contributions.html", survey=survey, rows=rows, forms=forms)
 
@@ -241,16 +241,18 @@ def translate(survey_id: int, finding_id: int):
     if finding is None or finding.activity_id != survey.activity_id:
         abort(404)
     form = TranslationForm(prefix=f"f{finding.id}")
+    back = url_for("feedback.contributions", survey_id=survey.id) + f"#finding-{finding.id}"
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        return refuse(form, to=back)  # the translation as typed comes back in its own box
     try:
         set_translation(finding, form.translation.data or "", form.translation_language.data)
     except SurveyError as error:
-        db.session.rollback()
         flash(str(error), "error")
-    else:
-        flash(_("Translation saved."), "success")
-    return redirect(url_for("feedback.contributions", survey_id=survey.id) + f"#finding-{finding.id}")
+        return refuse(form, to=back)
+    flash(_("Translation saved."), "success")
+    return redirect(back)
 
 
 @bp.route("/feedback/<int:survey_id>/mail/<kind>", methods=["GET", "POST"])

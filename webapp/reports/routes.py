@@ -146,7 +146,7 @@ def chapter(chapter_id: int):
     if form.errors:
         return refuse(form)
     return render_template("reports/chapter.html", chapter=chapter, form=refill(form), counts=counts,
-                           new_form=RecommendationForm(formdata=None))
+                           new_form=refill(RecommendationForm(formdata=None)))
 
 
 @bp.post("/chapters/<int:chapter_id>/recommendations")
@@ -155,7 +155,9 @@ def add_recommendation(chapter_id: int):
     chapter = db.session.get(ReportChapter, chapter_id) or abort(404)
     form = RecommendationForm()
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        return refuse(form, to=url_for("reports.chapter", chapter_id=chapter.id))  # shown in the "new" box
     recommendation = Recommendation(title_nl=form.title_nl.data or "", title_en=form.title_en.data or "",
                                     body_nl=form.body_nl.data or "", body_en=form.body_en.data or "",
                                     position=len(chapter.recommendations))
