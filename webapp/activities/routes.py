@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refill
 from ..i18n import _
 from ..organisations.models import Organisation
 from ..pagination import paginate
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import ActivityForm
 from .models import Activity

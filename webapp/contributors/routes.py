@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from ..auth.roles import ADMIN, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refill
 from ..findings.models import Contributor
 from ..i18n import _
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import KIND_LABELS, ContributorForm, ErasureForm
 from .services import (ContributorError, ContributorInput, access_request_zip, audit_entries, create_contributor, erase_contributor,

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refill
 from ..findings.models import Contributor, Finding
+from ..refused_forms import refuse, refill
 from ..surveys.forms import ActionForm
 from ..surveys.models import Invitation, Question, Survey
 from ..surveys.services import SurveyError, close_survey, delete_question, open_survey, response_counts

@@ -21,13 +21,13 @@ from sqlalchemy import func, select
 from ..activities.models import Activity
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refused
 from ..forms import BaseForm
 from ..jobs import exports
 from ..pagination import paginate
 from ..i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, ngettext
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from ..refused_forms import refuse, refused
 from ..themes.models import Theme
 from . import bp
 from .models import FINDING_KINDS, Contributor

@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity, activity_organisations
 from ..auth.roles import ADMIN, AUTHOR, STAFF, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refill
 from ..i18n import _
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import MergeForm, OrganisationForm
 from .models import Organisation

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..auth.roles import ADMIN, ROLES, STAFF, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refill
 from ..i18n import _
 from ..organisations.models import Organisation
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import ImportForm, MembershipForm, ProjectForm
 from .models import Project

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refill
 from ..i18n import _
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import AbbreviationForm, GoodExampleForm
 from .models import Abbreviation, GoodExample

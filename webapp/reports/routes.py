@@ -10,10 +10,10 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refused, refill
 from ..forms import BaseForm
 from ..i18n import _, localized
 from ..reference.models import GoodExample
+from ..refused_forms import refuse, refused, refill
 from ..surveys.models import SURVEY_STATUSES
 from ..surveys.models import Survey
 from ..themes.models import Theme

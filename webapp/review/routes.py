@@ -18,11 +18,11 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity
 from ..auth.roles import ADMIN, AUTHOR, public, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refused, refill
 from ..pagination import paginate
 from ..findings.models import Contributor
 from ..i18n import _, current_language
 from ..organisations.models import Organisation
+from ..refused_forms import refuse, refused, refill
 from ..reports.models import Report, ReportVersion
 from . import bp
 from .forms import ActionForm, CommentForm, DispositionForm, ReviewerForm, RoundForm

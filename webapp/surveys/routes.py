@@ -15,10 +15,10 @@ from ..activities.models import Activity
 from ..auth.roles import STAFF, public, roles_required
 from ..db_types import utcnow
 from ..extensions import db
-from ..refused_forms import refuse, refused, refill
 from ..findings.services import FindingError
 from ..jobs import exports
 from ..i18n import LANGUAGES, _, current_language, localized
+from ..refused_forms import refuse, refused, refill
 from ..themes.models import Theme
 from . import bp
 from .forms import (ActionForm, FindingForm, InvitationExpiryForm, InvitationsForm, QuestionForm, RespondForm,

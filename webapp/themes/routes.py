@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from ..auth.roles import ADMIN, AUTHOR, STAFF, current_role, roles_required
 from ..extensions import db
-from ..refused_forms import refuse, refill
 from ..i18n import _, localized
+from ..refused_forms import refuse, refill
 from .forms import ImportForm, MergeForm, ThemeForm
 from .models import THEME_GROUPS, Theme
 from .refi_qda import codebook_qdc, project_qdpx
