@@ -171,3 +171,23 @@ def test_a_refused_new_recommendation_comes_back_in_the_chapters_new_box(client,
     page = follow_refused(client, refused, page=f"/reports/chapters/{chapter.id}").get_data(as_text=True)
     assert "U+001B" in page and 'value="Typed title 333"' in page
     assert len(db.session.get(type(chapter), chapter.id).recommendations) == 2  # nothing added
+
+
+def test_a_refused_review_round_keeps_the_chosen_chapters(client, auth):
+    from webapp.reports.services import start_build
+    from webapp.review.services import today
+
+    from .test_review_services import make_report, make_reviewers
+
+    report = make_report()
+    make_reviewers()
+    version = start_build(report, "en", "docx", background=False)
+    auth.login("author", locale="en")
+    chapter = report.chapters[1]
+    refused = client.post(f"/review/reports/{report.id}/rounds/new", data={  # no reviewer chosen
+        "version_id": version.id, "due_on": (today() + timedelta(days=10)).isoformat(), "follows_id": 0,
+        "activity_id": 0, "chapter": [chapter.id]})
+    page = follow_refused(client, refused).get_data(as_text=True)
+    assert "Choose at least one reviewer." in page
+    assert f'name="chapter" value="{chapter.id}" checked' in page
+    assert f'name="chapter" value="{report.chapters[0].id}" checked' not in page

@@ -105,15 +105,16 @@ def _kept_fields(form) -> list:
 
 
 def _typed(form) -> tuple[list, list[tuple[str, str]]]:
-    """Names of the fields to show again and the posted values they hold (nothing secret)."""
-    if form is None:
-        kept = [(k, v[:MAX_KEPT_CHARACTERS]) for k, v in request.form.items(multi=True)
-                if k != "csrf_token" and "password" not in k.lower()]
-        return [], kept
-    fields = _kept_fields(form)
-    names = {f.name for f in fields}
-    return [f.short_name for f in fields], [(k, v[:MAX_KEPT_CHARACTERS]) for k, v in request.form.items(multi=True)
-                                            if k in names]
+    """Names of the form's fields to show again, and every posted value but the secret ones
+    (inputs outside the WTForms fields, such as ticked chapters, come back too)."""
+    secret = {"csrf_token"}
+    fields = []
+    if form is not None:
+        secret |= {f.name for f in form if isinstance(f, _NOT_STASHED)} | {getattr(form.meta, "csrf_field_name", "")}
+        fields = [f.short_name for f in _kept_fields(form)]
+    kept = [(k, v[:MAX_KEPT_CHARACTERS]) for k, v in request.form.items(multi=True)
+            if k not in secret and "password" not in k.lower()]
+    return fields, kept
 
 
 def _form_errors(form) -> dict:
