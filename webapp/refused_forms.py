@@ -81,9 +81,12 @@ class Refused:
 
 
 def _page_of(url: str) -> str:
-    """The page a URL shows, as a hash of its path and query."""
+    """The page a URL shows, as a hash of its path (within the app) and query."""
     parts = urlsplit(url)
-    return hashlib.sha256((parts.path + (f"?{parts.query}" if parts.query else "")).encode()).hexdigest()[:32]
+    path = parts.path
+    if request.script_root and path.startswith(request.script_root + "/"):
+        path = path[len(request.script_root):]
+    return hashlib.sha256((path + (f"?{parts.query}" if parts.query else "")).encode()).hexdigest()[:32]
 
 
 def _this_url() -> str:

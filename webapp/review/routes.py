@@ -455,9 +455,16 @@ def board(report_id: int):
     handled, total = progress(report)
     organisations = board_organisations(report)
     language = current_language()
+    # A refused disposition (post/redirect/get) comes back on its own comment's card.
+    stash = refused()
+    refused_disposition = ({"comment_id": stash.extra.get("comment_id"), "disposition": stash.formdata.get("disposition"),
+                            "response": stash.formdata.get("response", ""),
+                            "errors": [m for messages in stash.errors.values() for m in messages]}
+                           if stash and "comment_id" in stash.extra else None)
     return render_template("review/manage/board.html", report=report, comments=comments, filters=filters,
                            handled=handled, total=total, rounds=report_rounds(report), organisations=organisations,
                            dispositions=DISPOSITIONS, targets=TARGETS, form=DispositionForm(formdata=None),
+                           refused_disposition=refused_disposition,
                            target_label=lambda c: target_label(c, language), reviewer_name=reviewer_name)
 
 
@@ -466,18 +473,20 @@ def board(report_id: int):
 def disposition(comment_id: int):
     comment = db.session.get(ReviewComment, comment_id) or abort(404)
     form = DispositionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        set_disposition(comment, form.disposition.data, form.response.data, current_user.id)
-    except ReviewError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Disposition saved."), "success")
     back = request.form.get("next") or ""
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("review.board", report_id=comment.assignment.round.report_id)
-    return redirect(f"{back}#comment-{comment.id}")
+    back = f"{back}#comment-{comment.id}"
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return refuse(form, to=back, comment_id=comment.id)  # the response as typed, on its card
+    try:
+        set_disposition(comment, form.disposition.data, form.response.data, current_user.id)
+    except ReviewError as error:
+        return refuse(form, errors={"disposition": [str(error)]}, to=back, comment_id=comment.id)
+    flash(_("Disposition saved."), "success")
+    return redirect(back)
 
 
 @bp.get("/review/reports/<int:report_id>/board.xlsx")
