@@ -94,10 +94,20 @@ def test_translation_edits_and_deletes_reach_the_index(app, make_activity):
     activity = make_activity()
     finding = make_finding(activity, "العمل صعب بدون شهادة معترف بها", language="ar")
     assert search("diploma") == set()
-    finding.translation = "Work is hard without a recognised diploma"
-    finding.translation_language = "en"
+    from webapp.findings.services import set_translation
+
+    set_translation(finding, "en", "Work is hard without a recognised diploma")
     db.session.commit()
     assert search("diploma") == {finding.text}  # found through its translation
+    # a second translation is searchable too, and a removed one no longer finds it
+    set_translation(finding, "nl", "Zonder erkend diploma is werk moeilijk")
+    db.session.commit()
+    assert search("moeilijk") == {finding.text}
+    set_translation(finding, "en", "")
+    db.session.commit()
+    assert search("recognised") == set() and search("moeilijk") == {finding.text}
+    set_translation(finding, "nl", "")
+    db.session.commit()
     finding.text = "Zonder erkend diploma blijft de deur dicht."
     db.session.commit()
     assert search("erkend") == {finding.text} and search("شهادة") == set()

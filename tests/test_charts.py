@@ -1,4 +1,9 @@
+import pytest
+
 from webapp.charts import horizontal_bar_chart
+
+# The same on SQLite and PostgreSQL: bin/test runs this module on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
 
 
 def test_bar_chart_is_inline_svg_with_escaped_labels_as_text():

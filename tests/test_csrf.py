@@ -4,6 +4,9 @@ from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
 
+# The same on SQLite and PostgreSQL: bin/test runs this module on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
+
 
 class CsrfConfig(TestConfig):
     WTF_CSRF_ENABLED = True

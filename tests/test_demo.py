@@ -11,15 +11,16 @@ from webapp.projects.models import Project
 from webapp.projects.scope import set_scope
 from webapp.themes.models import Theme
 
+from .conftest import load_demo_data
+
 
 @pytest.fixture
 def demo(runner):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
+    output = load_demo_data(runner)
     # The numbers below are LEARN's; the demo's second project (the pilot) is checked in test_projects.py.
     learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
     set_scope(learn, (learn.id,))
-    return result.output
+    return output
 
 
 def _count(model, *where):

@@ -16,7 +16,7 @@ from webapp.auth.services import create_user
 from webapp.config import TestConfig
 from webapp.contributors.services import ContributorInput, create_contributor, erase_contributor
 from webapp.extensions import db
-from webapp.findings.models import Contributor, Finding
+from webapp.findings.models import Contributor, Finding, FindingTranslation
 from webapp.reports.models import ReportVersion
 from webapp.reports.services import set_evidence, start_build
 from webapp.review.services import CommentInput, add_reviewer, save_comment, submit
@@ -47,7 +47,7 @@ def _the_person_everywhere(app):
     save_comment(assignment, CommentInput("chapter", chapter.id, text=COMMENT, relevance=4))
     submit(assignment)
     finding = Finding(activity_id=review_round.activity_id, text=SAID, language="nl", kind="quote",
-                      contributor_id=reviewer.id, translation=TRANSLATION, translation_language="en")
+                      contributor_id=reviewer.id, translations=[FindingTranslation(language="en", text=TRANSLATION)])
     db.session.add(finding)
     db.session.commit()
     set_evidence(chapter.recommendations[0], {finding.id}, {finding.id})

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from webapp.extensions import db
-from webapp.findings.services import FindingInput, create_finding
+from webapp.findings.services import FindingInput, create_finding, set_translation
 from webapp.reference.models import Abbreviation
 from webapp.themes.models import Theme
 
@@ -49,8 +49,9 @@ def old_rows(app, make_activity):
     finding = create_finding(FindingInput(activity_id=activity.id, text="Gewone tekst", kind="bottleneck",
                                           language="nl", theme_codes=["funding"]), author=None)
     store_raw("findings", "text", finding.id, hostile("bevinding"))
-    store_raw("findings", "translation", finding.id, hostile("translation"))
-    db.session.execute(text("UPDATE findings SET translation_language = 'en' WHERE id = :id"), {"id": finding.id})
+    translation = set_translation(finding, "en", "Plain words")
+    db.session.commit()
+    store_raw("finding_translations", "text", translation.id, hostile("translation"))
     for column in ("label_en", "label_nl", "description_en", "description_nl"):
         store_raw("themes", column, theme.id, hostile(column))
     return {"activity": activity, "finding": finding, "theme": theme}

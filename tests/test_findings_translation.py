@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.findings.models import Finding
+from webapp.findings.models import Finding, FindingTranslation
 from webapp.findings.services import FindingInput, create_finding, input_from_finding, update_finding
 from webapp.themes.models import Theme
 
@@ -41,8 +41,11 @@ def stored(finding_id: int) -> Finding:
 
 
 def edit_form(finding: Finding, **change) -> dict:
+    """What the edit screen posts: a field per stored translation, and one translation to add."""
     return {"version": str(finding.version), "text": finding.text, "kind": finding.kind, "language": finding.language,
-            "themes": [t.code for t in finding.themes], "translation": "", "translation_language": "nl"} | change
+            "themes": [t.code for t in finding.themes], "translations_shown": "1",
+            **{f"translation_{code}": text for code, text in finding.translation_texts.items()},
+            "translation": "", "translation_language": "nl"} | change
 
 
 def doc(response):
@@ -64,21 +67,40 @@ def test_staff_add_a_translation_on_the_edit_screen(client, auth, activity):
                            data=edit_form(finding, translation=f"  {DUTCH} ", translation_language="nl"))
     assert response.status_code == 302
     saved = stored(finding.id)
-    assert (saved.text, saved.language, saved.translation, saved.translation_language) == (ARABIC, "ar", DUTCH, "nl")
+    assert (saved.text, saved.language, saved.translation_texts) == (ARABIC, "ar", {"nl": DUTCH})
+    assert [(t.language, t.checked) for t in saved.translations] == [("nl", False)]
     assert saved.version == 2
 
+    # the stored translation has its own field, in its language; the empty one adds another
     page = doc(client.get(f"/findings/{finding.id}/edit"))
-    assert page.xpath("//textarea[@name='translation']")[0].text == DUTCH
-    assert page.xpath("//select[@name='translation_language']/option[@selected]/@value") == ["nl"]
+    stored_field = page.xpath("//textarea[@name='translation_nl']")[0]
+    assert (stored_field.text, stored_field.get("lang")) == (DUTCH, "nl")
+    assert "Translation (Dutch)" in page.xpath("//label[@for='finding-translation-nl']/text()")[0]
+    assert page.xpath("//textarea[@name='translation']")[0].text in (None, "")
+    assert page.xpath("//label[@for='finding-translation']/text()") == ["Another translation (optional)"]
+    assert page.xpath("//select[@name='translation_language']/option[@selected]/@value") == ["en"]
+
+    # a second translation, in English, beside the Dutch one
+    client.post(f"/findings/{finding.id}/edit",
+                data=edit_form(saved, translation="Employers want one desk.", translation_language="en"))
+    assert stored(finding.id).translation_texts == {"en": "Employers want one desk.", "nl": DUTCH}
+
+    # emptying the Dutch field while typing a new Dutch one in the "another" field: one Dutch translation
+    saved = stored(finding.id)
+    client.post(f"/findings/{finding.id}/edit",
+                data=edit_form(saved, translation_nl="", translation="Werkgevers willen één balie.",
+                               translation_language="nl"))
+    assert stored(finding.id).translation_texts == {"en": "Employers want one desk.", "nl": "Werkgevers willen één balie."}
 
 
 def test_emptying_the_translation_removes_it(client, auth, activity):
     auth.login("facilitator", locale="en")
     finding = arabic_finding(activity)
     assert client.post(f"/findings/{finding.id}/edit",
-                       data=edit_form(finding, translation="  ", translation_language="en")).status_code == 302
+                       data=edit_form(finding, translation_nl="  ", translation_language="en")).status_code == 302
     saved = stored(finding.id)
-    assert (saved.translation, saved.translation_language, saved.text) == (None, None, ARABIC)
+    assert (saved.translation_texts, saved.text) == ({}, ARABIC)
+    assert db.session.scalar(select(func.count()).select_from(FindingTranslation)) == 0
 
 
 @pytest.mark.parametrize("change, field, message", [
@@ -98,7 +120,7 @@ def test_a_wrong_translation_is_refused_and_the_input_kept(client, auth, activit
     assert page.xpath("//textarea[@name='text']")[0].text == ARABIC + " (edited)"
     assert page.xpath("//textarea[@name='translation']")[0].text == form["translation"]
     saved = stored(finding.id)
-    assert (saved.text, saved.translation, saved.version) == (ARABIC, None, 1)
+    assert (saved.text, saved.translation_texts, saved.version) == (ARABIC, {}, 1)
 
 
 def test_translation_errors_are_in_the_users_language(client, auth, activity):
@@ -113,8 +135,11 @@ def test_changing_the_original_language_to_the_translations_is_refused(client, a
     auth.login("facilitator", locale="en")
     finding = arabic_finding(activity)
     response = client.post(f"/findings/{finding.id}/edit",
-                           data=edit_form(finding, language="nl", translation=DUTCH, translation_language="nl"))
+                           data=edit_form(finding, language="nl"))
     assert response.status_code == 303 and stored(finding.id).language == "ar"
+    assert doc(follow_refused(client, response)).xpath(
+        "//*[@name='translation_nl']/following-sibling::p[@class='error']/text()") == [
+        "A translation is in another language than the original."]
 
 
 def test_a_stale_edit_is_still_refused_and_shows_both_translations(client, auth, activity):
@@ -137,11 +162,12 @@ def test_a_stale_edit_is_still_refused_and_shows_both_translations(client, auth,
     assert page.xpath("//textarea[@name='translation']")[0].text == "Employers want a single desk."
     assert page.xpath("//input[@name='version']/@value") == ["2"]
     saved = stored(finding.id)
-    assert (saved.translation, saved.translation_language, saved.version) == (DUTCH, "nl", 2)
+    assert (saved.translation_texts, saved.version) == ({"nl": DUTCH}, 2)
 
+    # keeping mine replaces the finding as I saw it: my English translation, not the Dutch one
     assert client.post(f"/findings/{finding.id}/edit", data=form | {"version": "2"}).status_code == 302
     saved = stored(finding.id)
-    assert (saved.translation, saved.translation_language, saved.version) == ("Employers want a single desk.", "en", 3)
+    assert (saved.translation_texts, saved.version) == ({"en": "Employers want a single desk."}, 3)
 
 
 # --- lists -----------------------------------------------------------------------------------
@@ -205,8 +231,36 @@ def test_export_then_import_keeps_the_translation(client, auth, activity, make_a
     assert client.post(f"/activities/{other.id}/findings/import",
                        data={"confirm": "1", "batch": hidden("batch"), "rows": hidden("rows")}).status_code == 302
     imported = db.session.scalar(select(Finding).where(Finding.activity_id == other.id))
-    assert (imported.text, imported.language, imported.translation, imported.translation_language) == (
-        ARABIC, "ar", DUTCH, "nl")
+    assert (imported.text, imported.language, imported.translation_texts) == (ARABIC, "ar", {"nl": DUTCH})
+
+
+def test_a_finding_with_two_translations_exports_and_imports_both(client, auth, activity, make_activity):
+    auth.login("facilitator", locale="en")
+    finding = arabic_finding(activity)
+    data = input_from_finding(finding)
+    data.translation, data.translation_language = "Employers want one desk.", "en"
+    update_finding(finding, data)
+    exported = client.get(f"/activities/{activity.id}/findings.csv").get_data(as_text=True).lstrip("\ufeff")
+    [row] = list(csv.DictReader(io.StringIO(exported)))
+    assert (row["translation"], row["translation_language"], row["translation_nl"]) == (
+        "Employers want one desk.", "en", DUTCH)
+
+    other = make_activity(type="maab", title="Second session")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(row))
+    writer.writeheader()
+    writer.writerow(row | {"client_id": ""})
+    preview = client.post(f"/activities/{other.id}/findings/import",
+                          data={"file": (io.BytesIO(out.getvalue().encode()), "export.csv")},
+                          content_type="multipart/form-data")
+    page = doc(preview)
+    previewed = page.xpath("//table[@data-testid='import-preview']/tbody/tr")[0].text_content()
+    assert "Translation (English)" in previewed and "Translation (Dutch)" in previewed and DUTCH in previewed
+    assert client.post(f"/activities/{other.id}/findings/import", data={
+        "confirm": "1", "batch": page.xpath("//input[@name='batch']/@value")[0],
+        "rows": page.xpath("//input[@name='rows']/@value")[0]}).status_code == 302
+    imported = db.session.scalar(select(Finding).where(Finding.activity_id == other.id))
+    assert imported.translation_texts == {"en": "Employers want one desk.", "nl": DUTCH}
 
 
 def test_an_import_with_a_wrong_translation_stores_nothing(client, auth, activity):
@@ -248,12 +302,22 @@ def test_api_round_trip_of_a_translation(client, auth, activity):
     assert changed.status_code == 200
     assert (changed.get_json()["translation"], changed.get_json()["version"], changed.get_json()["text"]) == (
         "Employers want one desk.", 2, ARABIC)
+    # one translation per language: the Dutch one stays beside the English one
+    assert changed.get_json()["translations"] == [
+        {"language": "en", "text": "Employers want one desk.", "checked": False},
+        {"language": "nl", "text": DUTCH, "checked": False}]
     # a PATCH of other fields keeps the translation
     tagged = client.patch(f"/api/v1/findings/{finding['id']}", json={"version": 2, "themes": []})
     assert tagged.get_json()["translation"] == "Employers want one desk."
+    # null with a language removes that language's translation only
+    english_gone = client.patch(f"/api/v1/findings/{finding['id']}", json={
+        "version": tagged.get_json()["version"], "translation": None, "translation_language": "en"}).get_json()
+    assert [t["language"] for t in english_gone["translations"]] == ["nl"]
+    assert (english_gone["translation"], english_gone["translation_language"]) == (DUTCH, "nl")
     cleared = client.patch(f"/api/v1/findings/{finding['id']}",
-                           json={"version": tagged.get_json()["version"], "translation": None})
+                           json={"version": english_gone["version"], "translation": None})
     assert (cleared.get_json()["translation"], cleared.get_json()["translation_language"]) == (None, None)
+    assert cleared.get_json()["translations"] == []
 
 
 def test_a_replayed_create_ignores_the_translation(client, auth, activity):
@@ -298,5 +362,6 @@ def test_openapi_documents_the_translation_and_why_replays_ignore_it(client, aut
     schemas = document["components"]["schemas"]
     for name in ("FindingInput", "FindingPatch", "Finding"):
         assert {"translation", "translation_language"} <= set(schemas[name]["properties"])
+    assert schemas["Finding"]["properties"]["translations"]["items"]["required"] == ["language", "text", "checked"]
     assert "ar" in schemas["FindingInput"]["properties"]["translation_language"]["enum"]
     assert "translation" in document["paths"]["/projects/{project_slug}/findings"]["post"]["description"].lower()

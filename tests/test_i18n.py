@@ -4,12 +4,16 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from webapp.auth.models import User
 from webapp.extensions import db
 
 from .conftest import PASSWORD
+
+# The same on SQLite and PostgreSQL: bin/test runs this module on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

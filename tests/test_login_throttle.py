@@ -16,6 +16,9 @@ from webapp.extensions import db
 
 from .conftest import PASSWORD, IsolatedClient
 
+# The same on SQLite and PostgreSQL: bin/test runs this module on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
+
 EMAIL = "admin@example.test"
 
 

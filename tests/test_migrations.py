@@ -124,3 +124,59 @@ def test_the_text_boundary_migration_cleans_rows_stored_before(empty_database_ur
         assert stored[2] == "IKEA"
         assert stored[3].startswith("IKEA\ufffd")
         db.engine.dispose()
+
+
+def test_one_translation_store_keeps_every_old_translation(empty_database_url):
+    """0019_one_translation_store: a translation kept on the finding (the older single store)
+    becomes a translation row, not marked as checked, and stays searchable; a finding that
+    already had a row in that language keeps that row; downgrade puts the columns back."""
+    class MigrationConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    app = create_app(MigrationConfig)
+    with app.app_context():
+        upgrade(revision="0018_data_version")
+        sqlite = db.engine.dialect.name == "sqlite"
+        uuids = ["0c5e0c3a-9d1e-4a59-9c43-1d2a3b4c5d6e", "1c5e0c3a-9d1e-4a59-9c43-1d2a3b4c5d6e",
+                 "2c5e0c3a-9d1e-4a59-9c43-1d2a3b4c5d6e"]
+        with db.engine.begin() as connection:
+            project = connection.execute(text("SELECT id FROM projects WHERE slug = 'learn'")).scalar_one()
+            connection.execute(text(
+                "INSERT INTO activities (id, project_id, type, number, title, status, date_precision, notes, "
+                "created_at, updated_at) VALUES (1, :project, 'maab', 1, 'Adviesraad', 'held', 'day', '', "
+                "'2024-01-01 00:00:00', '2024-01-01 00:00:00')"), {"project": project})
+            rows = [(1, "أصحاب العمل يريدون نقطة اتصال واحدة", "ar", "Werkgevers willen één loket", "nl"),
+                    (2, "ሰራሕተኛታት", "ti", "Old Dutch words", "nl"),
+                    (3, "Plain Dutch", "nl", None, None)]
+            for (finding_id, original, language, translation, translation_language), client_id in zip(rows, uuids):
+                connection.execute(text(
+                    "INSERT INTO findings (id, project_id, client_id, activity_id, text, language, kind, created_at, "
+                    "updated_at, version, search_text, translation, translation_language) VALUES (:id, :project, :client, 1, "
+                    ":text, :language, 'quote', '2024-01-01 00:00:00', '2024-01-01 00:00:00', 1, '', :translation, "
+                    ":translation_language)"),
+                    {"id": finding_id, "project": project,
+                     "client": client_id.replace("-", "") if sqlite else client_id, "text": original,
+                     "language": language, "translation": translation, "translation_language": translation_language})
+            connection.execute(text(
+                "INSERT INTO finding_translations (finding_id, language, text, checked, updated_at) VALUES "
+                "(2, 'nl', 'Checked Dutch words', :checked, '2024-01-02 00:00:00')"), {"checked": True})
+        upgrade()
+        with db.engine.connect() as connection:
+            stored = connection.execute(text(
+                "SELECT finding_id, language, text, checked FROM finding_translations ORDER BY finding_id")).all()
+            assert [(f, lang, t, bool(c)) for f, lang, t, c in stored] == [
+                (1, "nl", "Werkgevers willen één loket", False), (2, "nl", "Checked Dutch words", True)]
+            columns = {c["name"] for c in inspect(connection).get_columns("findings")}
+            assert not {"translation", "translation_language"} & columns
+            if sqlite:  # the search index finds the Arabic finding by its Dutch words
+                assert connection.execute(text("SELECT rowid FROM findings_fts WHERE findings_fts MATCH 'loket*'")
+                                          ).scalars().all() == [1]
+            else:
+                assert connection.execute(text("SELECT id FROM findings WHERE search_text LIKE '%loket%'")
+                                          ).scalars().all() == [1]
+        downgrade(revision="0018_data_version")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT id, translation, translation_language FROM findings ORDER BY id")
+                                      ).all() == [(1, "Werkgevers willen één loket", "nl"),
+                                                  (2, "Checked Dutch words", "nl"), (3, None, None)]
+        db.engine.dispose()

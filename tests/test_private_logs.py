@@ -8,6 +8,9 @@ import pytest
 from webapp.extensions import db
 from webapp.themes.models import Theme
 
+# The same on SQLite and PostgreSQL: bin/test runs this module on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
+
 #: Words a person said, with the characters that made libraries complain about them.
 SECRET = "geheimwoord"
 HOSTILE = [f"{SECRET} voor\x00na", f"{SECRET}\x0bregel", f"{SECRET}\x1b[31m", f"{SECRET}\ufffe",

@@ -25,7 +25,7 @@ from webapp.review.models import ReviewAssignment, ReviewComment, ReviewRound
 from webapp.surveys.models import Answer, Invitation, Question, Survey
 from webapp.themes.models import Theme
 
-from .conftest import PASSWORD, follow_refused
+from .conftest import PASSWORD, follow_refused, load_demo_data
 
 PILOT_USER = "pilot@klankbord.test"
 #: Views outside any project: who may use them is checked by role alone.
@@ -42,8 +42,7 @@ SHARED_ARGUMENTS = {"organisation_id", "abbreviation_id"}
 
 @pytest.fixture
 def demo(app, runner):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
+    load_demo_data(runner)
     learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
     pilot = db.session.scalar(select(Project).where(Project.slug == "integration-plus"))
     return learn, pilot

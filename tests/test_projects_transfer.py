@@ -15,6 +15,8 @@ from webapp.projects.models import Project
 from webapp.projects.scope import in_project, set_scope
 from webapp.projects.transfer import _models, export_project, import_project
 
+from .conftest import load_demo_data
+
 
 def _counts(project) -> dict[str, int]:
     with in_project(project):
@@ -28,7 +30,7 @@ def _counts(project) -> dict[str, int]:
 
 
 def test_export_and_import_into_another_installation(app, runner, tmp_path):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    load_demo_data(runner)
     set_scope(None, None)
     learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
     counts, texts = _counts(learn)
@@ -60,6 +62,18 @@ def test_export_and_import_into_another_installation(app, runner, tmp_path):
         db.engine.dispose()
 
 
+def test_every_table_of_a_project_travels_in_the_export(app):
+    """A new project table (ProjectScoped or @child_of) must be added to the export, or a
+    moved project silently loses it (report boxes and finding translations once did)."""
+    from webapp.projects.scope import CHILD_CRITERIA, ProjectScoped
+    from webapp.projects.transfer import _links
+
+    exported = {model.__table__.name for model in _models()} | {table.name for table, _column in _links()}
+    project_tables = {mapper.class_.__table__.name for mapper in db.Model.registry.mappers
+                      if issubclass(mapper.class_, ProjectScoped)} | {cls.__table__.name for cls in CHILD_CRITERIA}
+    assert project_tables - exported == set()
+
+
 def test_cli_export_refuses_an_unknown_project(runner, tmp_path):
     result = runner.invoke(args=["projects", "export", "nope", "--out", str(tmp_path / "x.zip")])
     assert result.exit_code != 0 and "no such project" in result.output
@@ -72,3 +86,98 @@ def test_import_refuses_what_is_not_an_export(app):
 
     with pytest.raises(TransferError):
         import_project(io.BytesIO(b"not a zip"))
+
+
+def _rewritten(archive: bytes, change) -> io.BytesIO:
+    """The same export with project.json changed by `change(document)`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened, zipfile.ZipFile(out, "w") as written:
+        for name in opened.namelist():
+            content = opened.read(name)
+            if name == "project.json":
+                document = json.loads(content)
+                change(document)
+                content = json.dumps(document, ensure_ascii=False)
+            written.writestr(name, content)
+    out.seek(0)
+    return out
+
+
+def _edited_export(project, edit) -> io.BytesIO:
+    """The project's export with project.json changed by `edit(document)`, as a hand-made ZIP would be."""
+    original = zipfile.ZipFile(io.BytesIO(export_project(project).getvalue()))
+    document = json.loads(original.read("project.json"))
+    edit(document)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as changed:
+        for name in original.namelist():
+            changed.writestr(name, json.dumps(document) if name == "project.json" else original.read(name))
+    out.seek(0)
+    return out
+
+
+def test_translations_travel_and_an_old_export_keeps_its_translation(app, make_activity):
+    """Every translation goes along; an export made before translations had their own table
+    (one `translation` on the finding) arrives with that translation as a row, unchecked."""
+    from webapp.findings.services import FindingInput, create_finding
+
+    activity = make_activity(type="maab", title="Adviesraad")
+    create_finding(FindingInput(activity.id, "أصحاب العمل يريدون نقطة اتصال واحدة", "quote", "ar",
+                                translations={"nl": "Werkgevers willen één loket", "en": "Employers want one desk"}),
+                   author=None)
+    set_scope(None, None)
+    project = db.session.get(Project, activity.project_id)
+    archive = export_project(project).getvalue()
+
+    def imported_translations(slug: str) -> list[tuple[str, str, bool]]:
+        copy = db.session.scalar(select(Project).where(Project.slug == slug))
+        with in_project(copy):
+            [finding] = db.session.scalars(select(Finding)).all()
+            return [(t.language, t.text, t.checked) for t in finding.translations]
+
+    def new_client_id(document):  # client_ids are unique across projects: this copy lands beside the original
+        import uuid
+        document["tables"]["findings"][0]["client_id"] = str(uuid.uuid4())
+
+    import_project(_rewritten(archive, new_client_id), slug="copy")
+    assert imported_translations("copy") == [("en", "Employers want one desk", False),
+                                             ("nl", "Werkgevers willen één loket", False)]
+
+    def as_before_0019(document):
+        new_client_id(document)
+        document["tables"].pop("finding_translations")
+        document["tables"]["findings"][0] |= {"translation": "Werkgevers willen één loket",
+                                              "translation_language": "nl"}
+
+    import_project(_rewritten(archive, as_before_0019), slug="old")
+    assert imported_translations("old") == [("nl", "Werkgevers willen één loket", False)]
+
+
+def test_import_passes_texts_through_the_text_boundary(app, make_activity):
+    import pytest
+
+    from webapp.projects.transfer import TransferError
+
+    learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
+    db.session.add(Finding(activity=make_activity(), text="Taal op de werkvloer.", language="nl", kind="quote"))
+    db.session.commit()
+
+    def with_text(text):
+        return lambda document: document["tables"]["findings"][0].update(text=text)
+
+    with pytest.raises(TransferError, match=r"findings\.text.*U\+0000"):
+        import_project(_edited_export(learn, with_text("Taal\x00 op de werkvloer.")), slug="copy-nul")
+    with pytest.raises(TransferError, match=r"activities\.title"):
+        import_project(_edited_export(learn, lambda d: d["tables"]["activities"][0].update(title="x" * 5000)),
+                       slug="copy-long")
+    db.session.rollback()
+    set_scope(None, None)
+    assert db.session.scalar(select(func.count()).select_from(Project).where(Project.slug.like("copy-%"))) == 0
+
+    # Imported as a copy into the same installation: the copy's findings get client ids of their own.
+    imported = import_project(_edited_export(learn, with_text("Taal\r\nop de werkvloer.")), slug="copy-crlf")
+    with in_project(imported):
+        copied = db.session.scalar(select(Finding))
+    assert copied.text == "Taal\nop de werkvloer."
+    with in_project(learn):
+        assert copied.client_id != db.session.scalar(select(Finding.client_id))

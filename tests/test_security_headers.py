@@ -12,6 +12,11 @@ from tests.conftest import PASSWORD
 from webapp.auth.services import create_user
 from webapp.config import TestConfig
 
+from .conftest import load_demo_data
+
+# The same on SQLite and PostgreSQL: bin/test runs this module on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
+
 WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
 EXPECTED = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
@@ -27,7 +32,7 @@ def _assert_headers(response, url):
 
 
 def test_every_route_carries_the_security_headers(app, client, runner):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    load_demo_data(runner)
     anonymous = [client.get(url) for url in ("/login", "/", "/no-such-page", "/s/unknown-token", "/f/x", "/r/x")]
     for response in anonymous:
         _assert_headers(response, response.request.path)

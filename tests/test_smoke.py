@@ -3,10 +3,12 @@ import re
 
 import pytest
 
+from .conftest import load_demo_data
+
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_no_page_crashes_on_the_demo(app, client, runner, language):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    load_demo_data(runner)
     client.post("/login", data={"email": "admin@klankbord.test", "password": "klankbord-demo"})
     client.post("/language", data={"language": language})
     checked = []

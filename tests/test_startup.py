@@ -4,6 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# The same on SQLite and PostgreSQL: bin/test runs this module on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
+
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ["matplotlib", "sklearn", "scipy", "numpy", "weasyprint", "openpyxl", "docx", "segno",
          "alembic", "pandas"]

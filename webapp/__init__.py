@@ -17,11 +17,13 @@ from . import extensions
 from .db_types import MAX_DATABASE_INT
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .projects.context import ProjectFlask
+from .routing import LazyBuildRule
 from .security import init_security
 
 
 def create_app(config: type[Config] | None = None) -> ProjectFlask:
     app = ProjectFlask(__name__, instance_relative_config=True)
+    app.url_rule_class = LazyBuildRule
     app.config.from_object(config or Config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)

@@ -50,3 +50,29 @@ def test_translate_an_arabic_finding_on_the_edit_screen(page: Page, browser_logi
     original_box = item.locator("[data-testid=finding-original]").bounding_box()
     assert translation.bounding_box()["y"] >= original_box["y"] + original_box["height"]
     page.screenshot(path=SCREENSHOTS.format("list"), full_page=True)
+
+
+def test_a_stored_translation_has_its_own_field_and_another_can_be_added(page: Page, browser_login: dict,
+                                                                          arabic_finding):
+    """After the Dutch translation (previous test), the edit screen shows it in its own field,
+    in Dutch, and offers one more: an English translation lands beside the Dutch one."""
+    page.goto("/login")
+    page.fill("input[name=email]", browser_login["email"])
+    page.fill("input[name=password]", browser_login["password"])
+    page.click("main form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/$"))
+
+    page.goto(f"/findings/{arabic_finding['finding_id']}/edit")
+    dutch = page.locator("[data-testid=finding-translation-nl]")
+    expect(dutch).to_have_value("Werkgevers willen één loket.")
+    expect(dutch).to_have_attribute("lang", "nl")
+    expect(page.get_by_label("Nog een vertaling (optioneel)")).to_be_visible()
+    page.fill("[data-testid=finding-translation-input]", "Employers want one desk.")
+    page.select_option("[data-testid=finding-translation-language]", "en")
+    page.screenshot(path=SCREENSHOTS.format("second"), full_page=True)
+    page.click("[data-testid=save-finding]")
+    expect(page).to_have_url(re.compile(rf"/activities/{arabic_finding['activity_id']}/findings$"))
+
+    item = page.locator(f"li[data-finding-id='{arabic_finding['finding_id']}']")
+    expect(item.locator("[data-testid=finding-translation] p[lang=nl]")).to_have_text("Werkgevers willen één loket.")
+    expect(item.locator("[data-testid=finding-translation] p[lang=en]")).to_have_text("Employers want one desk.")

@@ -17,18 +17,20 @@ Text in double quotes is a phrase: those words, whole, in that order (`"taal wer
 PostgreSQL `'taal' <-> 'werkgever'`, SQLite FTS5 `"taal" + "werkgever"`. The words outside
 quotes keep the word-start match; everything must match.
 
-What is searched: the finding's own text and the translation staff added beside it, so
-an Arabic contribution is found by the words of its Dutch or English translation.
+What is searched: the finding's own text and every translation staff added beside it
+(FindingTranslation), so an Arabic contribution is found by the words of its Dutch or
+English translation.
 """
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import and_, bindparam, event, func, literal_column, select, text, true, update
+from sqlalchemy import and_, bindparam, event, func, inspect, literal_column, select, text, true, update
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
-from ..findings.models import Finding
+from ..findings.models import Finding, FindingTranslation
 from . import fts
 from .text import search_text_for, search_tokens
 
@@ -38,19 +40,36 @@ fts.attach_to(Finding.__table__)
 MAX_TERMS = 12
 
 
-def searchable_text(text_value: str | None, translation: str | None) -> str:
-    return search_text_for(" ".join(part for part in (text_value, translation) if part))
+def searchable_text(text_value: str | None, *translations: str | None) -> str:
+    return search_text_for(" ".join(part for part in (text_value, *translations) if part))
 
 
-@event.listens_for(Finding.text, "set", propagate=True)
-def _keep_search_text(target: Finding, value, _old, _initiator) -> None:
-    """Every ORM write of `text` (capture screen, API, import, demo) refreshes the search words."""
-    target.search_text = searchable_text(value, target.__dict__.get("translation"))
+def _words_of(finding: Finding) -> str:
+    return searchable_text(finding.text, *(t.text for t in finding.translations))
 
 
-@event.listens_for(Finding.translation, "set", propagate=True)
-def _keep_search_text_of_translation(target: Finding, value, _old, _initiator) -> None:
-    target.search_text = searchable_text(target.__dict__.get("text"), value)
+@event.listens_for(Session, "before_flush")
+def _keep_search_text(session: Session, _context, _instances) -> None:
+    """Every ORM write of a finding's text or of one of its translations (capture screen, API,
+    import, translation screen, demo) refreshes the finding's search words before it is stored."""
+    changed: set[Finding] = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Finding):
+            state = inspect(obj)
+            if obj in session.new or state.attrs.text.history.has_changes() \
+                    or state.attrs.translations.history.has_changes():
+                changed.add(obj)
+        elif isinstance(obj, FindingTranslation) and obj.finding is not None:
+            changed.add(obj.finding)
+    for obj in session.deleted:
+        if isinstance(obj, FindingTranslation) and obj.finding is not None and obj.finding not in session.deleted:
+            changed.add(obj.finding)
+    if changed:
+        with session.no_autoflush:
+            for finding in changed:
+                words = _words_of(finding)
+                if finding.search_text != words:
+                    finding.search_text = words
 
 
 _PHRASE = re.compile(r'"([^"]*)"')
@@ -108,11 +127,15 @@ def search_condition(query: str | None, project_ids: tuple[int, ...] | None = No
 
 def reindex_findings() -> int:
     """Recompute `search_text` for every finding (after a bulk import that bypassed the ORM)."""
-    table = Finding.__table__
-    rows = db.session.execute(select(table.c.id, table.c.text, table.c.translation)).all()  # Core: deleted too
+    table, translations = Finding.__table__, FindingTranslation.__table__
+    rows = db.session.execute(select(table.c.id, table.c.text)).all()  # Core: deleted too
+    translated: dict[int, list[str]] = {}
+    for finding_id, text_value in db.session.execute(
+            select(translations.c.finding_id, translations.c.text).order_by(translations.c.language)):
+        translated.setdefault(finding_id, []).append(text_value)
     if rows:
         db.session.execute(
             update(table).where(table.c.id == bindparam("row_id")).values(search_text=bindparam("words")),
-            [{"row_id": row.id, "words": searchable_text(row.text, row.translation)} for row in rows])
+            [{"row_id": row.id, "words": searchable_text(row.text, *translated.get(row.id, ()))} for row in rows])
     db.session.commit()
     return len(rows)

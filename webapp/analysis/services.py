@@ -143,7 +143,7 @@ def browse_findings(criteria: FindingFilter, themes: list[Theme], page: int = 1,
     findings = db.session.scalars(
         select(Finding).join(Finding.activity).where(*conditions)
         .options(contains_eager(Finding.activity), joinedload(Finding.organisation),
-                 joinedload(Finding.contributor), selectinload(Finding.themes))
+                 joinedload(Finding.contributor), selectinload(Finding.themes), selectinload(Finding.translations))
         .order_by(Activity.starts_on.desc().nullslast(), Activity.id.desc(), Finding.id)
         .limit(per_page).offset((page - 1) * per_page)).unique().all()
     return FindingPage(findings, total, page, per_page)

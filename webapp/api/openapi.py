@@ -19,8 +19,11 @@ _ENUMS = {"kind": list(FINDING_KINDS), "language": list(CONTENT_LANGUAGES), "sta
           "translation_language": list(CONTENT_LANGUAGES)}
 _DESCRIPTIONS = {
     "text": f"What was said or seen, in its original language (at most {MAX_TEXT_LENGTH} characters).",
-    "translation": f"Staff's translation beside the original text (at most {MAX_TEXT_LENGTH} characters); "
-                   "null or empty for none. Not part of the content a replayed POST is compared on.",
+    "translation": f"A translation of the text (at most {MAX_TEXT_LENGTH} characters), stored as the one in "
+                   "`translation_language` (added, or replacing that language's). Null or empty removes the "
+                   "translation in `translation_language`, or every translation when no language is sent. "
+                   "Read: the translation changed last (see `translations` for all). Not part of the content "
+                   "a replayed POST is compared on.",
     "translation_language": "The language of the translation: required with a translation, and other than "
                             "`language`. Ignored (stored as null) without a translation.",
 }
@@ -58,6 +61,13 @@ def build_openapi() -> dict:
         "required": ["id", "client_id", "activity_id", "text", "kind", "language", "themes", "version"],
         "properties": {
             "id": {"type": "integer"}, **finding_input, "version": {"type": "integer"},
+            "translations": {"type": "array", "description": "Every translation of the text, one per language; "
+                                                             "`checked`: confirmed by someone who reads both.",
+                             "items": {"type": "object", "required": ["language", "text", "checked"],
+                                       "properties": {"language": {"type": "string",
+                                                                   "enum": list(CONTENT_LANGUAGES)},
+                                                      "text": {"type": "string"},
+                                                      "checked": {"type": "boolean"}}}},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
         },

@@ -29,6 +29,7 @@ def _iso(value) -> str | None:
 
 
 def finding_json(finding: Finding) -> dict:
+    latest = finding.latest_translation
     return {
         "id": finding.id,
         "client_id": str(finding.client_id),
@@ -40,8 +41,10 @@ def finding_json(finding: Finding) -> dict:
         "stakeholder_type": finding.stakeholder_type,
         "organisation_id": finding.organisation_id,
         "contributor_id": finding.contributor_id,
-        "translation": finding.translation,
-        "translation_language": finding.translation_language,
+        # The older single translation: the one changed last (what an older client last wrote).
+        "translation": latest.text if latest else None,
+        "translation_language": latest.language if latest else None,
+        "translations": [{"language": t.language, "text": t.text, "checked": t.checked} for t in finding.translations],
         "version": finding.version,
         "created_at": _iso(finding.created_at),
         "updated_at": _iso(finding.updated_at),
@@ -150,6 +153,13 @@ def finding_input_from_json(payload: dict, partial: bool, base: FindingInput | N
                 errors[name] = _("This field is required.")
     if errors:
         raise PayloadError(422, _("The finding was not stored: check the fields."), errors)
+    if "translation" in values and not values["translation"]:
+        # No translation: without a language, the finding keeps none (as when it held only
+        # one); with one, only that language's translation goes.
+        language = values.pop("translation_language", None)
+        kept = dict(base.translations or {}) if partial and base is not None else {}
+        values["translation"] = None
+        values["translations"] = {code: text for code, text in kept.items() if language and code != language}
     if partial and base is not None:
         return replace(base, **values)
     return FindingInput(**values)

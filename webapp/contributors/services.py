@@ -209,9 +209,8 @@ def access_request_zip(contributor: Contributor) -> bytes:
     }
     contributions = {
         "findings": [{"id": f.id, "activity": f.activity.title if f.activity else None, "text": f.text,
-                      "language": f.language, "kind": f.kind, "translation": f.translation,
-                      "translation_language": f.translation_language,
-                      "report_translations": [{"language": t.language, "text": t.text} for t in f.translations],
+                      "language": f.language, "kind": f.kind,
+                      "translations": [{"language": t.language, "text": t.text} for t in f.translations],
                       "created_at": when(f.created_at),
                       "deleted_at": when(f.deleted_at)} for f in findings],
         "answers": [{"survey": survey.title_nl or survey.title_en, "question": question.label_nl or question.label_en,

@@ -30,7 +30,7 @@ def finding_counts_by_theme(limit: int | None = None) -> list[tuple[Theme, int]]
 def latest_findings(limit: int = 8) -> list[Finding]:
     return list(db.session.scalars(
         select(Finding).options(selectinload(Finding.activity), selectinload(Finding.themes),
-                                selectinload(Finding.contributor))
+                                selectinload(Finding.contributor), selectinload(Finding.translations))
         .order_by(Finding.created_at.desc(), Finding.id.desc()).limit(limit)))
 
 

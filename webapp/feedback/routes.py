@@ -228,9 +228,15 @@ def show_link(survey_id: int, invitation_id: int):
 def contributions(survey_id: int):
     survey = _round(survey_id)
     rows = round_contributions(survey)
-    forms = {row.finding.id: refill(TranslationForm(obj=row.finding, prefix=f"f{row.finding.id}"))
-             for row in rows if row.finding is not None}
+    forms = {row.finding.id: refill(_translation_form(row.finding)) for row in rows if row.finding is not None}
     return render_template("feedback/manage/contributions.html", survey=survey, rows=rows, forms=forms)
+
+
+def _translation_form(finding: Finding) -> TranslationForm:
+    """The form shows the translation changed last (into Dutch when there is none yet)."""
+    latest = finding.latest_translation
+    return TranslationForm(prefix=f"f{finding.id}", data={
+        "translation": latest.text if latest else "", "translation_language": latest.language if latest else "nl"})
 
 
 @bp.post("/feedback/<int:survey_id>/findings/<int:finding_id>/translation")
@@ -259,25 +265,21 @@ def translate(survey_id: int, finding_id: int):
 @roles_required(*STAFF)
 def mail_preview(survey_id: int, kind: str):
     """Who gets the invitation or reminder, and the message itself, before anything is queued."""
+    from ..mail.preview import preview_or_queue
     from ..mail.services import mail_language, render_message
 
     survey = _round(survey_id)
     if kind not in ("invitation", "reminder"):
         abort(404)
     reminder = kind == "reminder"
-    recipients = mail_recipients(survey, reminder)
-    if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
-        queued = queue_member_mail(survey, recipients, reminder, _member_url)
-        flash(_("E-mails queued: %(n)s.", n=queued), "success")
-        return redirect(url_for("feedback.show", survey_id=survey.id) + "#links")
-    sample = None
-    if recipients:
-        first = recipients[0]
+
+    def sample(first) -> dict:
         language = mail_language(first.contributor.language)
         subject, text, _html = render_message("feedback_invitation", language, **member_mail_context(
             survey, first, language, reminder, _member_url(first)))
-        sample = {"subject": subject, "text": text, "language": language, "pseudonym": first.contributor.pseudonym}
-    return render_template("feedback/manage/mail_preview.html", survey=survey, reminder=reminder,
-                           recipients=recipients, sample=sample, action_form=ActionForm())
+        return {"subject": subject, "text": text, "language": language, "to": first.contributor.pseudonym}
+
+    return preview_or_queue("feedback/manage/mail_preview.html", mail_recipients(survey, reminder),
+                            queue=lambda recipients: queue_member_mail(survey, recipients, reminder, _member_url),
+                            back_url=url_for("feedback.show", survey_id=survey.id) + "#links", sample=sample,
+                            survey=survey, reminder=reminder)

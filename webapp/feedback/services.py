@@ -21,6 +21,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..findings.models import Contributor, Finding
 from ..findings.services import FindingInput, create_finding_once
+from ..findings.services import set_translation as set_finding_translation
 from ..i18n import CONTENT_LANGUAGES, _
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
 from ..surveys.services import (FINDING_NAMESPACE, ParsedAnswers, QuestionInput, SurveyError, SurveyInput,
@@ -324,8 +325,10 @@ def set_translation(finding: Finding, text: str, language: str | None) -> None:
         raise SurveyError(_("Unknown language."), "translation_language")
     if text and language == finding.language:
         raise SurveyError(_("A translation is in another language than the original."), "translation_language")
-    finding.translation = text or None
-    finding.translation_language = language if text else None
+    if text:
+        set_finding_translation(finding, language, text)
+    elif language in CONTENT_LANGUAGES:
+        set_finding_translation(finding, language, "")
     db.session.commit()
 
 

@@ -12,7 +12,8 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import _, _l
 from ..organisations.models import Organisation
-from ..projects.scope import CHILD_CRITERIA, ProjectScoped, child_of, current_project_id, only_project_id, scope_ids
+from ..projects.scope import (ProjectScoped, child_criteria_for, child_of, current_project_id, only_project_id,
+                              scope_ids, scoped_tables, tables_in)
 from ..projects.archive import refuse_writes_to_archived_projects
 from ..themes.models import Theme
 
@@ -117,16 +118,13 @@ class Finding(ProjectScoped, db.Model):
     #: `text` lower-cased with accents folded, as search matches it; kept up to date by
     #: webapp/analysis/search.py (the codebook issue).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
-    #: A translation staff add beside the original (e.g. of an advisory-board member's Arabic),
-    #: and its language; the original `text` is never replaced.
-    translation: Mapped[str | None] = mapped_column(Text)
-    translation_language: Mapped[str | None] = mapped_column(String(10))
 
     activity: Mapped[Activity] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     contributor: Mapped[Contributor | None] = relationship()
     author: Mapped[User | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=finding_themes, order_by=Theme.code)
+    #: Staff's translations beside the original (the one store: screens, API, imports, reports).
     translations: Mapped[list[FindingTranslation]] = relationship(
         back_populates="finding", cascade="all, delete-orphan", order_by="FindingTranslation.language")
 
@@ -137,7 +135,18 @@ class Finding(ProjectScoped, db.Model):
         for item in self.translations:
             if item.language == language and item.text:
                 return item.text
-        return self.translation or "" if self.translation_language == language else ""
+        return ""
+
+    @property
+    def translation_texts(self) -> dict[str, str]:
+        """Every translation by language (the same shape as FindingInput.translation_texts)."""
+        return {item.language: item.text for item in self.translations if item.text}
+
+    @property
+    def latest_translation(self) -> FindingTranslation | None:
+        """The translation changed last: what the API's older single `translation` field shows."""
+        # A row not stored yet has no updated_at: it is the newest.
+        return max(self.translations, key=lambda t: (t.updated_at or utcnow(), t.id or 0), default=None)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -155,8 +164,8 @@ class FindingTranslation(db.Model):
 
     The original `Finding.text` is never replaced; a report in Dutch prints a quote in Arabic
     with its Dutch translation beneath. `checked` tells whether someone who reads both
-    languages confirmed it. A finding has at most one translation per language; the older
-    single `Finding.translation` still counts for its `translation_language` when no row exists.
+    languages confirmed it. A finding has at most one translation per language. This is the
+    only store of translations (migration 0019 moved the older single `Finding.translation` here).
     """
 
     __tablename__ = "finding_translations"
@@ -172,6 +181,10 @@ class FindingTranslation(db.Model):
     finding: Mapped[Finding] = relationship(back_populates="translations")
 
 
+def _SCOPED_TABLES() -> frozenset[str]:  # noqa: N802 - a constant once every model is mapped
+    return scoped_tables(db.Model.registry)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_every_query(execute_state) -> None:
     """The one place that decides what a query may see, so no feature has to remember it:
@@ -185,14 +198,16 @@ def _scope_every_query(execute_state) -> None:
     # hand, and relationship loads inherit the criteria from the statement that loaded the parent.
     if not execute_state.is_select or execute_state.is_column_load or execute_state.is_relationship_load:
         return
+    tables = tables_in(execute_state.statement)
     options = []
-    if not execute_state.execution_options.get("include_deleted", False):
+    if Finding.__tablename__ in tables and not execute_state.execution_options.get("include_deleted", False):
         options.append(with_loader_criteria(Finding, lambda cls: cls.deleted_at.is_(None), include_aliases=True))
     allowed = scope_ids()
     if allowed is not None:
-        options.append(with_loader_criteria(ProjectScoped, lambda cls: cls.project_id.in_(allowed),
-                                            include_aliases=True))
-        for child, criterion in CHILD_CRITERIA.items():
+        if tables & _SCOPED_TABLES():
+            options.append(with_loader_criteria(ProjectScoped, lambda cls: cls.project_id.in_(allowed),
+                                                include_aliases=True))
+        for child, criterion in child_criteria_for(tables):
             options.append(with_loader_criteria(child, criterion(allowed), include_aliases=True))
     if options:
         execute_state.statement = execute_state.statement.options(*options)

@@ -81,7 +81,17 @@ def _input_from_form(activity_id: int, form=None) -> FindingInput:
                         organisation_id=_int_or_none(form.get("organisation_id")),
                         contributor_id=_int_or_none(form.get("contributor_id")), client_id=client_id,
                         translation=form.get("translation") or None,
-                        translation_language=form.get("translation_language") or None)
+                        translation_language=form.get("translation_language") or None,
+                        translations=_translations_from_form(form))
+
+
+def _translations_from_form(form) -> dict[str, str] | None:
+    """The edit form's stored translations, one field per language (`translation_nl`, ...);
+    None from a form without them (the capture screen), so those stay as they are."""
+    if "translations_shown" not in form:
+        return None
+    return {language: form.get(f"translation_{language}", "") for language in CONTENT_LANGUAGES
+            if f"translation_{language}" in form}
 
 
 # --- capture -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
 from ..text import TextRefused, clean_text
 from ..themes.models import Theme
-from .models import FINDING_KINDS, Contributor, Finding
+from .models import FINDING_KINDS, Contributor, Finding, FindingTranslation
 
 #: A finding is a few sentences; a whole transcript belongs in an import, split into findings.
 MAX_TEXT_LENGTH = 10_000
@@ -57,9 +57,23 @@ class FindingInput:
     organisation_id: int | None = None
     contributor_id: int | None = None
     client_id: uuid.UUID | None = None
-    #: Staff's translation beside the original text, and its language; both None without one.
+    #: One translation to add or change, and its language (the edit form's "add a translation",
+    #: the API's and an import's `translation`/`translation_language`); empty adds nothing.
     translation: str | None = None
     translation_language: str | None = None
+    #: Every translation by language, replacing the stored ones on update (an empty text removes
+    #: one); None keeps them as they are. `translation` above is applied after it.
+    translations: dict[str, str] | None = None
+
+    @property
+    def translation_texts(self) -> dict[str, str]:
+        """The translations this input holds by language (`translations` plus the one translation)."""
+        texts = {language: text.strip() for language, text in (self.translations or {}).items()
+                 if isinstance(text, str) and text.strip()}
+        text, language = _translation(self)
+        if text is not None:
+            texts[language] = text
+        return texts
 
 
 def _known(model, id_) -> bool:
@@ -82,6 +96,15 @@ def _clean_input(data: FindingInput) -> dict[str, str]:
             except TextRefused as refused:
                 errors[name] = refused.message
                 setattr(data, name, "" if name in ("text", "kind", "language") else None)
+    if data.translations is not None:
+        cleaned = {}
+        for language, value in data.translations.items():
+            try:
+                cleaned[language] = clean_text(value, multiline=True) if isinstance(value, str) else ""
+            except TextRefused as refused:
+                errors[f"translation_{language}"] = refused.message
+                cleaned[language] = ""
+        data.translations = cleaned
     codes = []
     for code in data.theme_codes or []:
         try:
@@ -133,10 +156,20 @@ def _translation(data: FindingInput) -> tuple[str | None, str | None]:
 
 
 def _translation_errors(data: FindingInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for language, text in (data.translations or {}).items():
+        name = f"translation_{language}"
+        if not isinstance(text, str) or not text.strip():
+            continue
+        if len(text.strip()) > MAX_TEXT_LENGTH:
+            errors[name] = _("A translation can be at most %(max)s characters long.", max=MAX_TEXT_LENGTH)
+        elif language not in CONTENT_LANGUAGES:
+            errors[name] = _("Unknown language.")
+        elif language == data.language:
+            errors[name] = _("A translation is in another language than the original.")
     translation, language = _translation(data)
     if translation is None:
-        return {}
-    errors: dict[str, str] = {}
+        return errors
     if len(translation) > MAX_TEXT_LENGTH:
         errors["translation"] = _("A translation can be at most %(max)s characters long.", max=MAX_TEXT_LENGTH)
     if not language:
@@ -187,13 +220,12 @@ def create_finding_once(data: FindingInput, author: User | None, commit: bool = 
         raise FindingError(errors)
     if data.client_id is not None and (existing := _by_client_id(data.client_id)) is not None:
         return _replay(existing, data, themes), False
-    translation, translation_language = _translation(data)
-    # The translation before the text: the search words are then normalised once, when the text is set.
     finding = Finding(
-        translation=translation, translation_language=translation_language,
         client_id=data.client_id or uuid.uuid4(), activity=activity, text=data.text.strip(), kind=data.kind,
         language=data.language, stakeholder_type=data.stakeholder_type or None,
-        organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes)
+        organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes,
+        translations=[])  # set, not loaded: the answer is made without reading anything back
+    _apply_translations(finding, data)
     db.session.add(finding)
     if not commit:
         db.session.flush()
@@ -269,7 +301,7 @@ def update_finding(finding: Finding, data: FindingInput, expected_version: int |
         finding.stakeholder_type = data.stakeholder_type or None
         finding.organisation_id = data.organisation_id
         finding.contributor_id = data.contributor_id
-        finding.translation, finding.translation_language = _translation(data)
+        _apply_translations(finding, data)
         finding.themes = themes
         # Set explicitly so the row is always updated: a change of themes alone touches only
         # the link table, and without a row update the version counter would not move.
@@ -290,7 +322,49 @@ def input_from_finding(finding: Finding) -> FindingInput:
                         language=finding.language, theme_codes=[t.code for t in finding.themes],
                         stakeholder_type=finding.stakeholder_type, organisation_id=finding.organisation_id,
                         contributor_id=finding.contributor_id, client_id=finding.client_id,
-                        translation=finding.translation, translation_language=finding.translation_language)
+                        translations=finding.translation_texts)
+
+
+def set_translation(finding: Finding, language: str, text: str, checked: bool | None = None
+                    ) -> FindingTranslation | None:
+    """Store the translation of `finding` into `language` (an empty `text` removes it); no commit.
+
+    The one writer of FindingTranslation rows: the edit form, the API, imports, the feedback
+    round's contributions and the report's translation screen all end here. A changed text
+    is no longer checked unless `checked` says so; the callers check the language.
+    """
+    text = (text or "").strip()
+    existing = next((t for t in finding.translations if t.language == language), None)
+    if not text:
+        if existing is not None:
+            finding.translations.remove(existing)
+        return None
+    if existing is None:
+        existing = FindingTranslation(language=language, text=text, checked=bool(checked))
+        finding.translations.append(existing)
+    elif existing.text != text:
+        existing.text, existing.checked = text, bool(checked)
+    elif checked is not None:
+        existing.checked = checked
+    return existing
+
+
+def _apply_translations(finding: Finding, data: FindingInput) -> None:
+    text, language = _translation(data)
+    if data.translations is None:
+        if text is not None:
+            set_translation(finding, language, text)
+        return
+    # The wanted set first, then one change per language: a row removed and added again in
+    # one flush would meet the (finding, language) unique constraint.
+    wanted = {code: value.strip() for code, value in data.translations.items() if value and value.strip()}
+    if text is not None:
+        wanted[language] = text
+    for item in list(finding.translations):
+        if item.language not in wanted:
+            finding.translations.remove(item)
+    for code, value in wanted.items():
+        set_translation(finding, code, value)
 
 
 def delete_finding(finding: Finding) -> None:
@@ -318,7 +392,8 @@ def findings_query(activity_id: int):
     """The statement behind `list_findings` (the list screen pages through it)."""
     return (select(Finding).where(Finding.activity_id == activity_id)
             .options(selectinload(Finding.themes), selectinload(Finding.organisation),
-                     selectinload(Finding.contributor), selectinload(Finding.author))
+                     selectinload(Finding.contributor), selectinload(Finding.author),
+                     selectinload(Finding.translations))
             .order_by(Finding.created_at.desc(), Finding.id.desc()))
 
 

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from ..activities.models import Activity
-from ..i18n import _, localized
+from ..i18n import CONTENT_LANGUAGES, _, localized
 from ..text import TextRefused, clean_text, spreadsheet_cell
 from ..organisations.services import find_organisation
 from .models import FINDING_KINDS, Finding
@@ -34,6 +34,8 @@ HEADERS = {
     "translation": "translation", "vertaling": "translation",
     "translation_language": "translation_language", "translation language": "translation_language",
     "taal van de vertaling": "translation_language",
+    # A finding's further translations, one column per language ("translation_en", "vertaling_en").
+    **{f"{prefix}_{code}": f"translation_{code}" for code in CONTENT_LANGUAGES for prefix in ("translation", "vertaling")},
 }
 #: The translation comes last, beside the text, so files made before it existed keep their column positions.
 EXPORT_COLUMNS = ("id", "client_id", "created_at", "kind", "language", "stakeholder_type", "organisation",
@@ -137,7 +139,7 @@ def rows_from_json(payload: str, activity_id: int) -> list[ImportRow]:
 
 
 #: Import columns whose text keeps its line ends; the others are one line.
-MULTILINE_COLUMNS = {"text", "translation"}
+MULTILINE_COLUMNS = {"text", "translation", *(f"translation_{code}" for code in CONTENT_LANGUAGES)}
 
 
 def _row(number: int, values: dict[str, str], activity_id: int) -> ImportRow:
@@ -169,7 +171,9 @@ def _row(number: int, values: dict[str, str], activity_id: int) -> ImportRow:
                         stakeholder_type=values.get("stakeholder_type") or None,
                         organisation_id=organisation_id, client_id=client_id,
                         translation=values.get("translation") or None,
-                        translation_language=(values.get("translation_language") or "").strip().lower() or None)
+                        translation_language=(values.get("translation_language") or "").strip().lower() or None,
+                        translations={code: values[f"translation_{code}"] for code in CONTENT_LANGUAGES
+                                      if values.get(f"translation_{code}")} or None)
     return ImportRow(number=number, values=values, data=data, errors=errors)
 
 
@@ -194,16 +198,30 @@ def _safe_cell(value) -> str:
     return spreadsheet_cell("" if value is None else str(value))
 
 
+def _further_translations(findings: list[Finding]) -> list[str]:
+    """Languages of translations beyond a finding's first: one more column each, after the
+    `translation`/`translation_language` pair (absent when every finding has at most one)."""
+    return sorted({t.language for finding in findings for t in finding.translations[1:]})
+
+
+def _export_columns(findings: list[Finding]) -> list[str]:
+    return [*EXPORT_COLUMNS, *(f"translation_{code}" for code in _further_translations(findings))]
+
+
 def _export_rows(findings: list[Finding], language: str) -> list[list[str]]:
+    further = _further_translations(findings)
     rows = []
     for finding in findings:
+        first, *others = finding.translations or [None]
+        by_language = {t.language: t.text for t in others}
         rows.append([
             str(finding.id), str(finding.client_id), finding.created_at.isoformat(timespec="seconds"), finding.kind,
             finding.language, finding.stakeholder_type or "", finding.organisation.name if finding.organisation else "",
             finding.contributor.pseudonym if finding.contributor else "",
             "; ".join(t.code for t in finding.themes),
             "; ".join(localized(t, "label", language) or "" for t in finding.themes),
-            finding.text, finding.translation or "", finding.translation_language or "",
+            finding.text, first.text if first else "", first.language if first else "",
+            *(by_language.get(code, "") for code in further),
         ])
     return rows
 
@@ -211,7 +229,7 @@ def _export_rows(findings: list[Finding], language: str) -> list[list[str]]:
 def export_csv(activity: Activity, findings: list[Finding], language: str) -> str:
     output = io.StringIO()
     writer = csv.writer(output)
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(_export_columns(findings))
     for row in _export_rows(findings, language):
         writer.writerow([_safe_cell(cell) for cell in row])
     return "\ufeff" + output.getvalue()  # the BOM makes Excel read UTF-8 (Arabic, Tigrinya) correctly
@@ -220,14 +238,15 @@ def export_csv(activity: Activity, findings: list[Finding], language: str) -> st
 def export_xlsx(activity: Activity, findings: list[Finding], language: str) -> io.BytesIO:
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "findings"
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in _export_rows(findings, language):
-        sheet.append([_safe_cell(cell) for cell in row])
+    # Write-only: rows go straight to the file instead of living as cell objects until the
+    # save (a 50,000-finding export as a job; docs/benchmarks.md).
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("findings")
     sheet.column_dimensions["K"].width = 100
     sheet.column_dimensions["L"].width = 100
+    sheet.append(_export_columns(findings))
+    for row in _export_rows(findings, language):
+        sheet.append([_safe_cell(cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)

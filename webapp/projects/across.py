@@ -26,7 +26,7 @@ def search_findings(query: str) -> list[Finding]:
         return []
     return list(db.session.scalars(
         select(Finding).where(search_condition(query, project_ids=scope_ids()))
-        .options(selectinload(Finding.activity), selectinload(Finding.project))
+        .options(selectinload(Finding.activity), selectinload(Finding.project), selectinload(Finding.translations))
         .order_by(Finding.project_id, Finding.created_at.desc()).limit(RESULT_LIMIT)))
 
 

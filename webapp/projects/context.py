@@ -92,9 +92,24 @@ def _pull_project_slug(endpoint, values):
     g.project_slug = values.pop(SLUG_ARG, None) if values else None
 
 
-def enter_project():
-    from .models import Project
+def _project_and_role(slug: str, user):
+    """The project with this slug and the user's role in it, in one query (every staff
+    request and API call asks)."""
+    from ..auth.roles import ADMIN
+    from .models import Project, ProjectMembership
 
+    row = db.session.execute(
+        select(Project, ProjectMembership.role)
+        .outerjoin(ProjectMembership, (ProjectMembership.project_id == Project.id)
+                   & (ProjectMembership.user_id == user.id))
+        .where(Project.slug == slug)).first()
+    if row is None:
+        return None, None
+    project, role = row
+    return project, (ADMIN if user.role == ADMIN else role)
+
+
+def enter_project():
     g.project_role = None
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or getattr(view, "is_public", False):
@@ -107,8 +122,7 @@ def enter_project():
     if slug is None:
         set_scope(None, member_project_ids(current_user))
         return None
-    project = db.session.scalar(select(Project).where(Project.slug == slug))
-    role = member_role(current_user, project) if project is not None else None
+    project, role = _project_and_role(slug, current_user)
     if role is None:
         abort(404)  # not 403: whether a project exists is not told to non-members
     set_scope(project, (project.id,))

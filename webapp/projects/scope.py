@@ -23,6 +23,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from functools import lru_cache
 
+from sqlalchemy.sql import visitors
+
 from flask import g, has_app_context
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -74,6 +76,46 @@ def child_of(parent_path: str):
         return cls
 
     return decorate
+
+
+def tables_in(statement) -> frozenset[str]:
+    """Names of every table a statement reads, in joins, aliases and subqueries alike.
+
+    The scope hook adds a loader criterion only for these: SQLAlchemy builds a cache key
+    over every option of every statement, and ~20 criteria on each one cost ~1.7 ms a
+    statement (docs/benchmarks.md). A criterion for a table the statement does not read
+    changes nothing, so leaving it out is safe; walking the statement costs ~0.03 ms."""
+    return frozenset(element.name for element in visitors.iterate(statement)
+                     if element.__visit_name__ == "table")
+
+
+_TABLE_MAPS: dict = {}
+
+
+def _table_map(kind: str, classes) -> dict[str, type]:
+    """table name -> class, made once per set of mapped classes (they are all mapped at
+    start-up; a count that changes, as in a test that maps more, makes it again)."""
+    classes = tuple(classes)
+    cached = _TABLE_MAPS.get(kind)
+    if cached is None or cached[0] != len(classes):
+        cached = _TABLE_MAPS[kind] = (len(classes), {cls.__table__.name: cls for cls in classes})
+    return cached[1]
+
+
+def scoped_tables(registry) -> frozenset[str]:
+    """Names of the tables with their own `project_id` (the `ProjectScoped` ones). Made at the
+    first query, when `webapp.models` has mapped every table."""
+    cached = _TABLE_MAPS.get("scoped")
+    if cached is None:
+        cached = _TABLE_MAPS["scoped"] = frozenset(mapper.class_.__table__.name for mapper in registry.mappers
+                                                   if issubclass(mapper.class_, ProjectScoped))
+    return cached
+
+
+def child_criteria_for(tables: frozenset[str]):
+    """(class, criterion builder) of the child tables among `tables`."""
+    by_table = _table_map("children", CHILD_CRITERIA)
+    return [(by_table[name], CHILD_CRITERIA[by_table[name]]) for name in tables if name in by_table]
 
 
 def current_project():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 import uuid
 import zipfile
 from datetime import date, datetime
@@ -22,8 +23,9 @@ from sqlalchemy.types import JSON, Date, LargeBinary, TypeDecorator, Uuid
 
 from ..extensions import db
 from ..i18n import _
+from ..text import TextRefused, clean_text
 from .models import Project
-from .scope import in_project
+from .scope import in_project, unscoped
 
 FORMAT = "klankbord-project/1"
 
@@ -36,16 +38,16 @@ def _models():
     """Project tables in an order where every referenced row comes first."""
     from ..activities.models import Activity
     from ..analysis.models import RejectedSuggestion
-    from ..findings.models import Contributor, Finding
+    from ..findings.models import Contributor, Finding, FindingTranslation
     from ..reference.models import GoodExample
-    from ..reports.models import (Recommendation, RecommendationFinding, Report, ReportChapter, ReportVersion,
-                                  Source)
+    from ..reports.models import (Recommendation, RecommendationFinding, Report, ReportBox, ReportChapter,
+                                  ReportVersion, Source)
     from ..review.models import ReportVersionTexts, ReviewAssignment, ReviewComment, ReviewQuestion, ReviewRound
     from ..surveys.models import Answer, Invitation, Question, Response, Survey
     from ..themes.models import Theme
 
-    return [Theme, Contributor, Activity, Finding, RejectedSuggestion, Survey, Question, Invitation, Response,
-            Answer, GoodExample, Source, Report, ReportChapter, Recommendation, RecommendationFinding,
+    return [Theme, Contributor, Activity, Finding, FindingTranslation, RejectedSuggestion, Survey, Question, Invitation, Response,
+            Answer, GoodExample, Source, Report, ReportChapter, ReportBox, Recommendation, RecommendationFinding,
             ReportVersion, ReportVersionTexts, ReviewRound, ReviewQuestion, ReviewAssignment, ReviewComment]
 
 
@@ -88,7 +90,38 @@ def _typed(value, column):
         return datetime.fromisoformat(value)
     if python_type is date or isinstance(column.type, Date):
         return date.fromisoformat(value)
+    if python_type is str and isinstance(value, str):
+        # The same boundary as every other way in (webapp/text.py): a ZIP made by hand or by
+        # an older version must not bring characters the exports and the PDF refuse.
+        value = clean_text(value)
+        length = getattr(column_type, "length", None)
+        if length and len(value) > length:
+            raise TransferError(_("The export holds a text longer than %(limit)s characters (%(place)s).",
+                                  limit=length, place=f"{column.table.name}.{column.name}"))
     return value
+
+
+def _unique_columns(table: Table) -> list:
+    """Columns unique across the installation (client ids, link tokens): an import as a copy
+    into the same installation must not collide with the rows it was exported from."""
+    return [column for column in table.columns if column.unique and not column.foreign_keys]
+
+
+def _fresh(column):
+    """A new value for a unique column whose imported value is taken here. A link token made
+    this way opens nothing: the copy's personal links are new ones, the original's keep working."""
+    if isinstance(column.type, Uuid):
+        return uuid.uuid4()
+    return secrets.token_hex(min(column.type.length or 64, 64) // 2)
+
+
+def _checked(value, column):
+    """`_typed`, with a refused text as the import's error (nothing is imported)."""
+    try:
+        return _typed(value, column)
+    except TextRefused as refused:
+        raise TransferError(_("The export holds a text that cannot be stored (%(place)s): %(reason)s",
+                              place=f"{column.table.name}.{column.name}", reason=refused.message)) from None
 
 
 def export_project(project: Project) -> io.BytesIO:
@@ -145,8 +178,32 @@ def export_project(project: Project) -> io.BytesIO:
     return buffer
 
 
+def _import_old_translations(document: dict, new_ids: dict[str, dict]) -> None:
+    """Exports made before migration 0019 carry a finding's one translation on the finding
+    itself (`translation`, `translation_language`): it becomes a translation row, unless the
+    export also holds one in that language (not marked as checked, as the migration does)."""
+    from ..db_types import utcnow
+    from ..findings.models import FindingTranslation
+
+    present = {(row["finding_id"], row["language"]) for row in document["tables"].get("finding_translations", [])}
+    for row in document["tables"].get("findings", []):
+        text, language = (row.get("translation") or "").strip(), row.get("translation_language")
+        finding_id = new_ids.get("findings", {}).get(row.get("id"))
+        if text and language and finding_id is not None and (row["id"], language) not in present:
+            db.session.execute(insert(FindingTranslation.__table__).values(
+                finding_id=finding_id, language=language, text=text, checked=False, updated_at=utcnow()))
+
+
 def import_project(stream, slug: str | None = None) -> Project:
-    """Create a new project from an export; all or nothing."""
+    """Create a new project from an export; all or nothing (a refused export leaves no row)."""
+    try:
+        return _import_project(stream, slug)
+    except TransferError:
+        db.session.rollback()
+        raise
+
+
+def _import_project(stream, slug: str | None) -> Project:
     from ..auth.models import User
     from ..organisations.models import Organisation
 
@@ -163,7 +220,7 @@ def import_project(stream, slug: str | None = None) -> Project:
         raise TransferError(_("Another project already has this short name."))
     for column in Project.__table__.columns:
         if column.name in fields:
-            fields[column.name] = _typed(fields[column.name], column)
+            fields[column.name] = _checked(fields[column.name], column)
 
     def organisation_id(old: str | int | None) -> int | None:
         info = document["organisations"].get(str(old)) if old is not None else None
@@ -207,6 +264,9 @@ def import_project(stream, slug: str | None = None) -> Project:
         single_key = len(table.primary_key.columns) == 1
         key_column = list(table.primary_key.columns)[0]
         table_ids = new_ids.setdefault(table.name, {})
+        with unscoped():  # taken in any project, soft-deleted or not
+            taken = {column.name: set(db.session.scalars(select(column).execution_options(include_deleted=True)))
+                     for column in _unique_columns(table)}
         for row in document["tables"].get(table.name, []):
             values, deferred = {}, []
             for column in table.columns:
@@ -219,7 +279,9 @@ def import_project(stream, slug: str | None = None) -> Project:
                 if is_self:
                     deferred.append((column.name, raw))
                 if not column.foreign_keys:
-                    value = _typed(raw, column)
+                    value = _checked(raw, column)
+                    if column.name in taken and value in taken[column.name]:
+                        value = _fresh(column)
                 values[column.name] = value
             old_id = row[key_column.name]
             if single_key and not key_column.foreign_keys:
@@ -231,6 +293,7 @@ def import_project(stream, slug: str | None = None) -> Project:
                 new_id = values[key_column.name]
             for column_name, old_target in deferred:
                 later.append((table, new_id, key_column.name, column_name, old_target))
+    _import_old_translations(document, new_ids)
     for table, row_id, key_name, column_name, old_target in later:
         db.session.execute(update(table).where(table.c[key_name] == row_id)
                            .values({column_name: new_ids[table.name].get(old_target)}))

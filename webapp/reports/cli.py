@@ -9,7 +9,8 @@ import click
 from ..extensions import db
 from . import bp
 from .models import REPORT_FORMATS, REPORT_LANGUAGES, Report
-from .services import ReportError, build_to_bytes, demo_report, missing_translations
+from .services import (ReportError, build_to_bytes, demo_report, missing_translations, untranslated_findings,
+                       untranslated_review_comments)
 
 
 @bp.cli.command("build")
@@ -35,6 +36,12 @@ def build_command(demo: bool, report_id: int | None, language: str, fmt: str, ou
         raise click.ClickException("no such report")
     for item in missing_translations(report, language):
         click.echo(f"warning: {item.where}: '{item.field}' has no {language} text", err=True)
+    for finding in untranslated_findings(report, language):
+        click.echo(f"warning: finding {finding.id} ({finding.language}) prints without a {language} translation",
+                   err=True)
+    for finding in untranslated_review_comments(report, language):
+        click.echo(f"warning: the review comment of finding {finding.id} ({finding.language}) prints without a "
+                   f"{language} translation", err=True)
     started = time.perf_counter()
     try:
         version, content = build_to_bytes(report, language, fmt)

@@ -20,7 +20,7 @@ from ..findings.models import Finding
 from ..reference.models import GoodExample
 from ..surveys.models import Survey
 from ..themes.models import Theme
-from ..findings.models import FindingTranslation
+from ..findings.services import set_translation
 from .models import Recommendation, RecommendationFinding, Report, ReportBox, ReportChapter, Source
 
 DATA = Path(__file__).parent / "demo_data"
@@ -59,7 +59,7 @@ def _translate_findings(find, translations: dict) -> None:
         have = {t.language for t in finding.translations}
         for language, text in texts.items():
             if language not in have and language != finding.language:
-                finding.translations.append(FindingTranslation(language=language, text=text, checked=True))
+                set_translation(finding, language, text, checked=True)
 
 
 def load_demo_report() -> int:

@@ -133,6 +133,8 @@ def _segments(blocks: list[list[dict]]) -> list[dict]:
                 if segment.get("url"):
                     note += [{"t": "Space"}, link(segment["url"]) if segment["url"].startswith(("http://", "https://"))
                              else {"t": "Str", "c": segment["url"]}]
+                if segment.get("after_note"):  # "²,³" as in the PDF, not "²³" (footnote 23)
+                    content.append({"t": "Superscript", "c": [{"t": "Str", "c": ","}]})
                 content.append({"t": "Note", "c": [para(note)]})
             else:
                 content.extend(inlines(segment["text"]))
@@ -263,7 +265,7 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
         blocks.append(header(2, L("appendix_e"), "appendix-e"))
         for comment in data["review_annex"]:
             blocks += [para([emph(inlines(f"{comment['number']} · {comment['about']}"))]),
-                       div([para(comment["text"])], comment["language"]),
+                       *_words(comment, language),
                        para([strong(comment["disposition"]), *inlines(f": {comment['note']}" if comment["note"] else "")])]
 
     meta = {

@@ -214,6 +214,9 @@ class ReportVersion(db.Model):
     progress: Mapped[int] = mapped_column(default=0)
     #: SHA-256 of everything that goes into the file: an unchanged report hashes the same.
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    #: Renderer and data counter the file was built from (webapp/data_version.py): the same key
+    #: again means an unchanged report, found without collecting it.
+    input_key: Mapped[str | None] = mapped_column(String(40), index=True)
     #: The built file; deferred so that listing versions does not load every PDF.
     content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     size: Mapped[int] = mapped_column(default=0)

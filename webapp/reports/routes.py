@@ -29,7 +29,8 @@ from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
 from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, box_places, chapter_survey_choices,
                        delete_recommendation, evidence_candidates, evidence_summary, is_quotable,
                        missing_register_names, missing_translations, move_recommendation, publish_version,
-                       save_box, save_translation, set_chapter_surveys, start_build, translation_queue,
+                       review_comment_findings, save_box, save_translation, set_chapter_surveys, start_build,
+                       translation_queue, untranslated_review_comments,
                        untranslated_findings, update_evidence, version_job, version_status)
 
 #: Who writes reports: the authors, and the administrator who stands in for them.
@@ -82,9 +83,11 @@ def show(report_id: int):
                                   .order_by(ReportVersion.id.desc())).all()
     counts = evidence_summary([r.id for c in report.chapters for r in c.recommendations])
     untranslated = {language: len(untranslated_findings(report, language)) for language in ("nl", "en")}
+    untranslated_comments = {language: len(untranslated_review_comments(report, language)) for language in ("nl", "en")}
     register = {language: missing_register_names(language) for language in ("nl", "en")}
     return render_template("reports/show.html", report=report, add_form=add_form, build_form=build_form,
                            missing=missing, versions=versions, counts=counts, untranslated=untranslated,
+                           untranslated_comments=untranslated_comments,
                            register=register, publish_form=BaseForm())
 
 
@@ -300,6 +303,7 @@ def translations(report_id: int, language: str):
         errors = {int(k): v for k, v in stash.errors.items()}
         typed = {int(k): v for k, v in stash.extra.get("typed", {}).items()}
     queue = translation_queue(report, language)
+    comment_ids = {f.id for f in review_comment_findings(report, language)}
     left = sum(1 for f in queue if not f.translation_in(language))
     page = max(1, int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1)
     per_page = 20
@@ -308,7 +312,8 @@ def translations(report_id: int, language: str):
     shown = queue[(page - 1) * per_page:page * per_page]
     return render_template("reports/translations.html", report=report, language=language, findings=shown,
                            left=left, total=len(queue), page=page, pages=pages, form=EvidenceForm(),
-                           errors=errors, typed=typed, max_length=TRANSLATION_MAX_LENGTH)
+                           errors=errors, typed=typed, max_length=TRANSLATION_MAX_LENGTH,
+                           comment_ids=comment_ids)
 
 
 # ---------------------------------------------------------------- numbered boxes

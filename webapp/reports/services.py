@@ -15,6 +15,7 @@ import signal
 import threading
 from collections import Counter
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,7 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity
 from ..projects.models import Project
 from ..projects.scope import in_project
+from ..data_version import input_key
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import RTL_LANGUAGES, _, _l, localized
@@ -88,10 +90,16 @@ class _Notes:
                 if source is None:
                     self.unknown.append(match.group(1))
                     continue  # left in the text as typed, so the author sees it
-                segments.append({"text": block[last:match.start()]})
+                between = block[last:match.start()]
+                # Calls side by side ("[^a][^b]", or with a space) print with a separator,
+                # "²,³", never as "²³", which reads as footnote 23.
+                after_note = bool(segments) and "note" in segments[-1] and not between.strip()
+                if not after_note:
+                    segments.append({"text": between})
                 citation = getattr(source, f"citation_{self.language}") or ""
                 number = len(self.items) + 1
-                note = {"note": number, "citation": citation, "url": source.url, "key": source.key}
+                note = {"note": number, "citation": citation, "url": source.url, "key": source.key,
+                        "after_note": after_note}
                 self.items.append(note)
                 segments.append(note)
                 last = match.end()
@@ -305,6 +313,28 @@ def _printed_findings_query(report: Report):
     if not report.evidence_annex:
         query = query.where(RecommendationFinding.quoted.is_(True))
     return query
+
+
+def review_comment_findings(report: Report, language: str) -> list[Finding]:
+    """The findings the review comments on `report` became (when the report prints its annex
+    "How the review was used"), in another language than `language`: the annex prints each
+    comment with its translation from the finding, so it is translated like any finding."""
+    if not report.review_annex:
+        return []
+    from ..review.models import ReviewAssignment, ReviewComment, ReviewRound  # the review builds on reports
+
+    return list(db.session.scalars(
+        select(Finding).join(ReviewComment, ReviewComment.finding_id == Finding.id)
+        .join(ReviewAssignment, ReviewAssignment.id == ReviewComment.assignment_id)
+        .join(ReviewRound, ReviewRound.id == ReviewAssignment.round_id)
+        .where(ReviewRound.report_id == report.id, ReviewComment.text != "", Finding.language != language)
+        .options(selectinload(Finding.translations), selectinload(Finding.activity))
+        .order_by(Finding.id).distinct()))
+
+
+def untranslated_review_comments(report: Report, language: str) -> list[Finding]:
+    """Review comments the annex prints in another language, with no translation into `language`."""
+    return [f for f in review_comment_findings(report, language) if not f.translation_in(language)]
 
 
 def untranslated_findings(report: Report, language: str) -> list[Finding]:
@@ -610,18 +640,11 @@ def save_translation(finding: Finding, language: str, text: str, checked: bool) 
         raise ReportError(str(error)) from error
     if len(text) > TRANSLATION_MAX_LENGTH:
         raise ReportError(_("A translation can be at most %(max)s characters long.", max=TRANSLATION_MAX_LENGTH))
-    existing = next((t for t in finding.translations if t.language == language), None)
-    if not text:
-        if existing is not None:
-            finding.translations.remove(existing)
-        db.session.commit()
-        return None
-    if existing is None:
-        existing = FindingTranslation(language=language, text=text)
-        finding.translations.append(existing)
-    existing.text, existing.checked = text, bool(checked)
+    from ..findings.services import set_translation
+
+    stored = set_translation(finding, language, text, checked=bool(checked))
     db.session.commit()
-    return existing
+    return stored
 
 
 def translation_queue(report: Report, language: str) -> list[Finding]:
@@ -631,7 +654,10 @@ def translation_queue(report: Report, language: str) -> list[Finding]:
         selectinload(Finding.translations), selectinload(Finding.activity)).distinct()).all()
     quoted = set(db.session.scalars(_printed_findings_query(report).where(RecommendationFinding.quoted.is_(True))
                                     .with_only_columns(Finding.id)))
-    return sorted(findings, key=lambda f: (bool(f.translation_in(language)), f.id not in quoted, f.id))
+    comments = {f.id: f for f in review_comment_findings(report, language)}
+    findings = list({f.id: f for f in (*findings, *comments.values())}.values())
+    return sorted(findings, key=lambda f: (bool(f.translation_in(language)), f.id not in quoted, f.id in comments,
+                                           f.id))
 
 
 # ---------------------------------------------------------------- methodology and appendices
@@ -766,11 +792,21 @@ def _review_annex(report_id: int, language: str) -> list[dict]:
         .where(ReviewRound.report_id == report_id, ReviewComment.text != "")
         .options(selectinload(ReviewComment.recommendation), selectinload(ReviewComment.chapter))
         .order_by(ReviewComment.id)).all()
+    # A comment in another language prints with its translation beneath, as a quote does: the
+    # translation is the one of the finding the comment became (the translation screen's).
+    ids = {c.finding_id for c in comments if c.finding_id is not None and (c.language or language) != language}
+    findings = {f.id: f for f in db.session.scalars(
+        select(Finding).where(Finding.id.in_(ids)).options(selectinload(Finding.translations)))} if ids else {}
     rows = []
     with force_locale(language):
         for number, comment in enumerate(comments, start=1):
+            written_in = comment.language or language
+            finding = findings.get(comment.finding_id)
+            translation = finding.translation_in(language) if finding is not None and written_in != language else ""
             rows.append({"number": number, "about": comment_place(comment, language),
-                         "text": comment.text, "language": comment.language or language,
+                         "text": comment.text, "language": written_in,
+                         "dir": "rtl" if written_in in RTL_LANGUAGES else "ltr",
+                         "translation": translation, "untranslated": written_in != language and not translation,
                          "disposition": str(DISPOSITIONS.get(comment.disposition, comment.disposition)),
                          "note": comment.response or ""})
     return rows
@@ -909,6 +945,12 @@ def printed_finding_ids(report: Report) -> list[int]:
     return sorted(set(db.session.scalars(query)))
 
 
+@lru_cache(maxsize=4)
+def _renderer_parts(fmt: str) -> tuple[str, ...]:
+    """What besides the data shapes a file: renderer version, format and layout files (read once a process)."""
+    return (RENDERER_VERSION, fmt, *(hashlib.sha256(path.read_bytes()).hexdigest() for path in LAYOUT_FILES))
+
+
 def content_hash(data: dict, fmt: str) -> str:
     digest = hashlib.sha256()
     digest.update(f"{RENDERER_VERSION}|{fmt}|".encode())
@@ -946,18 +988,29 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
     """
     if language not in REPORT_LANGUAGES or fmt not in REPORT_FORMATS:
         raise ReportError("unknown language or format")
+    # Read before collecting: a change committed meanwhile gives a newer key, never an older one.
+    key = input_key(*_renderer_parts(fmt))
+    usable = (ReportVersion.report_id == report.id, ReportVersion.language == language,
+              ReportVersion.format == fmt, ReportVersion.status.in_(("queued", "running", "done")),
+              ReportVersion.withdrawn_at.is_(None))
+    # Nothing changed since a version was built: that version, without collecting the report.
+    same_input = db.session.scalars(select(ReportVersion).where(ReportVersion.input_key == key, *usable)
+                                    .order_by(ReportVersion.id.desc()).limit(1)).first()
+    if same_input is not None and not _stale(same_input):
+        return same_input
     data = collect_report(report, language)
     digest = content_hash(data, fmt)
-    for version in db.session.scalars(select(ReportVersion).where(
-            ReportVersion.report_id == report.id, ReportVersion.content_hash == digest,
-            ReportVersion.language == language, ReportVersion.format == fmt,
-            ReportVersion.status.in_(("queued", "running", "done")),
-            ReportVersion.withdrawn_at.is_(None)).order_by(ReportVersion.id.desc())):
+    for version in db.session.scalars(select(ReportVersion).where(ReportVersion.content_hash == digest, *usable)
+                                      .order_by(ReportVersion.id.desc())):
         if _stale(version):
             version.status, version.error = "failed", "interrupted"
             continue
-        return version  # the same input: the stored file, or the build already under way
+        # The same input: the stored file, or the build already under way; found faster next time.
+        version.input_key = key
+        db.session.commit()
+        return version
     version = ReportVersion(report_id=report.id, language=language, format=fmt, content_hash=digest,
+                            input_key=key,
                             status="queued", progress=0, created_by_id=user_id,
                             printed_finding_ids=printed_finding_ids(report))
     db.session.add(version)

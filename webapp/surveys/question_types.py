@@ -65,6 +65,8 @@ class SurveyAggregates:
     counts: dict[int, dict[str, int]] = field(default_factory=dict)  # question id -> value -> answers
     numbers: dict[int, NumberStats] = field(default_factory=dict)
     texts: dict[int, list[TextAnswer]] = field(default_factory=dict)
+    #: question id -> (page shown, pages) when the texts were fetched one page at a time
+    text_pages: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class QuestionSummary:
     chart: Markup | None = None
     stats: NumberStats | None = None
     texts: list[TextAnswer] = field(default_factory=list)
+    #: (page shown, pages) of `texts` on the results screen; (1, 1) when they are all there.
+    text_page: tuple[int, int] = (1, 1)
 
 
 def _percent(part: int, whole: int) -> float:
@@ -199,7 +203,8 @@ class FreeText(QuestionType):
 
     def summarise(self, question, aggregates):
         return QuestionSummary(question, aggregates.answered.get(question.id, 0),
-                               texts=aggregates.texts.get(question.id, []))
+                               texts=aggregates.texts.get(question.id, []),
+                               text_page=aggregates.text_pages.get(question.id, (1, 1)))
 
 
 class Number(QuestionType):

@@ -24,7 +24,7 @@ from . import bp
 from .forms import (ActionForm, FindingForm, InvitationExpiryForm, InvitationsForm, QuestionForm, RespondForm,
                     SurveyForm)
 from .models import Invitation, Question, Response, Survey
-from .services import (QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
+from .services import (TEXTS_PER_PAGE, QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
                        create_invitations, delete_question, draft_answers, field_name, format_options,
                        move_question, new_submission_token, open_survey, parse_answers, response_counts,
                        responses_csv, responses_xlsx, revoke_invitation, save_draft, save_question, save_survey,
@@ -422,6 +422,7 @@ def _invitation_url(invitation: Invitation) -> str:
 @roles_required(*STAFF)
 def mail_invitations(survey_id: int, kind: str):
     """Preview, then queue, the invitation or reminder for each personal link with an address."""
+    from ..mail.preview import preview_or_queue
     from ..mail.services import render_message
     from .services import invitation_mail_context, mail_recipients, queue_invitation_mail
 
@@ -429,29 +430,28 @@ def mail_invitations(survey_id: int, kind: str):
     if kind not in ("invitation", "reminder"):
         abort(404)
     reminder = kind == "reminder"
-    recipients = mail_recipients(survey, reminder)
-    if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
-        queued = queue_invitation_mail(survey, recipients, reminder, _invitation_url)
-        flash(_("E-mails queued: %(n)s.", n=queued), "success")
-        return redirect(url_for("surveys.invitations", survey_id=survey.id))
-    sample = None
-    if recipients:
-        first = recipients[0]
+
+    def sample(first) -> dict:
         subject, text, _html = render_message("survey_invitation", first.email_language, **invitation_mail_context(
             survey, first, reminder, _invitation_url(first)))
-        sample = {"subject": subject, "text": text, "language": first.email_language, "to": first.email}
-    return render_template("surveys/manage/mail_preview.html", survey=survey, reminder=reminder,
-                           recipients=recipients, sample=sample, action_form=ActionForm())
+        return {"subject": subject, "text": text, "language": first.email_language, "to": first.email}
+
+    return preview_or_queue("surveys/manage/mail_preview.html", mail_recipients(survey, reminder),
+                            queue=lambda recipients: queue_invitation_mail(survey, recipients, reminder,
+                                                                            _invitation_url),
+                            back_url=url_for("surveys.invitations", survey_id=survey.id), sample=sample,
+                            survey=survey, reminder=reminder)
 
 
 @bp.get("/surveys/<int:survey_id>/results")
 @roles_required(*STAFF)
 def results(survey_id: int):
     survey = _survey(survey_id)
-    total, summaries = summarise_survey(survey)
-    return render_template("surveys/manage/results.html", survey=survey, total=total, summaries=summaries)
+    asked_question, asked_page = request.args.get("question", type=int), request.args.get("page", 1, type=int)
+    total, summaries = summarise_survey(
+        survey, text_page=lambda question_id: asked_page if question_id == asked_question else 1)
+    return render_template("surveys/manage/results.html", survey=survey, total=total, summaries=summaries,
+                           per_page=TEXTS_PER_PAGE)
 
 
 @bp.route("/surveys/<int:survey_id>/answers/<int:answer_id>/finding", methods=["GET", "POST"])

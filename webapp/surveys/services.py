@@ -11,6 +11,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import distinct, func, select, update
@@ -409,8 +410,15 @@ def draft_answers(invitation: Invitation) -> tuple[dict[int, list[str]], str]:
 
 # --- Results --------------------------------------------------------------------------------
 
-def survey_aggregates(survey: Survey) -> SurveyAggregates:
-    """Counts, numbers and texts for every question in a fixed number of queries."""
+#: Free-text answers per page on the results screen: a survey with 2,000 responses must not render them all.
+TEXTS_PER_PAGE = 50
+
+
+def survey_aggregates(survey: Survey, text_page: Callable[[int], int] | None = None) -> SurveyAggregates:
+    """Counts, numbers and texts for every question in a fixed number of queries.
+
+    With `text_page` (question id -> page number) only that page of each free-text question's
+    answers is fetched, as the results screen shows them; without it, all of them."""
     questions = list(survey.questions)
     by_type = lambda types: [q.id for q in questions if q.type in types]  # noqa: E731
     aggregates = SurveyAggregates()
@@ -434,16 +442,28 @@ def survey_aggregates(survey: Survey) -> SurveyAggregates:
             aggregates.numbers[question_id] = NumberStats(count, float(mean) if mean is not None else None,
                                                           low, high)
     if texts := by_type({"text"}):
-        for question_id, answer_id, text, language, finding_id in db.session.execute(
-                select(Answer.question_id, Answer.id, Answer.value, Response.language, Answer.finding_id)
-                .join(Response, Response.id == Answer.response_id)
-                .where(Answer.question_id.in_(texts)).order_by(Answer.id)):
-            aggregates.texts.setdefault(question_id, []).append(TextAnswer(answer_id, text, language, finding_id))
+        text_rows = (select(Answer.question_id, Answer.id, Answer.value, Response.language, Answer.finding_id)
+                     .join(Response, Response.id == Answer.response_id).order_by(Answer.id))
+        if text_page is None:  # everything (a report, an export)
+            for question_id, answer_id, text, language, finding_id in db.session.execute(
+                    text_rows.where(Answer.question_id.in_(texts))):
+                aggregates.texts.setdefault(question_id, []).append(TextAnswer(answer_id, text, language, finding_id))
+        else:  # the results screen: one page per question, fetched as such (one query per text question)
+            for question_id in texts:
+                pages = max(1, -(-aggregates.answered.get(question_id, 0) // TEXTS_PER_PAGE))
+                page = min(max(text_page(question_id), 1), pages)
+                aggregates.text_pages[question_id] = (page, pages)
+                aggregates.texts[question_id] = [
+                    TextAnswer(answer_id, text, language, finding_id)
+                    for _q, answer_id, text, language, finding_id in db.session.execute(
+                        text_rows.where(Answer.question_id == question_id)
+                        .limit(TEXTS_PER_PAGE).offset((page - 1) * TEXTS_PER_PAGE))]
     return aggregates
 
 
-def summarise_survey(survey: Survey) -> tuple[int, list[QuestionSummary]]:
-    aggregates = survey_aggregates(survey)
+def summarise_survey(survey: Survey, text_page: Callable[[int], int] | None = None
+                     ) -> tuple[int, list[QuestionSummary]]:
+    aggregates = survey_aggregates(survey, text_page)
     return aggregates.total, [q.kind.summarise(q, aggregates) for q in survey.questions]
 
 

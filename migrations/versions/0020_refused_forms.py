@@ -1,7 +1,7 @@
 """Refused forms: what a refused form held until the redirected page shows it again (post/redirect/get)
 
-Revision ID: 0018_refused_forms
-Revises: 0017_jobs
+Revision ID: 0020_refused_forms
+Revises: 0019_one_translation_store
 Create Date: 2026-11-28 06:10:00
 
 """
@@ -12,8 +12,8 @@ import webapp.db_types  # custom column types used by the models
 
 
 # revision identifiers, used by Alembic.
-revision = '0018_refused_forms'
-down_revision = '0017_jobs'
+revision = '0020_refused_forms'
+down_revision = '0019_one_translation_store'
 branch_labels = None
 depends_on = None
 
