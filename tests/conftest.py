@@ -25,6 +25,18 @@ from webapp.projects.scope import set_scope
 
 PASSWORD = "correct horse battery"
 DEFAULT_PROJECT = "learn"
+
+
+def follow_refused(client, response, page: str | None = None):
+    """A refused HTML form answers 303 to the page that shows it (post/redirect/get); returns
+    that page's GET, which shows the errors and what was typed (200). `page`: the expected
+    path of that page when it is not the posted URL."""
+    assert response.status_code == 303, f"a refused form redirects, got {response.status_code}"
+    where = response.location.partition("#")[0].partition("?")[0]
+    assert where.endswith(page) if page is not None else where == response.request.path, response.location
+    shown = client.get(response.location)
+    assert shown.status_code == 200
+    return shown
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 

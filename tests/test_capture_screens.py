@@ -16,6 +16,8 @@ from webapp.findings.services import (FindingConflict, FindingInput, create_find
 from webapp.organisations.models import Organisation
 from webapp.themes.models import Theme
 
+from .conftest import follow_refused
+
 
 @pytest.fixture
 def activity(app, make_activity):
@@ -78,8 +80,12 @@ def test_saving_without_javascript_stores_once(client, auth, activity):
     assert count() == 1
     stored = db.session.scalar(select(Finding))
     assert ({t.code for t in stored.themes}, stored.organisation.name) == ({"funding", "language"}, "IKEA")
-    refused = client.post(f"/capture/activities/{activity.id}", data=form | {"client_id": str(uuid.uuid4()), "text": ""})
-    assert refused.status_code == 422 and count() == 1
+    typed = {"client_id": str(uuid.uuid4()), "text": "", "kind": "quote", "language": "nl"}
+    refused = follow_refused(client, client.post(f"/capture/activities/{activity.id}", data=form | typed))
+    assert count() == 1
+    page = refused.get_data(as_text=True)  # the error, and what was chosen, kept (the same client_id)
+    assert "The text of a finding cannot be empty." in page and typed["client_id"] in page
+    assert "The text of a finding cannot be empty." not in client.get(f"/capture/activities/{activity.id}").get_data(as_text=True)
 
 
 def test_delete_hides_a_finding_everywhere_and_undo_brings_it_back(client, auth, activity):

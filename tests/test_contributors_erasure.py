@@ -79,7 +79,11 @@ def test_erasing_everything_removes_the_words_too(client, auth, make_activity):
     survey, member_id = _member_with_contributions(client, make_activity)
     auth.login("admin", locale="en")
     refused = client.post(f"/contributors/{member_id}/erase", data={"scope": "everything"})
-    assert refused.status_code == 422  # not without ticking "cannot be undone"
+    assert refused.status_code == 303 and db.session.get(Contributor, member_id) is not None  # not without "cannot be undone"
+    # A refused form that still holds the person's words (not shown again yet) goes with the erasure too.
+    kept = client.post(f"/contributors/{member_id}/edit", data={"name": NAME, "contact": CONTACT, "language": "xx"})
+    assert kept.status_code == 303 and tables_containing(NAME, CONTACT) == ["contributors.contact", "contributors.name",
+                                                                           "refused_forms.state"]
     client.post(f"/contributors/{member_id}/erase", data={"scope": "everything", "confirm": "y"})
     assert tables_containing(NAME, CONTACT, ARABIC_ANSWER, "Meer stageplekken.") == []
     assert db.session.get(Contributor, member_id) is None

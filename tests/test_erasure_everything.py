@@ -120,6 +120,11 @@ def file_app(tmp_path):
 def test_the_sqlite_file_and_its_wal_hold_nothing_of_the_person(file_app, tmp_path):
     path = tmp_path / "klankbord.db"
     admin, _report, reviewer, quoting_id, untouched_id = _the_person_everywhere(file_app)
+    # A refused form kept for its redirect (webapp/refused_forms.py) that quotes the person.
+    client = file_app.test_client()
+    client.post("/login", data={"email": "admin@example.test", "password": PASSWORD})
+    refused = client.post("/organisations/new", data={"name": "", "stakeholder_type": "network", "notes": SAID})
+    assert refused.status_code == 303 and "refused_forms.state" in tables_containing(SAID)
     raw = path.read_bytes() + (Path(f"{path}-wal").read_bytes() if Path(f"{path}-wal").exists() else b"")
     assert NAME.encode() in raw and b"zilverreiger" in raw  # the scan can see them before
 

@@ -7,6 +7,7 @@ from webapp.extensions import db
 from webapp.findings.models import Contributor, Finding
 from webapp.surveys.models import Invitation, Survey
 
+from .conftest import follow_refused
 from .test_feedback_member import ARABIC_ANSWER, agree, choose, make_round, send
 
 
@@ -14,8 +15,9 @@ def test_a_round_belongs_to_an_advisory_board_session(client, auth, make_activit
     meeting = make_activity()  # a learning-network meeting, not an advisory-board session
     session = make_activity(type="maab", number=3, title="Advisory board consultation round 3")
     auth.login("facilitator", locale="en")
-    refused = client.post("/feedback/new", data={"activity_id": meeting.id, "title_en": "Round"})
-    assert refused.status_code == 422 and "advisory-board session" in refused.get_data(as_text=True)
+    refused = follow_refused(client, client.post("/feedback/new", data={"activity_id": meeting.id, "title_en": "Round"}))
+    assert "advisory-board session" in refused.get_data(as_text=True)
+    assert 'value="Round"' in refused.get_data(as_text=True)
     made = client.post("/feedback/new", data={"activity_id": session.id, "title_nl": "Ronde", "title_en": "Round"})
     survey = db.session.scalar(select(Survey))
     assert made.location == f"/p/learn/feedback/{survey.id}"
@@ -105,3 +107,19 @@ def test_members_and_participants_cannot_manage_rounds(client, auth, make_activi
     auth.login("advisor")
     assert client.get("/feedback/").status_code == 403
     assert client.get(f"/feedback/{survey.id}").status_code == 403
+
+
+def test_a_refused_translation_comes_back_in_its_own_box(client, auth, make_activity):
+    survey, (link,) = make_round(make_activity)
+    choose(client, link, "ar")
+    agree(client, link)
+    send(client, survey, link, ARABIC_ANSWER)
+    finding = db.session.scalar(select(Finding))
+    auth.login("facilitator", locale="en")
+    typed = "Een vertaling met een stuurteken\x1b erin"
+    refused = client.post(f"/feedback/{survey.id}/findings/{finding.id}/translation", data={
+        f"f{finding.id}-translation": typed, f"f{finding.id}-translation_language": "nl"})
+    html = follow_refused(client, refused, page=f"/feedback/{survey.id}/contributions").get_data(as_text=True)
+    assert "U+001B" in html and "Een vertaling met een stuurteken" in html
+    db.session.expire_all()
+    assert db.session.get(Finding, finding.id).translation_texts == {}

@@ -40,7 +40,7 @@ def test_the_31st_wrong_password_is_refused_and_so_is_the_right_one_until_the_wa
     create_user(EMAIL, "Admin", "admin", PASSWORD)
     for attempt in range(30):
         # from many addresses: the account is protected whoever tries it
-        assert _login(client, f"wrong {attempt}", address=f"192.0.2.{attempt + 1}").status_code == 422
+        assert _login(client, f"wrong {attempt}", address=f"192.0.2.{attempt + 1}").status_code == 303  # refused: back to the form
     refused = _login(client, "wrong again", address="198.51.100.7")
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
@@ -58,7 +58,7 @@ def test_one_address_trying_many_accounts_is_throttled(app, client, clock):
     app.config["LOGIN_LIMIT_PER_ADDRESS"] = "5 per 15 minutes"
     create_user(EMAIL, "Admin", "admin", PASSWORD)
     for n in range(5):
-        assert _login(client, "wrong", email=f"user{n}@example.test").status_code == 422
+        assert _login(client, "wrong", email=f"user{n}@example.test").status_code == 303  # refused: back to the form
     assert _login(client, PASSWORD).status_code == 429
     assert _login(client, PASSWORD, address="192.0.2.200").status_code == 302  # another address is not
 
@@ -77,7 +77,7 @@ def test_an_unknown_address_takes_as_long_as_a_known_one(app, client):
     def duration(email):
         start = time.perf_counter()
         for _ in range(3):
-            assert _login(client, "wrong password", email=email).status_code == 422
+            assert _login(client, "wrong password", email=email).status_code == 303  # refused: back to the form
         return time.perf_counter() - start
 
     known, unknown = duration(EMAIL), duration("nobody@example.test")
@@ -129,8 +129,8 @@ def test_with_redis_every_web_process_counts_the_same_attempts(tmp_path, redis_u
     for other in (first, second):
         other.test_client_class = IsolatedClient
     for n in range(15):
-        assert _login(first.test_client(), f"wrong {n}").status_code == 422
-        assert _login(second.test_client(), f"wrong {n}").status_code == 422
+        assert _login(first.test_client(), f"wrong {n}").status_code == 303  # refused: back to the form
+        assert _login(second.test_client(), f"wrong {n}").status_code == 303  # refused: back to the form
     assert _login(first.test_client(), PASSWORD).status_code == 429
     assert _login(second.test_client(), PASSWORD).status_code == 429
     assert any(b"login-account" in key for key in redis.Redis.from_url(redis_url).keys("*"))
@@ -156,7 +156,7 @@ def test_without_redis_logins_still_work_and_are_still_counted(tmp_path):
         create_user(EMAIL, "Admin", "admin", PASSWORD)
     client = app.test_client()
     for n in range(3):
-        assert _login(client, f"wrong {n}").status_code == 422
+        assert _login(client, f"wrong {n}").status_code == 303  # refused: back to the form
     assert _login(client, PASSWORD).status_code == 429
     with app.app_context():
         db.engine.dispose()

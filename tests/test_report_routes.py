@@ -9,6 +9,8 @@ from webapp.organisations.models import Organisation
 from webapp.reports.models import Recommendation, Report, ReportChapter, ReportVersion
 from webapp.themes.models import Theme
 
+from .conftest import follow_refused
+
 
 @pytest.fixture
 def setup(app, make_activity):
@@ -84,7 +86,8 @@ def test_good_examples_and_sources_can_be_managed(client, auth, setup):
     assert response.status_code == 302
     page = client.get("/reference/good-examples").get_data(as_text=True)
     assert "Pilot &lt;b&gt;X&lt;/b&gt;" in page
-    assert client.post("/reports/sources/new", data={"key": "bad key!", "citation_en": "x"}).status_code == 422
+    refused = follow_refused(client, client.post("/reports/sources/new", data={"key": "bad key!", "citation_en": "x"}))
+    assert 'value="bad key!"' in refused.get_data(as_text=True)
     assert client.post("/reports/sources/new", data={"key": "scp-2021", "citation_en": "SCP"}).status_code == 302
     assert client.post("/reference/abbreviations/new", data={
         "abbreviation": "UWV", "definition_nl": "Uitvoeringsinstituut", "definition_en": "Employee Insurance Agency"}

@@ -267,3 +267,20 @@ def test_round_page_and_board_use_a_constant_number_of_queries(app, client, auth
         invite(review_round, add_reviewer(f"Reviewer Person {n}", f"r{n}@example.test", organisation.id))
     db.session.commit()
     assert [queries(url) for url in pages] == few
+
+
+def test_a_refused_disposition_comes_back_on_its_own_card(app, client, auth, reviewed):
+    from .conftest import follow_refused
+
+    save_comment(reviewed["first"], CommentInput("report", text="Een opmerking"))
+    submit(reviewed["first"])
+    comment_id = reviewed["first"].comments[0].id
+    report_id = reviewed["report"].id
+    auth.login("author", locale="en")
+    board = f"/p/learn/review/reports/{report_id}/board"
+    refused = client.post(f"/review/comments/{comment_id}/disposition",
+                          data={"disposition": "incorporated", "response": "Typed response\x1b 555", "next": board})
+    page = follow_refused(client, refused, page=board).get_data(as_text=True)
+    assert "U+001B" in page and "Typed response" in page
+    assert 'value="incorporated" selected' in page
+    assert "U+001B" not in client.get(board).get_data(as_text=True)

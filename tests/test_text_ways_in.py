@@ -17,6 +17,7 @@ from webapp.findings.models import Finding
 from webapp.surveys.models import Answer, Invitation, Response
 from webapp.themes.models import Theme
 
+from .conftest import follow_refused
 from .test_feedback_member import agree, choose, make_round, send
 from .test_review_routes import reviewed  # noqa: F401  (fixture)
 from .test_surveys_services import build_survey
@@ -29,16 +30,13 @@ def count(model) -> int:
 
 def refused_page(client, response):
     """A refused answer is shown again after a redirect (post/redirect/get), with the errors."""
-    if response.status_code == 303:
-        response = client.get(response.location)
-    return response
+    return follow_refused(client, response)
 
 
 def test_a_public_survey_answer_with_a_nul_comes_back_with_the_error_and_the_text(client, make_activity):
     survey = build_survey()
     response, _data = answer_form(client, f"/s/{survey.public_token}", survey, "1", None, "4", "3", "voor\x00na")
     response = refused_page(client, response)
-    assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "U+0000" in page and "voor" in page and "na</textarea>" in page
     assert count(Response) == 0 and count(Answer) == 0
@@ -53,7 +51,7 @@ def test_an_over_long_survey_answer_keeps_the_text(client):
     long_text = "woord " * 1000
     response, _data = answer_form(client, f"/s/{survey.public_token}", survey, "1", None, "4", "3", long_text)
     response = refused_page(client, response)
-    assert response.status_code == 422 and "5000" in response.get_data(as_text=True)
+    assert "5000" in response.get_data(as_text=True)
     assert long_text.strip() in response.get_data(as_text=True)
     assert count(Response) == 0
 
@@ -68,7 +66,7 @@ def test_a_member_answer_with_a_control_character_is_refused_in_arabic_and_kept(
     assert count(Response) == 0 and count(Finding) == 0
     # saving a draft with the same text keeps it (as far as PostgreSQL's JSON allows) instead of failing
     response = send(client, survey, link, "جواب\x00هنا", action="save")
-    assert response.status_code in (302, 422)
+    assert response.status_code in (302, 303)
     db.session.expire_all()
     draft = db.session.get(Invitation, link.id).draft
     assert draft is None or "\x00" not in str(draft)
@@ -93,13 +91,14 @@ def test_reviewer_comment_too_long_or_with_nul_comes_back_with_the_text(client, 
         response = client.post(f"{reviewed['url1']}/comments", data={
             "target": "recommendation", "chapter_id": chapter.id, "recommendation_id": rec.id, "relevance": "3",
             "text": text})
-        assert response.status_code == 422
+        response = follow_refused(client, response, page=f"/chapters/{chapter.id}")
         page = response.get_data(as_text=True)
         assert message in page.replace(",", "").replace(".", "")
         assert text.replace("\x00", "")[:40] in page.replace("\x00", "")
         assert 'name="relevance" value="3" checked' in page
     response = client.post(f"{reviewed['url1']}/comments", data={"target": "report", "text": "Rapport\x1b"})
-    assert response.status_code == 422 and "U+001B" in response.get_data(as_text=True)
+    response = follow_refused(client, response, page=reviewed["url1"].split("?")[0])
+    assert "U+001B" in response.get_data(as_text=True) and "Rapport" in response.get_data(as_text=True)
     assert reviewed["first"].comments == []
 
 

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..i18n import _
 from ..organisations.models import Organisation
 from ..pagination import paginate
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import ActivityForm
 from .models import Activity
@@ -75,8 +76,9 @@ def _form_page(activity: Activity | None):
             activity = save_activity(activity, data)
             flash(_("Activity saved."), "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
-    return render_template("activities/form.html", form=form, activity=activity), (
-        422 if form.is_submitted() else 200)
+    if form.is_submitted():  # here only when refused
+        return refuse(form)
+    return render_template("activities/form.html", form=refill(form), activity=activity)
 
 
 @bp.route("/new", methods=["GET", "POST"])

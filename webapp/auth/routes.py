@@ -5,13 +5,14 @@ import math
 import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..i18n import _
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import (ChangePasswordForm, ChoosePasswordForm, EndSessionsForm, ForgotPasswordForm, InviteUserForm,
                     LoginForm, UserForm)
@@ -39,7 +40,7 @@ def _login_account_key() -> str:
 
 
 def _failed_login(response) -> bool:
-    return response.status_code == 422
+    return bool(g.get("form_refused"))  # set by refuse(): a refused login, whatever the reason
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -60,7 +61,9 @@ def login():
             login_user(user, remember=form.remember.data)
             session["lang"] = user.locale
             return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
-    return render_template("auth/login.html", form=form), (200 if not form.errors else 422)
+    if form.errors:
+        return refuse(form)
+    return render_template("auth/login.html", form=refill(form))
 
 
 @bp.app_errorhandler(RateLimitExceeded)
@@ -110,7 +113,9 @@ def new_user():
             else:
                 flash(_("User %(name)s created.", name=form.name.data), "success")
                 return redirect(url_for("auth.list_users"))
-    return render_template("auth/user_form.html", form=form, user=None), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("auth/user_form.html", form=refill(form), user=None)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -139,8 +144,9 @@ def edit_user(user_id: int):
                 login_user(user)  # ... except this one, where the admin just typed it
             flash(_("Changes saved."), "success")
             return redirect(url_for("auth.list_users"))
-    return render_template("auth/user_form.html", form=form, user=user, end_form=EndSessionsForm()), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("auth/user_form.html", form=refill(form), user=user, end_form=EndSessionsForm())
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -158,8 +164,9 @@ def account():
             login_user(user)  # this session goes on with the new version; the others end
             flash(_("Your password has been changed. You are logged out on every other device."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, end_form=EndSessionsForm()), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("auth/account.html", form=refill(form), end_form=EndSessionsForm())
 
 
 @bp.post("/account/logout-everywhere")
@@ -208,7 +215,9 @@ def invite():
             flash(_("Invitation for %(name)s queued: they choose their own password with the link in it.",
                     name=form.name.data), "success")
             return redirect(url_for("auth.list_users"))
-    return render_template("auth/invite.html", form=form), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("auth/invite.html", form=refill(form))
 
 
 def _reset_account_key() -> str:
@@ -228,7 +237,9 @@ def forgot_password():
         request_password_reset(form.email.data, _password_link)
         # The same answer whether the address has an account or not.
         return render_template("auth/forgot_sent.html")
-    return render_template("auth/forgot.html", form=form), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("auth/forgot.html", form=refill(form))
 
 
 @bp.route("/password/choose/<token>", methods=["GET", "POST"])
@@ -245,8 +256,9 @@ def choose_password_page(token: str):
         if form.validate_on_submit() and not problem and choose_password(token, form.password.data) is not None:
             flash(_("Your password is set. You can log in now."), "success")
             return redirect(url_for("auth.login"))
-        response = make_response(render_template("auth/choose_password.html", form=form, user=user),
-                                 422 if form.errors else 200)
+        if form.errors:
+            return refuse(form)  # no-store for this answer too: see _no_store
+        response = make_response(render_template("auth/choose_password.html", form=refill(form), user=user))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

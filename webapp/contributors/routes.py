@@ -8,6 +8,7 @@ from ..auth.roles import ADMIN, roles_required
 from ..extensions import db
 from ..findings.models import Contributor
 from ..i18n import _
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import KIND_LABELS, ContributorForm, ErasureForm
 from .services import (ContributorError, ContributorInput, access_request_zip, audit_entries, create_contributor, erase_contributor,
@@ -44,8 +45,9 @@ def _form_page(contributor: Contributor | None):
         else:
             flash(_("Saved: %(pseudonym)s.", pseudonym=contributor.pseudonym), "success")
             return redirect(url_for("contributors.list_view"))
-    return render_template("contributors/form.html", form=form, contributor=contributor), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("contributors/form.html", form=refill(form), contributor=contributor)
 
 
 @bp.route("/contributors/new", methods=["GET", "POST"])
@@ -75,8 +77,9 @@ def erase(contributor_id: int):
         else:
             flash(_("%(pseudonym)s has been erased.", pseudonym=pseudonym), "success")
             return redirect(url_for("contributors.list_view"))
-    return render_template("contributors/erase.html", form=form, contributor=contributor), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("contributors/erase.html", form=refill(form), contributor=contributor)
 
 
 @bp.get("/contributors/<int:contributor_id>/personal-data.zip")

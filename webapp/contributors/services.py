@@ -97,6 +97,10 @@ def erase_contributor(contributor: Contributor, scope: str, actor: User | None) 
     subject = f"{contributor.kind}:{contributor.pseudonym_number}"
     _forget_mail(contributor)
     links = db.session.execute(delete(Invitation).where(Invitation.contributor_id == contributor_id)).rowcount
+    # A form refused a moment ago may hold what was typed about the person (kept for one redirect).
+    from ..refused_forms import forget_all
+
+    forget_all()
     detail = {"links": links, "findings": 0, "responses": 0, "review_comments": 0, "report_versions_withdrawn": 0}
     if scope == "everything":
         finding_ids = set(db.session.scalars(select(Finding.id).where(Finding.contributor_id == contributor_id)

@@ -13,8 +13,8 @@ from wtforms import HiddenField
 from ..auth.roles import public
 from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _
+from ..refused_forms import refuse, refused
 from ..surveys.models import Invitation
-from ..surveys.routes import recall_refused, remember_refused
 from ..surveys.services import SurveyError, field_name, new_submission_token, parse_answers
 from . import bp
 from .services import (MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
@@ -146,19 +146,19 @@ def member(token: str):
                 flash(_("Thank you! Your answers have been sent."), "success")
                 return redirect(url_for("feedback.member", token=token))
         form.submission_token.data = form.submission_token.data or new_submission_token()
-        # Post/redirect/get: the answers are in the draft, the messages travel in the session,
-        # so going back never asks to send the form again.
+        # Post/redirect/get (webapp/refused_forms.py): the answers are in the draft, the messages
+        # and the submission token are kept for the next GET, so going back never asks to send again.
         save_member_draft(invitation, parsed, chosen)
-        if remember_refused(request.path, {}, errors, submission_token=form.submission_token.data):
-            return redirect(url_for("feedback.member", token=token), 303)
+        return refuse(errors=errors, to=url_for("feedback.member", token=token), keep_values=False,
+                      submission_token=form.submission_token.data)
     else:
         raw, chosen = member_draft(invitation, language)
-        refused = recall_refused(request.path)
-        errors = refused["errors"] if refused else {}
-        form.submission_token.data = (refused or {}).get("submission_token") or new_submission_token()
+        stash = refused()
+        errors = {int(k) if k.isdigit() else k: v for k, v in stash.errors.items()} if stash else {}
+        form.submission_token.data = (stash.extra.get("submission_token") if stash else None) or new_submission_token()
     title, title_lang = round_text(survey, "title", language)
     intro, intro_lang = round_text(survey, "intro", language)
-    return _page("feedback/member/form.html", 422 if errors else 200, invitation=invitation, form=form,
+    return _page("feedback/member/form.html", 200, invitation=invitation, form=form,
                  prompts=_prompts(invitation, raw, language), errors=errors, chosen_language=chosen,
                  languages=CONTENT_LANGUAGES, title=title, title_lang=title_lang, intro=intro, intro_lang=intro_lang)
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
 from ..findings.models import Contributor, Finding
+from ..refused_forms import refuse, refill
 from ..surveys.forms import ActionForm
 from ..surveys.models import Invitation, Question, Survey
 from ..surveys.services import SurveyError, close_survey, delete_question, open_survey, response_counts
@@ -61,8 +62,9 @@ def _round_form_page(survey: Survey | None):
         else:
             flash(_("Feedback round saved."), "success")
             return redirect(url_for("feedback.show", survey_id=survey.id))
-    return render_template("feedback/manage/round_form.html", form=form, survey=survey), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("feedback/manage/round_form.html", form=refill(form), survey=survey)
 
 
 @bp.route("/feedback/new", methods=["GET", "POST"])
@@ -110,8 +112,9 @@ def new_prompt(survey_id: int):
         else:
             flash(_("Question saved."), "success")
             return redirect(url_for("feedback.show", survey_id=survey.id) + "#prompts")
-    return render_template("feedback/manage/prompt_form.html", form=form, survey=survey), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("feedback/manage/prompt_form.html", form=refill(form), survey=survey)
 
 
 def _action(survey: Survey, step, success: str, anchor: str = ""):
@@ -225,7 +228,7 @@ def show_link(survey_id: int, invitation_id: int):
 def contributions(survey_id: int):
     survey = _round(survey_id)
     rows = round_contributions(survey)
-    forms = {row.finding.id: _translation_form(row.finding) for row in rows if row.finding is not None}
+    forms = {row.finding.id: refill(_translation_form(row.finding)) for row in rows if row.finding is not None}
     return render_template("feedback/manage/contributions.html", survey=survey, rows=rows, forms=forms)
 
 
@@ -244,16 +247,18 @@ def translate(survey_id: int, finding_id: int):
     if finding is None or finding.activity_id != survey.activity_id:
         abort(404)
     form = TranslationForm(prefix=f"f{finding.id}")
+    back = url_for("feedback.contributions", survey_id=survey.id) + f"#finding-{finding.id}"
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        return refuse(form, to=back)  # the translation as typed comes back in its own box
     try:
         set_translation(finding, form.translation.data or "", form.translation_language.data)
     except SurveyError as error:
-        db.session.rollback()
         flash(str(error), "error")
-    else:
-        flash(_("Translation saved."), "success")
-    return redirect(url_for("feedback.contributions", survey_id=survey.id) + f"#finding-{finding.id}")
+        return refuse(form, to=back)
+    flash(_("Translation saved."), "success")
+    return redirect(back)
 
 
 @bp.route("/feedback/<int:survey_id>/mail/<kind>", methods=["GET", "POST"])

@@ -27,6 +27,7 @@ from ..pagination import paginate
 from ..i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, ngettext
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from ..refused_forms import refuse, refused
 from ..themes.models import Theme
 from . import bp
 from .models import FINDING_KINDS, Contributor
@@ -66,8 +67,9 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-def _input_from_form(activity_id: int) -> FindingInput:
-    form = request.form
+def _input_from_form(activity_id: int, form=None) -> FindingInput:
+    """A finding as posted (or as kept by a refused post: `form` is then its MultiDict)."""
+    form = request.form if form is None else form
     client_id = None
     try:
         client_id = uuid.UUID(form.get("client_id", ""))
@@ -107,14 +109,17 @@ def capture(activity_id: int):
         try:
             create_finding_once(data, author=current_user)
         except FindingError as error:
-            db.session.rollback()
-            values, errors = data, error.errors
+            return refuse(errors=error.errors)
         else:
             flash(_("Finding saved."), "success")
             return redirect(url_for("findings.capture", activity_id=activity.id))
+    elif request.method == "POST":
+        abort(400)  # the CSRF token: nothing to show again
+    elif stash := refused():
+        values, errors = _input_from_form(activity.id, stash.formdata), stash.errors
     findings = list_findings(activity.id)
     return render_template("findings/capture.html", activity=activity, findings=findings, values=values,
-                           errors=errors, new_client_id=uuid.uuid4(), **_choices(activity)), (422 if errors else 200)
+                           errors=errors, new_client_id=uuid.uuid4(), **_choices(activity))
 
 
 @bp.get("/findings/static/<path:filename>")
@@ -150,7 +155,7 @@ def edit(finding_id: int):
     finding = get_finding(finding_id) or abort(404)
     form = BaseForm()
     errors: dict = {}
-    values = None
+    values, version = None, finding.version
     if request.method == "POST" and form.validate_on_submit():
         data = _input_from_form(finding.activity_id)
         data.client_id = finding.client_id
@@ -167,13 +172,18 @@ def edit(finding_id: int):
                                    theme_labels={t.code: localized(t, "label") for t in choices["themes"]},
                                    text_diff=text_diff(conflict.current.text, data.text), **choices), 409
         except FindingError as error:
-            db.session.rollback()
-            values, errors = data, error.errors
+            return refuse(errors=error.errors)
         else:
             flash(_("Finding saved."), "success")
             return redirect(url_for("findings.activity_findings", activity_id=finding.activity_id))
+    elif request.method == "POST":
+        abort(400)  # the CSRF token: nothing to show again
+    elif stash := refused():
+        values, errors = _input_from_form(finding.activity_id, stash.formdata), stash.errors
+        # The version the refused edit started from: a save over a newer one still shows the conflict.
+        version = _int_or_none(stash.formdata.get("version")) or finding.version
     return render_template("findings/edit.html", finding=finding, activity=finding.activity, values=values,
-                           errors=errors, **_choices(finding.activity)), (422 if errors else 200)
+                           errors=errors, version=version, **_choices(finding.activity))
 
 
 @bp.post("/findings/<int:finding_id>/delete")
@@ -203,7 +213,11 @@ def restore(finding_id: int):
 def import_findings(activity_id: int):
     """Upload -> preview with per-row errors -> confirm. Nothing is stored before the
     whole file is valid; the confirm carries the checked rows and a batch id, so a double
-    submit stores nothing twice (each row's client_id derives from the batch)."""
+    submit stores nothing twice (each row's client_id derives from the batch).
+
+    A file that cannot be read redirects back with its error (post/redirect/get; the file is
+    picked again). The preview itself is the direct answer to the upload: it holds the whole
+    parsed file, nothing is stored before the confirm, and sending it again is harmless."""
     activity = _activity(activity_id)
     form = BaseForm()
     rows, problem = None, None
@@ -217,7 +231,7 @@ def import_findings(activity_id: int):
                 batch = uuid.uuid4()
         except (ImportFileError, ValueError) as error:
             problem = str(error) if isinstance(error, ImportFileError) else _("The import could not be read. Upload the file again.")
-            rows = None
+            return refuse(errors={"file": problem})
         if rows is not None:
             validate_rows(rows)
             if request.form.get("confirm") and not any(row.errors for row in rows):
@@ -233,7 +247,9 @@ def import_findings(activity_id: int):
             return render_template("findings/import.html", activity=activity, rows=rows, problem=problem,
                                    batch=batch, rows_json=json.dumps([row.as_json() for row in rows]),
                                    has_errors=any(row.errors for row in rows)), (422 if any(row.errors for row in rows) else 200)
-    return render_template("findings/import.html", activity=activity, rows=None, problem=problem), (422 if problem else 200)
+    if stash := refused():
+        problem = stash.errors.get("file")
+    return render_template("findings/import.html", activity=activity, rows=None, problem=problem)
 
 
 def _export_language() -> str:

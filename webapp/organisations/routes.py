@@ -10,6 +10,7 @@ from ..activities.models import Activity, activity_organisations
 from ..auth.roles import ADMIN, AUTHOR, STAFF, roles_required
 from ..extensions import db
 from ..i18n import _
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import MergeForm, OrganisationForm
 from .models import Organisation
@@ -61,8 +62,9 @@ def _form_page(form: OrganisationForm, organisation: Organisation | None):
         else:
             flash(_("Organisation saved."), "success")
             return redirect(url_for("organisations.show", organisation_id=organisation.id))
-    return render_template("organisations/form.html", form=form, organisation=organisation), (
-        422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("organisations/form.html", form=refill(form), organisation=organisation)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -101,5 +103,6 @@ def merge(organisation_id: int):
         else:
             flash(_("%(source)s was merged into %(target)s.", source=source_name, target=target.name), "success")
             return redirect(url_for("organisations.show", organisation_id=target.id))
-    return render_template("organisations/merge.html", form=form, organisation=source), (
-        422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("organisations/merge.html", form=refill(form), organisation=source)

@@ -11,6 +11,7 @@ from ..auth.roles import ADMIN, ROLES, STAFF, roles_required
 from ..extensions import db
 from ..i18n import _
 from ..organisations.models import Organisation
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import ImportForm, MembershipForm, ProjectForm
 from .models import Project
@@ -72,7 +73,9 @@ def edit(project_id: int | None = None):
         else:
             flash(_("Project saved."), "success")
             return redirect(url_for("projects.members", project_id=project.id))
-    return render_template("projects/form.html", form=form, project=project), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("projects/form.html", form=refill(form), project=project)
 
 
 @bp.route("/projects/<int:project_id>/members", methods=["GET", "POST"])
@@ -94,7 +97,9 @@ def members(project_id: int):
             else:
                 flash(_("%(name)s is a member.", name=user.name), "success")
         return redirect(url_for("projects.members", project_id=project.id))
-    return render_template("projects/members.html", project=project, form=form, memberships=memberships(project))
+    if form.errors:
+        return refuse(form)
+    return render_template("projects/members.html", project=project, form=refill(form), memberships=memberships(project))
 
 
 @bp.get("/projects/<int:project_id>/export.zip")
@@ -127,7 +132,9 @@ def import_zip():
             else:
                 flash(_("Project imported."), "success")
                 return redirect(url_for("projects.members", project_id=project.id))
-    return render_template("projects/import.html", form=form), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("projects/import.html", form=refill(form))
 
 
 @bp.get("/search")

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from ..auth.roles import ADMIN, AUTHOR, roles_required
 from ..extensions import db
 from ..i18n import _
+from ..refused_forms import refuse, refill
 from . import bp
 from .forms import AbbreviationForm, GoodExampleForm
 from .models import Abbreviation, GoodExample
@@ -48,8 +49,9 @@ def good_example_form(example_id: int | None):
             db.session.commit()
             flash(_("Good example saved."), "success")
             return redirect(url_for("reference.good_examples"))
-    return render_template("reference/good_example_form.html", form=form, example=example), (
-        422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("reference/good_example_form.html", form=refill(form), example=example)
 
 
 @bp.get("/abbreviations")
@@ -78,4 +80,6 @@ def abbreviation_form(abbreviation_id: int | None):
             db.session.commit()
             flash(_("Abbreviation saved."), "success")
             return redirect(url_for("reference.abbreviations"))
-    return render_template("reference/abbreviation_form.html", form=form, item=item), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("reference/abbreviation_form.html", form=refill(form), item=item)

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..forms import BaseForm
 from ..i18n import _, localized
 from ..reference.models import GoodExample
+from ..refused_forms import refuse, refused, refill
 from ..surveys.models import SURVEY_STATUSES
 from ..surveys.models import Survey
 from ..themes.models import Theme
@@ -101,7 +102,9 @@ def edit(report_id: int):
         db.session.commit()
         flash(_("Report saved."), "success")
         return redirect(url_for("reports.show", report_id=report.id))
-    return render_template("reports/edit.html", form=form, report=report), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("reports/edit.html", form=refill(form), report=report)
 
 
 @bp.post("/<int:report_id>/chapters")
@@ -143,8 +146,10 @@ def chapter(chapter_id: int):
         flash(_("Chapter saved."), "success")
         return redirect(url_for("reports.chapter", chapter_id=chapter.id))
     counts = evidence_summary([r.id for r in chapter.recommendations])
-    return render_template("reports/chapter.html", chapter=chapter, form=form, counts=counts,
-                           new_form=RecommendationForm(formdata=None)), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("reports/chapter.html", chapter=chapter, form=refill(form), counts=counts,
+                           new_form=refill(RecommendationForm(formdata=None)))
 
 
 @bp.post("/chapters/<int:chapter_id>/recommendations")
@@ -153,7 +158,9 @@ def add_recommendation(chapter_id: int):
     chapter = db.session.get(ReportChapter, chapter_id) or abort(404)
     form = RecommendationForm()
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        return refuse(form, to=url_for("reports.chapter", chapter_id=chapter.id))  # shown in the "new" box
     recommendation = Recommendation(title_nl=form.title_nl.data or "", title_en=form.title_en.data or "",
                                     body_nl=form.body_nl.data or "", body_en=form.body_en.data or "",
                                     position=len(chapter.recommendations))
@@ -181,10 +188,12 @@ def recommendation(recommendation_id: int):
     linked_findings = db.session.scalars(select(Finding).where(Finding.id.in_(linked)).options(
         selectinload(Finding.activity), selectinload(Finding.organisation), selectinload(Finding.contributor))
         .order_by(Finding.id)).all()
-    return render_template("reports/recommendation.html", recommendation=recommendation, form=form,
+    if form.errors:
+        return refuse(form)
+    return render_template("reports/recommendation.html", recommendation=recommendation, form=refill(form),
                            evidence_form=EvidenceForm(), candidates=candidates, linked=linked,
                            linked_findings=linked_findings, summary=summary, filters=filters,
-                           choices=_picker_choices(), is_quotable=is_quotable), (422 if form.errors else 200)
+                           choices=_picker_choices(), is_quotable=is_quotable)
 
 
 def _picker_filters(recommendation: Recommendation) -> tuple[EvidenceFilters, int]:
@@ -285,12 +294,14 @@ def translations(report_id: int, language: str):
         try:
             save_translation(finding, language, text, request.form.get("checked") == "y")
         except ReportError as error:
-            db.session.rollback()
-            errors[finding.id], typed[finding.id] = str(error), text
+            return refuse(errors={finding.id: str(error)}, typed={finding.id: text})
         else:
             flash(_("Translation saved."), "success")
             return redirect(url_for("reports.translations", report_id=report.id, language=language,
                                     page=request.args.get("page", 1)) + f"#finding-{finding.id}")
+    elif stash := refused():
+        errors = {int(k): v for k, v in stash.errors.items()}
+        typed = {int(k): v for k, v in stash.extra.get("typed", {}).items()}
     queue = translation_queue(report, language)
     comment_ids = {f.id for f in review_comment_findings(report, language)}
     left = sum(1 for f in queue if not f.translation_in(language))
@@ -302,7 +313,7 @@ def translations(report_id: int, language: str):
     return render_template("reports/translations.html", report=report, language=language, findings=shown,
                            left=left, total=len(queue), page=page, pages=pages, form=EvidenceForm(),
                            errors=errors, typed=typed, max_length=TRANSLATION_MAX_LENGTH,
-                           comment_ids=comment_ids), (422 if errors else 200)
+                           comment_ids=comment_ids)
 
 
 # ---------------------------------------------------------------- numbered boxes
@@ -329,8 +340,9 @@ def box_form(report_id: int, box_id: int | None):
         else:
             flash(_("Box saved."), "success")
             return redirect(url_for("reports.show", report_id=report.id, _anchor="boxes"))
-    return render_template("reports/box_form.html", form=form, report=report, box=box), (
-        422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("reports/box_form.html", form=refill(form), report=report, box=box)
 
 
 @bp.post("/<int:report_id>/boxes/<int:box_id>/delete")
@@ -440,4 +452,6 @@ def source_form(source_id: int | None):
             db.session.commit()
             flash(_("Source saved."), "success")
             return redirect(url_for("reports.sources"))
-    return render_template("reports/source_form.html", form=form, source=source), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("reports/source_form.html", form=refill(form), source=source)

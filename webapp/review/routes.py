@@ -22,6 +22,7 @@ from ..pagination import paginate
 from ..findings.models import Contributor
 from ..i18n import _, current_language
 from ..organisations.models import Organisation
+from ..refused_forms import refuse, refused, refill
 from ..reports.models import Report, ReportVersion
 from . import bp
 from .forms import ActionForm, CommentForm, DispositionForm, ReviewerForm, RoundForm
@@ -82,13 +83,20 @@ def reviewer_home(token: str):
     return _reviewer_home_page(_assignment(token), token)
 
 
-def _reviewer_home_page(assignment: ReviewAssignment, token: str, typed: dict | None = None, status: int = 200):
+def _typed_comments() -> dict:
+    """The comment a reviewer typed and we refused (post/redirect/get), with its reason."""
+    stash = refused()
+    return {key: SimpleNamespace(**value) for key, value in stash.extra.get("typed", {}).items()} if stash else {}
+
+
+def _reviewer_home_page(assignment: ReviewAssignment, token: str):
+    typed = _typed_comments()
     context = _reviewer_context(assignment, token)
     if not context["editable"]:
         labels = [(target_label(c, current_language()), c) for c in assignment.comments]
         return render_template("review/reviewer/closed.html", labels=labels, **context)
-    context["mine"].update(typed or {})
-    return render_template("review/reviewer/home.html", form=CommentForm(formdata=None), **context), status
+    context["mine"].update(typed)
+    return render_template("review/reviewer/home.html", form=CommentForm(formdata=None), **context)
 
 
 @bp.get("/r/<token>/chapters/<int:chapter_id>")
@@ -97,19 +105,19 @@ def reviewer_chapter(token: str, chapter_id: int):
     return _reviewer_chapter_page(_assignment(token), token, chapter_id)
 
 
-def _reviewer_chapter_page(assignment: ReviewAssignment, token: str, chapter_id: int, typed: dict | None = None,
-                           status: int = 200):
+def _reviewer_chapter_page(assignment: ReviewAssignment, token: str, chapter_id: int):
+    typed = _typed_comments()
     context = _reviewer_context(assignment, token)
     chapters = context["chapters"]
     index = next((i for i, c in enumerate(chapters) if c["id"] == chapter_id), None)
     if index is None:
         abort(404)
-    context["mine"].update(typed or {})
+    context["mine"].update(typed)
     questions = [q for q in assignment.round.questions if q.chapter_id == chapter_id]
     return render_template("review/reviewer/chapter.html", chapter=chapters[index], questions=questions,
                            previous=chapters[index - 1] if index > 0 else None,
                            next=chapters[index + 1] if index + 1 < len(chapters) else None,
-                           form=CommentForm(formdata=None), **context), status
+                           form=CommentForm(formdata=None), **context)
 
 
 def _comment_refused(assignment: ReviewAssignment, token: str, form: CommentForm, message: str):
@@ -117,14 +125,15 @@ def _comment_refused(assignment: ReviewAssignment, token: str, form: CommentForm
     chapter_id = _int(request.form.get("chapter_id"))
     recommendation_id, question_id = _int(request.form.get("recommendation_id")), _int(request.form.get("question_id"))
     target = request.form.get("target") or ""
-    typed = {comment_key(target, chapter_id, recommendation_id, question_id): SimpleNamespace(
+    typed = {comment_key(target, chapter_id, recommendation_id, question_id): dict(
         text=request.form.get("text") or "", relevance=_int(request.form.get("relevance")),
         workability=_int(request.form.get("workability")), error=message)}
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=message), 400
     if target != "report" and chapter_id is not None and any(c["id"] == chapter_id for c in round_chapters(assignment.round)):
-        return _reviewer_chapter_page(assignment, token, chapter_id, typed, 422)
-    return _reviewer_home_page(assignment, token, typed, 422)
+        return refuse(errors={"text": [message]}, to=url_for("review.reviewer_chapter", token=token,
+                                                             chapter_id=chapter_id), typed=typed)
+    return refuse(errors={"text": [message]}, to=url_for("review.reviewer_home", token=token), typed=typed)
 
 
 def _int(value) -> int | None:
@@ -269,10 +278,16 @@ def new_round(report_id: int):
         else:
             flash(_("Round %(number)s is open.", number=review_round.number), "success")
             return _links_page(review_round, tokens)
+    if request.method == "POST":  # here only when refused: the error is a field's or flashed
+        return refuse(form)
     chosen_reviewers = ({a.contributor_id for a in follows.assignments if a.submitted_at} if follows else set())
-    return render_template("review/manage/new_round.html", report=report, form=form, candidates=candidates,
-                           follows=follows, chosen_reviewers=chosen_reviewers, reviewer_form=_reviewer_form(),
-                           has_versions=bool(form.version_id.choices)), (422 if request.method == "POST" else 200)
+    # The chapters, questions and reviewers picked outside the WTForms fields come back too.
+    typed = stash.formdata if (stash := refused()) and stash.form_class == type(form).__name__ else None
+    if typed is not None:
+        chosen_reviewers = {int(v) for v in typed.getlist("reviewer") if v.isdigit()}
+    return render_template("review/manage/new_round.html", report=report, form=refill(form), candidates=candidates,
+                           follows=follows, chosen_reviewers=chosen_reviewers, reviewer_form=refill(_reviewer_form()),
+                           typed=typed, has_versions=bool(form.version_id.choices))
 
 
 def _reviewer_form() -> ReviewerForm:
@@ -287,17 +302,19 @@ def _reviewer_form() -> ReviewerForm:
 def new_reviewer(report_id: int):
     report = _report(report_id)
     form = _reviewer_form()
+    back = url_for("review.new_round", report_id=report.id, follows=request.args.get("follows"))
     if not form.validate_on_submit():
         flash(_("Give the reviewer's name and organisation."), "error")
-    else:
-        try:
-            add_reviewer(form.name.data, form.contact.data, form.organisation_id.data)
-            db.session.commit()
-            flash(_("Reviewer added."), "success")
-        except ReviewError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-    return redirect(url_for("review.new_round", report_id=report.id, follows=request.args.get("follows")))
+        return refuse(form, to=back)  # the name and contact as typed come back on the page
+    try:
+        add_reviewer(form.name.data, form.contact.data, form.organisation_id.data)
+        db.session.commit()
+        flash(_("Reviewer added."), "success")
+    except ReviewError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return refuse(form, to=back)
+    return redirect(back)
 
 
 def _reviewer_url(token: str) -> str:
@@ -438,9 +455,16 @@ def board(report_id: int):
     handled, total = progress(report)
     organisations = board_organisations(report)
     language = current_language()
+    # A refused disposition (post/redirect/get) comes back on its own comment's card.
+    stash = refused()
+    refused_disposition = ({"comment_id": stash.extra.get("comment_id"), "disposition": stash.formdata.get("disposition"),
+                            "response": stash.formdata.get("response", ""),
+                            "errors": [m for messages in stash.errors.values() for m in messages]}
+                           if stash and "comment_id" in stash.extra else None)
     return render_template("review/manage/board.html", report=report, comments=comments, filters=filters,
                            handled=handled, total=total, rounds=report_rounds(report), organisations=organisations,
                            dispositions=DISPOSITIONS, targets=TARGETS, form=DispositionForm(formdata=None),
+                           refused_disposition=refused_disposition,
                            target_label=lambda c: target_label(c, language), reviewer_name=reviewer_name)
 
 
@@ -449,18 +473,20 @@ def board(report_id: int):
 def disposition(comment_id: int):
     comment = db.session.get(ReviewComment, comment_id) or abort(404)
     form = DispositionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        set_disposition(comment, form.disposition.data, form.response.data, current_user.id)
-    except ReviewError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Disposition saved."), "success")
     back = request.form.get("next") or ""
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("review.board", report_id=comment.assignment.round.report_id)
-    return redirect(f"{back}#comment-{comment.id}")
+    back = f"{back}#comment-{comment.id}"
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return refuse(form, to=back, comment_id=comment.id)  # the response as typed, on its card
+    try:
+        set_disposition(comment, form.disposition.data, form.response.data, current_user.id)
+    except ReviewError as error:
+        return refuse(form, errors={"disposition": [str(error)]}, to=back, comment_id=comment.id)
+    flash(_("Disposition saved."), "success")
+    return redirect(back)
 
 
 @bp.get("/review/reports/<int:report_id>/board.xlsx")

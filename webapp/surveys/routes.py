@@ -3,11 +3,9 @@ and what organisers do (/surveys/..., staff only)."""
 from __future__ import annotations
 
 import io
-import json
 from datetime import timedelta
 
-from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_file, session,
-                   url_for)
+from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for)
 from flask_babel import force_locale, format_date
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
@@ -20,6 +18,7 @@ from ..extensions import db
 from ..findings.services import FindingError
 from ..jobs import exports
 from ..i18n import LANGUAGES, _, current_language, localized
+from ..refused_forms import refuse, refused, refill
 from ..themes.models import Theme
 from . import bp
 from .forms import (ActionForm, FindingForm, InvitationExpiryForm, InvitationsForm, QuestionForm, RespondForm,
@@ -51,33 +50,6 @@ def _questions_html(survey: Survey, raw: dict[int, list[str]], errors: dict) -> 
     return [(q, q.kind.render(q, field_name(q), raw.get(q.id, []), errors.get(q.id))) for q in survey.questions]
 
 
-#: A refused form is shown again after a redirect (post/redirect/get: going back never asks to
-#: send the form again). Its answers travel in the session cookie only up to this size; longer
-#: ones are shown at once from the POST (a cookie holds about 4 KB).
-_MAX_REMEMBERED = 2500
-
-
-def remember_refused(key: str, raw: dict, errors: dict, **extra) -> bool:
-    """Keep a refused form for the next GET of the same page; False when it is too large."""
-    state = {"raw": {str(k): v for k, v in raw.items()}, "errors": {str(k): str(v) for k, v in errors.items()},
-             **extra}
-    if len(json.dumps(state)) > _MAX_REMEMBERED:
-        return False
-    session[f"refused:{key}"] = state
-    return True
-
-
-def recall_refused(key: str) -> dict | None:
-    """The refused form kept for this page, once; keys of questions back to ints."""
-    state = session.pop(f"refused:{key}", None)
-    if not state:
-        return None
-    as_key = lambda k: int(k) if str(k).isdigit() else k  # noqa: E731
-    state["raw"] = {as_key(k): v for k, v in state.get("raw", {}).items()}
-    state["errors"] = {as_key(k): v for k, v in state.get("errors", {}).items()}
-    return state
-
-
 def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None):
     """Show and take in the answer form: mode is "public", "kiosk" or "invitation"."""
     if survey.is_draft:
@@ -103,10 +75,10 @@ def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None
             if request.form.get("action") == "save":
                 flash(_("Your answers are saved. Open the same link later to continue."), "success")
                 return redirect(request.path)
-        if parsed.errors and remember_refused(request.path, parsed.raw, parsed.errors, name=parsed.name,
-                                              submission_token=form.submission_token.data):
-            return redirect(request.path, 303)
-        if not parsed.errors:
+        if parsed.errors:
+            # Post/redirect/get (webapp/refused_forms.py): going back never asks to send again.
+            return _private(refuse())
+        else:
             try:
                 submit_response(survey, parsed, form.submission_token.data, current_language(), invitation)
             except SurveyError as error:
@@ -114,9 +86,13 @@ def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None
             if mode == "kiosk":
                 return redirect(url_for("surveys.kiosk", token=survey.public_token, sent=1))
             return redirect(url_for("surveys.thanks", token=survey.public_token))
-    elif (refused := recall_refused(request.path)) is not None:
-        raw, errors, name = refused["raw"], refused["errors"], refused.get("name", "")
-        form.submission_token.data = refused.get("submission_token") or new_submission_token()
+    elif (stash := refused()) is not None:
+        # The answers as posted, checked again: the same errors as the refused POST had.
+        typed = stash.formdata
+        parsed = parse_answers(survey, typed.getlist, typed.get("name", ""))
+        raw, errors = parsed.raw, parsed.errors
+        name = typed.get("name", "") if "name" in errors else parsed.name
+        form.submission_token.data = typed.get("submission_token") or new_submission_token()
     else:
         form.submission_token.data = new_submission_token()
         if invitation is not None:
@@ -126,7 +102,7 @@ def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None
                            questions=_questions_html(survey, raw, errors), errors=errors,
                            sent=mode == "kiosk" and request.method == "GET" and request.args.get("sent") == "1",
                            kiosk_idle_seconds=current_app.config.get("KIOSK_IDLE_SECONDS", 180))
-    return _private((page, 422 if errors else 200))
+    return _private(page)
 
 
 def _public_survey(token: str) -> Survey:
@@ -202,7 +178,9 @@ def _survey_form_page(survey: Survey | None):
         else:
             flash(_("Survey saved."), "success")
             return redirect(url_for("surveys.show", survey_id=survey.id))
-    return render_template("surveys/manage/survey_form.html", form=form, survey=survey), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("surveys/manage/survey_form.html", form=refill(form), survey=survey)
 
 
 @bp.route("/surveys/new", methods=["GET", "POST"])
@@ -247,8 +225,10 @@ def _question_form_page(survey: Survey, question: Question | None):
         else:
             flash(_("Question saved."), "success")
             return redirect(url_for("surveys.show", survey_id=survey.id) + "#questions")
-    return render_template("surveys/manage/question_form.html", form=form, survey=survey,
-                           question=question), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("surveys/manage/question_form.html", form=refill(form), survey=survey,
+                           question=question)
 
 
 @bp.route("/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])
@@ -382,11 +362,13 @@ def invitations(survey_id: int):
                                .order_by(Invitation.id)).all()
     from ..mail.services import latest_messages
 
-    return render_template("surveys/manage/invitations.html", survey=survey, form=form, links=links,
+    if form.errors:
+        return refuse(form)
+    return render_template("surveys/manage/invitations.html", survey=survey, form=refill(form), links=links,
                            expiry_form=InvitationExpiryForm(formdata=None), action_form=ActionForm(),
                            now=utcnow(), local_day=_local_day,
                            messages=latest_messages("invitation", [link.id for link in links]),
-                           can_mail=any(link.email for link in links)), (422 if form.errors else 200)
+                           can_mail=any(link.email for link in links))
 
 
 def _local_day(moment):
@@ -490,8 +472,9 @@ def make_finding(survey_id: int, answer_id: int):
         else:
             flash(_("The answer is now a finding of the activity."), "success")
             return redirect(url_for("surveys.results", survey_id=survey.id) + f"#answer-{answer.id}")
-    return render_template("surveys/manage/finding_form.html", survey=survey, answer=answer, form=form), \
-        (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("surveys/manage/finding_form.html", survey=survey, answer=answer, form=refill(form))
 
 
 @bp.get("/surveys/<int:survey_id>/responses.csv")

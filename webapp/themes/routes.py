@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ..auth.roles import ADMIN, AUTHOR, STAFF, current_role, roles_required
 from ..extensions import db
 from ..i18n import _, localized
+from ..refused_forms import refuse, refill
 from .forms import ImportForm, MergeForm, ThemeForm
 from .models import THEME_GROUPS, Theme
 from .refi_qda import codebook_qdc, project_qdpx
@@ -69,7 +70,9 @@ def _form_page(theme: Theme | None):
         else:
             flash(_("Theme saved."), "success")
             return redirect(url_for("themes.index", _anchor=f"theme-{theme.id}"))
-    return render_template("themes/form.html", form=form, theme=theme), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("themes/form.html", form=refill(form), theme=theme)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -125,8 +128,10 @@ def merge(theme_id: int):
             flash(_("Merged into “%(target)s”: %(count)s findings re-tagged.",
                     target=localized(target, "label"), count=moved), "success")
             return redirect(url_for("themes.index", _anchor=f"theme-{target.id}"))
-    return render_template("themes/merge.html", form=form, theme=source,
-                           count=_finding_counts().get(source.id, 0)), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("themes/merge.html", form=refill(form), theme=source,
+                           count=_finding_counts().get(source.id, 0))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -146,7 +151,9 @@ def import_csv():
             flash(_("Codebook imported: %(created)s new themes, %(updated)s updated.",
                     created=result.created, updated=result.updated), "success")
             return redirect(url_for("themes.index"))
-    return render_template("themes/import.html", form=form), (422 if form.errors else 200)
+    if form.errors:
+        return refuse(form)
+    return render_template("themes/import.html", form=refill(form))
 
 
 def _file_prefix() -> str:
