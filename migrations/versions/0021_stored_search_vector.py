@@ -1,7 +1,7 @@
 """Stored search vector on PostgreSQL: phrases are checked against a stored tsvector, not one computed per row
 
 Revision ID: 0021_stored_search_vector
-Revises: 0019_one_translation_store
+Revises: 0020_refused_forms
 Create Date: 2026-11-28 07:20:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0021_stored_search_vector'
-down_revision = '0019_one_translation_store'
+down_revision = '0020_refused_forms'
 branch_labels = None
 depends_on = None
 
