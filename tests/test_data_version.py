@@ -103,3 +103,25 @@ def test_the_evidence_matrix_is_kept_until_the_data_changes(app, make_activity):
     db.session.execute(text("DELETE FROM finding_themes"))
     db.session.commit()
     assert theme.id not in build_matrix().evidence
+
+
+def test_a_transaction_holds_the_counter_only_while_committing(app, make_activity):
+    """On PostgreSQL the counter is a row lock: taken at the first flush, one open transaction
+    would make every other writer wait for it (and could deadlock with rows it locks later)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite takes one write lock per database anyway)")
+    from sqlalchemy.orm import Session
+
+    first, second = (Finding(activity=make_activity(title=title), text=title, language="nl", kind="observation")
+                     for title in ("Eerste", "Tweede"))
+    db.session.add_all([first, second])
+    db.session.commit()
+    before = current_data_version()
+    with Session(db.engine) as slow, Session(db.engine) as quick:
+        slow.get(Finding, first.id).text = "Eerste, nog niet bewaard"
+        slow.flush()  # an open transaction that has written
+        quick.execute(text("SET LOCAL lock_timeout = '2s'"))
+        quick.get(Finding, second.id).text = "Tweede, bewaard"
+        quick.commit()  # does not wait for the open one
+        slow.commit()
+    assert current_data_version() == before + 2

@@ -3,8 +3,8 @@
 Asking again for a report nobody changed should answer at once with the stored file
 (issue 17: < 50 ms). Deciding that by collecting the report and hashing it costs as much as
 reading the whole report (~200 ms for the demo, seconds at national size). Instead, every
-transaction that writes such data adds one to a single counter, in the same transaction,
-and a report version remembers the counter it was built from (`ReportVersion.input_key`).
+transaction that writes such data adds one to a single counter, in the same transaction
+(its last statement before COMMIT), and a report version remembers the counter it was built from (`ReportVersion.input_key`).
 Same counter, same renderer: the same file, without reading anything else.
 
 What moves the counter:
@@ -67,21 +67,10 @@ def _first_row(table, connection, **_kwargs) -> None:
     # Made with its one row (the migration does the same), so no two first writers race to insert it.
     connection.execute(table.insert().values(id=1, counter=fresh_counter()))
 
-_BUMPED = "data_version_bumped"
-#: Raw statements that only read: a search must not turn into a write.
-_READING = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
 
-
-def _bump(session: Session) -> None:
-    """Once per transaction: +1, on the transaction's own connection (committed or rolled
-    back with the change itself). The row is made on first use."""
-    if session.info.get(_BUMPED):
-        return
-    session.info[_BUMPED] = True
-    table = DataVersion.__table__
-    connection = session.connection()
-    if connection.execute(update(table).where(table.c.id == 1).values(counter=table.c.counter + 1)).rowcount == 0:
-        connection.execute(table.insert().values(id=1, counter=1))
+_CHANGED = "data_version_changed"
+#: Raw statements that only read (or set a session option): a search must not turn into a write.
+_READING = ("SELECT", "WITH", "PRAGMA", "EXPLAIN", "SET", "SHOW")
 
 
 def _tracked(tables) -> bool:
@@ -90,17 +79,17 @@ def _tracked(tables) -> bool:
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _flush_context) -> None:
-    if session.info.get(_BUMPED):
+    if session.info.get(_CHANGED):
         return
     changed = (obj for group in (session.new, session.dirty, session.deleted) for obj in group)
     if _tracked(getattr(obj, "__tablename__", "") for obj in changed):
-        _bump(session)
+        session.info[_CHANGED] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_writes(execute_state) -> None:
     """Bulk insert/update/delete statements and raw SQL writes skip the flush."""
-    if execute_state.is_select or execute_state.session.info.get(_BUMPED):
+    if execute_state.is_select or execute_state.session.info.get(_CHANGED):
         return
     statement = execute_state.statement
     if isinstance(statement, TextClause) and statement.text.lstrip().upper().startswith(_READING):
@@ -108,13 +97,27 @@ def _bulk_writes(execute_state) -> None:
     table = getattr(statement, "table", None)
     names = [getattr(table, "name", "")] if table is not None else [""]  # raw SQL: assume it matters
     if _tracked(names):
-        _bump(execute_state.session)
+        execute_state.session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _move_the_counter(session: Session) -> None:
+    """+1 as the transaction's last statement, so the row lock on the counter (PostgreSQL) is
+    held only while committing: writers queue there for a moment, never wait on each other
+    while holding it (no deadlock with rows they lock earlier)."""
+    session.flush()  # what commit would flush next: its changes count too
+    if not session.info.pop(_CHANGED, False):
+        return
+    table = DataVersion.__table__
+    connection = session.connection()
+    if connection.execute(update(table).where(table.c.id == 1).values(counter=table.c.counter + 1)).rowcount == 0:
+        connection.execute(table.insert().values(id=1, counter=fresh_counter()))
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _transaction_ended(session: Session, transaction) -> None:
     if transaction.parent is None:
-        session.info.pop(_BUMPED, None)
+        session.info.pop(_CHANGED, None)
 
 
 def current_data_version() -> int:
