@@ -353,7 +353,8 @@ def whole_process_build_benchmark(url: str, tmp: Path, runs: int = 3) -> dict:
                         "--out", str(tmp / "ours.pdf")], cwd=ROOT, env=env, check=True, capture_output=True)
         ours.append(time.perf_counter() - started)
         started = time.perf_counter()
-        subprocess.run([str(BIN / "weasyprint"), str(html_path),
+        # The same kind of file as ours: tagged PDF/UA-1 (webapp/reports/pdf.py).
+        subprocess.run([str(BIN / "weasyprint"), "--pdf-variant", "pdf/ua-1", str(html_path),
                         str(tmp / "theirs.pdf")], check=True, capture_output=True)
         theirs.append(time.perf_counter() - started)
     return {"ours": statistics.median(ours), "weasyprint": statistics.median(theirs),
