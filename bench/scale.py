@@ -242,6 +242,10 @@ def _count(url: str, sql: str) -> int:
 
 def save_benchmark(label: str, url: str, server: str, seconds: float, clients: int = 50) -> dict:
     token, activity_id = prepare_app_database(url)
+    # The floor's table made once, before its workers start: four gunicorn workers creating it
+    # at the same time on PostgreSQL raced, one failed to boot and gunicorn stopped (all errors).
+    subprocess.run([sys.executable, "-c", "import bench.bare_app"], cwd=ROOT, check=True,
+                   env=dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(ROOT)))
     results = {}
     for name, target, path, headers, body in (
             ("bare", "bench.bare_app:app", "/rows", {"Content-Type": "application/json"}, _bare_body),
