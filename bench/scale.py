@@ -538,6 +538,16 @@ def _add_findings(url: str, activity_id: int, count: int) -> None:
         db.engine.dispose()
 
 
+def _save_figure(figure, name: str) -> str:
+    """Write a plot next to docs/benchmarks.md; its file name, for the Markdown."""
+    import matplotlib.pyplot as plt
+
+    figure.tight_layout()
+    figure.savefig(ROOT / "docs" / name, dpi=110)
+    plt.close(figure)
+    return name
+
+
 def plot_lists(results: dict, results_pg: dict | None = None) -> str:
     import matplotlib
 
@@ -555,11 +565,7 @@ def plot_lists(results: dict, results_pg: dict | None = None) -> str:
     axes.set_ylabel("p95 per request (ms)")
     axes.set_xscale("log")
     axes.legend(fontsize=5, loc="upper left", ncol=2)
-    figure.tight_layout()
-    path = ROOT / "docs" / "benchmarks-lists.png"
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path.name
+    return _save_figure(figure, "benchmarks-lists.png")
 
 
 # ---------------------------------------------------------------- output
@@ -675,11 +681,7 @@ def plot(results: dict) -> str | None:
     axes.set_yticks(list(positions), labels=labels)
     axes.set_xlabel("saved findings per second (50 concurrent clients)")
     axes.legend(loc="lower right", fontsize=8)
-    figure.tight_layout()
-    path = ROOT / "docs" / "benchmarks-save.png"
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path.name
+    return _save_figure(figure, "benchmarks-save.png")
 
 
 def main() -> None:

@@ -6,6 +6,10 @@ the PostgreSQL server named by TEST_DATABASE_URL (bin/test runs the suite on bot
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import time
 from datetime import date
 from pathlib import Path
 
@@ -242,3 +246,29 @@ def smtp(app):
                       MAIL_DEFAULT_SENDER="klankbord@example.test")
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """bin/test's Redis (KLANKBORD_TEST_REDIS_URL), or a throwaway Debian redis-server on loopback."""
+    url = os.environ.get("KLANKBORD_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.skip("redis-server is not installed (bin/install --test installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL)
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)

@@ -14,7 +14,7 @@ from webapp.findings.models import Finding
 
 def search(query: str) -> set[str]:
     page = browse_findings(FindingFilter.from_args(MultiDict({"q": query})), [], per_page=100)
-    return {f.text for f in page.findings}
+    return {f.text for f in page.items}
 
 
 @pytest.fixture

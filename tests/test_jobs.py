@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -58,35 +57,6 @@ def file_app(tmp_path):
         if db.engine.dialect.name != "sqlite":
             db.drop_all()
         db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    """bin/test's Redis, or one started here on loopback (Debian redis-server)."""
-    url = os.environ.get("KLANKBORD_TEST_REDIS_URL")
-    if url:
-        yield url
-        return
-    server = "/usr/bin/redis-server"
-    if not Path(server).exists():
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    from redis import Redis
-
-    client = Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except Exception:  # noqa: BLE001 - not listening yet
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait()
 
 
 def _children(pid: int) -> list[int]:

@@ -1,8 +1,4 @@
 """Login throttling: per account and per client address, in memory or in Redis."""
-import os
-import shutil
-import socket
-import subprocess
 import time
 import types
 
@@ -85,32 +81,6 @@ def test_an_unknown_address_takes_as_long_as_a_known_one(app, client):
 
 
 # ---------------------------------------------------------------- Redis (several web processes)
-
-@pytest.fixture(scope="module")
-def redis_url():
-    """bin/test exports KLANKBORD_TEST_REDIS_URL; otherwise start a throwaway server here."""
-    url = os.environ.get("KLANKBORD_TEST_REDIS_URL")
-    if url:
-        yield url
-        return
-    server = shutil.which("redis-server")
-    if not server:
-        pytest.skip("redis-server is not installed (bin/install --test installs it)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                               stdout=subprocess.DEVNULL)
-    for _ in range(50):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
-
 
 def test_with_redis_every_web_process_counts_the_same_attempts(tmp_path, redis_url):
     """Two apps stand for two web processes: one Redis, one count."""

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD, start_default_project
-from tests.test_jobs import redis_url  # noqa: F401  (fixture: bin/test's Redis or one started here)
 from webapp import create_app
 from webapp.auth.services import create_user
 from webapp.config import TestConfig
@@ -62,7 +61,7 @@ class Browser:
 
 
 @pytest.fixture
-def servers(tmp_path, redis_url):  # noqa: F811
+def servers(tmp_path, redis_url):
     url = os.environ.get("TEST_DATABASE_URL", "")
     database = url if url.startswith("postgresql") else f"sqlite:///{tmp_path / 'shared.db'}"
     import redis

@@ -42,7 +42,7 @@ def findings():
     page = browse_findings(criteria, themes, request.args.get("page", 1, type=int),
                            request.args.get("per_page", PAGE_SIZES[0], type=int))
     show_suggestions = request.args.get("suggest") == "1"
-    chips = suggestions.suggestions_for(page.findings) if show_suggestions else {}
+    chips = suggestions.suggestions_for(page.items) if show_suggestions else {}
     suggestions_pending = show_suggestions and suggestions.model_pending()
     # Each type's name translated once, not once per activity (1,000 activities: ~40 ms).
     type_names = {code: str(name) for code, name in ACTIVITY_TYPES.items()}

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, exists, func, insert, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..activities.models import Activity
 from ..activities.types import ACTIVITY_TYPES
 from ..extensions import db
+from ..pagination import Page
 from ..projects.scope import scope_ids
 from ..findings.models import FINDING_KINDS, Finding, finding_themes
 from ..i18n import CONTENT_LANGUAGES, _
@@ -121,19 +122,7 @@ def filter_conditions(criteria: FindingFilter, themes: list[Theme]) -> list[Colu
     return conditions
 
 
-@dataclass
-class FindingPage:
-    findings: list[Finding]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-def browse_findings(criteria: FindingFilter, themes: list[Theme], page: int = 1, per_page: int = 25) -> FindingPage:
+def browse_findings(criteria: FindingFilter, themes: list[Theme], page: int = 1, per_page: int = 25) -> Page:
     """One page of matching findings, newest activity first: two queries plus one for themes."""
     per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
     conditions = filter_conditions(criteria, themes)
@@ -150,7 +139,7 @@ def browse_findings(criteria: FindingFilter, themes: list[Theme], page: int = 1,
         select(Finding).where(Finding.id.in_(ids))
         .options(joinedload(Finding.activity), joinedload(Finding.organisation), joinedload(Finding.contributor),
                  selectinload(Finding.themes), selectinload(Finding.translations))).unique()} if ids else {}
-    return FindingPage([found[finding_id] for finding_id in ids if finding_id in found], total, page, per_page)
+    return Page([found[finding_id] for finding_id in ids if finding_id in found], total, page, per_page)
 
 
 def change_themes(finding_ids: list[int], theme_ids: list[int], add: bool) -> int:

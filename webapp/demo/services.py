@@ -59,15 +59,21 @@ def organisation_for_title(title: str) -> Organisation | None:
     return find_organisation(_FOLLOW_UP.sub("", title))
 
 
+def _demo_user(email: str, name: str, role: str, locale: str) -> tuple[User, bool]:
+    """The demo user with this address, made (with the demo password) when missing; and whether it was."""
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is not None:
+        return user, False
+    user = User(email=email, name=name, role=role, locale=locale)
+    user.set_password(DEMO_PASSWORD)
+    db.session.add(user)
+    return user, True
+
+
 def _load_users(summary: DemoSummary) -> dict[str, User]:
     users = {}
     for email, name, role, locale in DEMO_USERS:
-        user = db.session.scalar(select(User).where(User.email == email))
-        created = user is None
-        if created:
-            user = User(email=email, name=name, role=role, locale=locale)
-            user.set_password(DEMO_PASSWORD)
-            db.session.add(user)
+        user, created = _demo_user(email, name, role, locale)
         users[role] = user
         summary.users.append((email, role, created))
     db.session.flush()
@@ -269,13 +275,8 @@ def _load_pilot(summary: DemoSummary) -> None:
     pilot = _project(PILOT["slug"], lead_organisation_id=lead.id,
                      **{key: value for key, value in PILOT.items() if key != "slug"})
     email, name, role, locale = PILOT_USER
-    user = db.session.scalar(select(User).where(User.email == email))
-    created = user is None
-    if created:
-        user = User(email=email, name=name, role=role, locale=locale)
-        user.set_password(DEMO_PASSWORD)
-        db.session.add(user)
-        db.session.flush()
+    user, created = _demo_user(email, name, role, locale)
+    db.session.flush()
     summary.users.append((email, f"{role} ({PILOT['slug']} only)", created))
     _member(pilot, user, role)
     with in_project(pilot):

@@ -7,7 +7,6 @@ from flask import abort, flash, g, make_response, redirect, render_template, req
 from flask_babel import force_locale, refresh
 from flask_login import current_user
 from ..forms import BaseForm
-from sqlalchemy import select
 
 from ..auth.roles import ADMIN, AUTHOR, public, roles_required
 from ..extensions import db

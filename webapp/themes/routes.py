@@ -42,8 +42,6 @@ def index():
 
 
 def _can_edit() -> bool:
-    from flask_login import current_user
-
     return current_role() in EDITORS
 
 
