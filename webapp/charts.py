@@ -5,9 +5,15 @@ text in the SVG (`svg.fonttype: none`), so the report's fonts, Arabic included, 
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
 import re
+import tempfile
+import time
 from functools import cache, lru_cache
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
@@ -70,13 +76,91 @@ def horizontal_bar_chart(labels: list[str], values: list[float], *, title: str |
 @lru_cache(maxsize=512)
 def _cached_bar_chart(labels: tuple[str, ...], values: tuple[float, ...], title: str | None, value_format: str,
                       width_inches: float) -> Markup:
+    key = _chart_key("bar-svg", labels, values, title, value_format, width_inches)
+    stored = _read_stored_chart(key)
+    if stored is not None:
+        return Markup(stored)
     figure = _bar_figure(list(labels), list(values), title, value_format, width_inches)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     _pyplot().close(figure)
     svg = buffer.getvalue()
     # Drop the XML prolog and DOCTYPE so the SVG can sit inside HTML.
-    return Markup(svg[svg.index("<svg"):])
+    svg = svg[svg.index("<svg"):]
+    _store_chart(key, svg)
+    return Markup(svg)
+
+
+# ---------------------------------------------------------------- charts kept across processes
+#
+# A chart is a pure function of its numbers and labels, so it is also kept as a file under the
+# instance folder: a new process (`flask report build`, a job worker, a restarted web process)
+# that draws a chart already drawn reads it back instead of importing matplotlib (~0.7 s) and
+# drawing (~0.1 s a chart). The key holds every input and matplotlib's version; the files hold
+# only counts and the labels of themes and answer options, never what a person wrote.
+
+#: Changed when the drawing code above changes, so no file drawn the old way is used again.
+CHART_STYLE = "1"
+#: Files not used for this long are removed when a new chart is stored.
+CHART_FILE_DAYS = 30
+
+
+@cache
+def _matplotlib_version() -> str:
+    from importlib.metadata import version
+
+    return version("matplotlib")
+
+
+def _chart_key(kind: str, *inputs) -> str:
+    text = json.dumps([kind, CHART_STYLE, _matplotlib_version(), *inputs], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _chart_folder() -> Path | None:
+    from flask import current_app, has_app_context
+
+    if not has_app_context() or not current_app.config.get("CHART_FILE_CACHE", True):
+        return None
+    return Path(current_app.instance_path) / "chart-cache"
+
+
+def _read_stored_chart(key: str) -> str | None:
+    folder = _chart_folder()
+    if folder is None:
+        return None
+    path = folder / f"{key}.svg"
+    try:
+        svg = path.read_text(encoding="utf-8")
+        os.utime(path)  # in use: kept by the clean-up below
+    except (OSError, UnicodeDecodeError):
+        return None
+    return svg if svg.startswith("<svg") else None
+
+
+def _store_chart(key: str, svg: str) -> None:
+    """Written to a temporary file and renamed, so a process never reads half a chart."""
+    folder = _chart_folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as file:
+            file.write(svg)
+        os.replace(file.name, folder / f"{key}.svg")
+        _remove_unused_charts(folder)
+    except OSError:
+        pass  # a read-only instance folder only means drawing again next time
+
+
+def _remove_unused_charts(folder: Path) -> None:
+    cutoff = time.time() - CHART_FILE_DAYS * 86400
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def horizontal_bar_chart_png(labels: list[str], values: list[float], *, value_format: str = "{:g}",

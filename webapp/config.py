@@ -89,5 +89,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = ""
     MAIL_BACKGROUND = False
+    # Charts drawn by one test must not be read back by another from a shared instance folder.
+    CHART_FILE_CACHE = False
     MAIL_USE_TLS = False
     MAIL_TIMEOUT = 5
