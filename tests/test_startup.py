@@ -10,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.same_on_every_database
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ["matplotlib", "sklearn", "scipy", "numpy", "weasyprint", "openpyxl", "docx", "segno",
+HEAVY = ["matplotlib", "sklearn", "scipy", "numpy", "weasyprint", "openpyxl", "docx", "segno", "email_validator",
          "alembic", "pandas"]
 
 

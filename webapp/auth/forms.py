@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ..forms import BaseForm
@@ -16,6 +15,9 @@ class EmailAddress:
     accounts use (on purpose: it can never reach a real person); this one allows it."""
 
     def __call__(self, form, field):
+        # Imported here: its module compiles large patterns (~40 ms) that start-up need not pay.
+        from email_validator import EmailNotValidError, validate_email
+
         try:
             validate_email(field.data or "", check_deliverability=False, test_environment=True)
         except EmailNotValidError:

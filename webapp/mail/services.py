@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -46,6 +45,8 @@ STALE_SENDING = timedelta(minutes=15)
 
 def email_address(value: str | None) -> str | None:
     """The e-mail address in `value` (a contact field may also hold a phone number), or None."""
+    from email_validator import EmailNotValidError, validate_email  # ~40 ms: not at start-up
+
     value = (value or "").strip()
     if "@" not in value or len(value) > 254:
         return None
