@@ -116,3 +116,23 @@ def test_charts_on_pages_have_no_inline_styles_and_keep_their_colours():
     assert "style=" not in shown and "<style" not in shown  # ... the page's has none
     assert 'fill="#0b6e6e"' in shown and "Taal &amp; wonen" in shown
     assert 'font-size="9px"' in shown and 'stroke-linejoin="round"' in shown
+
+
+def test_pages_are_never_kept_by_the_browser_but_static_files_are(app, client, runner):
+    load_demo_data(runner)
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    client.post("/login", data={"email": "admin@klankbord.test", "password": "klankbord-demo"})
+    from webapp.extensions import db
+    from webapp.organisations.models import Organisation
+    from webapp.projects.models import Project
+    from sqlalchemy import select
+
+    with app.app_context():
+        slug = db.session.scalars(select(Project.slug)).first()
+        organisation_id = db.session.scalars(select(Organisation.id)).first()
+    for url in (f"/p/{slug}/organisations/{organisation_id}/edit", f"/p/{slug}/organisations/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+    stylesheet = client.get("/static/css/app.css")
+    assert stylesheet.status_code == 200 and "no-store" not in stylesheet.headers.get("Cache-Control", "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 
 #: `%(nonce)s` is filled per request; everything else is fixed.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -48,6 +48,11 @@ def init_security(app: Flask) -> None:
         # Personal link tokens live in URLs (/f, /r, /s, /i): no page tells another site where it was.
         headers["Referrer-Policy"] = "no-referrer"
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        # Pages hold names and what people said: a shared tablet's browser must not show them
+        # again from its cache (the back button after logging out). A route that wants another
+        # policy sets its own (the capture screen: no-cache); our static files keep theirs.
+        if "Cache-Control" not in headers and not (request.endpoint or "").endswith("static"):
+            headers["Cache-Control"] = "no-store"
         if app.config.get("PRODUCTION"):
             headers["Strict-Transport-Security"] = HSTS
         return response
