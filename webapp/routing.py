@@ -10,7 +10,24 @@ render in the test suite goes through this path.
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from werkzeug.routing import Rule
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Where a `next` field or parameter may send the user: a path on this site, else `default`.
+
+    No scheme or host, no `//` or backslash (browsers read a slash and a backslash as `//`,
+    another site), no control characters (browsers drop a tab, which can turn slash, tab,
+    slash into `//`). Werkzeug quotes such characters in a redirect today; this does not rely on it.
+    """
+    target = target or ""
+    if (not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in target)):
+        return default
+    parts = urlsplit(target)
+    return default if parts.scheme or parts.netloc else target
 
 
 class LazyBuildRule(Rule):

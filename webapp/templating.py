@@ -94,5 +94,7 @@ def register_template_helpers(app: Flask) -> None:
             "current_project": g.get("project"),
             "switcher_projects": _switcher_projects,
             "text_direction": lambda code: "rtl" if code in RTL_LANGUAGES else "ltr",
-            "current_path": request.full_path.rstrip("?") if request else "/",
+            # With the script root: behind a proxy that mounts the app under a prefix, `next`
+            # must lead back under that prefix too.
+            "current_path": (request.script_root + request.full_path).rstrip("?") if request else "/",
         }

@@ -13,6 +13,7 @@ from ..activities.models import Activity
 from ..activities.types import ACTIVITY_TYPES
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
+from ..routing import safe_next
 from ..findings.models import FINDING_KINDS, Finding
 from ..i18n import CONTENT_LANGUAGES, _, localized, ngettext
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
@@ -28,10 +29,7 @@ bp = Blueprint("analysis", __name__, template_folder="templates", static_folder=
 
 def _safe_next(default: str) -> str:
     """Back to the page the user came from, but only to a path on this site."""
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return safe_next(request.form.get("next"), default)
 
 
 @bp.get("/findings")

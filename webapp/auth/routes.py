@@ -3,7 +3,6 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
@@ -11,6 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
+from ..routing import safe_next
 from ..i18n import _
 from ..refused_forms import refuse, refill
 from . import bp
@@ -23,15 +23,6 @@ from .services import (UserError, authenticate, change_password, choose_password
                        end_all_sessions, get_user_by_email, invite_user, normalise_email, request_password_reset,
                        user_for_password_token)
 
-
-def _safe_next(target: str | None) -> str | None:
-    """Only follow `next` to a path on this site (no open redirect)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _login_account_key() -> str:
@@ -60,7 +51,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             session["lang"] = user.locale
-            return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
+            return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
     if form.errors:
         return refuse(form)
     return render_template("auth/login.html", form=refill(form))

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from ..auth.roles import public
 from ..auth.services import set_locale
 from ..extensions import db
+from ..routing import safe_next
 from ..forms import BaseForm
 from ..i18n import LANGUAGES
 from ..projects.archive import ProjectArchived
@@ -38,10 +39,7 @@ def switch_language():
         session["lang"] = language
         if current_user.is_authenticated:
             set_locale(current_user, language)
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("dashboard.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("dashboard.index")))
 
 
 

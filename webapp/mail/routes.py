@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..auth.roles import ADMIN, STAFF, public, roles_required
 from ..extensions import db
+from ..routing import safe_next
 from ..i18n import RTL_LANGUAGES, _
 from . import bp
 from .models import MESSAGE_KINDS, MESSAGE_STATES, OutgoingMessage
@@ -59,8 +60,7 @@ def retry_message(message_id: int):
         abort(400)
     retry(message)
     flash(_("The message is queued again."), "success")
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("mail.outbox"))
+    return redirect(safe_next(request.form.get("next"), url_for("mail.outbox")))
 
 
 @bp.post("/mail/outbox/send")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..activities.models import Activity
 from ..auth.roles import ADMIN, AUTHOR, public, roles_required
 from ..extensions import db
+from ..routing import safe_next
 from ..pagination import paginate
 from ..findings.models import Contributor
 from ..i18n import _, current_language
@@ -473,9 +474,7 @@ def board(report_id: int):
 def disposition(comment_id: int):
     comment = db.session.get(ReviewComment, comment_id) or abort(404)
     form = DispositionForm()
-    back = request.form.get("next") or ""
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("review.board", report_id=comment.assignment.round.report_id)
+    back = safe_next(request.form.get("next"), url_for("review.board", report_id=comment.assignment.round.report_id))
     back = f"{back}#comment-{comment.id}"
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
