@@ -130,3 +130,57 @@ def test_without_redis_logins_still_work_and_are_still_counted(tmp_path):
     assert _login(client, PASSWORD).status_code == 429
     with app.app_context():
         db.engine.dispose()
+    # The limiter is one object for every app of the test run and remembers "storage dead":
+    # later apps would count in this fallback until a retry flips back, halfway through a test.
+    from webapp.extensions import limiter
+
+    limiter._storage_dead = False
+
+
+class BehindProxyConfig(TestConfig):
+    PROXY_HOPS = 1
+    LOGIN_LIMIT_PER_ADDRESS = "5 per 15 minutes"
+
+
+class NoProxyConfig(BehindProxyConfig):
+    PROXY_HOPS = 0
+
+
+def _login_via(client, forwarded_for, email="nobody@example.test", address="127.0.0.1"):
+    return client.post("/login", data={"email": email, "password": "wrong"},
+                       environ_base={"REMOTE_ADDR": address}, headers={"X-Forwarded-For": forwarded_for})
+
+
+@pytest.fixture
+def app_with(clock):
+    """An app of the given configuration, its tables made and its limiter storage its own."""
+    made = []
+
+    def make(config):
+        app = create_app(config)
+        context = app.app_context()
+        context.push()
+        db.create_all()
+        made.append(context)
+        return app
+
+    yield make
+    for context in made:
+        db.session.remove()
+        context.pop()
+
+
+def test_behind_the_proxy_each_client_address_has_its_own_login_limit(app_with):
+    client = app_with(BehindProxyConfig).test_client()
+    for n in range(5):
+        assert _login_via(client, "203.0.113.5", email=f"u{n}@example.test").status_code == 303
+    assert _login_via(client, "203.0.113.5").status_code == 429
+    # Another person behind the same proxy is not locked out by the first one.
+    assert _login_via(client, "203.0.113.6").status_code == 303
+
+
+def test_without_a_proxy_a_forged_forwarded_address_does_not_escape_the_limit(app_with):
+    client = app_with(NoProxyConfig).test_client()
+    for n in range(5):
+        assert _login_via(client, f"198.51.100.{n}", email=f"u{n}@example.test", address="192.0.2.77").status_code == 303
+    assert _login_via(client, "198.51.100.99", address="192.0.2.77").status_code == 429

@@ -57,6 +57,10 @@ class Config:
     RESET_LIMIT_PER_ADDRESS = "30 per hour"
     WTF_CSRF_TIME_LIMIT = None  # a tablet left open during a full-day meeting must still save
     PRODUCTION = os.environ.get("KLANKBORD_ENV") == "production"
+    #: Reverse proxies in front of the app that set X-Forwarded-For (docs/deploy.md). Without
+    #: it every request seems to come from the proxy: one address's login limit would lock out
+    #: everyone. 0 (the default) ignores the header, which a client could otherwise forge.
+    PROXY_HOPS = int(os.environ.get("KLANKBORD_PROXY_HOPS", "0"))
     #: A report build (screen or CLI) running longer than this many seconds is stopped and marked failed.
     REPORT_BUILD_TIMEOUT = float(os.environ.get("REPORT_BUILD_TIMEOUT", "180"))
     #: A kiosk survey left untouched this long starts again empty for the next person.
