@@ -267,3 +267,68 @@ def test_a_new_finding_costs_few_statements(client, auth, activity, count_querie
     assert [q for q in queries[inserted:] if q.lstrip().upper().startswith("SELECT")] == []  # nothing read back
     stored = client.get(f"/api/v1/findings/{answer['id']}", headers=headers).get_json()
     assert stored == answer  # the answer is what was stored
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    """An app on a database file (or the test PostgreSQL), which several threads can share."""
+    import os
+
+    url = os.environ.get("TEST_DATABASE_URL", "")
+
+    class FileConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url if url.startswith("postgresql") else f"sqlite:///{tmp_path / 'race.db'}"
+
+    app = create_app(FileConfig)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        learn = Project(slug="learn", name_nl="LEARN", name_en="LEARN")
+        db.session.add(learn)
+        db.session.commit()
+        set_scope(learn, None)
+        yield app
+        db.session.remove()
+        if db.engine.dialect.name != "sqlite":
+            db.drop_all()
+        db.engine.dispose()
+
+
+def test_devices_sending_one_client_id_at_once_store_it_once(file_app):
+    """No look before the INSERT: requests racing with one client_id meet at the unique
+    constraint, and the losers answer with the winner (same content) or 409 (other content)."""
+    import threading
+
+    from webapp.api.tokens import issue_api_token
+    from webapp.auth.services import create_user
+
+    activity_id = _activity_id()
+    user = create_user("fac@example.test", "Fac", "facilitator", "a-long-password", locale="en")
+    set_membership(db.session.scalar(select(Project)), user, "facilitator")
+    headers = {"Authorization": f"Bearer {issue_api_token(user)}"}
+    db.session.remove()
+
+    def race(payloads: list[dict]) -> list:
+        start, answers = threading.Barrier(len(payloads)), [None] * len(payloads)
+
+        def send(number: int) -> None:
+            client = file_app.test_client()
+            start.wait()
+            answers[number] = client.post("/api/v1/projects/learn/findings", json=payloads[number], headers=headers)
+
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(len(payloads))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return answers
+
+    for _round in range(5):
+        same = body(activity_id, client_id=str(uuid.uuid4()), themes=[])
+        answers = race([same] * 4)
+        assert sorted(a.status_code for a in answers) == [200, 200, 200, 201]
+        assert len({a.get_json()["id"] for a in answers}) == 1
+    other = body(activity_id, client_id=str(uuid.uuid4()), themes=[])
+    answers = race([other, other | {"text": "Something else."}])
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    assert finding_count() == 6

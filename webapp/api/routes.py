@@ -176,8 +176,11 @@ def finding(finding_id: int):
 @roles_required(*STAFF)
 def create():
     data = finding_input_from_json(_json_body(), partial=False)
-    if isinstance(data.activity_id, int) and db.session.get(Activity, data.activity_id) is None:
-        return json_error(404, _("Unknown activity."))  # as for a URL: another project's is not found
+    if isinstance(data.activity_id, int):
+        # Kept in a name: the session holds loaded rows weakly, and the service asks for it again.
+        activity = db.session.get(Activity, data.activity_id)
+        if activity is None:
+            return json_error(404, _("Unknown activity."))  # as for a URL: another project's is not found
     try:
         stored, created = create_finding_once(data, author=current_user)
     except FindingConflict as error:

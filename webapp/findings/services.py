@@ -212,13 +212,20 @@ def create_finding_once(data: FindingInput, author: User | None, commit: bool = 
 
     Sending the same `client_id` with the same content again returns the stored finding
     (a dropped connection makes devices resend); the same `client_id` with other content
-    raises FindingConflict (as ODK Central does). Two requests racing with one client_id
-    meet at the unique constraint: the loser rolls back and replays.
+    raises FindingConflict (as ODK Central does).
+
+    With `commit`, a resend is found at the unique constraint, not by looking first: almost
+    every save is new, and a look costs each of them a query (issue 17's save throughput).
+    The failed INSERT rolls the session back, so call it with nothing else pending (the
+    API, the capture screen and surveys do). Two requests racing with one client_id meet
+    there too: the loser rolls back and replays. Without `commit` (an import, feedback,
+    review comments: part of a larger transaction) it looks first, as a rollback would
+    lose the rest.
     """
     errors, activity, themes = _resolve(data)
     if errors:
         raise FindingError(errors)
-    if data.client_id is not None and (existing := _by_client_id(data.client_id)) is not None:
+    if not commit and data.client_id is not None and (existing := _by_client_id(data.client_id)) is not None:
         return _replay(existing, data, themes), False
     finding = Finding(
         client_id=data.client_id or uuid.uuid4(), activity=activity, text=data.text.strip(), kind=data.kind,
