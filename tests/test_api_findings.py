@@ -247,6 +247,31 @@ def test_the_token_command_stores_only_a_hash(runner, app):
     assert runner.invoke(args=["users", "token", "nobody@example.test"]).exit_code != 0
 
 
+def test_a_token_opens_only_its_users_projects(client, auth, activity):
+    """The token, its user and the user's role in the URL's project are read in one query:
+    another project is not found (as for a non-member in the browser), an unknown token is 401."""
+    from webapp.api.tokens import issue_api_token
+    from webapp.auth.services import create_user, get_user_by_email
+
+    other = Project(slug="other", name_nl="Ander", name_en="Other")
+    db.session.add(other)
+    db.session.commit()
+    auth.login("facilitator", locale="en")
+    headers = {"Authorization": f"Bearer {issue_api_token(get_user_by_email('facilitator@example.test'))}"}
+    assert client.get("/api/v1/projects/learn/activities", headers=headers, as_written=True).status_code == 200
+    assert client.get("/api/v1/projects/other/activities", headers=headers, as_written=True).status_code == 404
+    assert client.get("/api/v1/projects/nowhere/activities", headers=headers, as_written=True).status_code == 404
+    refused = client.post("/api/v1/projects/other/findings", json=body(activity.id), headers=headers, as_written=True)
+    assert refused.status_code == 404 and finding_count() == 0
+    admin = create_user("root@example.test", "Root", "admin", "a-long-password")
+    admin_headers = {"Authorization": f"Bearer {issue_api_token(admin)}"}
+    # the browser session of the same client (a facilitator, not in "other") plays no part
+    assert client.get("/api/v1/projects/other/activities", headers=admin_headers, as_written=True).status_code == 200
+    admin.active = False
+    db.session.commit()
+    assert client.get("/api/v1/projects/other/activities", headers=admin_headers, as_written=True).status_code == 401
+
+
 def test_a_new_finding_costs_few_statements(client, auth, activity, count_queries):
     """One POST: the user, the activity, the themes, the duplicate check, the inserts; the JSON
     answer is made from what was just written, without reading the finding back."""
