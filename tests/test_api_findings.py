@@ -273,8 +273,8 @@ def test_a_token_opens_only_its_users_projects(client, auth, activity):
 
 
 def test_a_new_finding_costs_few_statements(client, auth, activity, count_queries):
-    """One POST: the user, the activity, the themes, the duplicate check, the inserts; the JSON
-    answer is made from what was just written, without reading the finding back."""
+    """One POST: the user (with the project and role), the activity, the themes, the inserts; the
+    JSON answer is made from what was just written, without reading the finding back."""
     from webapp.api.tokens import issue_api_token
     from webapp.auth.services import get_user_by_email
 
@@ -286,6 +286,12 @@ def test_a_new_finding_costs_few_statements(client, auth, activity, count_querie
     with count_queries() as queries:
         response = client.post("/api/v1/findings", json=payload, headers=headers)
     assert response.status_code == 201
+    # The token with its user, project and role; the activity; the themes. Nothing looked up
+    # by client_id first: a resend is met at the unique constraint (issue 17).
+    assert [q.split()[:4] for q in queries if q.lstrip().upper().startswith("SELECT")] == [
+        ["SELECT", "users.id,", "users.email,", "users.name,"], ["SELECT", "activities.id", "AS", "activities_id,"],
+        ["SELECT", "themes.id,", "themes.code,", "themes.parent_id,"]]
+    assert len(queries) == 7  # and four writes: the finding, its themes, the audit entry, the data counter
     answer = response.get_json()
     assert answer["themes"] == ["funding", "language"] and answer["version"] == 1 and answer["id"]
     inserted = next(n for n, q in enumerate(queries) if q.startswith("INSERT INTO findings"))
