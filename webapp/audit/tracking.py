@@ -104,6 +104,17 @@ def _audit_flush(session: Session, _flush_context) -> None:
             written[(action, kind, object_id)] = (result.inserted_primary_key[0], detail.get("fields", []))
 
 
+def record_created(session: Session, kind: str, object_id: int) -> None:
+    """The "create" entry `_audit_flush` writes, for a row written with an INSERT statement
+    instead of a flush (a new finding, `findings/services.py`)."""
+    if session.info.get("audit_disabled"):
+        return
+    result = session.connection().execute(_INSERT_ENTRY, {
+        "action": "create", "object_kind": kind, "object_id": object_id, "subject": "", "detail": {},
+        "actor_id": _actor_id(), "created_at": utcnow()})
+    session.info.setdefault("audit_written", {})[("create", kind, object_id)] = (result.inserted_primary_key[0], [])
+
+
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_written(session: Session) -> None:
