@@ -52,6 +52,7 @@ def _changed_fields(obj) -> list[str]:
 
 @event.listens_for(Session, "after_flush")
 def _audit_flush(session: Session, _flush_context) -> None:
+    # A new finding without translations is written without a flush: it calls `record_created`.
     if session.info.get("audit_disabled"):
         return
     events: dict[tuple[str, str], list[tuple[int | None, dict]]] = defaultdict(list)

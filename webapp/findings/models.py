@@ -245,7 +245,9 @@ def _project_parent(session, obj):
 def _new_rows_join_their_project(session, _flush_context, _instances) -> None:
     """A new row takes the project of its parent (a finding that of its activity), else the
     current project, else the only project of a one-project installation; one without any
-    is refused by the database (NOT NULL)."""
+    is refused by the database (NOT NULL). A new finding without translations is written
+    without a flush: `services._insert_finding` takes its activity's project and refuses an
+    archived one itself."""
     for obj in session.new:
         if not isinstance(obj, ProjectScoped):
             continue
