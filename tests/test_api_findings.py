@@ -247,9 +247,34 @@ def test_the_token_command_stores_only_a_hash(runner, app):
     assert runner.invoke(args=["users", "token", "nobody@example.test"]).exit_code != 0
 
 
+def test_a_token_opens_only_its_users_projects(client, auth, activity):
+    """The token, its user and the user's role in the URL's project are read in one query:
+    another project is not found (as for a non-member in the browser), an unknown token is 401."""
+    from webapp.api.tokens import issue_api_token
+    from webapp.auth.services import create_user, get_user_by_email
+
+    other = Project(slug="other", name_nl="Ander", name_en="Other")
+    db.session.add(other)
+    db.session.commit()
+    auth.login("facilitator", locale="en")
+    headers = {"Authorization": f"Bearer {issue_api_token(get_user_by_email('facilitator@example.test'))}"}
+    assert client.get("/api/v1/projects/learn/activities", headers=headers, as_written=True).status_code == 200
+    assert client.get("/api/v1/projects/other/activities", headers=headers, as_written=True).status_code == 404
+    assert client.get("/api/v1/projects/nowhere/activities", headers=headers, as_written=True).status_code == 404
+    refused = client.post("/api/v1/projects/other/findings", json=body(activity.id), headers=headers, as_written=True)
+    assert refused.status_code == 404 and finding_count() == 0
+    admin = create_user("root@example.test", "Root", "admin", "a-long-password")
+    admin_headers = {"Authorization": f"Bearer {issue_api_token(admin)}"}
+    # the browser session of the same client (a facilitator, not in "other") plays no part
+    assert client.get("/api/v1/projects/other/activities", headers=admin_headers, as_written=True).status_code == 200
+    admin.active = False
+    db.session.commit()
+    assert client.get("/api/v1/projects/other/activities", headers=admin_headers, as_written=True).status_code == 401
+
+
 def test_a_new_finding_costs_few_statements(client, auth, activity, count_queries):
-    """One POST: the user, the activity, the themes, the duplicate check, the inserts; the JSON
-    answer is made from what was just written, without reading the finding back."""
+    """One POST: the user (with the project and role), the activity, the themes, the inserts; the
+    JSON answer is made from what was just written, without reading the finding back."""
     from webapp.api.tokens import issue_api_token
     from webapp.auth.services import get_user_by_email
 
@@ -261,9 +286,80 @@ def test_a_new_finding_costs_few_statements(client, auth, activity, count_querie
     with count_queries() as queries:
         response = client.post("/api/v1/findings", json=payload, headers=headers)
     assert response.status_code == 201
+    # The token with its user, project and role; the activity; the themes. Nothing looked up
+    # by client_id first: a resend is met at the unique constraint (issue 17).
+    assert [q.split()[:4] for q in queries if q.lstrip().upper().startswith("SELECT")] == [
+        ["SELECT", "users.id,", "users.email,", "users.name,"], ["SELECT", "activities.id", "AS", "activities_id,"],
+        ["SELECT", "themes.id,", "themes.code,", "themes.parent_id,"]]
+    assert len(queries) == 7  # and four writes: the finding, its themes, the audit entry, the data counter
     answer = response.get_json()
     assert answer["themes"] == ["funding", "language"] and answer["version"] == 1 and answer["id"]
     inserted = next(n for n, q in enumerate(queries) if q.startswith("INSERT INTO findings"))
     assert [q for q in queries[inserted:] if q.lstrip().upper().startswith("SELECT")] == []  # nothing read back
     stored = client.get(f"/api/v1/findings/{answer['id']}", headers=headers).get_json()
     assert stored == answer  # the answer is what was stored
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    """An app on a database file (or the test PostgreSQL), which several threads can share."""
+    import os
+
+    url = os.environ.get("TEST_DATABASE_URL", "")
+
+    class FileConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url if url.startswith("postgresql") else f"sqlite:///{tmp_path / 'race.db'}"
+
+    app = create_app(FileConfig)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        learn = Project(slug="learn", name_nl="LEARN", name_en="LEARN")
+        db.session.add(learn)
+        db.session.commit()
+        set_scope(learn, None)
+        yield app
+        db.session.remove()
+        if db.engine.dialect.name != "sqlite":
+            db.drop_all()
+        db.engine.dispose()
+
+
+def test_devices_sending_one_client_id_at_once_store_it_once(file_app):
+    """No look before the INSERT: requests racing with one client_id meet at the unique
+    constraint, and the losers answer with the winner (same content) or 409 (other content)."""
+    import threading
+
+    from webapp.api.tokens import issue_api_token
+    from webapp.auth.services import create_user
+
+    activity_id = _activity_id()
+    user = create_user("fac@example.test", "Fac", "facilitator", "a-long-password", locale="en")
+    set_membership(db.session.scalar(select(Project)), user, "facilitator")
+    headers = {"Authorization": f"Bearer {issue_api_token(user)}"}
+    db.session.remove()
+
+    def race(payloads: list[dict]) -> list:
+        start, answers = threading.Barrier(len(payloads)), [None] * len(payloads)
+
+        def send(number: int) -> None:
+            client = file_app.test_client()
+            start.wait()
+            answers[number] = client.post("/api/v1/projects/learn/findings", json=payloads[number], headers=headers)
+
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(len(payloads))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return answers
+
+    for _round in range(5):
+        same = body(activity_id, client_id=str(uuid.uuid4()), themes=[])
+        answers = race([same] * 4)
+        assert sorted(a.status_code for a in answers) == [200, 200, 200, 201]
+        assert len({a.get_json()["id"] for a in answers}) == 1
+    other = body(activity_id, client_id=str(uuid.uuid4()), themes=[])
+    answers = race([other, other | {"text": "Something else."}])
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    assert finding_count() == 6

@@ -123,27 +123,22 @@ def test_a_stale_edit_shows_both_versions_and_overwrites_nothing(client, auth, a
         "My edit of the original", 3)
 
 
-def test_a_create_that_loses_the_race_for_its_client_id_returns_the_winner(app, activity, monkeypatch):
-    import webapp.findings.services as services
-
+def test_a_create_that_loses_the_race_for_its_client_id_returns_the_winner(app, activity, count_queries):
+    """Nothing is looked up before the INSERT (issue 17): a client_id stored meanwhile - by a
+    resend, or by another request that committed first - is met at the unique constraint,
+    and the loser answers with the winner (or a conflict for other content)."""
     client_id = uuid.uuid4()
     winner = add(activity, "Same words", client_id=client_id)
-    real_lookup = services._by_client_id
-    calls = []
-
-    def too_late(cid):  # the first look finds nothing, as when another request commits in between
-        calls.append(cid)
-        return None if len(calls) == 1 else real_lookup(cid)
-
-    monkeypatch.setattr(services, "_by_client_id", too_late)
-    finding, created = create_finding_once(FindingInput(activity.id, "Same words", "bottleneck", "en", ["funding"],
-                                                        client_id=client_id), author=None)
+    data = FindingInput(activity.id, "Same words", "bottleneck", "en", ["funding"], client_id=client_id)
+    with count_queries() as new_one:
+        create_finding_once(FindingInput(activity.id, "New words", "bottleneck", "en", ["funding"]), author=None)
+    assert not [q for q in new_one if "client_id =" in q]  # no look first
+    finding, created = create_finding_once(data, author=None)
     assert (finding.id, created) == (winner.id, False)
     with pytest.raises(FindingConflict):
-        calls.clear()
         create_finding_once(FindingInput(activity.id, "Other words", "bottleneck", "en", ["funding"],
                                          client_id=client_id), author=None)
-    assert count() == 1
+    assert count() == 2
 
 
 def test_a_deleted_findings_client_id_is_still_taken(activity):

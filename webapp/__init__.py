@@ -42,6 +42,11 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
 
     keep_user_text_out_of_logs()  # exception messages in log records become their type
     db.init_app(app)
+    from .sqlite_writer import one_writer_at_a_time
+
+    with app.app_context():
+        for engine in db.engines.values():
+            one_writer_at_a_time(engine)  # SQLite only: writers queue in Python, not in SQLite's sleeps
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     babel.init_app(app, locale_selector=_select_locale)
     csrf.init_app(app)

@@ -100,6 +100,11 @@ def _bulk_writes(execute_state) -> None:
         execute_state.session.info[_CHANGED] = True
 
 
+#: Built once (it never changes): each write transaction runs it.
+_MOVE = (update(DataVersion.__table__).where(DataVersion.__table__.c.id == 1)
+         .values(counter=DataVersion.__table__.c.counter + 1))
+
+
 @event.listens_for(Session, "before_commit")
 def _move_the_counter(session: Session) -> None:
     """+1 as the transaction's last statement, so the row lock on the counter (PostgreSQL) is
@@ -108,10 +113,9 @@ def _move_the_counter(session: Session) -> None:
     session.flush()  # what commit would flush next: its changes count too
     if not session.info.pop(_CHANGED, False):
         return
-    table = DataVersion.__table__
     connection = session.connection()
-    if connection.execute(update(table).where(table.c.id == 1).values(counter=table.c.counter + 1)).rowcount == 0:
-        connection.execute(table.insert().values(id=1, counter=fresh_counter()))
+    if connection.execute(_MOVE).rowcount == 0:
+        connection.execute(DataVersion.__table__.insert().values(id=1, counter=fresh_counter()))
 
 
 @event.listens_for(Session, "after_transaction_end")

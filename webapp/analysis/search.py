@@ -51,7 +51,9 @@ def _words_of(finding: Finding) -> str:
 @event.listens_for(Session, "before_flush")
 def _keep_search_text(session: Session, _context, _instances) -> None:
     """Every ORM write of a finding's text or of one of its translations (capture screen, API,
-    import, translation screen, demo) refreshes the finding's search words before it is stored."""
+    import, translation screen, demo) refreshes the finding's search words before it is stored.
+    A new finding without translations is written without a flush: `findings.services._insert_finding`
+    makes its words with the same `searchable_text`."""
     changed: set[Finding] = set()
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Finding):

@@ -51,18 +51,17 @@ MAX_API_BODY = 1024 * 1024
 
 @bp.before_request
 def _authenticate():
-    from .tokens import user_for_api_token
+    from .tokens import token_holder
 
     request.max_content_length = min(MAX_API_BODY, current_app.config.get("MAX_CONTENT_LENGTH") or MAX_API_BODY)
     if "Authorization" in request.headers:
-        token = _bearer_token()
-        user = user_for_api_token(token) if token else None
+        user, project, role = token_holder(_bearer_token() or "", g.get("project_slug"))
         if user is None:
             return json_error(401, _("The API token is missing, wrong or revoked."))
         # The token's user for this request only: never the session, which a token request may not use.
         login_manager._update_request_context_with_user(user)
         g.api_token_auth = True
-        enter_project()  # again, now as the token's user: its memberships decide
+        enter_project((project, role))  # again, now as the token's user: its memberships decide
         return None
     if not current_user.is_authenticated:
         # Always JSON, never a redirect to the HTML login page: a script cannot follow that.
@@ -176,8 +175,11 @@ def finding(finding_id: int):
 @roles_required(*STAFF)
 def create():
     data = finding_input_from_json(_json_body(), partial=False)
-    if isinstance(data.activity_id, int) and db.session.get(Activity, data.activity_id) is None:
-        return json_error(404, _("Unknown activity."))  # as for a URL: another project's is not found
+    if isinstance(data.activity_id, int):
+        # Kept in a name: the session holds loaded rows weakly, and the service asks for it again.
+        activity = db.session.get(Activity, data.activity_id)
+        if activity is None:
+            return json_error(404, _("Unknown activity."))  # as for a URL: another project's is not found
     try:
         stored, created = create_finding_once(data, author=current_user)
     except FindingConflict as error:

@@ -212,27 +212,34 @@ def create_finding_once(data: FindingInput, author: User | None, commit: bool = 
 
     Sending the same `client_id` with the same content again returns the stored finding
     (a dropped connection makes devices resend); the same `client_id` with other content
-    raises FindingConflict (as ODK Central does). Two requests racing with one client_id
-    meet at the unique constraint: the loser rolls back and replays.
+    raises FindingConflict (as ODK Central does).
+
+    With `commit`, a resend is found at the unique constraint, not by looking first: almost
+    every save is new, and a look costs each of them a query (issue 17's save throughput).
+    The failed INSERT rolls the session back, so call it with nothing else pending (the
+    API, the capture screen and surveys do). Two requests racing with one client_id meet
+    there too: the loser rolls back and replays. Without `commit` (an import, feedback,
+    review comments: part of a larger transaction) it looks first, as a rollback would
+    lose the rest.
     """
     errors, activity, themes = _resolve(data)
     if errors:
         raise FindingError(errors)
-    if data.client_id is not None and (existing := _by_client_id(data.client_id)) is not None:
-        return _replay(existing, data, themes), False
-    finding = Finding(
-        client_id=data.client_id or uuid.uuid4(), activity=activity, text=data.text.strip(), kind=data.kind,
-        language=data.language, stakeholder_type=data.stakeholder_type or None,
-        organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes,
-        translations=[])  # set, not loaded: the answer is made without reading anything back
-    _apply_translations(finding, data)
-    db.session.add(finding)
     if not commit:
+        if data.client_id is not None and (existing := _by_client_id(data.client_id)) is not None:
+            return _replay(existing, data, themes), False
+        finding = _new_finding(data, activity, themes, author)
+        db.session.add(finding)
         db.session.flush()
         return finding, True
     session = db.session()
     expire_on_commit = session.expire_on_commit
     try:
+        if data.translation_texts:
+            finding = _new_finding(data, activity, themes, author)
+            db.session.add(finding)
+        else:
+            finding = _insert_finding(data, activity, themes, author)
         # Every value was set here (the id comes back from the INSERT): the answer is made from
         # them, without reading the finding and its themes back after the commit.
         session.expire_on_commit = False
@@ -247,6 +254,56 @@ def create_finding_once(data: FindingInput, author: User | None, commit: bool = 
     finally:
         session.expire_on_commit = expire_on_commit
     return finding, True
+
+
+def _new_finding(data: FindingInput, activity: Activity, themes: list[Theme], author: User | None) -> Finding:
+    """A new finding for the unit of work: its flush listeners add the project, the search words,
+    the audit entry and the translations' rows."""
+    finding = Finding(
+        client_id=data.client_id or uuid.uuid4(), activity=activity, text=data.text.strip(), kind=data.kind,
+        language=data.language, stakeholder_type=data.stakeholder_type or None,
+        organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes,
+        translations=[])  # set, not loaded: the answer is made without reading anything back
+    _apply_translations(finding, data)
+    return finding
+
+
+#: The one statement that stores a new finding without translations (`_insert_finding`).
+_INSERT_FINDING = Finding.__table__.insert().returning(Finding.__table__.c.id)
+
+
+def _insert_finding(data: FindingInput, activity: Activity, themes: list[Theme], author: User | None) -> Finding:
+    """A new finding without translations - nearly every save - written with INSERT statements
+    instead of a flush: the unit of work cost more than half of an API save (issue 17). What
+    the flush listeners do for a new finding is done here the same way: the project is the
+    activity's (refused when archived), the search words are made from the text, the audit
+    entry is written; the data counter moves as for any write statement (`data_version.py`).
+    Returns the finding as a row loaded in the session, themes included, nothing read back."""
+    from sqlalchemy.orm import make_transient_to_detached
+
+    from ..analysis.search import searchable_text
+    from ..audit.tracking import record_created
+    from ..projects.archive import ProjectArchived
+    from .models import finding_themes
+
+    if activity.project.status == "archived":  # as `refuse_writes_to_archived_projects` in a flush
+        raise ProjectArchived()
+    now = utcnow()
+    text = data.text.strip()
+    values = {"client_id": data.client_id or uuid.uuid4(), "activity_id": activity.id,
+              "project_id": activity.project_id, "text": text, "kind": data.kind, "language": data.language,
+              "stakeholder_type": data.stakeholder_type or None, "organisation_id": data.organisation_id,
+              "contributor_id": data.contributor_id, "author_id": author.id if author is not None else None,
+              "created_at": now, "updated_at": now, "version": 1, "deleted_at": None,
+              "search_text": searchable_text(text)}
+    finding_id = db.session.execute(_INSERT_FINDING, values).scalar_one()
+    if themes:
+        db.session.execute(finding_themes.insert(), [{"finding_id": finding_id, "theme_id": t.id} for t in themes])
+    record_created(db.session, "finding", finding_id)
+    finding = Finding(id=finding_id, themes=themes, translations=[], **values)
+    make_transient_to_detached(finding)  # what was set counts as loaded from the database
+    db.session.add(finding)
+    return finding
 
 
 def create_finding(data: FindingInput, author: User | None) -> Finding:

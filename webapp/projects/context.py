@@ -95,7 +95,6 @@ def _pull_project_slug(endpoint, values):
 def _project_and_role(slug: str, user):
     """The project with this slug and the user's role in it, in one query (every staff
     request and API call asks)."""
-    from ..auth.roles import ADMIN
     from .models import Project, ProjectMembership
 
     row = db.session.execute(
@@ -106,11 +105,22 @@ def _project_and_role(slug: str, user):
     if row is None:
         return None, None
     project, role = row
-    return project, (ADMIN if user.role == ADMIN else role)
+    return project, role_in(user, role)
 
 
-def enter_project():
+def role_in(user, membership_role: str | None) -> str | None:
+    """The user's role in a project given the membership's (None: not a member): admins are admins everywhere."""
+    from ..auth.roles import ADMIN
+
+    return ADMIN if user.role == ADMIN else membership_role
+
+
+def enter_project(known: tuple | None = None):
+    """Before every request: the project of the URL, the user's role in it and the query scope.
+    `known`: the (project, role) already read with the user (an API token, `api/tokens.py`)."""
     g.project_role = None
+    if known is None and request.blueprint == "api" and "Authorization" in request.headers:
+        return None  # a token request: `api/routes.py` enters as the token's user, never the session's
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or getattr(view, "is_public", False):
         set_scope(None, None)  # public token pages: the token decides the project
@@ -122,7 +132,7 @@ def enter_project():
     if slug is None:
         set_scope(None, member_project_ids(current_user))
         return None
-    project, role = _project_and_role(slug, current_user)
+    project, role = known if known is not None else _project_and_role(slug, current_user)
     if role is None:
         abort(404)  # not 403: whether a project exists is not told to non-members
     set_scope(project, (project.id,))
