@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -68,6 +69,22 @@ def start_default_project() -> Project:
     return learn
 
 
+@contextmanager
+def running_app(config):
+    """An app of `config` with fresh tables and the default project, inside its app context;
+    afterwards its tables are dropped on PostgreSQL (an in-memory SQLite goes with its engine)."""
+    app = create_app(config)
+    with app.app_context():
+        db.drop_all()  # a PostgreSQL database may hold the tables of an aborted run
+        db.create_all()
+        start_default_project()
+        yield app
+        db.session.remove()
+        if db.engine.dialect.name != "sqlite":
+            db.drop_all()
+        db.engine.dispose()
+
+
 #: The rows `flask demo load` made the first time in this run, and what it printed.
 _DEMO: dict = {}
 
@@ -111,16 +128,21 @@ def load_demo_data(runner) -> str:
 
 @pytest.fixture
 def app():
-    app = create_app(TestConfig)
-    with app.app_context():
-        db.drop_all()  # a PostgreSQL database may hold the tables of an aborted run
-        db.create_all()
-        start_default_project()
+    with running_app(TestConfig) as app:
         yield app
-        db.session.remove()
-        if db.engine.dialect.name != "sqlite":  # in-memory SQLite goes away with its engine
-            db.drop_all()
-        db.engine.dispose()
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    """An app on a database file (or the test PostgreSQL) that several threads, or a worker
+    process, can open too: an in-memory SQLite lives in one connection only."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+
+    class FileConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url if url.startswith("postgresql") else f"sqlite:///{tmp_path / 'app.db'}"
+
+    with running_app(FileConfig) as app:
+        yield app
 
 
 def project_path(app, path: str, method: str = "GET", project: str = DEFAULT_PROJECT) -> str:

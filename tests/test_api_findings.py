@@ -6,14 +6,14 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
 from webapp.projects.models import Project
-from webapp.projects.scope import set_scope
 from webapp.projects.services import set_membership
 from webapp.findings.models import Finding
 from webapp.themes.models import Theme
+
+from tests.conftest import running_app
 
 CLIENT_ID = "3f2b8c9e-4d1a-4c57-9a0e-2b7f5d8c1e64"
 
@@ -175,19 +175,8 @@ class CsrfConfig(TestConfig):
 
 @pytest.fixture
 def csrf_app():
-    app = create_app(CsrfConfig)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        learn = Project(slug="learn", name_nl="LEARN", name_en="LEARN")
-        db.session.add(learn)
-        db.session.commit()
-        set_scope(learn, None)
+    with running_app(CsrfConfig) as app:
         yield app
-        db.session.remove()
-        if db.engine.dialect.name != "sqlite":
-            db.drop_all()
-        db.engine.dispose()
 
 
 def _activity_id() -> int:
@@ -298,31 +287,6 @@ def test_a_new_finding_costs_few_statements(client, auth, activity, count_querie
     assert [q for q in queries[inserted:] if q.lstrip().upper().startswith("SELECT")] == []  # nothing read back
     stored = client.get(f"/api/v1/findings/{answer['id']}", headers=headers).get_json()
     assert stored == answer  # the answer is what was stored
-
-
-@pytest.fixture
-def file_app(tmp_path):
-    """An app on a database file (or the test PostgreSQL), which several threads can share."""
-    import os
-
-    url = os.environ.get("TEST_DATABASE_URL", "")
-
-    class FileConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url if url.startswith("postgresql") else f"sqlite:///{tmp_path / 'race.db'}"
-
-    app = create_app(FileConfig)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        learn = Project(slug="learn", name_nl="LEARN", name_en="LEARN")
-        db.session.add(learn)
-        db.session.commit()
-        set_scope(learn, None)
-        yield app
-        db.session.remove()
-        if db.engine.dialect.name != "sqlite":
-            db.drop_all()
-        db.engine.dispose()
 
 
 def test_devices_sending_one_client_id_at_once_store_it_once(file_app):

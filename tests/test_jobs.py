@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import AuthActions, IsolatedClient, start_default_project
+from tests.conftest import AuthActions, IsolatedClient
 from tests.job_functions import fail, make_file, sleep_forever
 from tests.test_capture_screens import activity  # noqa: F401  (fixture)
 from webapp import create_app
@@ -37,26 +37,6 @@ def _wait(predicate, seconds: float = 120.0, step: float = 0.05):
             return value
         time.sleep(step)
     raise AssertionError("timed out waiting")
-
-
-@pytest.fixture
-def file_app(tmp_path):
-    """An app on a database file, which a worker process can open too."""
-    url = os.environ.get("TEST_DATABASE_URL", "")
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url if url.startswith("postgresql") else f"sqlite:///{tmp_path / 'jobs.db'}"
-
-    app = create_app(Config)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        start_default_project()
-        yield app
-        db.session.remove()
-        if db.engine.dialect.name != "sqlite":
-            db.drop_all()
-        db.engine.dispose()
 
 
 def _children(pid: int) -> list[int]:
