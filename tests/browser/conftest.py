@@ -82,6 +82,14 @@ def live_server(tmp_path_factory):
             db.engine.dispose()
 
 
+def submit_login(page, email: str, password: str) -> None:
+    """Through the login form, as a person does; the caller checks where it lands."""
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+
+
 @pytest.fixture
 def browser_login(live_server):
     """The facilitator's login, with the interface language reset to Dutch.

@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import submit_login
+
 from .test_feedback_member import AXE
 
 pytestmark = pytest.mark.browser
@@ -53,10 +55,7 @@ def serious_violations(page: Page, axe_source: str) -> list:
 
 
 def log_in(page: Page, login: dict, language: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", login["email"])
-    page.fill("input[name=password]", login["password"])
-    page.click("main form button[type=submit]")
+    submit_login(page, login["email"], login["password"])
     expect(page.locator("nav.main-nav")).to_be_visible()
     if page.locator("html").get_attribute("lang") != language:
         page.get_by_test_id("switch-language").click()

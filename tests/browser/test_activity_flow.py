@@ -11,6 +11,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import submit_login
+
 pytestmark = pytest.mark.browser
 
 TITLE = "Working visit Tablet Test Kitchen"
@@ -19,10 +21,7 @@ ERRORS_SCREENSHOT = "/tmp/browser-activity-form-errors.png"
 
 
 def log_in(page: Page, login: dict) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", login["email"])
-    page.fill("input[name=password]", login["password"])
-    page.click("main form button[type=submit]")
+    submit_login(page, login["email"], login["password"])
     expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/p/learn/$"))  # the dashboard
 
 

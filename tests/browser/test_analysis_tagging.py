@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import submit_login
+
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = "/tmp/browser-analysis-findings.png"
@@ -35,10 +37,7 @@ def findings_data(live_server):
 
 
 def log_in(page: Page, login: dict) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", login["email"])
-    page.fill("input[name=password]", login["password"])
-    page.click("main form button[type=submit]")
+    submit_login(page, login["email"], login["password"])
     expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/p/learn/$"))
 
 

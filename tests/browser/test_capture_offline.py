@@ -11,16 +11,15 @@ from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+
+from .conftest import submit_login
 from sqlalchemy import func, select
 
 pytestmark = pytest.mark.browser
 
 
 def log_in(page: Page, login: dict) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", login["email"])
-    page.fill("input[name=password]", login["password"])
-    page.click("main form button[type=submit]")
+    submit_login(page, login["email"], login["password"])
     expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/p/learn/$"))
 
 

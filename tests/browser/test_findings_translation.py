@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import submit_login
+
 pytestmark = pytest.mark.browser
 
 ARABIC = "أصحاب العمل يريدون نقطة اتصال واحدة."
@@ -27,10 +29,7 @@ def arabic_finding(live_server):
 
 
 def test_translate_an_arabic_finding_on_the_edit_screen(page: Page, browser_login: dict, arabic_finding):
-    page.goto("/login")
-    page.fill("input[name=email]", browser_login["email"])
-    page.fill("input[name=password]", browser_login["password"])
-    page.click("main form button[type=submit]")
+    submit_login(page, browser_login["email"], browser_login["password"])
     expect(page).to_have_url(re.compile(r"/$"))
 
     page.goto(f"/findings/{arabic_finding['finding_id']}/edit")
@@ -56,10 +55,7 @@ def test_a_stored_translation_has_its_own_field_and_another_can_be_added(page: P
                                                                           arabic_finding):
     """After the Dutch translation (previous test), the edit screen shows it in its own field,
     in Dutch, and offers one more: an English translation lands beside the Dutch one."""
-    page.goto("/login")
-    page.fill("input[name=email]", browser_login["email"])
-    page.fill("input[name=password]", browser_login["password"])
-    page.click("main form button[type=submit]")
+    submit_login(page, browser_login["email"], browser_login["password"])
     expect(page).to_have_url(re.compile(r"/$"))
 
     page.goto(f"/findings/{arabic_finding['finding_id']}/edit")

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import submit_login
+
 pytestmark = pytest.mark.browser
 
 
@@ -37,10 +39,7 @@ def second_project(live_server, browser_login):
 
 
 def test_switch_project_in_the_header(page: Page, browser_login: dict, second_project: str):
-    page.goto("/login")
-    page.fill("input[name=email]", browser_login["email"])
-    page.fill("input[name=password]", browser_login["password"])
-    page.click("main form button[type=submit]")
+    submit_login(page, browser_login["email"], browser_login["password"])
     expect(page).to_have_url(re.compile(r"/p/learn/$"))
     switcher = page.get_by_test_id("project-switcher")
     expect(switcher).to_be_visible()

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import submit_login
+
 pytestmark = pytest.mark.browser
 
 AUTHOR_EMAIL = "author@example.test"
@@ -41,10 +43,7 @@ def report_setup(live_server):
 
 
 def test_author_links_evidence_builds_and_downloads(page: Page, report_setup, tmp_path):
-    page.goto("/login")
-    page.fill("input[name=email]", AUTHOR_EMAIL)
-    page.fill("input[name=password]", AUTHOR_PASSWORD)
-    page.click("main form button[type=submit]")
+    submit_login(page, AUTHOR_EMAIL, AUTHOR_PASSWORD)
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
     page.locator("nav.main-nav").get_by_role("link", name="Reports").click()

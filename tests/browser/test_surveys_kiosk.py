@@ -11,6 +11,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import submit_login
+
 pytestmark = pytest.mark.browser
 
 
@@ -76,10 +78,7 @@ def test_kiosk_answers_in_two_languages_and_results(page: Page, kiosk_survey, br
     expect(page.locator("input:checked")).to_have_count(0)
 
     # The organiser's results: two responses and the chart.
-    page.goto("/login")
-    page.fill("input[name=email]", browser_login["email"])
-    page.fill("input[name=password]", browser_login["password"])
-    page.click("main form button[type=submit]")
+    submit_login(page, browser_login["email"], browser_login["password"])
     expect(page).to_have_url(re.compile(r"/$"))
     page.goto(f"/surveys/{kiosk_survey['id']}/results")
     expect(page.locator("[data-testid=response-count]")).to_have_text("2")

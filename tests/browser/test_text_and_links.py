@@ -13,6 +13,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import submit_login
+
 pytestmark = pytest.mark.browser
 
 
@@ -48,10 +50,7 @@ def test_the_organiser_extends_then_revokes_a_personal_link(page: Page, survey_w
                                                                live_server):
     from webapp.surveys.services import today
 
-    page.goto("/login")
-    page.fill("input[name=email]", browser_login["email"])
-    page.fill("input[name=password]", browser_login["password"])
-    page.click("main form button[type=submit]")
+    submit_login(page, browser_login["email"], browser_login["password"])
     expect(page).to_have_url(re.compile(r"/$"))
 
     link_id = survey_with_link["link_id"]
