@@ -424,7 +424,7 @@ def remind(round_id: int):
         language = mail_language(first.contributor.language)
         subject, text, _html = render_message("review_invitation", language, **reviewer_mail_context(
             review_round, language, True, _("(a new personal link)")))
-        sample = {"subject": subject, "text": text, "language": language, "name": reviewer_name(first.contributor)}
+        sample = {"subject": subject, "text": text, "language": language, "to": reviewer_name(first.contributor)}
     return render_template("review/manage/remind.html", round=review_round, recipients=recipients, sample=sample,
                            reviewer_name=reviewer_name, action_form=ActionForm())
 
