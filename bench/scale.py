@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import contextmanager
 import http.client
 import json
 import multiprocessing
@@ -116,14 +117,11 @@ def _start_project():
     return project
 
 
-def prepare_app_database(url: str) -> tuple[str, int]:
-    """Schema, a facilitator with an API token and one activity; returns (token, activity id)."""
-    from datetime import date
-
+@contextmanager
+def _fresh_app(url: str):
+    """The app on `url` with empty tables and the benchmark's project, inside its app context;
+    the connections closed afterwards."""
     from webapp import create_app
-    from webapp.activities.services import ActivityInput, PartialDate, save_activity
-    from webapp.api.tokens import issue_api_token
-    from webapp.auth.services import create_user
     from webapp.config import Config
     from webapp.extensions import db
 
@@ -136,13 +134,25 @@ def prepare_app_database(url: str) -> tuple[str, int]:
         db.drop_all()
         db.create_all()
         _start_project()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def prepare_app_database(url: str) -> tuple[str, int]:
+    """Schema, a facilitator with an API token and one activity; returns (token, activity id)."""
+    from datetime import date
+
+    from webapp.activities.services import ActivityInput, PartialDate, save_activity
+    from webapp.api.tokens import issue_api_token
+    from webapp.auth.services import create_user
+
+    with _fresh_app(url):
         user = create_user("bench@example.test", "Bench", "facilitator", "correct horse battery staple")
         token = issue_api_token(user)
         activity = save_activity(None, ActivityInput(type="ln_meeting", title="National day",
                                                      starts=PartialDate(date(2026, 11, 28), "day")))
         activity_id = activity.id
-        db.session.remove()
-        db.engine.dispose()
     return token, activity_id
 
 
@@ -392,23 +402,13 @@ def _fill_lists_database(url: str, size: int) -> int:
     from sqlalchemy import insert, text
 
     from tests.test_analysis_helpers import bulk_findings
-    from webapp import create_app
     from webapp.activities.services import ActivityInput, PartialDate, save_activity
     from webapp.auth.services import create_user
-    from webapp.config import Config
     from webapp.extensions import db
     from webapp.organisations.models import Organisation
     from webapp.themes.models import Theme
 
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        SECRET_KEY = SECRET
-
-    app = create_app(BenchConfig)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        _start_project()
+    with _fresh_app(url):
         create_user("bench@example.test", "Bench", "admin", "correct horse battery staple", locale="en")
         themes = [Theme(code=f"t{n}", theme_group="topic", label_nl=f"Thema {n}", label_en=f"Theme {n}")
                   for n in range(20)]
@@ -428,8 +428,6 @@ def _fill_lists_database(url: str, size: int) -> int:
             db.session.execute(text("ANALYZE"))
             db.session.commit()
         first_activity = activities[0].id
-        db.session.remove()
-        db.engine.dispose()
     return first_activity
 
 
