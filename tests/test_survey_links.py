@@ -14,8 +14,10 @@ from .test_surveys_services import build_survey
 
 def _page(client, url):
     response = client.get(url)
-    # The same page apart from the CSP nonce and the language switch's way back to this URL.
+    # The same page apart from the CSP nonce, the language switch's way back to this URL and its
+    # CSRF token, which carries the second it was signed in (two requests may straddle a second).
     page = re.sub(r'nonce="[^"]*"', "", response.get_data(as_text=True))
+    page = re.sub(r'name="csrf_token" value="[^"]*"', "", page)
     return response.status_code, re.sub(r'name="next" value="[^"]*"', "", page)
 
 
