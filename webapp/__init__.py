@@ -56,6 +56,9 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    from .template_cache import compiled_template_cache
+
+    app.jinja_env.bytecode_cache = compiled_template_cache(app)
     # Before any route is added: an <int:> id above what the databases hold is a plain 404.
     app.url_map.converters["int"] = DatabaseIntConverter
     init_security(app)

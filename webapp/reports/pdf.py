@@ -90,7 +90,9 @@ def _pdf_environment(app):
     (a new template or field cannot forget it); `|breakable` is also a filter there."""
     environment = app.extensions.get("klankbord_pdf_jinja")
     if environment is None:
-        environment = app.jinja_env.overlay(finalize=breakable)
+        from ..template_cache import compiled_template_cache
+
+        environment = app.jinja_env.overlay(finalize=breakable, bytecode_cache=compiled_template_cache(app, "pdf"))
         environment.filters["breakable"] = breakable
         app.extensions["klankbord_pdf_jinja"] = environment
     return environment
