@@ -126,3 +126,35 @@ def test_queries_do_not_grow_with_the_number_of_findings(client, auth, app, make
     bulk_findings(activity, 100)  # untagged ones too
     assert db.session.scalar(select(db.func.count(Finding.id))) == 2100
     assert _queries_for(client, count_queries, url) == at_50
+
+
+def test_the_total_follows_every_change_and_each_project_counts_its_own(client, auth, make_activity):
+    """The total is kept between requests until data changes (issue 17): it must never show
+    an old number, nor another project's."""
+    import re
+
+    from webapp.findings.services import delete_finding
+    from webapp.projects.models import Project
+    from webapp.projects.scope import in_project
+
+    def total(url):
+        html = client.get(url, as_written=True).get_data(as_text=True)
+        return re.search(r'data-testid="finding-count">([^<]*)<', html).group(1)
+
+    auth.login("admin", locale="en")
+    activity = make_activity()
+    bulk_findings(activity, 3)
+    search = "/p/learn/analysis/findings?q=werkgevers"
+    assert total(search) == "3 findings" and total(search) == "3 findings"
+    bulk_findings(activity, 2)
+    assert total(search) == "5 findings"
+    delete_finding(db.session.scalars(select(Finding)).first())
+    db.session.commit()
+    assert total(search) == "4 findings"
+    other = Project(slug="other", name_nl="Ander", name_en="Other")
+    db.session.add(other)
+    db.session.commit()
+    with in_project(other):
+        bulk_findings(make_activity(), 1)
+    assert total(search) == "4 findings"  # kept for this data: the other project must not get it
+    assert total("/p/other/analysis/findings?q=werkgevers") == "1 finding"
