@@ -125,13 +125,14 @@ def _check(name: str, value):
             return [clean_text(code, multiline=False) for code in value], None
         except TextRefused as refused:
             return None, refused.message
-    problem = _("Must be a UUID, e.g. %(example)s.", example="3f2b8c9e-4d1a-4c57-9a0e-2b7f5d8c1e64")
-    if not isinstance(value, str):
-        return None, problem
-    try:
-        return uuid.UUID(value), None
-    except ValueError:
-        return None, problem
+    # The complaint is translated only when needed: a lookup in the catalog on every save cost
+    # as much as checking all the other fields (issue 17).
+    if isinstance(value, str):
+        try:
+            return uuid.UUID(value), None
+        except ValueError:
+            pass
+    return None, _("Must be a UUID, e.g. %(example)s.", example="3f2b8c9e-4d1a-4c57-9a0e-2b7f5d8c1e64")
 
 
 def finding_input_from_json(payload: dict, partial: bool, base: FindingInput | None = None) -> FindingInput:
