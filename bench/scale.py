@@ -653,9 +653,8 @@ def markdown(results: dict, seconds: float) -> str:
     if "lists" in results:
         lines += ["The evidence page, the dashboard's theme counts and the findings browser's total are kept per "
                   "process until the data counter moves (`cached_until_data_changes`): their p95 is of reads after "
-                  "the first. The first view after a change (last columns; it also compiles nothing, as the "
-                  "templates are kept as files) pays the SQL: the evidence matrix and a search's total read every "
-                  "matching finding.", ""]
+                  "the first. The first view (last columns: the warm-up request, also the first of its process) "
+                  "pays the SQL: the evidence matrix and a search's total read every matching finding.", ""]
     if results.get("lists_plot"):
         lines += [f"![p95 per page against the number of findings]({results['lists_plot']})", ""]
     if "export" in results:
