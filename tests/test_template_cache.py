@@ -82,3 +82,17 @@ def test_without_the_setting_nothing_is_written(app, tmp_path, monkeypatch):
     app.config["TEMPLATE_FILE_CACHE"] = False
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
     assert compiled_template_cache(app) is None and not (tmp_path / "template-cache").exists()
+
+
+def test_a_changed_setting_compiles_anew_though_the_source_did_not_change(app, template_folder, monkeypatch):
+    """`ext.i18n.trimmed` changes the compiled code, not the source: old code must not run."""
+    from jinja2 import DictLoader
+
+    source = "{% trans %}\n    Hallo\n    wereld\n{% endtrans %}"
+    loader = DictLoader({"greeting.html": source})
+    trimmed = app.jinja_env.overlay(loader=loader)
+    assert trimmed.get_template("greeting.html").render() == "Hallo wereld"
+    untrimmed = app.jinja_env.overlay(loader=loader)  # a later process, with the setting changed
+    untrimmed.policies = dict(untrimmed.policies, **{"ext.i18n.trimmed": False})
+    assert untrimmed.get_template("greeting.html").render().split() == ["Hallo", "wereld"]
+    assert "\n" in untrimmed.get_template("greeting.html").render()

@@ -6,15 +6,43 @@ read back from its file it takes 2 ms. Jinja names each file after the template 
 the template source's checksum when reading it, so an edited template is compiled anew and
 its file replaced (files are written whole, then renamed into place).
 
-Compiled code depends on the environment's settings: the PDF environment adds `finalize`
-(`reports/pdf.py`), so it keeps its files in a folder of its own. Code compiled for one must
-never be run by the other.
+Compiled code also depends on the environment's settings (extensions, policies such as
+`ext.i18n.trimmed`, `finalize`, delimiters), which the source's checksum does not see: they
+are added to it here, so changing a setting compiles every template anew instead of running
+old code. The PDF environment (`reports/pdf.py`, `finalize=breakable`) keeps its files in a
+folder of its own, so the two never replace each other's files.
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import jinja2
 from jinja2 import FileSystemBytecodeCache
+
+
+class SettingsAwareBytecodeCache(FileSystemBytecodeCache):
+    """A file per template whose checksum covers the source and the environment's settings."""
+
+    def get_bucket(self, environment, name, filename, source):
+        return super().get_bucket(environment, name, filename, source + "\0" + settings_fingerprint(environment))
+
+
+def settings_fingerprint(environment: jinja2.Environment) -> str:
+    """What, besides the source, decides the code Jinja compiles a template into."""
+    def named(value) -> str:
+        return getattr(value, "__qualname__", None) or repr(value)
+
+    settings = [
+        jinja2.__version__, sorted(environment.extensions), sorted((k, named(v)) for k, v in environment.policies.items()),
+        named(environment.finalize), named(environment.autoescape), environment.trim_blocks,
+        environment.lstrip_blocks, environment.keep_trailing_newline, environment.newline_sequence,
+        environment.block_start_string, environment.block_end_string, environment.variable_start_string,
+        environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
+        environment.line_statement_prefix, environment.line_comment_prefix, environment.optimized,
+        environment.is_async,
+    ]
+    return hashlib.sha256(repr(settings).encode()).hexdigest()
 
 
 def compiled_template_cache(app, environment_name: str = "web") -> FileSystemBytecodeCache | None:
@@ -23,4 +51,4 @@ def compiled_template_cache(app, environment_name: str = "web") -> FileSystemByt
         return None
     folder = Path(app.instance_path) / "template-cache" / environment_name
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # code that is run: only ours to write
-    return FileSystemBytecodeCache(str(folder))
+    return SettingsAwareBytecodeCache(str(folder))
