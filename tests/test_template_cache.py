@@ -96,3 +96,19 @@ def test_a_changed_setting_compiles_anew_though_the_source_did_not_change(app, t
     untrimmed.policies = dict(untrimmed.policies, **{"ext.i18n.trimmed": False})
     assert untrimmed.get_template("greeting.html").render().split() == ["Hallo", "wereld"]
     assert "\n" in untrimmed.get_template("greeting.html").render()
+
+
+def test_a_folder_that_cannot_be_written_costs_no_page(app, client, template_folder, monkeypatch):
+    """A full disk or a read-only folder: the page is served, compiled in memory."""
+    import tempfile
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", full_disk)
+    response = client.get("/login")
+    assert response.status_code == 200 and 'name="email"' in response.get_data(as_text=True)
+    read_only = template_folder.parent / "read-only"
+    read_only.write_text("a file where the folder should be", encoding="utf-8")
+    monkeypatch.setattr(app, "instance_path", str(read_only))
+    assert compiled_template_cache(app) is None

@@ -15,6 +15,7 @@ folder of its own, so the two never replace each other's files.
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 
 import jinja2
@@ -26,6 +27,14 @@ class SettingsAwareBytecodeCache(FileSystemBytecodeCache):
 
     def get_bucket(self, environment, name, filename, source):
         return super().get_bucket(environment, name, filename, source + "\0" + settings_fingerprint(environment))
+
+    def dump_bytecode(self, bucket) -> None:
+        # A cache must never cost a page: a full disk or a read-only folder leaves the
+        # template compiled in memory, as without the cache.
+        try:
+            super().dump_bytecode(bucket)
+        except OSError as error:
+            logging.getLogger(__name__).warning("compiled template not kept: %s", type(error).__name__)
 
 
 def settings_fingerprint(environment: jinja2.Environment) -> str:
@@ -50,5 +59,8 @@ def compiled_template_cache(app, environment_name: str = "web") -> FileSystemByt
     if not app.config.get("TEMPLATE_FILE_CACHE", True):
         return None
     folder = Path(app.instance_path) / "template-cache" / environment_name
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # code that is run: only ours to write
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # code that is run: only ours to write
+    except OSError:  # a read-only instance folder: templates are compiled in memory, as before
+        return None
     return SettingsAwareBytecodeCache(str(folder))
