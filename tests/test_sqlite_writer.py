@@ -50,7 +50,7 @@ def test_a_second_writer_starts_when_the_first_commits(engine):
     the first commits (SQLite's own wait wakes ~30 ms late here, up to 100 ms by its table)."""
     writer = one_writer_at_a_time(engine)
     delays = []
-    for _round in range(3):  # the best of three: a busy machine may hold any one thread back
+    for _round in range(5):  # the best of five: a busy machine (CI runs two suites) may hold any one thread back
         done = {}
 
         def second():
@@ -70,4 +70,4 @@ def test_a_second_writer_starts_when_the_first_commits(engine):
         delays.append(done["at"] - committed)
     assert min(delays) < 0.015
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT v FROM t ORDER BY id")).scalars().all() == ["first", "second"] * 3
+        assert connection.execute(text("SELECT v FROM t ORDER BY id")).scalars().all() == ["first", "second"] * 5
