@@ -120,7 +120,7 @@ def _chart_key(kind: str, *inputs) -> str:
 def _chart_folder() -> Path | None:
     from flask import current_app, has_app_context
 
-    if not has_app_context() or not current_app.config.get("CHART_FILE_CACHE", True):
+    if not has_app_context() or not current_app.config["CHART_FILE_CACHE"]:
         return None
     return Path(current_app.instance_path) / "chart-cache"
 

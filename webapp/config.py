@@ -65,6 +65,10 @@ class Config:
     REPORT_BUILD_TIMEOUT = float(os.environ.get("REPORT_BUILD_TIMEOUT", "180"))
     #: A kiosk survey left untouched this long starts again empty for the next person.
     KIOSK_IDLE_SECONDS = 180
+    #: Kept as files in the instance folder so a new process neither redraws nor recompiles:
+    #: survey charts (webapp/charts.py) and compiled templates (webapp/template_cache.py).
+    CHART_FILE_CACHE = True
+    TEMPLATE_FILE_CACHE = True
     #: Outgoing e-mail (webapp/mail). Without MAIL_SERVER messages wait in the admin outbox.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     #: Flask-Mailman would pick its in-memory backend under TESTING; the tests talk to a real SMTP server.

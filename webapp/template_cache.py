@@ -56,7 +56,7 @@ def settings_fingerprint(environment: jinja2.Environment) -> str:
 
 def compiled_template_cache(app, environment_name: str = "web") -> FileSystemBytecodeCache | None:
     """A cache for one Jinja environment of `app`, or None when `TEMPLATE_FILE_CACHE` is off."""
-    if not app.config.get("TEMPLATE_FILE_CACHE", True):
+    if not app.config["TEMPLATE_FILE_CACHE"]:
         return None
     folder = Path(app.instance_path) / "template-cache" / environment_name
     try:
