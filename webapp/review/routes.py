@@ -293,7 +293,7 @@ def new_round(report_id: int):
 
 def _reviewer_form() -> ReviewerForm:
     form = ReviewerForm()
-    form.organisation_id.choices = [(o.id, o.name) for o in db.session.scalars(
+    form.organisation_id.choices = [(0, _("Choose an organisation"))] + [(o.id, o.name) for o in db.session.scalars(
         select(Organisation).order_by(Organisation.name))]
     return form
 
@@ -371,8 +371,13 @@ def show_round(round_id: int):
 @roles_required(*AUTHORS)
 def invite_reviewer(round_id: int):
     review_round = _round(round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not request.form.get("reviewer"):  # the empty first choice: nobody is invited by default
+        flash(_("Choose whom to invite."), "error")
+        return redirect(url_for("review.show_round", round_id=review_round.id))
     contributor = db.session.get(Contributor, request.form.get("reviewer", type=int) or 0)
-    if not ActionForm().validate_on_submit() or contributor is None or contributor.kind != "stakeholder":
+    if contributor is None or contributor.kind != "stakeholder":
         abort(400)
     try:
         assignment, token = invite(review_round, contributor)
