@@ -79,7 +79,8 @@ def consent_text(invitation: Invitation) -> list[str]:
     return [
         _("We keep the answers you write here, with the date. We keep them in the language you write in."),
         _("The project team of the learning network reads your answers. They may add a translation. "
-          "Only the administrator of the project can see your name and phone number. They are kept separately."),
+          "Only the administrator of the project can see your name and contact details (phone number or "
+          "e-mail address). They are kept separately."),
         _("We may use your words in reports, but only under a pseudonym: \u201c%(pseudonym)s\u201d. "
           "Never with your name.", pseudonym=pseudonym),
         _("You can take back your answers at any time. Open this same link and choose \u201cWithdraw\u201d, "

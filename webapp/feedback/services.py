@@ -395,11 +395,10 @@ def member_mail_context(survey: Survey, invitation: Invitation, language: str, r
     from flask_babel import format_date, force_locale
 
     from ..i18n import localized
-    from ..surveys.services import LOCAL_TIMEZONE
+    from ..surveys.link_dates import last_day
 
     with force_locale(language):
-        due = format_date(invitation.expires_at.astimezone(LOCAL_TIMEZONE).date(), "long") \
-            if invitation.expires_at else ""
+        due = format_date(last_day(invitation.expires_at), "long") if invitation.expires_at else ""
         label = _("Open your personal page")
     return {"title": localized(survey, "title", language if language in ("nl", "en") else "en") or "",
             "due": due, "reminder": reminder, "link_url": url, "link_label": label}

@@ -10,7 +10,7 @@ from ..forms import BaseForm
 
 from ..auth.roles import ADMIN, AUTHOR, public, roles_required
 from ..extensions import db
-from ..i18n import RTL_LANGUAGES, _
+from ..i18n import RTL_LANGUAGES, _, current_language
 from ..mail.services import latest_messages
 from ..reports.models import Report, ReportVersion
 from . import bp
@@ -116,8 +116,10 @@ def preview(version_id: int, contributor_id: int):
     version = _published(version_id)
     person = participant(version, contributor_id) or abort(404)
     language = page_language(person.contributor)
+    # The banner speaks to the staff member, in their language; the page below in the person's.
+    banner = {"text": _("Preview: this is the page the person will see."), "lang": current_language()}
     with force_locale(language):
-        html = render_template("outcome/person.html", token=None, preview=True,
+        html = render_template("outcome/person.html", token=None, preview=banner,
                                **_person_context(version, person.contributor, language))
     return html
 

@@ -709,7 +709,8 @@ def reviewer_mail_context(review_round: ReviewRound, language: str, reminder: bo
         due = format_date(review_round.due_on, "long")
         label = _("Read the draft and comment")
     return {"title": getattr(report, f"title_{code}") or report.title_nl or report.title_en or "",
-            "due": due, "reminder": reminder, "link_url": url, "link_label": label}
+            "due": due, "reminder": reminder, "link_url": url, "link_label": label,
+            "page_in_other_languages": language not in ("nl", "en")}  # reviewer pages are Dutch and English
 
 
 def queue_reviewer_mail(review_round: ReviewRound, tokens: dict[int, str], reminder: bool, link_for) -> int:

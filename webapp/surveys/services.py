@@ -580,18 +580,17 @@ def mail_recipients(survey: Survey, reminder: bool) -> list[Invitation]:
 
 
 def invitation_mail_context(survey: Survey, invitation: Invitation, reminder: bool, url: str) -> dict:
-    from datetime import timedelta
-
     from flask_babel import force_locale, format_date
+
+    from .link_dates import last_day
 
     language = invitation.email_language
     with force_locale(language):
         label = _("Fill in the survey")
-        # A link's expires_at is the midnight after its last day.
-        due = format_date((invitation.expires_at.astimezone(LOCAL_TIMEZONE) - timedelta(days=1)).date(), "long") \
-            if invitation.expires_at else ""
+        due = format_date(last_day(invitation.expires_at), "long") if invitation.expires_at else ""
     return {"title": localized(survey, "title", language if language in ("nl", "en") else "en") or "",
-            "due": due, "reminder": reminder, "link_url": url, "link_label": label}
+            "due": due, "reminder": reminder, "link_url": url, "link_label": label,
+            "page_in_other_languages": language not in ("nl", "en")}  # survey pages are Dutch and English
 
 
 def queue_invitation_mail(survey: Survey, invitations: list[Invitation], reminder: bool, link_for) -> int:
