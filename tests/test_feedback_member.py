@@ -214,19 +214,26 @@ def _invalid_pages(client, make_activity):
 
 
 def test_expired_revoked_and_tampered_links_get_one_page_that_reveals_nothing(client, make_activity):
+    """One page, in the language the link was made for where that is known (issue 24)."""
     survey, tokens = _invalid_pages(client, make_activity)
-    bodies = set()
+    bodies = {}
     for token in tokens:
         for method, path in (("GET", f"/f/{token}"), ("POST", f"/f/{token}"), ("POST", f"/f/{token}/consent"),
                              ("POST", f"/f/{token}/language"), ("GET", f"/f/{token}/withdraw")):
             response = client.open(path, method=method, data={"answer": "agree", "language": "ar"})
             assert response.status_code == 404, (path, method)
-            bodies.add(response.get_data(as_text=True))
-    assert len(bodies) == 1
-    body = bodies.pop()
-    assert 'data-testid="link-invalid"' in body
-    for secret in ("session 3", "sessie 3", "Advisory board member", "Member Name", *tokens[:2]):
-        assert secret not in body
+            bodies.setdefault(token, set()).add(response.get_data(as_text=True))
+    assert all(len(pages) == 1 for pages in bodies.values())
+    (arabic,) = bodies.pop(tokens[0])  # the expired link of an Arabic member: Arabic
+    assert '<html lang="ar" dir="rtl">' in arabic and "هذا الرابط لا يعمل" in arabic
+    assert len(set().union(*bodies.values())) == 1  # Tigrinya (no page language), tampered, unknown: alike
+    (body,) = set().union(*bodies.values())
+    assert '<html lang="nl" dir="ltr">' in body
+    assert client.get("/f/x?lang=ar").get_data(as_text=True) == arabic  # one page, asked in Arabic
+    for page in (arabic, body):
+        assert 'data-testid="link-invalid"' in page
+        for secret in ("session 3", "sessie 3", "Advisory board member", "Member Name", *tokens[:2]):
+            assert secret not in page
 
 
 def test_a_revoked_link_stores_nothing_more(client, make_activity):

@@ -96,7 +96,9 @@ def test_the_opt_out_page_speaks_the_message_language_and_a_tampered_link_change
     page = client.get(f"/mail/opt-out/{token}?lang=ar").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page and "هل نوقف إرسال الدعوات" in page
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    assert client.post(f"/mail/opt-out/{tampered}?lang=en").status_code == 200
+    refused = client.post(f"/mail/opt-out/{tampered}?lang=en")  # the page of every link that does not work
+    assert refused.status_code == 404 and 'data-testid="link-invalid"' in refused.get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in refused.get_data(as_text=True)
     assert db.session.scalar(select(MailOptOut)) is None
     done = client.post(f"/mail/opt-out/{token}?lang=en").get_data(as_text=True)
     assert 'data-testid="opt-out-done"' in done
@@ -277,7 +279,7 @@ def test_invitation_mails_name_the_last_day_a_link_opens_as_the_day_to_answer_by
     """Survey and advisory-board mails once meant two different days by "before <date>"."""
     from datetime import date, datetime, timezone
 
-    from webapp.surveys.link_dates import last_day
+    from webapp.surveys.links import last_day
     from webapp.surveys.services import LOCAL_TIMEZONE
 
     # a survey link that works up to and including 12 March stops at the midnight after it

@@ -134,7 +134,7 @@ def test_revoked_link_opens_nothing(app, client, auth, reviewed):
     # the public "ask for a new link" page of every personal link: no staff menu, nothing of the round
     for response in (revoked, guessed):
         html = response.get_data(as_text=True)
-        assert 'data-testid="link-invalid"' in html and "Ask the authors for a new one." in html
+        assert 'data-testid="link-invalid"' in html and "Vraag degene die hem je stuurde om een nieuwe link." in html
         assert "main-nav" not in html and "/login" not in html
         assert response.headers["Cache-Control"] == "no-store"
     assert client.get(reviewed["url2"]).status_code == 200

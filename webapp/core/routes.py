@@ -15,6 +15,7 @@ from ..i18n import LANGUAGES
 from ..projects.archive import ProjectArchived
 from ..projects.context import redirect_old_url
 from . import bp
+from .bad_links import bad_link_page, is_public_link
 
 
 @bp.get("/healthz")
@@ -53,6 +54,8 @@ def archived_project(error: ProjectArchived):
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     if error.code == 404:
+        if is_public_link(request.path):  # a bad personal or public link: the one friendly page
+            return bad_link_page()
         moved = redirect_old_url(error)
         if moved is not None:
             return moved

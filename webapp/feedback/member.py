@@ -11,13 +11,15 @@ from flask_babel import get_locale, refresh
 from wtforms import HiddenField
 
 from ..auth.roles import public
+from ..core.bad_links import link_not_working
 from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _
 from ..refused_forms import refuse, refused
+from ..surveys.links import link_language
 from ..surveys.models import Invitation
 from ..surveys.services import SurveyError, field_name, new_submission_token, parse_answers
 from . import bp
-from .services import (MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
+from .services import (FEEDBACK, MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
                        prompt_label, round_text, save_member_draft, submit_feedback, withdraw, written_language)
 
 #: Interface strings the member pages show that are defined elsewhere (the pseudonym, the
@@ -64,9 +66,9 @@ def _page(template: str, status: int = 200, **context):
     return response
 
 
-def _invalid():
-    """The same page for an unknown, expired, revoked or tampered link."""
-    return _page("feedback/member/invalid.html", 404)
+def _invalid(token: str):
+    """The same page for an unknown, expired, revoked or tampered link, in the member's language."""
+    link_not_working(link_language(token, FEEDBACK))
 
 
 def _message(invitation: Invitation, title: str, text: str, status: int = 200):
@@ -108,7 +110,7 @@ def _prompts(invitation: Invitation, raw: dict, language: str):
 def member(token: str):
     invitation = member_link(token)
     if invitation is None:
-        return _invalid()
+        return _invalid(token)
     if "member_lang" not in session:
         return _page("feedback/member/language.html", invitation=invitation, form=MemberForm())
     if invitation.consented_at is None:
@@ -169,7 +171,7 @@ def member(token: str):
 def member_language(token: str):
     invitation = member_link(token)
     if invitation is None:
-        return _invalid()
+        return _invalid(token)
     language = request.form.get("language")
     if MemberForm().validate_on_submit() and language in MEMBER_LANGUAGES:
         session["member_lang"] = language  # the session cookie only: nothing stored before consent
@@ -181,7 +183,7 @@ def member_language(token: str):
 def member_consent(token: str):
     invitation = member_link(token)
     if invitation is None:
-        return _invalid()
+        return _invalid(token)
     if not MemberForm().validate_on_submit():
         return redirect(url_for("feedback.member", token=token))
     if request.form.get("answer") != "agree":
@@ -197,7 +199,7 @@ def member_consent(token: str):
 def member_withdraw(token: str):
     invitation = member_link(token)
     if invitation is None:
-        return _invalid()
+        return _invalid(token)
     if invitation.consented_at is None:
         return redirect(url_for("feedback.member", token=token))
     answer_id = request.values.get("answer", type=int)

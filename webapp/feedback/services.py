@@ -395,7 +395,7 @@ def member_mail_context(survey: Survey, invitation: Invitation, language: str, r
     from flask_babel import format_date, force_locale
 
     from ..i18n import localized
-    from ..surveys.link_dates import last_day
+    from ..surveys.links import last_day
 
     with force_locale(language):
         due = format_date(last_day(invitation.expires_at), "long") if invitation.expires_at else ""

@@ -9,12 +9,13 @@ from flask_login import current_user
 from ..forms import BaseForm
 
 from ..auth.roles import ADMIN, AUTHOR, public, roles_required
+from ..core.bad_links import link_not_working
 from ..extensions import db
 from ..i18n import RTL_LANGUAGES, _, current_language
 from ..mail.services import latest_messages
 from ..reports.models import Report, ReportVersion
 from . import bp
-from .services import (OutcomeError, link_by_token, outcome_for, page_language, participant, participants,
+from .services import (OutcomeError, link_by_token, link_language, outcome_for, page_language, participant, participants,
                        published_versions, report_title, send_outcomes)
 
 OUTCOME_ROLES = (ADMIN, AUTHOR)
@@ -63,9 +64,7 @@ def _person_context(version: ReportVersion, contributor, language: str) -> dict:
 def person_page(token: str):
     link = g.get("outcome_link")
     if link is None:
-        language = "nl"
-        return _private(make_response(render_template(
-            "outcome/invalid.html", page_language=language, page_direction="ltr"), 404))
+        link_not_working(link_language(token))
     return _private(make_response(render_template(
         "outcome/person.html", token=token, **_person_context(link.version, link.contributor, link.language))))
 

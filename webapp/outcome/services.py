@@ -232,6 +232,13 @@ def _label_in(language: str) -> str:
         return _("See what became of your input")
 
 
+def link_language(token: str) -> str | None:
+    """The language an outcome link was made in, usable or not (an expired Arabic link's page is Arabic)."""
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(select(OutcomeLink.language).where(OutcomeLink.token_hash == hash_token(token)))
+
+
 def link_by_token(token: str) -> OutcomeLink | None:
     """The usable link for a token, or None (unknown, expired, revoked, tampered, unpublished: all the same)."""
     if not token or len(token) > 200:

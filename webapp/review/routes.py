@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
 from ..auth.roles import ADMIN, AUTHOR, public, roles_required
+from ..core.bad_links import link_not_working
 from ..extensions import db
 from ..routing import safe_next
 from ..pagination import paginate
@@ -27,6 +28,7 @@ from ..refused_forms import refuse, refused, refill
 from ..reports.models import Report, ReportVersion
 from . import bp
 from .forms import ActionForm, CommentForm, DispositionForm, ReviewerForm, RoundForm
+from .links import link_language
 from .models import DISPOSITIONS, TARGETS, ReviewAssignment, ReviewComment, ReviewRound
 from .services import (BoardFilter, CommentInput, ReviewError, RoundInput, add_reviewer, assignment_by_token,
                        board_comments, board_organisations, board_query, can_edit, changes_since, close_round, comment_as_json, links_csv,
@@ -66,7 +68,7 @@ def _assignment(token: str) -> ReviewAssignment:
     if assignment is None:
         # The same public page for an unknown, revoked, expired or tampered link (like /f and /i):
         # no staff navigation, nothing about the round.
-        abort(make_response(render_template("review/reviewer/invalid.html", texts={}, token=None), 404))
+        link_not_working(link_language(token))
     return assignment
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
+from ..core.bad_links import link_not_working
 from ..auth.roles import STAFF, public, roles_required
 from ..db_types import utcnow
 from ..extensions import db
@@ -23,6 +24,7 @@ from ..themes.models import Theme
 from . import bp
 from .forms import (ActionForm, FindingForm, InvitationExpiryForm, InvitationsForm, QuestionForm, RespondForm,
                     SurveyForm)
+from .links import link_language
 from .models import Invitation, Question, Response, Survey
 from .services import (TEXTS_PER_PAGE, QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
                        create_invitations, delete_question, draft_answers, field_name, format_options,
@@ -138,8 +140,8 @@ def invitation(token: str):
     # Unknown, revoked and expired links (and feedback links, which open only at /f/<token>)
     # get the same "not found" page: it says nothing about the survey.
     invitation = survey_link(token)
-    if invitation is None:  # the respondents' layout, no staff navigation, no survey title
-        return _private((render_template("surveys/respond/invalid.html", survey=None), 404))
+    if invitation is None:  # the page of every link that does not work, in the link's language
+        link_not_working(link_language(token, "survey"))
     return _answer_page(invitation.survey, "invitation", invitation)
 
 

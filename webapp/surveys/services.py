@@ -582,7 +582,7 @@ def mail_recipients(survey: Survey, reminder: bool) -> list[Invitation]:
 def invitation_mail_context(survey: Survey, invitation: Invitation, reminder: bool, url: str) -> dict:
     from flask_babel import force_locale, format_date
 
-    from .link_dates import last_day
+    from .links import last_day
 
     language = invitation.email_language
     with force_locale(language):
