@@ -66,8 +66,17 @@ def stored_anything(link) -> bool:
 
 
 def test_language_first_then_consent_and_nothing_is_stored_before_consent(client, make_activity):
-    survey, (link,) = make_round(make_activity)
+    survey, (link, tigrinya) = make_round(make_activity, languages=("ar", "ti"))
+    # the member's language is known and the pages speak it: the link opens in it (issue 24),
+    # the other languages one tap away in the header
     page = client.get(f"/f/{link.token}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html and 'data-testid="consent"' in html
+    assert 'data-testid="language-choice"' not in html
+    assert 'data-testid="language-nl"' in html and 'data-testid="language-en"' in html
+    # a language the pages do not speak (Tigrinya): the member chooses first
+    page = client.get(f"/f/{tigrinya.token}")
     assert page.status_code == 200 and 'data-testid="language-choice"' in page.get_data(as_text=True)
     # even a form posted before consent stores nothing
     choose(client, link, "ar")
@@ -108,10 +117,9 @@ def test_save_and_resume_with_the_same_link_on_another_device(app, client, make_
     response = send(client, survey, link, ARABIC_ANSWER, action="save")
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Finding)) == 0  # saved is not sent
-    other_device = app.test_client()
-    assert 'data-testid="language-choice"' in other_device.get(f"/f/{link.token}").get_data(as_text=True)
-    choose(other_device, link, "ar")
+    other_device = app.test_client()  # nothing chosen there: the member's own language, Arabic
     html = other_device.get(f"/f/{link.token}").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
     assert ARABIC_ANSWER in html  # consent was given once; the text is back
     assert '<option value="ar" selected>' in html
 

@@ -14,13 +14,15 @@ from ..auth.roles import public
 from ..core.bad_links import link_not_working
 from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _
+from ..reader_texts import language_order
 from ..refused_forms import refuse, refused
 from ..surveys.links import link_language
 from ..surveys.models import Invitation
 from ..surveys.services import SurveyError, field_name, new_submission_token, parse_answers
 from . import bp
 from .services import (FEEDBACK, MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
-                       prompt_label, round_text, save_member_draft, submit_feedback, withdraw, written_language)
+                       own_page_language, prompt_label, round_text, save_member_draft, submit_feedback, withdraw,
+                       written_language)
 
 #: Interface strings the member pages show that are defined elsewhere (the pseudonym, the
 #: language names); tests/test_feedback_i18n.py checks these have an Arabic translation too.
@@ -46,7 +48,10 @@ def _member_locale() -> None:
     """Member pages may be in Arabic: webapp._select_locale reads g.member_locale."""
     if request.endpoint in MEMBER_ENDPOINTS:
         language = session.get("member_lang")
-        g.member_locale = language if language in MEMBER_LANGUAGES else "nl"
+        if language not in MEMBER_LANGUAGES:  # not chosen on this browser: the member's own, if known
+            invitation = member_link((request.view_args or {}).get("token", ""))
+            language = own_page_language(invitation.contributor) if invitation else None
+        g.member_locale = language or "nl"
         refresh()
 
 
@@ -111,7 +116,9 @@ def member(token: str):
     invitation = member_link(token)
     if invitation is None:
         return _invalid(token)
-    if "member_lang" not in session:
+    if "member_lang" not in session and own_page_language(invitation.contributor) is None:
+        # The member's language is not one the pages speak: they choose (else the pages open in
+        # theirs, with the other languages one tap away in the header).
         return _page("feedback/member/language.html", invitation=invitation, form=MemberForm())
     if invitation.consented_at is None:
         return _page("feedback/member/consent.html", invitation=invitation, form=MemberForm(),
@@ -159,8 +166,9 @@ def member(token: str):
         stash = refused()
         errors = {int(k) if k.isdigit() else k: v for k, v in stash.errors.items()} if stash else {}
         form.submission_token.data = (stash.extra.get("submission_token") if stash else None) or new_submission_token()
-    title, title_lang = round_text(survey, "title", language)
-    intro, intro_lang = round_text(survey, "intro", language)
+    order = language_order(language, *invitation.contributor.language_order)
+    title, title_lang = round_text(survey, "title", order)
+    intro, intro_lang = round_text(survey, "intro", order)
     return _page("feedback/member/form.html", 200, invitation=invitation, form=form,
                  prompts=_prompts(invitation, raw, language), errors=errors, chosen_language=chosen,
                  languages=CONTENT_LANGUAGES, title=title, title_lang=title_lang, intro=intro, intro_lang=intro_lang)

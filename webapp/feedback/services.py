@@ -23,6 +23,7 @@ from ..findings.models import Contributor, Finding
 from ..findings.services import FindingInput, create_finding_once
 from ..findings.services import set_translation as set_finding_translation
 from ..i18n import CONTENT_LANGUAGES, _
+from ..reader_texts import language_order, reader_text
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
 from ..surveys.services import (FINDING_NAMESPACE, ParsedAnswers, QuestionInput, SurveyError, SurveyInput,
                                 claim_invitation, draft_safe, invitation_by_token, response_counts, save_question, save_survey,
@@ -72,16 +73,36 @@ def save_round(survey: Survey | None, data: RoundInput, author: User | None = No
     return survey
 
 
-def round_text(survey: Survey, name: str, language: str) -> tuple[str, str]:
-    """The round's title or intro ("title", "intro") in `language`, else English, else Dutch:
-    (text, language it is in)."""
-    extra = (survey.extra_texts or {}).get(language) or {}
-    if extra.get(name):
-        return extra[name], language
-    for code in (language, "en", "nl"):
-        if code in ("nl", "en") and getattr(survey, f"{name}_{code}", ""):
-            return getattr(survey, f"{name}_{code}"), code
-    return "", language
+def round_text(survey: Survey, name: str, order: tuple[str, ...]) -> tuple[str, str]:
+    """The round's title or intro ("title", "intro") in the first language of the reader's
+    `order` that has it (webapp/reader_texts.py): (text, language it is in)."""
+    return reader_text(survey, name, order)
+
+
+@dataclass
+class _PromptTexts:
+    """A prompt seen as reader_texts sees content: its labels by language."""
+
+    label_nl: str
+    label_en: str
+    extra_texts: dict
+
+
+def missing_round_texts(survey: Survey, languages) -> list:
+    """What members of `languages` would read in another language: the round's title (mail
+    and page), its introduction and its prompts (page). Listed on the screen that sends the mail."""
+    from ..reader_texts import missing_texts
+
+    items = [(survey, "title", _("Title of the round")), (survey, "intro", _("Introduction"))]
+    items += [(_PromptTexts(q.label_nl, q.label_en, {code: {"label": text} for code, text in (q.extra_labels or {}).items()}),
+               "label", _("Prompt %(number)s", number=number)) for number, q in enumerate(survey.questions, start=1)]
+    return [text for language in sorted(set(languages)) for text in missing_texts(items, language)]
+
+
+def own_page_language(contributor: Contributor) -> str | None:
+    """The first of the member's own two languages that the member pages speak, if any."""
+    return next((code for code in (contributor.language, contributor.second_language) if code in MEMBER_LANGUAGES),
+                None)
 
 
 def feedback_rounds() -> list[Survey]:
@@ -374,14 +395,14 @@ def queue_member_mail(survey: Survey, invitations: list[Invitation], reminder: b
     """Queue the invitation (or reminder) for each link, in the member's language; returns how many.
 
     `link_for(invitation)` makes the personal link's external address."""
-    from ..mail.services import mail_language, queue_message
+    from ..mail.services import queue_message
 
     queued = 0
     for invitation in invitations:
         address = _member_address(invitation)
         if address is None or invitation.completed or not invitation.usable():
             continue
-        language = mail_language(invitation.contributor.language)
+        language = invitation.contributor.page_language
         message = queue_message(address, language, "feedback_reminder" if reminder else "feedback_invitation",
                                 "feedback_invitation", member_mail_context(survey, invitation, language, reminder,
                                                                           link_for(invitation)),
@@ -394,11 +415,11 @@ def queue_member_mail(survey: Survey, invitations: list[Invitation], reminder: b
 def member_mail_context(survey: Survey, invitation: Invitation, language: str, reminder: bool, url: str) -> dict:
     from flask_babel import format_date, force_locale
 
-    from ..i18n import localized
     from ..surveys.links import last_day
 
     with force_locale(language):
         due = format_date(last_day(invitation.expires_at), "long") if invitation.expires_at else ""
         label = _("Open your personal page")
-    return {"title": localized(survey, "title", language if language in ("nl", "en") else "en") or "",
+    title, title_language = round_text(survey, "title", language_order(language, *invitation.contributor.language_order))
+    return {"title": title, "title_language": title_language,
             "due": due, "reminder": reminder, "link_url": url, "link_label": label}

@@ -58,6 +58,9 @@ class Contributor(ProjectScoped, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     #: The language the person is most at ease in (a code of i18n.CONTENT_LANGUAGES).
     language: Mapped[str] = mapped_column(String(10), default="nl")
+    #: The language they read next best, if any: with `language` their language order, which
+    #: chooses the page and mail language and the fallback of every title (webapp/reader_texts.py).
+    second_language: Mapped[str | None] = mapped_column(String(10))
     consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: What the consent covers, in the words shown to the person at the time.
     consent_scope: Mapped[str] = mapped_column(Text, default="")
@@ -71,6 +74,19 @@ class Contributor(ProjectScoped, db.Model):
         if self.kind == "advisory_member":
             return _("Advisory board member %(number)s", number=self.pseudonym_number)
         return _("Contributor %(number)s", number=self.pseudonym_number)
+
+    @property
+    def language_order(self) -> tuple[str, ...]:
+        from ..reader_texts import language_order
+
+        return language_order(self.language, self.second_language)
+
+    @property
+    def page_language(self) -> str:
+        """The language of their pages and mail: the first of their order that those speak."""
+        from ..reader_texts import page_language
+
+        return page_language(self.language_order)
 
     def __repr__(self) -> str:  # never the name: reprs end up in logs
         return f"<Contributor {self.id} {self.kind} {self.pseudonym_number}>"

@@ -15,7 +15,7 @@ from ..i18n import RTL_LANGUAGES, _, current_language
 from ..mail.services import latest_messages
 from ..reports.models import Report, ReportVersion
 from . import bp
-from .services import (OutcomeError, link_by_token, link_language, outcome_for, page_language, participant, participants,
+from .services import (OutcomeError, link_by_token, link_language, missing_titles, outcome_for, page_language, participant, participants,
                        published_versions, report_title, send_outcomes)
 
 OUTCOME_ROLES = (ADMIN, AUTHOR)
@@ -103,8 +103,9 @@ def choose(version_id: int):
     version = _published(version_id)
     people = participants(version)
     messages = latest_messages("outcome_link", [p.link.id for p in people if p.link])
+    missing = missing_titles(version, [p for p in people if p.address])
     return render_template("outcome/choose.html", version=version, people=people, messages=messages,
-                           form=ActionForm(), show_names=current_user.role == ADMIN,
+                           form=ActionForm(), show_names=current_user.role == ADMIN, missing=missing,
                            title=report_title(version, "nl" if current_user.locale == "nl" else "en"))
 
 

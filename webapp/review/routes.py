@@ -360,8 +360,12 @@ def show_round(round_id: int):
             selectinload(ReviewRound.assignments).selectinload(ReviewAssignment.comments))) or abort(404)
     invited = {a.contributor_id for a in review_round.assignments}
     from ..mail.services import latest_messages
+    from ..reader_texts import missing_texts
 
-    return render_template("review/manage/round.html", round=review_round, action_form=ActionForm(),
+    # The report's title in each reviewer's mail: listed while it is not in their language yet.
+    missing = [text for language in sorted({a.contributor.page_language for a in review_round.assignments if a.contributor})
+               for text in missing_texts([(review_round.report, "title", _("Report title"))], language)]
+    return render_template("review/manage/round.html", round=review_round, action_form=ActionForm(), missing=missing,
                            messages=latest_messages("assignment", [a.id for a in review_round.assignments]),
                            can_remind=bool(reminder_recipients(review_round)),
                            candidates=[c for c in reviewer_candidates() if c.id not in invited],
@@ -415,7 +419,7 @@ def revoke(assignment_id: int):
 @roles_required(*AUTHORS)
 def remind(round_id: int):
     """Remind reviewers who have not submitted: preview first, then a new link for each by mail."""
-    from ..mail.services import mail_language, render_message
+    from ..mail.services import render_message
 
     review_round = _round(round_id)
     recipients = reminder_recipients(review_round)
@@ -428,9 +432,9 @@ def remind(round_id: int):
     sample = None
     if recipients:
         first = recipients[0]
-        language = mail_language(first.contributor.language)
+        language = first.contributor.page_language
         subject, text, _html = render_message("review_invitation", language, **reviewer_mail_context(
-            review_round, language, True, _("(a new personal link)")))
+            review_round, language, True, _("(a new personal link)"), first.contributor.language_order))
         sample = {"subject": subject, "text": text, "language": language, "to": reviewer_name(first.contributor)}
     return render_template("review/manage/remind.html", round=review_round, recipients=recipients, sample=sample,
                            reviewer_name=reviewer_name, action_form=ActionForm())

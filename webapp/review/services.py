@@ -499,8 +499,20 @@ def set_disposition(comment: ReviewComment, disposition: str, response: str, use
     db.session.commit()
 
 
-def target_label(comment: ReviewComment, language: str) -> str:
-    """"Whole report", "Chapter 2 Funding", "Recommendation 2.1 Offer modules", from the round's frozen texts."""
+def target_label(comment: ReviewComment, language: str | tuple[str, ...]) -> str:
+    """"Whole report", "Chapter 2 Funding", "Recommendation 2.1 Offer modules", from the round's frozen texts.
+
+    `language` may be a reader's language order (outcome pages, webapp/reader_texts.py): a title
+    the chapter or recommendation has in its first language beyond Dutch and English (Arabic) is used."""
+    from ..reader_texts import reader_text
+
+    order = (language,) if isinstance(language, str) else tuple(language)
+    frozen = next((code for code in order if code in ("nl", "en")), "nl")
+
+    def title(item: dict, obj) -> str:
+        text, code = reader_text(obj, "title", order) if obj is not None else ("", "")
+        return text if code == order[0] and code not in ("nl", "en") else pick(item, "title", frozen)
+
     if comment.target == "report":
         return str(TARGETS["report"])
     chapters = {c["id"]: c for c in comment.assignment.round.texts.get("chapters", [])}
@@ -508,11 +520,11 @@ def target_label(comment: ReviewComment, language: str) -> str:
     if chapter is None:
         return str(TARGETS[comment.target])
     if comment.target == "chapter":
-        return f"{TARGETS['chapter']} {chapter['number']} {pick(chapter, 'title', language)}"
+        return f"{TARGETS['chapter']} {chapter['number']} {title(chapter, comment.chapter)}"
     rec = next((r for r in chapter["recommendations"] if r["id"] == comment.recommendation_id), None)
     if rec is None:
         return str(TARGETS["recommendation"])
-    return f"{TARGETS['recommendation']} {rec['number']} {pick(rec, 'title', language)}"
+    return f"{TARGETS['recommendation']} {rec['number']} {title(rec, comment.recommendation)}"
 
 
 def reviewer_name(contributor: Contributor | None) -> str:
@@ -700,15 +712,18 @@ def reminder_recipients(review_round: ReviewRound) -> list[ReviewAssignment]:
     return [a for a, address in waiting if address and address not in refused]
 
 
-def reviewer_mail_context(review_round: ReviewRound, language: str, reminder: bool, url: str) -> dict:
+def reviewer_mail_context(review_round: ReviewRound, language: str, reminder: bool, url: str,
+                          order: tuple[str, ...] = ()) -> dict:
+    """What a reviewer's message says; `order` is the reviewer's language order (reader_texts)."""
     from flask_babel import force_locale, format_date
 
-    report = review_round.report
-    code = language if language in ("nl", "en") else "en"
+    from ..reader_texts import language_order, reader_text
+
     with force_locale(language):
         due = format_date(review_round.due_on, "long")
         label = _("Read the draft and comment")
-    return {"title": getattr(report, f"title_{code}") or report.title_nl or report.title_en or "",
+    title, title_language = reader_text(review_round.report, "title", language_order(language, *order))
+    return {"title": title, "title_language": title_language,
             "due": due, "reminder": reminder, "link_url": url, "link_label": label,
             "page_in_other_languages": language not in ("nl", "en")}  # reviewer pages are Dutch and English
 
@@ -718,7 +733,7 @@ def queue_reviewer_mail(review_round: ReviewRound, tokens: dict[int, str], remin
 
     Links are stored only as a hash, so mail goes out when a link is made: at the
     invitation, or with the new link a reminder makes. `link_for(token)` makes the address."""
-    from ..mail.services import mail_language, queue_message
+    from ..mail.services import queue_message
 
     queued = 0
     for assignment in review_round.assignments:
@@ -727,10 +742,11 @@ def queue_reviewer_mail(review_round: ReviewRound, tokens: dict[int, str], remin
         address = reviewer_address(assignment)
         if address is None:
             continue
-        language = mail_language(assignment.contributor.language)
+        language = assignment.contributor.page_language
         message = queue_message(address, language, "review_reminder" if reminder else "review_invitation",
                                 "review_invitation",
-                                reviewer_mail_context(review_round, language, reminder, link_for(tokens[assignment.id])),
+                                reviewer_mail_context(review_round, language, reminder, link_for(tokens[assignment.id]),
+                                                      assignment.contributor.language_order),
                                 related_type="assignment", related_id=assignment.id)
         queued += message is not None
     db.session.commit()

@@ -582,13 +582,15 @@ def mail_recipients(survey: Survey, reminder: bool) -> list[Invitation]:
 def invitation_mail_context(survey: Survey, invitation: Invitation, reminder: bool, url: str) -> dict:
     from flask_babel import force_locale, format_date
 
+    from ..reader_texts import language_order, reader_text
     from .links import last_day
 
     language = invitation.email_language
     with force_locale(language):
         label = _("Fill in the survey")
         due = format_date(last_day(invitation.expires_at), "long") if invitation.expires_at else ""
-    return {"title": localized(survey, "title", language if language in ("nl", "en") else "en") or "",
+    title, title_language = reader_text(survey, "title", language_order(language))
+    return {"title": title, "title_language": title_language,
             "due": due, "reminder": reminder, "link_url": url, "link_label": label,
             "page_in_other_languages": language not in ("nl", "en")}  # survey pages are Dutch and English
 
