@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from .test_capture_offline import duplicate_tab, log_in, open_capture
+from .test_capture_offline import duplicate_tab, log_in, open_capture, stored_texts
 
 pytestmark = pytest.mark.browser
 
@@ -127,12 +127,8 @@ def test_a_second_tab_keeps_its_own_words(page: Page, live_server, browser_login
     second.click("[data-testid=save-finding]")
     expect(second.get_by_test_id("finding-text")).to_have_value("")
     expect(second.get_by_test_id("outbox-count")).to_have_attribute("data-count", "0", timeout=30_000)
-    from webapp.extensions import db
-    from webapp.findings.models import Finding
-
-    with live_server.app.app_context():
-        texts = sorted(db.session.scalars(select(Finding.text).where(Finding.activity_id == activity_id)))
-    assert texts == ["Buddy op de werkvloer", "Buddy op de werkvloer, de eerste drie maanden"]
+    assert sorted(stored_texts(live_server, activity_id)) == ["Buddy op de werkvloer",
+                                                              "Buddy op de werkvloer, de eerste drie maanden"]
 
 
 def test_the_conflict_screen_shows_a_themes_only_change(browser, live_server, browser_login):
@@ -169,15 +165,22 @@ def test_the_conflict_screen_shows_a_themes_only_change(browser, live_server, br
             context.close()
 
 
+def capture_in_two_tabs(page: Page, live_server, login: dict, title: str, text: str) -> tuple[int, Page]:
+    """A new activity's capture screen in this tab, `text` typed in it, and the screen in a second tab."""
+    activity_id = make_activity_with_themes(live_server, title)
+    log_in(page, login)
+    open_capture(page, activity_id)
+    page.fill("[data-testid=finding-text]", text)
+    second = page.context.new_page()
+    open_capture(second, activity_id)
+    return activity_id, second
+
+
 def test_each_tab_keeps_its_own_draft_through_a_reload(page: Page, live_server, browser_login):
     """Issue 24: both tabs of one capture screen shared one draft slot, so reloading tab 2
     put tab 1's later text in place of its own."""
-    activity_id = make_activity_with_themes(live_server, "Meeting with two tablets' worth of tabs")
-    log_in(page, browser_login)
-    open_capture(page, activity_id)
-    page.fill("[data-testid=finding-text]", "Tekst van tab 1")
-    second = page.context.new_page()
-    open_capture(second, activity_id)
+    activity_id, second = capture_in_two_tabs(page, live_server, browser_login,
+                                              "Meeting with two tablets' worth of tabs", "Tekst van tab 1")
     expect(second.get_by_test_id("finding-text")).to_have_value("")  # a tab of its own: nothing restored
     second.fill("[data-testid=finding-text]", "Tekst van tab 2")
     page.fill("[data-testid=finding-text]", "Tekst van tab 1, later aangevuld")  # tab 1 typed last
@@ -195,21 +198,12 @@ def test_each_tab_keeps_its_own_draft_through_a_reload(page: Page, live_server, 
         expect(tab.get_by_test_id("finding-text")).to_have_value("")
     expect(second.get_by_test_id("outbox-count")).to_have_attribute("data-count", "0", timeout=30_000)
     expect(page.get_by_test_id("capture-message")).not_to_contain_text("ander tabblad")
-    from webapp.extensions import db
-    from webapp.findings.models import Finding
-
-    with live_server.app.app_context():
-        texts = sorted(db.session.scalars(select(Finding.text).where(Finding.activity_id == activity_id)))
-    assert texts == ["Tekst van tab 1, later aangevuld", "Tekst van tab 2"]
+    assert sorted(stored_texts(live_server, activity_id)) == ["Tekst van tab 1, later aangevuld", "Tekst van tab 2"]
 
 
 def test_text_a_closed_tab_left_behind_is_offered_never_written_over(page: Page, live_server, browser_login):
-    activity_id = make_activity_with_themes(live_server, "Meeting where a tab was closed")
-    log_in(page, browser_login)
-    open_capture(page, activity_id)
-    page.fill("[data-testid=finding-text]", "Mijn eigen tekst")
-    closed = page.context.new_page()
-    open_capture(closed, activity_id)
+    activity_id, closed = capture_in_two_tabs(page, live_server, browser_login, "Meeting where a tab was closed",
+                                              "Mijn eigen tekst")
     closed.fill("[data-testid=finding-text]", "Achtergelaten tekst")
     closed.locator("label.kind-quote").click()
     closed.close()
