@@ -241,9 +241,13 @@
     });
   }
 
+  var recoveredShown = null;  // what the list shows now: not redrawn (nor its focus lost) for nothing
   function renderRecovered() {
     if (!recoveredBox) { return Promise.resolve(); }
     return leftBehind().then(function (found) {
+      var shown = JSON.stringify(found.map(function (entry) { return [entry.key, entry.item.updated_at]; }));
+      if (shown === recoveredShown) { return; }
+      recoveredShown = shown;
       recoveredBox.hidden = found.length === 0;
       recoveredList.textContent = "";
       var template = root.querySelector("[data-recovered-item-template]");
