@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import select
 
-from ..test_projects import _learn_ids
+from ..test_projects import project_ids
 
 ADMIN = {"email": "admin@klankbord.test", "role": "admin"}
 FACILITATOR = {"email": "facilitator@klankbord.test", "role": "facilitator"}
@@ -30,7 +30,7 @@ def demo_ids(app) -> dict:
 
     with app.app_context():
         learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
-        ids = _learn_ids(learn)
+        ids = project_ids(learn)
         with in_project(learn):
             # the outcome screens need a published version: the sweep's stand-in build, published
             version = db.session.get(ReportVersion, ids[(None, "version_id")])
