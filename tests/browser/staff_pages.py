@@ -4,6 +4,7 @@ Shared by the phone layout test and the accessibility walk: a new staff page is 
 both without being named here (an argument the filler does not know fails loudly)."""
 from __future__ import annotations
 
+import itertools
 import re
 
 from sqlalchemy import select
@@ -26,7 +27,7 @@ def demo_ids(app) -> dict:
     from webapp.projects.models import Project
     from webapp.projects.scope import in_project
     from webapp.reports.models import ReportVersion
-    from webapp.surveys.models import Answer, Question, Survey
+    from webapp.surveys.models import Answer, Invitation, Question, Survey
 
     with app.app_context():
         learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
@@ -46,6 +47,12 @@ def demo_ids(app) -> dict:
                 .where(Question.type == "text", Survey.purpose == "survey").order_by(Answer.id).limit(1)).first()
             if answer is not None:
                 ids[("surveys", "answer_id")], ids[("surveys", "question_id")], ids[("surveys", "survey_id")] = answer
+            # members with an e-mail address, so the mail pages show the message an Arabic member reads
+            for invitation in db.session.scalars(select(Invitation).where(
+                    Invitation.survey_id == ids[("feedback", "survey_id")])):
+                if invitation.contributor is not None and not invitation.contributor.contact:
+                    invitation.contributor.contact = f"member{invitation.contributor_id}@example.test"
+            db.session.commit()
         message = db.session.scalar(select(OutgoingMessage.id).order_by(OutgoingMessage.id).limit(1))
         job = db.session.scalar(select(Job.id).order_by(Job.id).limit(1))
         ids |= {
@@ -56,6 +63,8 @@ def demo_ids(app) -> dict:
             (None, "organisation_id"): 1,
             (None, "abbreviation_id"): 1,
         }
+        # the mail pages: the invitation and the reminder (a demo member who has not answered gets one)
+        ids[("feedback", "kind")] = ids[("surveys", "kind")] = ("invitation", "reminder")
         return ids
 
 
@@ -69,7 +78,7 @@ def staff_page_urls(app, role: str, ids: dict) -> list[str]:
                 or NOT_A_PAGE.search(rule.rule) or rule.endpoint in NOT_A_PAGE_ENDPOINTS):
             continue
         blueprint = rule.endpoint.split(".")[0]
-        missing = []
+        missing, choices = [], {}
 
         def fill(match):
             name = match.group(1)
@@ -79,12 +88,15 @@ def staff_page_urls(app, role: str, ids: dict) -> list[str]:
             if ids.get(key) is None:
                 missing.append(name)
                 return "0"
+            if isinstance(ids[key], tuple):  # several values: a page for each
+                choices[name] = ids[key]
+                return "{" + name + "}"
             return str(ids[key])
 
         url = re.sub(r"<(?:\w+:)?(\w+)>", fill, rule.rule)
         if missing and not set(missing) <= {"message_id", "job_id"}:  # no mail or job in the demo: nothing to show
             raise AssertionError(f"{rule.rule}: no demo id for {missing} in tests/browser/staff_pages.py")
         if not missing:
-            urls.append(url)
+            urls += [url.format(**dict(zip(choices, values))) for values in itertools.product(*choices.values())]
     return urls
 

@@ -12,15 +12,21 @@ from .staff_pages import ADMIN, FACILITATOR, demo_ids, staff_page_urls
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-#: What sticks out: the first few elements whose right edge passes the screen's. A phone browser
-#: zooms out to show a page wider than the screen, so window.innerWidth grows with the page: the
-#: screen's width is the phone's, 390.
+#: What sticks out: the page is wider than the screen, or an element passes either edge (right to
+#: left text that overflows goes off the left edge, which widens nothing). A phone browser zooms
+#: out to show a page wider than the screen, so window.innerWidth grows with the page: the
+#: screen's width is the phone's, 390. Inside a box that scrolls (a wide table) is fine.
 WIDER_THAN_SCREEN = """(width) => {
-  if (document.documentElement.scrollWidth <= width && window.innerWidth <= width) { return null; }
-  return [document.documentElement.scrollWidth, [...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > width + 1 && e.getClientRects().length
-      && !(e.parentElement.closest('.table-scroll, .main-nav')))
-    .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : ''))];
+  const out = [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    if (r.width <= 2 || e.parentElement.closest('.table-scroll, .main-nav, select')) { return false; }
+    // its own text running out of its box (a line that cannot wrap) counts too
+    const spills = e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible';
+    return r.right > width + 1 || r.left < -1 || spills;
+  });
+  if (document.documentElement.scrollWidth <= width && window.innerWidth <= width && !out.length) { return null; }
+  return [document.documentElement.scrollWidth,
+          out.slice(0, 4).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : ''))];
 }"""
 #: Touch targets under 44x44 px: buttons, fields, menus and links that stand alone (a link in a
 #: sentence is exempt, as in WCAG 2.5.5); a checkbox or radio counts with its label.
