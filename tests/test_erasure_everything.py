@@ -18,7 +18,8 @@ from webapp.contributors.services import ContributorInput, create_contributor, e
 from webapp.extensions import db
 from webapp.findings.models import Contributor, Finding, FindingTranslation
 from webapp.reports.models import ReportVersion
-from webapp.reports.services import set_evidence, start_build
+from webapp.reports.builds import start_build
+from webapp.reports.evidence import set_evidence
 from webapp.review.services import CommentInput, add_reviewer, save_comment, submit
 
 from .conftest import start_default_project, PASSWORD, IsolatedClient

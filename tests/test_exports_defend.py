@@ -177,7 +177,7 @@ def test_report_builds_with_an_old_hostile_row(app, fmt):
     from docx import Document
     from pypdf import PdfReader
 
-    from webapp.reports.services import start_build
+    from webapp.reports.builds import start_build
 
     from .test_review_services import make_report
 

@@ -15,7 +15,7 @@ from webapp.findings.models import Contributor, Finding
 from webapp.mail.services import send_queued
 from webapp.outcome.models import OutcomeLink
 from webapp.reports.models import RecommendationFinding, ReportVersion
-from webapp.reports.services import start_build
+from webapp.reports.builds import start_build
 from webapp.review.services import CommentInput, save_comment, set_disposition, submit
 
 from .mail_server import parts

@@ -289,7 +289,8 @@ def test_cross_project_search_labels_findings_with_their_project(app, client, de
 
 
 def test_the_learn_report_counts_only_learn_with_the_pilot_loaded(app, demo):
-    from webapp.reports.services import collect_report, demo_report
+    from webapp.reports.builds import demo_report
+    from webapp.reports.collect import collect_report
 
     learn, pilot = demo
     set_scope(None, None)  # as the CLI and a build worker: the report scopes itself

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from webapp.extensions import db
 from webapp.findings.models import Finding
-from webapp.reports.services import build_to_bytes
+from webapp.reports.builds import build_to_bytes
 from webapp.review.services import CommentInput, save_comment, set_disposition, submit
 
 from .test_review_services import make_report, make_reviewers, open_test_round

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from webapp.extensions import db
-from webapp.reports.services import start_build
+from webapp.reports.builds import start_build
 from webapp.review.models import ReviewComment, ReviewRound
 from webapp.review.services import CommentInput, save_comment, submit, today
 

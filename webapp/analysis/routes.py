@@ -110,7 +110,7 @@ def reject_suggestion(finding_id: int, theme_id: int):
 @bp.get("/evidence")
 @roles_required(*STAFF)
 def evidence():
-    from ..reports.services import recommendation_sources  # reports build on analysis: imported late
+    from ..reports.evidence import recommendation_sources
 
     matrix = build_matrix()
     return render_template("analysis/evidence.html", matrix=matrix, chart=theme_count_chart(matrix),

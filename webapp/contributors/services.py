@@ -88,7 +88,7 @@ def erase_contributor(contributor: Contributor, scope: str, actor: User | None) 
     On SQLite the freed pages are overwritten (`secure_delete`, set on every connection),
     the search index is merged so no old segment keeps the words, and the write-ahead log
     is checkpointed and truncated (`scrub_sqlite`)."""
-    from ..reports.services import withdraw_versions_printing
+    from ..reports.builds import withdraw_versions_printing
     from ..review.models import ReviewAssignment, ReviewComment
 
     if scope not in ERASURE_SCOPES:

@@ -9,8 +9,9 @@ import click
 from ..extensions import db
 from . import bp
 from .models import REPORT_FORMATS, REPORT_LANGUAGES, Report
-from .services import (ReportError, build_to_bytes, demo_report, missing_translations, untranslated_findings,
-                       untranslated_review_comments)
+from .builds import build_to_bytes, demo_report
+from .texts import ReportError
+from .translations import missing_translations, untranslated_findings, untranslated_review_comments
 
 
 @bp.cli.command("build")

@@ -26,12 +26,15 @@ from ..findings.models import FINDING_KINDS, Finding
 from ..i18n import CONTENT_LANGUAGES
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
-from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, box_places, chapter_survey_choices,
-                       delete_recommendation, evidence_candidates, evidence_summary, is_quotable,
-                       missing_register_names, missing_translations, move_recommendation, publish_version,
-                       review_comment_findings, save_box, save_translation, set_chapter_surveys, start_build,
-                       translation_queue, untranslated_review_comments,
-                       untranslated_findings, update_evidence, version_job, version_status)
+from .arranging import box_places, delete_recommendation, move_recommendation, save_box
+from .builds import start_build, version_job, version_status
+from .evidence import EvidenceFilters, evidence_candidates, evidence_summary, is_quotable, update_evidence
+from .publishing import publish_version
+from .survey_results import chapter_survey_choices, set_chapter_surveys
+from .texts import ReportError
+from .translations import (TRANSLATION_MAX_LENGTH, missing_register_names, missing_translations,
+                           review_comment_findings, save_translation, translation_queue, untranslated_findings,
+                           untranslated_review_comments)
 
 #: Who writes reports: the authors, and the administrator who stands in for them.
 REPORT_ROLES = (ADMIN, AUTHOR)
