@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, String, Text, func, select
 
-from webapp.contributors.models import AuditEntry
+from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.findings.models import Contributor, Finding
 from webapp.surveys.models import Invitation, Response

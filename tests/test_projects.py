@@ -34,7 +34,7 @@ GLOBAL_ENDPOINTS = {
     "auth.edit_user", "auth.account", "auth.logout_everywhere", "core.favicon", "audit.index", "audit.export_csv",
     "mail.outbox", "mail.show_message", "mail.message_html", "mail.retry_message", "mail.send_now",
     "dashboard.index", "api.openapi", "projects.switch", "projects.list_projects", "projects.edit",
-    "projects.members", "projects.export_zip", "projects.import_zip", "projects.search", "projects.evidence",
+    "projects.members", "projects.export_zip", "projects.import_zip", "across.search", "across.evidence",
 }
 #: Shared between projects on purpose (docs/architecture.md): their ids are not a project's.
 SHARED_ARGUMENTS = {"organisation_id", "abbreviation_id"}

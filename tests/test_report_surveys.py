@@ -17,8 +17,8 @@ from webapp.reports.survey_results import report_svg, set_chapter_surveys
 from webapp.reports.texts import ReportError
 from webapp.reports.translations import missing_translations
 from webapp.surveys.models import Survey
-from webapp.surveys.services import (QuestionInput, SurveyInput, close_survey, field_name, new_submission_token,
-                                     open_survey, parse_answers, save_question, save_survey, submit_response)
+from webapp.surveys.answering import field_name, new_submission_token, parse_answers, submit_response
+from webapp.surveys.services import QuestionInput, SurveyInput, close_survey, open_survey, save_question, save_survey
 from webapp.themes.models import Theme
 
 from .conftest import follow_refused

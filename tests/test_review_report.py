@@ -12,7 +12,8 @@ from webapp.organisations.models import Organisation
 from webapp.reports.builds import demo_report
 from webapp.reports.collect import collect_report
 from webapp.review.models import ReviewAssignment, ReviewComment, ReviewRound
-from webapp.review.services import CommentInput, field_test_summary, save_comment, submit
+from webapp.review.annex import field_test_summary
+from webapp.review.comments import CommentInput, save_comment, submit
 
 from .test_review_services import make_report, make_reviewers, open_test_round
 

@@ -84,11 +84,13 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
 
     app.register_blueprint(findings_bp)
     app.register_blueprint(api_bp)
+    from .analysis.across import bp as across_bp
     from .analysis.routes import bp as analysis_bp
     from .themes.routes import bp as themes_bp
 
     app.register_blueprint(themes_bp)
     app.register_blueprint(analysis_bp)
+    app.register_blueprint(across_bp)  # /search and /evidence over all the user's projects
     from .review import bp as review_bp
 
     app.register_blueprint(review_bp)
@@ -116,8 +118,10 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
     app.register_blueprint(projects_bp)
     init_projects(app)  # /p/<slug>/ in every staff URL; scope of every query (projects/)
     from .jobs import bp as jobs_bp
+    from .jobs.running import init_jobs
 
     app.register_blueprint(jobs_bp)
+    init_jobs(app, create_app)  # a worker process makes its app with it
 
     from .templating import register_template_helpers
 

@@ -8,7 +8,7 @@ from flask import Flask, g, request
 from flask_babel import format_decimal, get_locale, to_user_timezone
 
 from .activities.types import format_label, type_label
-from .auth.roles import ROLE_LABELS, STAFF, current_role
+from .access import ROLE_LABELS, STAFF, current_role
 from .findings.models import FINDING_KINDS
 from .i18n import CONTENT_LANGUAGES, LANGUAGES, RTL_LANGUAGES, _, current_language, localized
 from .organisations.stakeholder_types import stakeholder_label

@@ -3,13 +3,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from .. import signals
+from ..access import STAFF, roles_required
 from ..auth.models import User
-from ..auth.roles import STAFF, roles_required
 from ..extensions import db
 from ..i18n import _
 from ..organisations.models import Organisation
 from ..pagination import paginate
 from ..refused_forms import refuse, refill
+from ..signals import answers
 from . import bp
 from .forms import ActivityForm
 from .models import Activity
@@ -34,11 +36,8 @@ def list_view():
 @bp.get("/<int:activity_id>")
 @roles_required(*STAFF)
 def show(activity_id: int):
-    from ..findings.models import Finding
-
     activity = db.session.get(Activity, activity_id) or abort(404)
-    finding_count = db.session.scalar(select(func.count()).select_from(Finding)
-                                      .where(Finding.activity_id == activity.id))
+    finding_count = sum(answers(signals.activity_finding_count.send(activity.id)))  # the findings count theirs
     return render_template("activities/show.html", activity=activity, finding_count=finding_count)
 
 

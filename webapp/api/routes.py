@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from ..activities.models import Activity
-from ..auth.roles import STAFF, roles_required
+from ..access import STAFF, roles_required
 from ..db_types import MAX_DATABASE_INT
 from ..projects.archive import ProjectArchived
 from ..projects.context import across_projects, enter_project

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from ..auth.roles import public
+from ..access import public
 from ..auth.services import set_locale
 from ..extensions import db
 from ..routing import safe_next

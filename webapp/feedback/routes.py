@@ -7,14 +7,15 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.roles import STAFF, roles_required
+from ..access import STAFF, roles_required
 from ..extensions import db
 from ..findings.models import Contributor, Finding
-from ..refused_forms import refuse, refill
-from ..surveys.forms import ActionForm
-from ..surveys.models import Invitation, Question, Survey
-from ..surveys.services import SurveyError, close_survey, delete_question, open_survey, response_counts
+from ..forms import ActionForm
 from ..i18n import _
+from ..refused_forms import refuse, refill
+from ..surveys.answering import response_counts
+from ..surveys.models import Invitation, Question, Survey
+from ..surveys.services import SurveyError, close_survey, delete_question, open_survey
 from . import bp
 from .forms import InviteForm, PromptForm, RoundForm, TranslationForm
 from .services import (FEEDBACK, RoundInput, add_prompt, board_sessions, counts_by_status, feedback_rounds,

@@ -24,9 +24,10 @@ from ..findings.services import FindingInput, create_finding_once
 from ..findings.services import set_translation as set_finding_translation
 from ..i18n import CONTENT_LANGUAGES, _
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
-from ..surveys.services import (FINDING_NAMESPACE, ParsedAnswers, QuestionInput, SurveyError, SurveyInput,
-                                claim_invitation, draft_safe, invitation_by_token, response_counts, save_question, save_survey,
-                                store_response_once, today, valid_submission_token)
+from ..surveys.answering import (ParsedAnswers, claim_invitation, draft_safe, invitation_by_token, response_counts,
+                                 store_response_once, valid_submission_token)
+from ..surveys.services import (FINDING_NAMESPACE, QuestionInput, SurveyError, SurveyInput, save_question,
+                                save_survey, today)
 
 FEEDBACK = "feedback"
 #: The advisory board's activity type: a round belongs to one of its sessions.

@@ -165,7 +165,7 @@ def outcome_for(version: ReportVersion, contributor: Contributor, language: str)
                 number=f"{chapters.get(chapter.id, '?')}.{position}", quoted=link.quoted))
     contributions = [ContributionOutcome(finding=f, used_in=uses.get(f.id, [])) for f in findings]
     comments = []
-    from ..review.services import target_label
+    from ..review.board import target_label
 
     for comment in db.session.scalars(
             select(ReviewComment).join(ReviewAssignment, ReviewAssignment.id == ReviewComment.assignment_id)

@@ -67,7 +67,7 @@ class ProjectFlask(Flask):
 
 def member_role(user, project) -> str | None:
     """The user's role in `project`: admins are admins everywhere; None for a non-member."""
-    from ..auth.roles import ADMIN
+    from ..access import ADMIN
     from .models import ProjectMembership
 
     if user.role == ADMIN:
@@ -78,7 +78,7 @@ def member_role(user, project) -> str | None:
 
 def member_project_ids(user) -> tuple[int, ...] | None:
     """The projects a user may see: None (all) for admins."""
-    from ..auth.roles import ADMIN
+    from ..access import ADMIN
     from .models import ProjectMembership
 
     if user.role == ADMIN:
@@ -110,7 +110,7 @@ def _project_and_role(slug: str, user):
 
 def role_in(user, membership_role: str | None) -> str | None:
     """The user's role in a project given the membership's (None: not a member): admins are admins everywhere."""
-    from ..auth.roles import ADMIN
+    from ..access import ADMIN
 
     return ADMIN if user.role == ADMIN else membership_role
 

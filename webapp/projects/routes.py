@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..auth.roles import ADMIN, ROLES, STAFF, roles_required
+from ..access import ADMIN, ROLES, roles_required
 from ..extensions import db
 from ..i18n import _
 from ..organisations.models import Organisation
@@ -135,24 +135,3 @@ def import_zip():
     if form.errors:
         return refuse(form)
     return render_template("projects/import.html", form=refill(form))
-
-
-@bp.get("/search")
-@roles_required(*STAFF)
-def search():
-    """Findings across the projects the user is a member of, each labelled with its project."""
-    from .across import search_findings
-
-    query = request.args.get("q", "")
-    return render_template("projects/search.html", query=query, results=search_findings(query),
-                           projects=projects_of(current_user))
-
-
-@bp.get("/evidence")
-@roles_required(*STAFF)
-def evidence():
-    """Per theme code, the findings in each of the user's projects: the national picture."""
-    from .across import evidence_across
-
-    projects = projects_of(current_user)
-    return render_template("projects/evidence.html", projects=projects, rows=evidence_across(projects))

@@ -78,6 +78,26 @@ def child_of(parent_path: str):
     return decorate
 
 
+#: Link tables without a model (activity_organisations, finding_themes, ...): table -> the
+#: column naming the row they belong to. Their rows belong to that row's project, so a project
+#: export carries them (projects/transfer.py); `link_of` registers one beside its table.
+LINK_TABLES: dict = {}
+
+
+def link_of(owner_column: str, table):
+    """Register `table` as a link table whose `owner_column` names the project row it belongs to."""
+    LINK_TABLES[table] = owner_column
+    return table
+
+
+def project_models(registry, metadata) -> list[type]:
+    """Every model whose rows belong to a project (`ProjectScoped`, `@child_of`), in an order
+    where every row a foreign key points at comes first (what an import must insert first)."""
+    by_table = {mapper.class_.__table__: mapper.class_ for mapper in registry.mappers
+                if issubclass(mapper.class_, ProjectScoped) or mapper.class_ in CHILD_CRITERIA}
+    return [by_table[table] for table in metadata.sorted_tables if table in by_table]
+
+
 def tables_in(statement) -> frozenset[str]:
     """Names of every table a statement reads, in joins, aliases and subqueries alike.
 

@@ -1,12 +1,14 @@
 """Arranging a report: boxes and where they stand, recommendations' order, and deleting one."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from .. import signals
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import _, localized
 from ..reference.models import GoodExample
+from ..signals import answers
 from .models import Recommendation, Report, ReportBox
 from .texts import TEXT_FIELD_LABELS, ReportError
 
@@ -68,12 +70,9 @@ def delete_recommendation(recommendation: Recommendation) -> None:
     the changes-since-review page read them), so such a recommendation stays; its text can
     still be changed.
     """
-    from ..review.models import ReviewComment
-
-    if db.session.scalar(select(func.count()).select_from(ReviewComment)
-                         .where(ReviewComment.recommendation_id == recommendation.id)):
-        raise ReportError(_("Reviewers commented on this recommendation, so it cannot be deleted. "
-                            "Change its text instead."))
+    refused = answers(signals.recommendation_deleting.send(recommendation))
+    if refused:
+        raise ReportError(refused[0])
     chapter = recommendation.chapter
     db.session.delete(recommendation)
     db.session.flush()

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from .. import signals
+from ..audit.services import record_audit
 from ..data_version import input_key
 from ..db_types import utcnow
 from ..extensions import db
@@ -67,10 +69,7 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
                             printed_finding_ids=printed_finding_ids(report))
     db.session.add(version)
     db.session.flush()
-    from ..audit.services import record_audit
-    from ..review.services import freeze_version_texts  # texts kept to compare versions after a review
-
-    freeze_version_texts(version, report)
+    signals.report_version_created.send(version, report=report)  # the review keeps the texts it is built from
     record_audit(user_id, "build", "report", report.id, {"language": language, "format": fmt,
                                                          "version_id": version.id})
     db.session.commit()

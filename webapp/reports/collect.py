@@ -8,15 +8,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import signals
 from ..extensions import db
 from ..findings.models import Finding
-from ..i18n import RTL_LANGUAGES
 from ..projects.models import Project
 from ..projects.scope import in_project
+from ..signals import first
 from ..reference.models import Abbreviation
 from ..surveys.models import Survey
 from .evidence import attribution, evidence_sentence, evidence_summary, is_quotable, printed_evidence, printed_text
@@ -32,45 +32,6 @@ RENDERER_VERSION = "2"
 HERE = Path(__file__).parent
 #: Files whose contents shape the output; their bytes go into the content hash.
 LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "static/report.css", HERE / "docx_export.py")
-
-
-def _review_annex(report_id: int, language: str) -> list[dict]:
-    """Every review comment on the report with what was done with it (appendix E)."""
-    from ..review.models import DISPOSITIONS, ReviewAssignment, ReviewComment, ReviewRound  # builds on reports
-
-    comments = db.session.scalars(
-        select(ReviewComment).join(ReviewAssignment, ReviewAssignment.id == ReviewComment.assignment_id)
-        .join(ReviewRound, ReviewRound.id == ReviewAssignment.round_id)
-        .where(ReviewRound.report_id == report_id, ReviewComment.text != "")
-        .options(selectinload(ReviewComment.recommendation), selectinload(ReviewComment.chapter))
-        .order_by(ReviewComment.id)).all()
-    # A comment in another language prints with its translation beneath, as a quote does: the
-    # translation is the one of the finding the comment became (the translation screen's).
-    ids = {c.finding_id for c in comments if c.finding_id is not None and (c.language or language) != language}
-    findings = {f.id: f for f in db.session.scalars(
-        select(Finding).where(Finding.id.in_(ids)).options(selectinload(Finding.translations)))} if ids else {}
-    rows = []
-    with force_locale(language):
-        for number, comment in enumerate(comments, start=1):
-            written_in = comment.language or language
-            finding = findings.get(comment.finding_id)
-            translation = finding.translation_in(language) if finding is not None and written_in != language else ""
-            rows.append({"number": number, "about": comment_place(comment, language),
-                         "text": comment.text, "language": written_in,
-                         "dir": "rtl" if written_in in RTL_LANGUAGES else "ltr",
-                         "translation": translation, "untranslated": written_in != language and not translation,
-                         "disposition": str(DISPOSITIONS.get(comment.disposition, comment.disposition)),
-                         "note": comment.response or ""})
-    return rows
-
-
-def comment_place(comment, language: str) -> str:
-    if getattr(comment, "recommendation", None) is not None:
-        rec = comment.recommendation
-        return f"{label('recommendation', language)} {author_text(rec, 'title', language) or rec.id}"
-    if getattr(comment, "chapter", None) is not None:
-        return getattr(comment.chapter.theme, f"label_{language}")
-    return label("whole_report", language)
 
 
 def collect_report(report: Report, language: str) -> dict:
@@ -101,9 +62,8 @@ def _collect_report(report: Report, language: str) -> dict:
             .selectinload(Recommendation.evidence).selectinload(RecommendationFinding.finding)
             .options(*finding_options))).one()
     by_type = activities_by_type()
-    from ..review.services import field_test_summary  # the review feature builds on reports: import late
-
-    review = field_test_summary(report.id, language)
+    # The review (a feature above this one) answers for its own parts: webapp/signals.py.
+    review = first(signals.report_field_test.send(report.id, language=language))
     recommendation_ids = [r.id for c in report.chapters for r in c.recommendations]
     counts = evidence_summary(recommendation_ids)
     box_numbers = iter(range(1, 10_000))
@@ -179,7 +139,8 @@ def _collect_report(report: Report, language: str) -> dict:
                            for f in GOOD_EXAMPLE_FIELDS if author_text(example, f, language)],
             })
         data["chapters"].append(chapter_data)
-    data["review_annex"] = _review_annex(report.id, language) if report.review_annex else []
+    data["review_annex"] = (first(signals.report_review_annex.send(report.id, language=language)) or []
+                            if report.review_annex else [])
     data["footnotes"] = notes.items
     data["unknown_sources"] = sorted(set(notes.unknown))
     return data

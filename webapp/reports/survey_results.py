@@ -14,7 +14,7 @@ from ..extensions import db
 from ..i18n import _
 from ..surveys.models import Survey
 from ..surveys.question_types import COUNTED_TYPES
-from ..surveys.services import summarise_survey
+from ..surveys.results import summarise_survey
 from .models import ReportChapter
 from .texts import ReportError
 

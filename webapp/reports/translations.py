@@ -8,10 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
+from .. import signals
 from ..extensions import db
 from ..findings.models import Finding, FindingTranslation
 from ..i18n import _, localized
 from ..organisations.models import Organisation
+from ..signals import answers
 from ..text import TextRefused, clean_text
 from .models import REPORT_LANGUAGES, REPORT_TEXT_FIELDS, Recommendation, RecommendationFinding, Report, ReportChapter
 from .survey_results import REPORTED_QUESTION_TYPES
@@ -89,18 +91,12 @@ def _printed_findings_query(report: Report):
 def review_comment_findings(report: Report, language: str) -> list[Finding]:
     """The findings the review comments on `report` became (when the report prints its annex
     "How the review was used"), in another language than `language`: the annex prints each
-    comment with its translation from the finding, so it is translated like any finding."""
+    comment with its translation from the finding, so it is translated like any finding.
+    The review answers (webapp/signals.py, `report_annex_findings`)."""
     if not report.review_annex:
         return []
-    from ..review.models import ReviewAssignment, ReviewComment, ReviewRound  # the review builds on reports
-
-    return list(db.session.scalars(
-        select(Finding).join(ReviewComment, ReviewComment.finding_id == Finding.id)
-        .join(ReviewAssignment, ReviewAssignment.id == ReviewComment.assignment_id)
-        .join(ReviewRound, ReviewRound.id == ReviewAssignment.round_id)
-        .where(ReviewRound.report_id == report.id, ReviewComment.text != "", Finding.language != language)
-        .options(selectinload(Finding.translations), selectinload(Finding.activity))
-        .order_by(Finding.id).distinct()))
+    return [finding for found in answers(signals.report_annex_findings.send(report, language=language))
+            for finding in found]
 
 
 def untranslated_review_comments(report: Report, language: str) -> list[Finding]:

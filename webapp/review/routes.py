@@ -15,25 +15,28 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..access import ADMIN, AUTHOR, public, roles_required
 from ..activities.models import Activity
-from ..auth.roles import ADMIN, AUTHOR, public, roles_required
+from ..audit.downloads import export_kind
 from ..extensions import db
-from ..routing import safe_next
-from ..pagination import paginate
 from ..findings.models import Contributor
 from ..i18n import _, current_language
 from ..organisations.models import Organisation
+from ..pagination import paginate
 from ..refused_forms import refuse, refused, refill
 from ..reports.models import Report, ReportVersion
+from ..routing import safe_next
 from . import bp
+from .board import (BoardFilter, board_comments, board_organisations, board_query, export_xlsx, progress,
+                    report_rounds, reviewer_name, set_disposition, target_label)
+from .changes import changes_since, later_version
+from .comments import (CommentInput, comment_as_json, comment_key, comments_by_key, delete_comment, earlier_comments,
+                       own_comment, save_comment, submit)
 from .forms import ActionForm, CommentForm, DispositionForm, ReviewerForm, RoundForm
+from .mailing import links_csv, queue_reviewer_mail, remind_reviewers, reminder_recipients, reviewer_mail_context
 from .models import DISPOSITIONS, TARGETS, ReviewAssignment, ReviewComment, ReviewRound
-from .services import (BoardFilter, CommentInput, ReviewError, RoundInput, add_reviewer, assignment_by_token,
-                       board_comments, board_organisations, board_query, can_edit, changes_since, close_round, comment_as_json, links_csv,
-                       comment_key, comments_by_key, delete_comment, earlier_comments, export_xlsx, invite,
-                       later_version, open_round, own_comment, pick, progress, renew_link, report_rounds, reviewer_candidates, reviewer_name, revoke_link,
-                       round_chapters, save_comment, set_disposition, submit, target_label, today,
-                       queue_reviewer_mail, remind_reviewers, reminder_recipients, reviewer_mail_context)
+from .services import (ReviewError, RoundInput, add_reviewer, assignment_by_token, can_edit, close_round, invite,
+                       open_round, pick, renew_link, reviewer_candidates, revoke_link, round_chapters, today)
 
 AUTHORS = (ADMIN, AUTHOR)
 _FOOTNOTE = re.compile(r"\[\^[A-Za-z0-9_.-]{1,60}\]")
@@ -489,6 +492,7 @@ def disposition(comment_id: int):
 
 
 @bp.get("/review/reports/<int:report_id>/board.xlsx")
+@export_kind("report")
 @roles_required(*AUTHORS)
 def board_xlsx(report_id: int):
     report = _report(report_id)

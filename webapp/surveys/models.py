@@ -36,6 +36,7 @@ class SurveyStateError(ValueError):
 
 class Survey(ProjectScoped, db.Model):
     __tablename__ = "surveys"
+    __audit_kind__ = "survey"  # its create, update, delete are audited
     __table_args__ = (
         CheckConstraint(f"status IN ({', '.join(repr(s) for s in SURVEY_STATUSES)})", "known_status"),
         CheckConstraint(f"purpose IN ({', '.join(repr(p) for p in SURVEY_PURPOSES)})", "known_purpose"),
@@ -101,6 +102,7 @@ class Survey(ProjectScoped, db.Model):
 @child_of("survey")
 class Question(db.Model):
     __tablename__ = "survey_questions"
+    __audit_kind__ = "survey_question"  # its create, update, delete are audited
     __table_args__ = (
         CheckConstraint(f"type IN ({', '.join(repr(t) for t in QUESTION_TYPES)})", "known_type"),
         CheckConstraint("min_value IS NULL OR max_value IS NULL OR min_value <= max_value", "valid_range"),

@@ -11,25 +11,30 @@ from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..access import STAFF, public, roles_required
 from ..activities.models import Activity
-from ..auth.roles import STAFF, public, roles_required
+from ..audit.downloads import export_kind
 from ..db_types import utcnow
 from ..extensions import db
 from ..findings.services import FindingError
-from ..jobs import exports
 from ..i18n import LANGUAGES, _, current_language, localized
+from ..jobs import exports
+from ..mail.preview import preview_or_queue
+from ..mail.services import latest_messages, render_message
 from ..refused_forms import refuse, refused, refill
 from ..themes.models import Theme
 from . import bp
+from .answering import (draft_answers, field_name, new_submission_token, parse_answers, response_counts,
+                        revoke_invitation, save_draft, set_invitation_expiry, submit_response, survey_by_token,
+                        survey_link)
+from .exports import export_responses, responses_count, responses_csv, responses_xlsx
 from .forms import (ActionForm, FindingForm, InvitationExpiryForm, InvitationsForm, QuestionForm, RespondForm,
                     SurveyForm)
-from .models import Invitation, Question, Response, Survey
-from .services import (TEXTS_PER_PAGE, QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
-                       create_invitations, delete_question, draft_answers, field_name, format_options,
-                       move_question, new_submission_token, open_survey, parse_answers, response_counts,
-                       responses_csv, responses_xlsx, revoke_invitation, save_draft, save_question, save_survey,
-                       set_invitation_expiry, submit_response, summarise_survey, survey_by_token, survey_link,
-                       text_answer)
+from .mailing import invitation_mail_context, mail_recipients, queue_invitation_mail
+from .models import Invitation, Question, Response, SURVEY_STATUSES, Survey
+from .results import TEXTS_PER_PAGE, answer_to_finding, summarise_survey, text_answer
+from .services import (LOCAL_TIMEZONE, QuestionInput, SurveyError, SurveyInput, close_survey, create_invitations,
+                       delete_question, format_options, move_question, open_survey, save_question, save_survey)
 
 
 # --- Respondents ----------------------------------------------------------------------------
@@ -360,7 +365,6 @@ def invitations(survey_id: int):
         return redirect(url_for("surveys.invitations", survey_id=survey.id))
     links = db.session.scalars(select(Invitation).where(Invitation.survey_id == survey.id)
                                .order_by(Invitation.id)).all()
-    from ..mail.services import latest_messages
 
     if form.errors:
         return refuse(form)
@@ -373,8 +377,6 @@ def invitations(survey_id: int):
 
 def _local_day(moment):
     """The last day a link works, for the list: expires_at is midnight after that day."""
-    from .services import LOCAL_TIMEZONE
-
     return (moment.astimezone(LOCAL_TIMEZONE) - timedelta(days=1)).date()
 
 
@@ -422,10 +424,6 @@ def _invitation_url(invitation: Invitation) -> str:
 @roles_required(*STAFF)
 def mail_invitations(survey_id: int, kind: str):
     """Preview, then queue, the invitation or reminder for each personal link with an address."""
-    from ..mail.preview import preview_or_queue
-    from ..mail.services import render_message
-    from .services import invitation_mail_context, mail_recipients, queue_invitation_mail
-
     survey = _survey(survey_id)
     if kind not in ("invitation", "reminder"):
         abort(404)
@@ -478,11 +476,12 @@ def make_finding(survey_id: int, answer_id: int):
 
 
 @bp.get("/surveys/<int:survey_id>/responses.csv")
+@export_kind("survey")
 @roles_required(*STAFF)
 def export_csv(survey_id: int):
     survey = _survey(survey_id)
-    if exports.too_large(exports.responses_count(survey.id)):
-        return exports.start(exports.export_responses, survey.id, "csv", current_language(),
+    if exports.too_large(responses_count(survey.id)):
+        return exports.start(export_responses, survey.id, "csv", current_language(),
                              kind="survey_export", subject=f"survey:{survey.id}")
     response = make_response(responses_csv(survey))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
@@ -491,11 +490,12 @@ def export_csv(survey_id: int):
 
 
 @bp.get("/surveys/<int:survey_id>/responses.xlsx")
+@export_kind("survey")
 @roles_required(*STAFF)
 def export_xlsx(survey_id: int):
     survey = _survey(survey_id)
-    if exports.too_large(exports.responses_count(survey.id)):
-        return exports.start(exports.export_responses, survey.id, "xlsx", current_language(),
+    if exports.too_large(responses_count(survey.id)):
+        return exports.start(export_responses, survey.id, "xlsx", current_language(),
                              kind="survey_export", subject=f"survey:{survey.id}")
     return send_file(io.BytesIO(responses_xlsx(survey)), as_attachment=True,
                      download_name=f"survey-{survey.id}-responses.xlsx",
@@ -504,6 +504,4 @@ def export_xlsx(survey_id: int):
 
 @bp.app_template_filter("survey_status")
 def survey_status_label(code: str) -> str:
-    from .models import SURVEY_STATUSES
-
     return str(SURVEY_STATUSES.get(code, code))
