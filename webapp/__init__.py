@@ -12,13 +12,17 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
+from .auth.models import User
 from .config import Config
 from . import extensions
 from .db_types import MAX_DATABASE_INT
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .private_logs import install as keep_user_text_out_of_logs
 from .projects.context import ProjectFlask
 from .routing import LazyBuildRule
 from .security import init_security
+from .sqlite_writer import one_writer_at_a_time
+from .template_cache import compiled_template_cache
 
 
 def create_app(config: type[Config] | None = None) -> ProjectFlask:
@@ -38,12 +42,8 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from .private_logs import install as keep_user_text_out_of_logs
-
     keep_user_text_out_of_logs()  # exception messages in log records become their type
     db.init_app(app)
-    from .sqlite_writer import one_writer_at_a_time
-
     with app.app_context():
         for engine in db.engines.values():
             one_writer_at_a_time(engine)  # SQLite only: writers queue in Python, not in SQLite's sleeps
@@ -56,8 +56,6 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    from .template_cache import compiled_template_cache
-
     app.jinja_env.bytecode_cache = compiled_template_cache(app)
     # Before any route is added: an <int:> id above what the databases hold is a plain 404.
     app.url_map.converters["int"] = DatabaseIntConverter
@@ -179,8 +177,6 @@ def _select_locale() -> str:
 def _load_user(session_id: str):
     """The user of a session or remember cookie, if its session version is still current:
     a password change or "log out everywhere" raises the version and ends the others."""
-    from .auth.models import User
-
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None  # a cookie from before session versions: log in again

@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.models import User
 from ..access import ADMIN, ROLES, roles_required
+from ..auth.models import User
 from ..extensions import db
 from ..i18n import _
 from ..organisations.models import Organisation
@@ -17,6 +17,7 @@ from .forms import ImportForm, MembershipForm, ProjectForm
 from .models import Project
 from .services import (ProjectError, ProjectInput, memberships, projects_of, remember_project, remove_membership,
                        save_project, set_membership, start_codebook)
+from .transfer import TransferError, export_project, import_project
 
 
 @bp.post("/projects/switch")
@@ -105,8 +106,6 @@ def members(project_id: int):
 @bp.get("/projects/<int:project_id>/export.zip")
 @roles_required(ADMIN)
 def export_zip(project_id: int):
-    from .transfer import export_project
-
     project = _get(project_id)
     buffer = export_project(project)
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
@@ -116,8 +115,6 @@ def export_zip(project_id: int):
 @bp.route("/projects/import", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def import_zip():
-    from .transfer import TransferError, import_project
-
     form = ImportForm()
     if form.validate_on_submit():
         upload = request.files.get("file")

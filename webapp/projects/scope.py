@@ -28,6 +28,8 @@ from sqlalchemy.sql import visitors
 from flask import g, has_app_context
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from ..extensions import db
+from .models import Project
 
 #: Set on `g` by the request preprocessor or `in_project`: the project of this request.
 _PROJECT = "project"
@@ -156,8 +158,6 @@ def only_project_id(session) -> int | None:
     database refuses the row."""
     from sqlalchemy import select
 
-    from .models import Project
-
     with session.no_autoflush:
         ids = session.scalars(select(Project.id).limit(2)).all()
     return ids[0] if len(ids) == 1 else None
@@ -179,9 +179,6 @@ def enter_project_of(obj):
     """A public token page found its object (survey, invitation, review assignment): from
     here on the request works inside that object's project, as a staff page would."""
     if obj is not None and has_app_context():
-        from ..extensions import db
-        from .models import Project
-
         project_id = obj.project_id if isinstance(obj, ProjectScoped) else None
         if project_id is not None:
             set_scope(db.session.get(Project, project_id), (project_id,))

@@ -174,6 +174,8 @@ def content_hash(data: dict, fmt: str) -> str:
 
 
 def render_file(data: dict, fmt: str, progress: Callable[[int], None] | None = None) -> bytes:
+    # Imported here: pdf.py loads WeasyPrint and docx_export.py python-docx, which no web
+    # process should pay for at start-up (builds run in a worker; tests/test_startup.py).
     if fmt == "pdf":
         from .pdf import build_report_pdf
 

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
+from ..activities.types import ACTIVITY_TYPES
+from ..analysis.suggestions import rank_by_closeness
 from ..db_types import utcnow
 from ..extensions import db
 from ..findings.models import Finding, finding_themes
@@ -64,8 +66,6 @@ def rests_on_one_source(entry: dict) -> bool:
 
 def evidence_sentence(summary: dict, language: str) -> str:
     """ "5 findings from 3 activities (consultation 2, learning network meeting 1) and 2 organisations". """
-    from ..activities.types import ACTIVITY_TYPES
-
     if not summary["total"]:
         return ""
     with force_locale(language):
@@ -220,8 +220,6 @@ def evidence_candidates(recommendation: Recommendation, filters: EvidenceFilters
     and translation). Only ids and search words are read for the ranking; the page's findings
     are loaded afterwards.
     """
-    from ..analysis.suggestions import rank_by_closeness
-
     query = select(Finding.id, Finding.search_text).where(
         Finding.id.not_in(select(RecommendationFinding.finding_id)
                           .where(RecommendationFinding.recommendation_id == recommendation.id)))

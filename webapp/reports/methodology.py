@@ -30,8 +30,9 @@ def _themes(group: str, language: str) -> list[str]:
 def methodology(by_type: dict[str, list[Activity]], language: str, review: dict | None = None) -> dict:
     """Headings and sentences of the methodology chapter, every number counted in the register.
 
-    `review` (webapp.review.services.field_test_summary) replaces the register's field-test
-    activities when the report's draft was reviewed in Klankbord's own review rounds.
+    `review` (webapp.review.annex.field_test_summary, asked through webapp/signals.py) replaces
+    the register's field-test activities when the report's draft was reviewed in Klankbord's
+    own review rounds.
     """
 
     def dates(activities):

@@ -32,7 +32,8 @@ chapter_good_examples = link_of("chapter_id", Table(
     Column("good_example_id", ForeignKey("good_examples.id", ondelete="CASCADE"), primary_key=True, index=True),
 ))
 
-#: Surveys whose result charts a chapter prints (open or closed ordinary surveys; see services.chapter_survey_choices).
+#: Surveys whose result charts a chapter prints (open or closed ordinary surveys;
+#: see survey_results.chapter_survey_choices).
 chapter_surveys = link_of("chapter_id", Table(
     "report_chapter_surveys",
     db.metadata,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..access import ADMIN, AUTHOR, roles_required
 from ..activities.types import ACTIVITY_TYPES
 from ..audit.downloads import export_kind
+from ..db_types import utcnow
 from ..extensions import db
 from ..findings.models import FINDING_KINDS, Finding
 from ..forms import BaseForm
@@ -42,8 +43,6 @@ REPORT_ROLES = (ADMIN, AUTHOR)
 
 
 def _touch(report: Report) -> None:
-    from ..db_types import utcnow
-
     report.updated_at = utcnow()
 
 

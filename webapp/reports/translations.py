@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..activities.models import Activity
 from .. import signals
+from ..activities.models import Activity
 from ..extensions import db
 from ..findings.models import Finding, FindingTranslation
+from ..findings.services import set_translation
 from ..i18n import _, localized
 from ..organisations.models import Organisation
 from ..signals import answers
@@ -127,7 +128,6 @@ def save_translation(finding: Finding, language: str, text: str, checked: bool) 
         raise ReportError(str(error)) from error
     if len(text) > TRANSLATION_MAX_LENGTH:
         raise ReportError(_("A translation can be at most %(max)s characters long.", max=TRANSLATION_MAX_LENGTH))
-    from ..findings.services import set_translation
 
     stored = set_translation(finding, language, text, checked=bool(checked))
     db.session.commit()

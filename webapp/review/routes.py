@@ -21,6 +21,7 @@ from ..audit.downloads import export_kind
 from ..extensions import db
 from ..findings.models import Contributor
 from ..i18n import _, current_language
+from ..mail.services import latest_messages, mail_language, render_message
 from ..organisations.models import Organisation
 from ..pagination import paginate
 from ..refused_forms import refuse, refused, refill
@@ -330,8 +331,6 @@ def _links_page(review_round: ReviewRound, tokens: dict[int, str]):
     what staff need to hand them out: a copy button, a QR code and a CSV of name -> link."""
     import segno  # here: a heavy import only this page needs
 
-    from ..mail.services import latest_messages
-
     # Reviewers with an e-mail address get their link by mail as well (queued now, sent in the background).
     queue_reviewer_mail(review_round, tokens, False, _reviewer_url)
     links = [(a, _reviewer_url(tokens[a.id])) for a in review_round.assignments if a.id in tokens]
@@ -360,7 +359,6 @@ def show_round(round_id: int):
             .selectinload(Contributor.organisation),
             selectinload(ReviewRound.assignments).selectinload(ReviewAssignment.comments))) or abort(404)
     invited = {a.contributor_id for a in review_round.assignments}
-    from ..mail.services import latest_messages
 
     return render_template("review/manage/round.html", round=review_round, action_form=ActionForm(),
                            messages=latest_messages("assignment", [a.id for a in review_round.assignments]),
@@ -411,8 +409,6 @@ def revoke(assignment_id: int):
 @roles_required(*AUTHORS)
 def remind(round_id: int):
     """Remind reviewers who have not submitted: preview first, then a new link for each by mail."""
-    from ..mail.services import mail_language, render_message
-
     review_round = _round(round_id)
     recipients = reminder_recipients(review_round)
     if request.method == "POST":

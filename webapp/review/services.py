@@ -73,7 +73,7 @@ def freeze_texts(report: Report) -> dict:
 
 
 def freeze_version_texts(version: ReportVersion, report: Report) -> None:
-    """Keep the texts a new build is made from (called by reports.services.start_build)."""
+    """Keep the texts a new build is made from (reports/builds.start_build, through review/hooks.py)."""
     if db.session.get(ReportVersionTexts, version.id) is None:
         db.session.add(ReportVersionTexts(version_id=version.id, texts=freeze_texts(report)))
 

@@ -15,7 +15,7 @@ from ..activities.models import Activity
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..findings.models import Contributor
-from ..i18n import _l
+from ..i18n import _, _l, current_language
 from ..projects.scope import ProjectScoped, child_of
 from .question_types import QUESTION_TYPES, question_type
 
@@ -78,8 +78,6 @@ class Survey(ProjectScoped, db.Model):
         return self.status == "open"
 
     def open(self) -> None:
-        from ..i18n import _
-
         if self.status != "draft":
             raise SurveyStateError(_("Only a draft survey can be opened."))
         if not self.questions:
@@ -88,8 +86,6 @@ class Survey(ProjectScoped, db.Model):
         self.opened_at = utcnow()
 
     def close(self) -> None:
-        from ..i18n import _
-
         if self.status != "open":
             raise SurveyStateError(_("Only an open survey can be closed."))
         self.status = "closed"
@@ -134,8 +130,6 @@ class Question(db.Model):
         return question_type(self.type)
 
     def option_label(self, value: str, language: str | None = None) -> str:
-        from ..i18n import current_language
-
         language = language or current_language()
         for option in self.options or ():
             if option["value"] == value:
