@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from webapp import signals
+
 # The same on SQLite and PostgreSQL: bin/test runs this module on SQLite only.
 pytestmark = pytest.mark.same_on_every_database
 
@@ -43,3 +45,12 @@ def test_function_level_imports_of_our_own_modules_stay_few():
     counted here), not for hiding a circle: a handful of our own modules at most, each with its reason."""
     found = _imports_of_our_modules_inside_functions()
     assert len(found) <= 10, "\n".join(found)
+
+
+def test_every_hook_has_its_receivers_once_the_app_is_made(app):
+    """A feature connects its receivers in its hooks.py, imported with its blueprint: a hooks
+    module that create_app never imports would leave a lower feature without its answer."""
+    hooks = sorted(f"webapp.{path.parent.name}.hooks" for path in (ROOT / "webapp").glob("*/hooks.py"))
+    assert [name for name in hooks if name not in sys.modules] == []
+    declared = {name: value for name, value in vars(signals).items() if hasattr(value, "receivers")}
+    assert declared and sorted(name for name, signal in declared.items() if not signal.receivers) == []

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..i18n import _, localized
 from ..refused_forms import refuse, refill
 from ..signals import answers
+from . import hooks  # noqa: F401  (connects the codebook's receivers: webapp/signals.py)
 from .forms import ImportForm, MergeForm, ThemeForm
 from .models import THEME_GROUPS, Theme
 from .refi_qda import codebook_qdc
