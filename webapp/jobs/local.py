@@ -50,9 +50,8 @@ def _run_in_thread(app, job_id: int) -> None:
 def _supervise(app, job_id: int, timeout: int) -> None:
     with _slot(int(app.config.get("LOCAL_JOB_WORKERS", 2))):
         context = multiprocessing.get_context("spawn")
-        worker = context.Process(target=work, name=f"klankbord-job-{job_id}",
-                                 args=(app_factory(app), app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"],
-                                       job_id))
+        worker = context.Process(target=work, name=f"klankbord-job-{job_id}", args=(
+            app_factory(app), app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"], job_id))
         worker.start()
         with app.app_context():
             db.session.execute(db.update(Job).where(Job.id == job_id).values(runner_ref=str(worker.pid)))
