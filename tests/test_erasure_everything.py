@@ -24,7 +24,7 @@ from webapp.reports.evidence import set_evidence
 from webapp.review.comments import CommentInput, save_comment, submit
 from webapp.review.services import add_reviewer
 
-from .conftest import start_default_project, PASSWORD, IsolatedClient
+from .conftest import text_of, start_default_project, PASSWORD, IsolatedClient
 from .test_contributors_erasure import tables_containing
 from .test_review_services import make_report, open_test_round
 
@@ -90,9 +90,9 @@ def test_erasing_everything_leaves_nothing_of_the_person(app, client):
                                                                 f"stakeholder:{number}")
 
     client.post("/login", data={"email": "admin@example.test", "password": PASSWORD})
-    board = client.get(f"/review/reports/{report.id}/board").get_data(as_text=True)
+    board = text_of(client.get(f"/review/reports/{report.id}/board"))
     assert COMMENT not in board and NAME not in board
-    show = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    show = text_of(client.get(f"/reports/{report.id}"))
     assert "Ingetrokken na een wissing" in show and 'data-testid="rebuild-1"' in show
     assert client.get(f"/reports/builds/{quoting_id}/download").status_code == 410
     # the rebuild gives a new number, without the words

@@ -11,8 +11,12 @@ from .models import Activity, activity_organisations
 
 @signals.organisation_activity_counts.connect
 def _counts(_sender) -> dict[int, int]:
+    # Organisations are shared by all projects, their activities are not: the count joins
+    # Activity, so the project scope (an ORM criterion on Activity) applies to it.
     link = activity_organisations
-    return dict(db.session.execute(select(link.c.organisation_id, func.count()).group_by(link.c.organisation_id)).all())
+    return dict(db.session.execute(select(link.c.organisation_id, func.count())
+                                   .join(Activity, Activity.id == link.c.activity_id)
+                                   .group_by(link.c.organisation_id)).all())
 
 
 @signals.organisation_activities.connect

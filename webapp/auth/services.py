@@ -14,6 +14,7 @@ from ..extensions import db
 from ..i18n import _
 from ..mail.services import queue_message
 from ..text import TextRefused, clean_text
+from . import throttle
 from .models import User
 from .passwords import password_problem
 
@@ -197,4 +198,5 @@ def choose_password(token: str, password: str) -> User | None:
         return None
     user.set_password(password)
     db.session.commit()
+    throttle.lift(user.email)  # a successful reset lifts any wait the failed logins set
     return user

@@ -24,8 +24,8 @@ from ..findings.services import FindingInput, create_finding_once
 from ..findings.services import set_translation as set_finding_translation
 from ..i18n import CONTENT_LANGUAGES, _, localized
 from ..mail.services import email_address, latest_messages, mail_language, opted_out, queue_message
-from ..surveys.answering import (ParsedAnswers, claim_invitation, draft_safe, invitation_by_token, response_counts,
-                                 store_response_once, valid_submission_token)
+from ..surveys.answering import (ParsedAnswers, claim_invitation, draft_cuts, draft_safe, invitation_by_token,
+                                 response_counts, store_response_once, valid_submission_token)
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
 from ..surveys.services import (FINDING_NAMESPACE, LOCAL_TIMEZONE, QuestionInput, SurveyError, SurveyInput,
                                 save_question, save_survey, today)
@@ -203,16 +203,18 @@ def save_member_draft(invitation: Invitation, parsed: ParsedAnswers, language: s
     _require_consent(invitation)
     if invitation.completed:
         return
-    invitation.draft = {"answers": draft_safe(parsed.raw), "language": language}
+    invitation.draft = {"answers": draft_safe(parsed.raw), "language": language,
+                        "cut": {str(k): end for k, end in draft_cuts(parsed.raw).items()}}
     db.session.commit()
 
 
-def member_draft(invitation: Invitation, page_language: str) -> tuple[dict[int, list[str]], str]:
-    """The saved answers and their language; without a draft the answers' language is the one
-    the member chose for the page (not the stored one: a member may write in another)."""
+def member_draft(invitation: Invitation, page_language: str) -> tuple[dict[int, list[str]], str, dict[int, str]]:
+    """The saved answers, their language and {question id: last words kept} of each answer the
+    draft cut; without a draft the answers' language is the one the member chose for the page
+    (not the stored one: a member may write in another)."""
     draft = invitation.draft or {}
     return ({int(k): list(v) for k, v in (draft.get("answers") or {}).items()},
-            draft.get("language") or page_language)
+            draft.get("language") or page_language, {int(k): v for k, v in (draft.get("cut") or {}).items()})
 
 
 def submit_feedback(invitation: Invitation, parsed: ParsedAnswers, submission_token: str, page_language: str,
