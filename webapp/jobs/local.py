@@ -9,7 +9,6 @@ job failed when the process ended without finishing it (killed, out of memory).
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 
 from flask import current_app
@@ -48,6 +47,8 @@ def _run_in_thread(app, job_id: int) -> None:
 
 
 def _supervise(app, job_id: int, timeout: int) -> None:
+    import multiprocessing  # here: only a process that runs a job pays for it at start-up
+
     with _slot(int(app.config.get("LOCAL_JOB_WORKERS", 2))):
         context = multiprocessing.get_context("spawn")
         worker = context.Process(target=work, name=f"klankbord-job-{job_id}", args=(
