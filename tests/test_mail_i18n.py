@@ -17,7 +17,7 @@ MEMBER_SOURCES = """\
 [jinja2: webapp/mail/templates/mail/messages/outcome.*]
 [jinja2: webapp/mail/templates/mail/opt_out.html]
 [jinja2: webapp/outcome/templates/outcome/person.html]
-[jinja2: webapp/core/templates/core/bad_link.html]
+[jinja2: webapp/templates/bad_link.html]
 trimmed = true
 """
 #: Strings those pages and messages get from Python code.

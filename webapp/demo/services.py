@@ -20,13 +20,18 @@ from ..activities.models import Activity
 from ..activities.services import PartialDate, parse_partial_date
 from ..auth.models import User
 from ..extensions import db
+from ..feedback.demo import load_feedback_demo
 from ..findings.models import Contributor, Finding
 from ..organisations.models import Organisation, OrganisationAlias
 from ..organisations.services import find_organisation
 from ..projects.models import Project, ProjectMembership
 from ..projects.scope import in_project
 from ..reference.models import Abbreviation, GoodExample
+from ..reports.demo import load_demo_report, load_report_survey_demo
+from ..review.demo import load_review_demo
+from ..surveys.demo import load_survey_demo
 from ..themes.models import Theme
+
 
 DATA = Path(__file__).parent / "data"
 DEMO_PASSWORD = "klankbord-demo"
@@ -320,18 +325,9 @@ def _load_learn(summary: DemoSummary, users: dict[str, User]) -> None:
     _name_register()
     summary.counts["abbreviations"], summary.counts["good examples"] = _load_reference()
     summary.counts["findings"] = _load_findings(users["facilitator"])
-    from ..reports.demo import load_demo_report
-
     summary.counts["reports"] = load_demo_report()
-    from ..surveys.demo import load_survey_demo
-
     summary.counts["survey responses"] = load_survey_demo()
-    from ..feedback.demo import load_feedback_demo
-
     summary.counts["advisory-board feedback"] = load_feedback_demo()
-    from ..review.demo import load_review_demo
-
     summary.counts["review rounds"] = load_review_demo()
-    from ..reports.demo import load_report_survey_demo  # needs the report and the survey demo above
-
+    # needs the report and the survey demo above
     summary.counts["survey results in the report"] = load_report_survey_demo()

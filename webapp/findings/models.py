@@ -13,8 +13,9 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import _, _l
 from ..organisations.models import Organisation
-from ..projects.scope import (ProjectScoped, child_criteria_for, child_of, current_project_id, only_project_id,
-                              scope_ids, scoped_tables, tables_in)
+from ..reader_texts import language_order, page_language
+from ..projects.scope import (ProjectScoped, child_criteria_for, child_of, current_project_id, link_of,
+                              only_project_id, scope_ids, scoped_tables, tables_in)
 from ..projects.archive import refuse_writes_to_archived_projects
 from ..themes.models import Theme
 
@@ -27,12 +28,12 @@ FINDING_KINDS = {
     "observation": _l("Observation"),
 }
 
-finding_themes = Table(
+finding_themes = link_of("finding_id", Table(
     "finding_themes",
     db.metadata,
     Column("finding_id", ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True),
     Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+))
 
 
 class Contributor(ProjectScoped, db.Model):
@@ -43,6 +44,8 @@ class Contributor(ProjectScoped, db.Model):
     """
 
     __tablename__ = "contributors"
+
+    __audit_kind__ = "contributor"  # its create, update, delete are audited
     __table_args__ = (
         CheckConstraint("kind IN ('advisory_member', 'stakeholder')", "known_kind"),
         UniqueConstraint("project_id", "kind", "pseudonym_number", name="uq_contributors_project_kind_pseudonym_number"),
@@ -77,15 +80,11 @@ class Contributor(ProjectScoped, db.Model):
 
     @property
     def language_order(self) -> tuple[str, ...]:
-        from ..reader_texts import language_order
-
         return language_order(self.language, self.second_language)
 
     @property
     def page_language(self) -> str:
         """The language of their pages and mail: the first of their order that those speak."""
-        from ..reader_texts import page_language
-
         return page_language(self.language_order)
 
     def __repr__(self) -> str:  # never the name: reprs end up in logs
@@ -106,6 +105,8 @@ class Finding(ProjectScoped, db.Model):
     """One thing said or observed at an activity: the unit of evidence."""
 
     __tablename__ = "findings"
+
+    __audit_kind__ = "finding"  # its create, update, delete are audited
     #: Denormalised from the activity, so that scoping a finding is one criterion.
     project_source = "activity"
     __table_args__ = (

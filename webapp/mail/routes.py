@@ -6,8 +6,8 @@ from flask_babel import refresh
 from ..forms import BaseForm
 from sqlalchemy import select
 
-from ..auth.roles import ADMIN, STAFF, public, roles_required
-from ..core.bad_links import link_not_working
+from ..access import ADMIN, STAFF, public, roles_required
+from ..bad_links import link_not_working
 from ..extensions import db
 from ..routing import safe_next
 from ..i18n import RTL_LANGUAGES, _

@@ -8,8 +8,8 @@ from flask_babel import force_locale, refresh
 from flask_login import current_user
 from ..forms import BaseForm
 
-from ..auth.roles import ADMIN, AUTHOR, public, roles_required
-from ..core.bad_links import link_not_working
+from ..access import ADMIN, AUTHOR, public, roles_required
+from ..bad_links import link_not_working
 from ..extensions import db
 from ..i18n import RTL_LANGUAGES, _, current_language
 from ..mail.services import latest_messages

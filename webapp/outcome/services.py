@@ -21,8 +21,9 @@ from ..extensions import db
 from ..findings.models import Contributor, Finding
 from ..i18n import _
 from ..mail.services import email_address, queue_message
-from ..reader_texts import language_order, reader_text
+from ..reader_texts import language_order, missing_texts, reader_text
 from ..reports.models import Recommendation, RecommendationFinding, ReportChapter, ReportVersion
+from ..review.board import target_label
 from ..review.models import DISPOSITIONS, ReviewAssignment, ReviewComment, ReviewRound
 from .models import OutcomeLink
 
@@ -170,7 +171,6 @@ def outcome_for(version: ReportVersion, contributor: Contributor, language: str)
                 number=f"{chapters.get(chapter.id, '?')}.{position}", quoted=link.quoted))
     contributions = [ContributionOutcome(finding=f, used_in=uses.get(f.id, [])) for f in findings]
     comments = []
-    from ..review.services import target_label
 
     for comment in db.session.scalars(
             select(ReviewComment).join(ReviewAssignment, ReviewAssignment.id == ReviewComment.assignment_id)
@@ -189,8 +189,6 @@ def outcome_for(version: ReportVersion, contributor: Contributor, language: str)
 def missing_titles(version: ReportVersion, people: list[Participant]) -> list:
     """The titles the people's pages and messages show that are not in their language yet: the
     report's, and those of the recommendations and chapters on each page (reader_texts)."""
-    from ..reader_texts import missing_texts
-
     by_language: dict[str, list] = {}
     for person in people:
         language = person.contributor.page_language

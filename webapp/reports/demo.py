@@ -17,10 +17,11 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..findings.models import Finding
+from ..findings.services import set_translation
 from ..reference.models import GoodExample
+from ..surveys.demo import TITLE_EN
 from ..surveys.models import Survey
 from ..themes.models import Theme
-from ..findings.services import set_translation
 from .models import Recommendation, RecommendationFinding, Report, ReportBox, ReportChapter, Source
 
 DATA = Path(__file__).parent / "demo_data"
@@ -121,8 +122,6 @@ def load_report_survey_demo() -> int:
 
     Runs after both the report and the survey demo exist (see load_demo's order).
     """
-    from ..surveys.demo import TITLE_EN
-
     report = db.session.scalar(select(Report).where(Report.key == "demo"))
     survey = db.session.scalar(select(Survey).where(Survey.title_en == TITLE_EN))
     if report is None or survey is None:

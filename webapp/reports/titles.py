@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from ..auth.roles import ADMIN, AUTHOR, roles_required
+from ..access import ADMIN, AUTHOR, roles_required
 from ..extensions import db
 from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _

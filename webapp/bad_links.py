@@ -15,7 +15,7 @@ from typing import NoReturn
 from flask import abort, g, make_response, render_template, request, session
 from flask_babel import force_locale
 
-from ..i18n import RTL_LANGUAGES
+from .i18n import RTL_LANGUAGES
 
 #: The languages the page speaks: those of member mail and member pages.
 LINK_LANGUAGES = ("nl", "en", "ar")
@@ -45,7 +45,7 @@ def bad_link_page():
     language = _page_language(g.get("link_language"))
     with force_locale(language):
         response = make_response(render_template(
-            "core/bad_link.html", page_language=language,
+            "bad_link.html", page_language=language,
             page_direction="rtl" if language in RTL_LANGUAGES else "ltr",
             other_languages=[(code, LANGUAGE_NAMES[code]) for code in LINK_LANGUAGES if code != language]), 404)
     response.headers["Cache-Control"] = "no-store"

@@ -1,0 +1,83 @@
+"""Arranging a report: boxes and where they stand, recommendations' order, and deleting one."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .. import signals
+from ..db_types import utcnow
+from ..extensions import db
+from ..i18n import _, localized
+from ..reference.models import GoodExample
+from ..signals import answers
+from .models import Recommendation, Report, ReportBox
+from .texts import TEXT_FIELD_LABELS, ReportError
+
+
+def box_places(report: Report) -> list[tuple[str, str]]:
+    """Where a box can stand in `report`: (value, label in the interface language)."""
+    places = [("project", str(TEXT_FIELD_LABELS["project"])), ("scope", str(TEXT_FIELD_LABELS["scope"])),
+              ("problem_analysis", str(TEXT_FIELD_LABELS["problem_analysis"]))]
+    places += [(f"chapter:{c.id}", _("Chapter %(number)s (%(theme)s)", number=index,
+                                     theme=localized(c.theme, "label")))
+               for index, c in enumerate(report.chapters, start=1)]
+    return places
+
+
+def save_box(report: Report, box: ReportBox | None, place: str, position: int, texts: dict[str, str]) -> ReportBox:
+    """Create or change a box; `place` is a value of `box_places`."""
+    section, _sep, chapter_id = place.partition(":")
+    chapters = {c.id: c for c in report.chapters}
+    if section == "chapter":
+        chapter = chapters.get(int(chapter_id)) if chapter_id.isdigit() else None
+        if chapter is None:
+            raise ReportError(_("Choose a chapter of this report."))
+    elif section in ("project", "scope", "problem_analysis"):
+        chapter = None
+    else:
+        raise ReportError(_("Choose where the box stands."))
+    if box is None:
+        box = ReportBox()
+        report.boxes.append(box)
+    box.section, box.chapter, box.position = section, chapter, position
+    for name, value in texts.items():
+        setattr(box, name, value or "")
+    report.updated_at = utcnow()
+    db.session.commit()
+    return box
+
+
+def good_examples() -> list[GoodExample]:
+    return list(db.session.scalars(select(GoodExample).order_by(GoodExample.title_en)))
+
+
+def move_recommendation(recommendation: Recommendation, offset: int) -> None:
+    """Move a recommendation up (-1) or down (+1) among its chapter's; numbering follows order."""
+    siblings = list(recommendation.chapter.recommendations)
+    index = siblings.index(recommendation)
+    target = index + offset
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for position, sibling in enumerate(siblings):
+            sibling.position = position
+        recommendation.chapter.report.updated_at = utcnow()
+        db.session.commit()
+
+
+def delete_recommendation(recommendation: Recommendation) -> None:
+    """Delete a recommendation that no reviewer has commented on.
+
+    Review comments must keep pointing at what they were about (the dispositions board and
+    the changes-since-review page read them), so such a recommendation stays; its text can
+    still be changed.
+    """
+    refused = answers(signals.recommendation_deleting.send(recommendation))
+    if refused:
+        raise ReportError(refused[0])
+    chapter = recommendation.chapter
+    db.session.delete(recommendation)
+    db.session.flush()
+    db.session.expire(chapter, ["recommendations"])
+    for position, sibling in enumerate(chapter.recommendations):
+        sibling.position = position
+    chapter.report.updated_at = utcnow()
+    db.session.commit()
