@@ -1,4 +1,5 @@
-"""Takes docs/screens/*.png on a throwaway demo database (see bin/screenshots)."""
+"""Takes docs/screens/*.png on a throwaway demo database (see bin/screenshots): the main
+screens on a tablet (768x1024), and as `phone-*.png` on a phone (390x844)."""
 from __future__ import annotations
 
 import sys
@@ -14,6 +15,8 @@ from sqlalchemy import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET_VIEWPORT  # noqa: E402
+
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 from webapp import create_app  # noqa: E402
 from webapp.config import TestConfig  # noqa: E402
 from webapp.extensions import db  # noqa: E402
@@ -57,6 +60,7 @@ def main() -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 shoot(browser, base, activity_id, report_id, member_token)
+                shoot_phone(browser, base, activity_id, member_token)
                 browser.close()
         finally:
             server.shutdown()
@@ -64,17 +68,38 @@ def main() -> None:
                 db.engine.dispose()
 
 
-def shoot(browser, base: str, activity_id: int, report_id: int, member_token: str) -> None:
-    context = browser.new_context(viewport=TABLET_VIEWPORT, base_url=base, has_touch=True)
+def log_in(browser, base: str, viewport: dict):
+    context = browser.new_context(viewport=viewport, base_url=base, has_touch=True,
+                                  is_mobile=viewport["width"] < 500)
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto("/login")
     page.fill("input[name=email]", LOGIN["email"])
     page.fill("input[name=password]", LOGIN["password"])
     page.click("main form button[type=submit]")
-    expect(page.locator("nav.main-nav")).to_be_visible()
+    expect(page.locator("header.site-header")).to_be_visible()
     if page.locator("html").get_attribute("lang") != "nl":
         page.get_by_test_id("switch-language").click()
+        expect(page.locator("html")).to_have_attribute("lang", "nl")
+    return context, page
+
+
+def member_form_in_arabic(browser, base: str, viewport: dict, member_token: str, name: str) -> None:
+    member = browser.new_context(viewport=viewport, base_url=base, has_touch=True, is_mobile=viewport["width"] < 500)
+    page = member.new_page()
+    page.goto(f"/f/{member_token}")
+    # The member's own language opens by itself when the pages speak it; else they choose.
+    page.locator("[data-testid=choose-ar], [data-testid=language-ar]").first.click()
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    if page.get_by_test_id("consent-agree").count():  # consent given once: the form comes back at once
+        page.get_by_test_id("consent-agree").click()
+    expect(page.get_by_test_id("feedback-form")).to_be_visible()
+    save(page, name)
+    member.close()
+
+
+def shoot(browser, base: str, activity_id: int, report_id: int, member_token: str) -> None:
+    context, page = log_in(browser, base, TABLET_VIEWPORT)
 
     page.goto(f"/capture/activities/{activity_id}")
     page.fill("[data-testid=finding-text]", "Werkgevers vragen om één vast aanspreekpunt per regio.")
@@ -92,15 +117,20 @@ def shoot(browser, base: str, activity_id: int, report_id: int, member_token: st
     page.locator("#build").scroll_into_view_if_needed()
     save(page, "report")
     context.close()
+    member_form_in_arabic(browser, base, TABLET_VIEWPORT, member_token, "member-form-ar")
 
-    member = browser.new_context(viewport=TABLET_VIEWPORT, base_url=base, has_touch=True)
-    page = member.new_page()
-    page.goto(f"/f/{member_token}")
-    page.get_by_test_id("choose-ar").click()
-    page.get_by_test_id("consent-agree").click()
-    expect(page.get_by_test_id("feedback-form")).to_be_visible()
-    save(page, "member-form-ar")
-    member.close()
+
+def shoot_phone(browser, base: str, activity_id: int, member_token: str) -> None:
+    context, page = log_in(browser, base, PHONE_VIEWPORT)
+    page.goto("/activities/")
+    save(page, "phone-activities")  # the header folded; the table scrolls in its own box
+    page.get_by_test_id("menu-toggle").click()
+    save(page, "phone-menu")
+    page.goto(f"/capture/activities/{activity_id}")
+    page.fill("[data-testid=finding-text]", "Eén vast aanspreekpunt per regio.")
+    save(page, "phone-capture")
+    context.close()
+    member_form_in_arabic(browser, base, PHONE_VIEWPORT, member_token, "phone-member-form-ar")
 
 
 def save(page, name: str) -> None:

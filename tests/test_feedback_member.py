@@ -68,8 +68,17 @@ def stored_anything(link) -> bool:
 
 
 def test_language_first_then_consent_and_nothing_is_stored_before_consent(client, make_activity):
-    survey, (link,) = make_round(make_activity)
+    survey, (link, tigrinya) = make_round(make_activity, languages=("ar", "ti"))
+    # the member's language is known and the pages speak it: the link opens in it (issue 24),
+    # the other languages one tap away in the header
     page = client.get(f"/f/{link.token}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html and 'data-testid="consent"' in html
+    assert 'data-testid="language-choice"' not in html
+    assert 'data-testid="language-nl"' in html and 'data-testid="language-en"' in html
+    # a language the pages do not speak (Tigrinya): the member chooses first
+    page = client.get(f"/f/{tigrinya.token}")
     assert page.status_code == 200 and 'data-testid="language-choice"' in page.get_data(as_text=True)
     # even a form posted before consent stores nothing
     choose(client, link, "ar")
@@ -110,10 +119,9 @@ def test_save_and_resume_with_the_same_link_on_another_device(app, client, make_
     response = send(client, survey, link, ARABIC_ANSWER, action="save")
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Finding)) == 0  # saved is not sent
-    other_device = app.test_client()
-    assert 'data-testid="language-choice"' in text_of(other_device.get(f"/f/{link.token}"))
-    choose(other_device, link, "ar")
+    other_device = app.test_client()  # nothing chosen there: the member's own language, Arabic
     html = text_of(other_device.get(f"/f/{link.token}"))
+    assert '<html lang="ar" dir="rtl">' in html
     assert ARABIC_ANSWER in html  # consent was given once; the text is back
     assert '<option value="ar" selected>' in html
 
@@ -217,19 +225,26 @@ def _invalid_pages(client, make_activity):
 
 
 def test_expired_revoked_and_tampered_links_get_one_page_that_reveals_nothing(client, make_activity):
+    """One page, in the language the link was made for where that is known (issue 24)."""
     survey, tokens = _invalid_pages(client, make_activity)
-    bodies = set()
+    bodies = {}
     for token in tokens:
         for method, path in (("GET", f"/f/{token}"), ("POST", f"/f/{token}"), ("POST", f"/f/{token}/consent"),
                              ("POST", f"/f/{token}/language"), ("GET", f"/f/{token}/withdraw")):
             response = client.open(path, method=method, data={"answer": "agree", "language": "ar"})
             assert response.status_code == 404, (path, method)
-            bodies.add(response.get_data(as_text=True))
-    assert len(bodies) == 1
-    body = bodies.pop()
-    assert 'data-testid="link-invalid"' in body
-    for secret in ("session 3", "sessie 3", "Advisory board member", "Member Name", *tokens[:2]):
-        assert secret not in body
+            bodies.setdefault(token, set()).add(response.get_data(as_text=True))
+    assert all(len(pages) == 1 for pages in bodies.values())
+    (arabic,) = bodies.pop(tokens[0])  # the expired link of an Arabic member: Arabic
+    assert '<html lang="ar" dir="rtl">' in arabic and "هذا الرابط لا يعمل" in arabic
+    assert len(set().union(*bodies.values())) == 1  # Tigrinya (no page language), tampered, unknown: alike
+    (body,) = set().union(*bodies.values())
+    assert '<html lang="nl" dir="ltr">' in body
+    assert client.get("/f/x?lang=ar").get_data(as_text=True) == arabic  # one page, asked in Arabic
+    for page in (arabic, body):
+        assert 'data-testid="link-invalid"' in page
+        for secret in ("session 3", "sessie 3", "Advisory board member", "Member Name", *tokens[:2]):
+            assert secret not in page
 
 
 def test_a_revoked_link_stores_nothing_more(client, make_activity):

@@ -51,7 +51,7 @@ def test_feedback_invitations_go_to_each_member_in_their_language_with_only_thei
     assert links[1].token not in text + html  # nobody else's link
     assert "Member Name" not in text + html and "member2@" not in text + html
     assert "/mail/opt-out/" in text and "/mail/opt-out/" in html
-    assert dutch["Subject"] == "Je feedback voor de adviesraad"
+    assert dutch["Subject"] == "Je feedback voor de klankbordgroep"
     dutch_text, dutch_html = parts(dutch)
     assert '<html lang="nl" dir="ltr">' in dutch_html and f"/f/{links[1].token}" in dutch_text
     assert links[0].token not in dutch_text + dutch_html
@@ -97,7 +97,9 @@ def test_the_opt_out_page_speaks_the_message_language_and_a_tampered_link_change
     page = text_of(client.get(f"/mail/opt-out/{token}?lang=ar"))
     assert '<html lang="ar" dir="rtl">' in page and "هل نوقف إرسال الدعوات" in page
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    assert client.post(f"/mail/opt-out/{tampered}?lang=en").status_code == 200
+    refused = client.post(f"/mail/opt-out/{tampered}?lang=en")  # the page of every link that does not work
+    assert refused.status_code == 404 and 'data-testid="link-invalid"' in refused.get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in refused.get_data(as_text=True)
     assert db.session.scalar(select(MailOptOut)) is None
     done = text_of(client.post(f"/mail/opt-out/{token}?lang=en"))
     assert 'data-testid="opt-out-done"' in done
@@ -118,7 +120,7 @@ def test_review_links_are_mailed_when_made_and_reminders_carry_a_new_link(app, c
     send_queued()
     (invitation,) = smtp.to("r0@example.test")
     text, html = parts(invitation)
-    assert shown in text and shown in html and invitation["Subject"] == "Graag je review van het conceptrapport"
+    assert shown in text and shown in html and invitation["Subject"] == "Graag je opmerkingen bij het conceptrapport"
     # the second reviewer submits; the reminder goes to the first only, with a fresh link
     from webapp.review.comments import CommentInput, save_comment, submit
 
@@ -272,3 +274,17 @@ def test_forgot_password_requests_are_limited_per_address(app, client):
     # the same limit for an address without an account: the answers still tell nothing apart
     unknown = [client.post("/password/forgot", data={"email": "ghost@example.test"}).status_code for _i in range(6)]
     assert unknown == answers
+
+
+def test_invitation_mails_name_the_last_day_a_link_opens_as_the_day_to_answer_by():
+    """Survey and advisory-board mails once meant two different days by "before <date>"."""
+    from datetime import date, datetime, timezone
+
+    from webapp.surveys.links import last_day
+    from webapp.surveys.services import LOCAL_TIMEZONE
+
+    # a survey link that works up to and including 12 March stops at the midnight after it
+    assert last_day(datetime(2026, 3, 13, 0, 0, tzinfo=LOCAL_TIMEZONE)) == date(2026, 3, 12)
+    assert last_day(datetime(2026, 3, 12, 23, 0, tzinfo=timezone.utc)) == date(2026, 3, 12)  # the same moment, stored
+    # an advisory-board link made at 14:30 for 14 days still opens on the morning of its last day
+    assert last_day(datetime(2026, 3, 26, 14, 30, tzinfo=LOCAL_TIMEZONE)) == date(2026, 3, 26)

@@ -98,6 +98,9 @@ def test_staff_preview_each_person_and_choose_who_gets_the_message(app, client, 
     preview = text_of(client.get(f"/reports/versions/{version.id}/outcome/{amira.id}/preview"))
     assert '<html lang="ar" dir="rtl">' in preview and ARABIC_WORDS in preview and DUTCH_WORDS not in preview
     assert "مقتبسة في التوصية 1.1" in preview  # quoted under recommendation 1.1, in Arabic
+    # the banner speaks to the staff member, in the staff member's language
+    assert ('<p class="notice" data-testid="outcome-preview" lang="en" dir="ltr">'
+            "Preview: this is the page the person will see.</p>") in preview
     # only Amira and the reviewer are chosen
     response = client.post(f"/reports/versions/{version.id}/outcome", data={"contributor": [amira.id, reviewer.id]})
     assert response.status_code == 302

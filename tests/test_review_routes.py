@@ -141,7 +141,7 @@ def test_revoked_link_opens_nothing(app, client, auth, reviewed):
     # the public "ask for a new link" page of every personal link: no staff menu, nothing of the round
     for response in (revoked, guessed):
         html = response.get_data(as_text=True)
-        assert 'data-testid="link-invalid"' in html and "Ask the authors for a new one." in html
+        assert 'data-testid="link-invalid"' in html and "Vraag degene die hem je stuurde om een nieuwe link." in html
         assert "main-nav" not in html and "/login" not in html
         assert response.headers["Cache-Control"] == "no-store"
     assert client.get(reviewed["url2"]).status_code == 200
@@ -296,6 +296,45 @@ def test_a_refused_disposition_comes_back_on_its_own_card(app, client, auth, rev
     assert "U+001B" in page and "Typed response" in page
     assert 'value="incorporated" selected' in page
     assert "U+001B" not in text_of(client.get(board))
+
+
+def test_adding_or_inviting_a_reviewer_takes_no_choice_by_default(client, auth, reviewed):
+    """Issue 24: "Add reviewer" silently took the first organisation, "Invite" the first person."""
+    from sqlalchemy import func, select
+
+    from webapp.findings.models import Contributor
+    from webapp.organisations.models import Organisation
+
+    from .conftest import follow_refused
+
+    report, review_round = reviewed["report"], reviewed["round"]
+    auth.login("author", locale="en")
+    page = client.get(f"/review/reports/{report.id}/rounds/new")
+    assert page.status_code == 200
+    assert re.search(r'<select[^>]*name="organisation_id"[^>]*>\s*<option value="0"[^>]*>Choose an organisation</option>',
+                     page.text)
+    reviewers_before = db.session.scalar(select(func.count()).select_from(Contributor))
+    refused = client.post(f"/review/reports/{report.id}/reviewers",
+                          data={"name": "Nina Nobody", "contact": "nina@example.test", "organisation_id": "0"})
+    shown = follow_refused(client, refused, page=f"/review/reports/{report.id}/rounds/new")
+    assert "Choose the reviewer&#39;s organisation." in shown.text and 'value="Nina Nobody"' in shown.text
+    assert db.session.scalar(select(func.count()).select_from(Contributor)) == reviewers_before
+    organisation = db.session.scalar(select(Organisation).order_by(Organisation.name.desc()))
+    added = client.post(f"/review/reports/{report.id}/reviewers",
+                        data={"name": "Nina Chosen", "contact": "", "organisation_id": str(organisation.id)})
+    assert added.status_code == 302
+    nina = db.session.scalar(select(Contributor).where(Contributor.name == "Nina Chosen"))
+    assert nina.organisation_id == organisation.id  # the one chosen, not the first in the list
+
+    round_page = client.get(f"/review/rounds/{review_round.id}")
+    assert round_page.status_code == 200
+    assert '<select name="reviewer" required><option value="">Choose a reviewer</option>' in round_page.text
+    assignments = len(review_round.assignments)
+    response = client.post(f"/review/rounds/{review_round.id}/invite", data={"reviewer": ""})
+    assert response.status_code == 302 and response.location.endswith(f"/review/rounds/{review_round.id}")
+    assert "Choose whom to invite." in client.get(response.location).text
+    db.session.refresh(review_round)
+    assert len(review_round.assignments) == assignments
 
 
 def test_a_new_link_in_a_round_that_is_over_is_refused_with_the_reason(client, auth, reviewed):

@@ -1,4 +1,4 @@
-"""Translation helpers: the one place that exports `_`, `_l` and `ngettext`.
+"""Translation helpers: the one place that exports `_`, `_l`, `_lp` (lazy, with a context) and `ngettext`.
 
 Bilingual *content* (theme labels, activity titles in two languages, ...) follows one
 pattern everywhere: a `<field>_nl` and a `<field>_en` column, read through `localized()`
@@ -7,7 +7,7 @@ other language when the text is missing. Interface strings go through Babel cata
 """
 from __future__ import annotations
 
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext  # noqa: F401
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l, lazy_pgettext as _lp, ngettext  # noqa: F401
 
 LANGUAGES = ("nl", "en")
 #: Languages a finding or contributor can be in; labels are translated where shown.

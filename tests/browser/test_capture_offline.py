@@ -79,6 +79,17 @@ def waiting(page: Page):
     return page.locator("[data-testid=outbox-count]")
 
 
+def duplicate_tab(page: Page) -> Page:
+    """A copy of the tab, as the browser's "Duplicate tab" makes it: a new page holding the
+    same sessionStorage, so the same tab id (capture.js gives it one of its own)."""
+    tab_id = page.evaluate("sessionStorage.getItem('klankbord.capture.tab')")
+    assert tab_id
+    copy = page.context.new_page()
+    copy.add_init_script(f"sessionStorage.setItem('klankbord.capture.tab', {tab_id!r})")
+    copy.goto(page.url)
+    return copy
+
+
 def test_offline_capture_survives_a_reload_and_is_stored_once(page: Page, live_server, browser_login):
     activity_id = make_activity(live_server, "Working visit with poor wifi")
     log_in(page, browser_login)
@@ -124,11 +135,13 @@ def test_the_same_offline_draft_in_two_tabs_becomes_one_finding(page: Page, live
     page.fill("[data-testid=finding-text]", text)
     page.locator("label.kind-quote").click()
 
-    second = page.context.new_page()
-    second.goto(page.url)  # the same page, offline: from the service worker's cache
+    second = duplicate_tab(page)  # the same page, offline: from the service worker's cache
     expect(second.locator("[data-testid=finding-text]")).to_have_value(text)  # the draft, restored
     draft_id = page.locator("input[name=client_id]").input_value()
     assert second.locator("input[name=client_id]").input_value() == draft_id
+    # the copy took a tab id of its own: its draft no longer shares the first tab's slot
+    first_tab = page.evaluate("sessionStorage.getItem('klankbord.capture.tab')")
+    second.wait_for_function("(first) => sessionStorage.getItem('klankbord.capture.tab') !== first", arg=first_tab)
 
     page.click("[data-testid=save-finding]")
     second.click("[data-testid=save-finding]")

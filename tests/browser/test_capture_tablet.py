@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from .test_capture_offline import log_in, open_capture
+from .test_capture_offline import duplicate_tab, log_in, open_capture, stored_texts
 
 pytestmark = pytest.mark.browser
 
@@ -108,14 +108,14 @@ def test_messages_are_shown_in_the_save_bar_in_view(page: Page, live_server, bro
 
 
 def test_a_second_tab_keeps_its_own_words(page: Page, live_server, browser_login):
+    """A duplicated tab shows the same draft (same client_id); its edits stay its own."""
     activity_id = make_activity_with_themes(live_server, "Meeting in two tabs")
     log_in(page, browser_login)
     open_capture(page, activity_id)
     page.fill("[data-testid=finding-text]", "Buddy op de werkvloer")
     page.locator("label.kind-solution").click()
 
-    second = page.context.new_page()
-    open_capture(second, activity_id)
+    second = duplicate_tab(page)
     expect(second.get_by_test_id("finding-text")).to_have_value("Buddy op de werkvloer")  # the draft, restored
     second.fill("[data-testid=finding-text]", "Buddy op de werkvloer, de eerste drie maanden")
 
@@ -127,12 +127,8 @@ def test_a_second_tab_keeps_its_own_words(page: Page, live_server, browser_login
     second.click("[data-testid=save-finding]")
     expect(second.get_by_test_id("finding-text")).to_have_value("")
     expect(second.get_by_test_id("outbox-count")).to_have_attribute("data-count", "0", timeout=30_000)
-    from webapp.extensions import db
-    from webapp.findings.models import Finding
-
-    with live_server.app.app_context():
-        texts = sorted(db.session.scalars(select(Finding.text).where(Finding.activity_id == activity_id)))
-    assert texts == ["Buddy op de werkvloer", "Buddy op de werkvloer, de eerste drie maanden"]
+    assert sorted(stored_texts(live_server, activity_id)) == ["Buddy op de werkvloer",
+                                                              "Buddy op de werkvloer, de eerste drie maanden"]
 
 
 def test_the_conflict_screen_shows_a_themes_only_change(browser, live_server, browser_login):
@@ -167,3 +163,88 @@ def test_the_conflict_screen_shows_a_themes_only_change(browser, live_server, br
     finally:
         for context in contexts:
             context.close()
+
+
+def capture_in_two_tabs(page: Page, live_server, login: dict, title: str, text: str) -> tuple[int, Page]:
+    """A new activity's capture screen in this tab, `text` typed in it, and the screen in a second tab."""
+    activity_id = make_activity_with_themes(live_server, title)
+    log_in(page, login)
+    open_capture(page, activity_id)
+    page.fill("[data-testid=finding-text]", text)
+    second = page.context.new_page()
+    open_capture(second, activity_id)
+    return activity_id, second
+
+
+def test_each_tab_keeps_its_own_draft_through_a_reload(page: Page, live_server, browser_login):
+    """Issue 24: both tabs of one capture screen shared one draft slot, so reloading tab 2
+    put tab 1's later text in place of its own."""
+    activity_id, second = capture_in_two_tabs(page, live_server, browser_login,
+                                              "Meeting with two tablets' worth of tabs", "Tekst van tab 1")
+    expect(second.get_by_test_id("finding-text")).to_have_value("")  # a tab of its own: nothing restored
+    second.fill("[data-testid=finding-text]", "Tekst van tab 2")
+    page.fill("[data-testid=finding-text]", "Tekst van tab 1, later aangevuld")  # tab 1 typed last
+
+    second.reload()
+    expect(second.get_by_test_id("finding-text")).to_have_value("Tekst van tab 2")
+    expect(page.get_by_test_id("finding-text")).to_have_value("Tekst van tab 1, later aangevuld")
+    # tab 1 is still open: its words are not offered in tab 2 as left behind
+    second.wait_for_timeout(500)
+    expect(second.get_by_test_id("recovered-drafts")).to_be_hidden()
+
+    for tab, kind in ((page, "solution"), (second, "bottleneck")):
+        tab.locator(f"label.kind-{kind}").click()
+        tab.get_by_test_id("save-finding").click()
+        expect(tab.get_by_test_id("finding-text")).to_have_value("")
+    expect(second.get_by_test_id("outbox-count")).to_have_attribute("data-count", "0", timeout=30_000)
+    expect(page.get_by_test_id("capture-message")).not_to_contain_text("ander tabblad")
+    assert sorted(stored_texts(live_server, activity_id)) == ["Tekst van tab 1, later aangevuld", "Tekst van tab 2"]
+
+
+def test_text_a_closed_tab_left_behind_is_offered_never_written_over(page: Page, live_server, browser_login):
+    activity_id, closed = capture_in_two_tabs(page, live_server, browser_login, "Meeting where a tab was closed",
+                                              "Mijn eigen tekst")
+    closed.fill("[data-testid=finding-text]", "Achtergelaten tekst")
+    closed.locator("label.kind-quote").click()
+    closed.close()
+
+    page.reload()
+    expect(page.get_by_test_id("finding-text")).to_have_value("Mijn eigen tekst")  # ours, not theirs
+    offered = page.get_by_test_id("recovered-draft")
+    expect(offered).to_have_count(1)
+    expect(offered).to_contain_text("Achtergelaten tekst")
+
+    offered.get_by_test_id("recover-draft").click()
+    expect(page.get_by_test_id("finding-text")).to_have_value("Achtergelaten tekst")
+    expect(page.locator("label.kind-quote input")).to_be_checked()
+    # our own words now wait in the same list: set aside, not written over
+    expect(offered).to_have_count(1)
+    expect(offered).to_contain_text("Mijn eigen tekst")
+    expect(page.get_by_test_id("capture-message")).to_contain_text("Je eigen tekst staat nu onder")
+
+    # a new tab is offered only what no open tab holds: our set-aside text
+    third = page.context.new_page()
+    open_capture(third, activity_id)
+    expect(third.get_by_test_id("recovered-draft")).to_have_count(1)
+    expect(third.get_by_test_id("recovered-draft")).to_contain_text("Mijn eigen tekst")
+    third.get_by_test_id("recover-draft").click()
+    expect(third.get_by_test_id("finding-text")).to_have_value("Mijn eigen tekst")
+    expect(third.get_by_test_id("recovered-drafts")).to_be_hidden()
+    expect(page.get_by_test_id("recovered-drafts")).to_be_hidden()  # taken there: no longer offered here
+    expect(page.get_by_test_id("finding-text")).to_have_value("Achtergelaten tekst")
+
+
+def test_the_menu_survives_an_offline_reload(page: Page, live_server, browser_login):
+    """The "More" button (nav.js) and the phone's menu button come from the service worker's cache too."""
+    activity_id = make_activity_with_themes(live_server, "Meeting without wifi")
+    log_in(page, browser_login)
+    open_capture(page, activity_id)
+    expect(page.get_by_test_id("nav-more")).to_be_visible()
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_test_id("finding-text")).to_be_visible()
+    expect(page.get_by_test_id("nav-more")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_test_id("menu-toggle").click()
+    expect(page.locator("nav.main-nav")).to_be_visible()
+    page.context.set_offline(False)

@@ -16,6 +16,11 @@ class ContributorForm(BaseForm):
     contact = StringField(_l("Contact (phone or e-mail)"), validators=[Length(max=300)])
     language = SelectField(_l("Language the person is most at ease in"),
                            choices=[(k, v) for k, v in CONTENT_LANGUAGES.items()], default="nl")
+    #: With `language` the person's language order: their pages, mail and the titles in them.
+    second_language = SelectField(_l("Language they read next best"), default="",
+                                  choices=[("", _l("None"))] + [(k, v) for k, v in CONTENT_LANGUAGES.items()],
+                                  description=_l("Pages, e-mail and titles come in the first of these two languages "
+                                                 "that Klankbord has them in, else in English, else in Dutch."))
 
 
 class ErasureForm(BaseForm):

@@ -35,7 +35,7 @@ def _form_page(contributor: Contributor | None):
     if form.validate_on_submit():
         data = ContributorInput(kind=contributor.kind if contributor else form.kind.data,
                                 name=form.name.data or "", contact=form.contact.data or "",
-                                language=form.language.data)
+                                language=form.language.data, second_language=form.second_language.data or None)
         try:
             if contributor is None:
                 contributor = create_contributor(data)

@@ -24,12 +24,13 @@ class ContributorInput:
     name: str = ""
     contact: str = ""
     language: str = "nl"
+    second_language: str | None = None
 
 
 def _check(data: ContributorInput) -> None:
     if data.kind not in CONTRIBUTOR_KINDS:
         raise ContributorError(_("Unknown kind of contributor."))
-    if data.language not in CONTENT_LANGUAGES:
+    if data.language not in CONTENT_LANGUAGES or data.second_language not in (None, *CONTENT_LANGUAGES):
         raise ContributorError(_("Unknown language."))
 
 
@@ -39,7 +40,8 @@ def create_contributor(data: ContributorInput) -> Contributor:
     for _attempt in range(3):
         number = next_pseudonym_number(data.kind)
         contributor = Contributor(kind=data.kind, pseudonym_number=number, name=data.name.strip()[:200] or None,
-                                  contact=data.contact.strip()[:300] or None, language=data.language)
+                                  contact=data.contact.strip()[:300] or None, language=data.language,
+                                  second_language=data.second_language)
         db.session.add(contributor)
         try:
             db.session.commit()
@@ -55,6 +57,7 @@ def update_contributor(contributor: Contributor, data: ContributorInput) -> Cont
     contributor.name = data.name.strip()[:200] or None
     contributor.contact = data.contact.strip()[:300] or None
     contributor.language = data.language
+    contributor.second_language = data.second_language
     db.session.commit()
     return contributor
 

@@ -11,6 +11,7 @@ from ..api.routes import api_http_error
 from ..auth.services import set_locale
 from ..extensions import db
 from ..text import undecodable_form_text
+from ..bad_links import bad_link_page, is_public_link
 from ..forms import BaseForm
 from ..i18n import LANGUAGES, _
 from ..projects.archive import ProjectArchived
@@ -69,6 +70,8 @@ def archived_project(error: ProjectArchived):
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     if error.code == 404:
+        if is_public_link(request.path):  # a bad personal or public link: the one friendly page
+            return bad_link_page()
         moved = redirect_old_url(error)
         if moved is not None:
             return moved

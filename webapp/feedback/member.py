@@ -11,15 +11,19 @@ from flask_babel import get_locale, refresh
 from wtforms import HiddenField
 
 from ..access import public
+from ..bad_links import link_not_working
 from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _
+from ..reader_texts import language_order
 from ..refused_forms import refuse, refused
 from ..surveys.answering import field_name, new_submission_token, parse_answers
+from ..surveys.links import link_language
 from ..surveys.models import MAX_DRAFT_VALUE, Invitation
 from ..surveys.services import SurveyError
 from . import bp
-from .services import (MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
-                       prompt_label, round_text, save_member_draft, submit_feedback, withdraw, written_language)
+from .services import (FEEDBACK, MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
+                       own_page_language, prompt_label, round_text, save_member_draft, submit_feedback, withdraw,
+                       written_language)
 
 #: Interface strings the member pages show that are defined elsewhere (the pseudonym, the
 #: language names); tests/test_feedback_i18n.py checks these have an Arabic translation too.
@@ -45,7 +49,10 @@ def _member_locale() -> None:
     """Member pages may be in Arabic: webapp._select_locale reads g.member_locale."""
     if request.endpoint in MEMBER_ENDPOINTS:
         language = session.get("member_lang")
-        g.member_locale = language if language in MEMBER_LANGUAGES else "nl"
+        if language not in MEMBER_LANGUAGES:  # not chosen on this browser: the member's own, if known
+            invitation = member_link((request.view_args or {}).get("token", ""))
+            language = own_page_language(invitation.contributor) if invitation else None
+        g.member_locale = language or "nl"
         refresh()
 
 
@@ -65,9 +72,9 @@ def _page(template: str, status: int = 200, **context):
     return response
 
 
-def _invalid():
-    """The same page for an unknown, expired, revoked or tampered link."""
-    return _page("feedback/member/invalid.html", 404)
+def _invalid(token: str):
+    """The same page for an unknown, expired, revoked or tampered link, in the member's language."""
+    link_not_working(link_language(token, FEEDBACK))
 
 
 def _message(invitation: Invitation, title: str, text: str, status: int = 200):
@@ -80,7 +87,8 @@ def consent_text(invitation: Invitation) -> list[str]:
     return [
         _("We keep the answers you write here, with the date. We keep them in the language you write in."),
         _("The project team of the learning network reads your answers. They may add a translation. "
-          "Only the administrator of the project can see your name and phone number. They are kept separately."),
+          "Only the administrator of the project can see your name and contact details (phone number or "
+          "e-mail address). They are kept separately."),
         _("We may use your words in reports, but only under a pseudonym: \u201c%(pseudonym)s\u201d. "
           "Never with your name.", pseudonym=pseudonym),
         _("You can take back your answers at any time. Open this same link and choose \u201cWithdraw\u201d, "
@@ -108,8 +116,10 @@ def _prompts(invitation: Invitation, raw: dict, language: str):
 def member(token: str):
     invitation = member_link(token)
     if invitation is None:
-        return _invalid()
-    if "member_lang" not in session:
+        return _invalid(token)
+    if "member_lang" not in session and own_page_language(invitation.contributor) is None:
+        # The member's language is not one the pages speak: they choose (else the pages open in
+        # theirs, with the other languages one tap away in the header).
         return _page("feedback/member/language.html", invitation=invitation, form=MemberForm())
     if invitation.consented_at is None:
         return _page("feedback/member/consent.html", invitation=invitation, form=MemberForm(),
@@ -169,8 +179,9 @@ def member(token: str):
                 errors[question_id] = _("Only the first %(max)s characters are kept below. What came after "
                                         "“…%(end)s” was not kept.", max=MAX_DRAFT_VALUE, end=end)
         form.submission_token.data = (stash.extra.get("submission_token") if stash else None) or new_submission_token()
-    title, title_lang = round_text(survey, "title", language)
-    intro, intro_lang = round_text(survey, "intro", language)
+    order = language_order(language, *invitation.contributor.language_order)
+    title, title_lang = round_text(survey, "title", order)
+    intro, intro_lang = round_text(survey, "intro", order)
     return _page("feedback/member/form.html", 200, invitation=invitation, form=form,
                  prompts=_prompts(invitation, raw, language), errors=errors, chosen_language=chosen,
                  languages=CONTENT_LANGUAGES, title=title, title_lang=title_lang, intro=intro, intro_lang=intro_lang)
@@ -181,7 +192,7 @@ def member(token: str):
 def member_language(token: str):
     invitation = member_link(token)
     if invitation is None:
-        return _invalid()
+        return _invalid(token)
     language = request.form.get("language")
     if MemberForm().validate_on_submit() and language in MEMBER_LANGUAGES:
         session["member_lang"] = language  # the session cookie only: nothing stored before consent
@@ -193,7 +204,7 @@ def member_language(token: str):
 def member_consent(token: str):
     invitation = member_link(token)
     if invitation is None:
-        return _invalid()
+        return _invalid(token)
     if not MemberForm().validate_on_submit():
         return redirect(url_for("feedback.member", token=token))
     if request.form.get("answer") != "agree":
@@ -209,7 +220,7 @@ def member_consent(token: str):
 def member_withdraw(token: str):
     invitation = member_link(token)
     if invitation is None:
-        return _invalid()
+        return _invalid(token)
     if invitation.consented_at is None:
         return redirect(url_for("feedback.member", token=token))
     answer_id = request.values.get("answer", type=int)

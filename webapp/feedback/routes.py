@@ -13,7 +13,7 @@ from ..findings.models import Contributor, Finding
 from ..forms import ActionForm
 from ..i18n import _
 from ..mail.preview import preview_or_queue
-from ..mail.services import latest_messages, mail_language, render_message
+from ..mail.services import latest_messages, render_message
 from ..refused_forms import refuse, refill
 from ..surveys.answering import response_counts
 from ..surveys.models import Invitation, Question, Survey
@@ -22,7 +22,7 @@ from . import bp
 from .forms import InviteForm, PromptForm, RoundForm, TranslationForm
 from .services import (FEEDBACK, RoundInput, add_prompt, board_sessions, counts_by_status, feedback_rounds,
                        invite_members, link_status, new_members, response_count, revoke_link, round_contributions,
-                       mail_recipients, member_mail_context, queue_member_mail, round_links, save_round,
+                       mail_recipients, member_mail_context, missing_round_texts, queue_member_mail, round_links, save_round,
                        set_translation)
 
 
@@ -273,12 +273,14 @@ def mail_preview(survey_id: int, kind: str):
     reminder = kind == "reminder"
 
     def sample(first) -> dict:
-        language = mail_language(first.contributor.language)
+        language = first.contributor.page_language
         subject, text, _html = render_message("feedback_invitation", language, **member_mail_context(
             survey, first, language, reminder, _member_url(first)))
         return {"subject": subject, "text": text, "language": language, "to": first.contributor.pseudonym}
 
-    return preview_or_queue("feedback/manage/mail_preview.html", mail_recipients(survey, reminder),
-                            queue=lambda recipients: queue_member_mail(survey, recipients, reminder, _member_url),
+    recipients = mail_recipients(survey, reminder)
+    missing = missing_round_texts(survey, {r.contributor.page_language for r in recipients})
+    return preview_or_queue("feedback/manage/mail_preview.html", recipients,
+                            queue=lambda chosen: queue_member_mail(survey, chosen, reminder, _member_url),
                             back_url=url_for("feedback.show", survey_id=survey.id) + "#links", sample=sample,
-                            survey=survey, reminder=reminder)
+                            survey=survey, reminder=reminder, missing=missing)

@@ -24,6 +24,8 @@ from ..findings.services import FindingInput, create_finding_once
 from ..findings.services import set_translation as set_finding_translation
 from ..i18n import CONTENT_LANGUAGES, _, localized
 from ..mail.services import email_address, latest_messages, mail_language, opted_out, queue_message
+from ..reader_texts import language_order, missing_texts, reader_text
+from ..surveys.links import last_day
 from ..surveys.answering import (ParsedAnswers, claim_invitation, draft_cuts, draft_safe, invitation_by_token,
                                  response_counts, store_response_once, valid_submission_token)
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
@@ -74,16 +76,34 @@ def save_round(survey: Survey | None, data: RoundInput, author: User | None = No
     return survey
 
 
-def round_text(survey: Survey, name: str, language: str) -> tuple[str, str]:
-    """The round's title or intro ("title", "intro") in `language`, else English, else Dutch:
-    (text, language it is in)."""
-    extra = (survey.extra_texts or {}).get(language) or {}
-    if extra.get(name):
-        return extra[name], language
-    for code in (language, "en", "nl"):
-        if code in ("nl", "en") and getattr(survey, f"{name}_{code}", ""):
-            return getattr(survey, f"{name}_{code}"), code
-    return "", language
+def round_text(survey: Survey, name: str, order: tuple[str, ...]) -> tuple[str, str]:
+    """The round's title or intro ("title", "intro") in the first language of the reader's
+    `order` that has it (webapp/reader_texts.py): (text, language it is in)."""
+    return reader_text(survey, name, order)
+
+
+@dataclass
+class _PromptTexts:
+    """A prompt seen as reader_texts sees content: its labels by language."""
+
+    label_nl: str
+    label_en: str
+    extra_texts: dict
+
+
+def missing_round_texts(survey: Survey, languages) -> list:
+    """What members of `languages` would read in another language: the round's title (mail
+    and page), its introduction and its prompts (page). Listed on the screen that sends the mail."""
+    items = [(survey, "title", _("Title of the round")), (survey, "intro", _("Introduction"))]
+    items += [(_PromptTexts(q.label_nl, q.label_en, {code: {"label": text} for code, text in (q.extra_labels or {}).items()}),
+               "label", _("Prompt %(number)s", number=number)) for number, q in enumerate(survey.questions, start=1)]
+    return [text for language in sorted(set(languages)) for text in missing_texts(items, language)]
+
+
+def own_page_language(contributor: Contributor) -> str | None:
+    """The first of the member's own two languages that the member pages speak, if any."""
+    return next((code for code in (contributor.language, contributor.second_language) if code in MEMBER_LANGUAGES),
+                None)
 
 
 def feedback_rounds() -> list[Survey]:
@@ -379,7 +399,7 @@ def queue_member_mail(survey: Survey, invitations: list[Invitation], reminder: b
         address = _member_address(invitation)
         if address is None or invitation.completed or not invitation.usable():
             continue
-        language = mail_language(invitation.contributor.language)
+        language = invitation.contributor.page_language
         message = queue_message(address, language, "feedback_reminder" if reminder else "feedback_invitation",
                                 "feedback_invitation", member_mail_context(survey, invitation, language, reminder,
                                                                           link_for(invitation)),
@@ -393,8 +413,8 @@ def member_mail_context(survey: Survey, invitation: Invitation, language: str, r
     from flask_babel import format_date, force_locale
 
     with force_locale(language):
-        due = format_date(invitation.expires_at.astimezone(LOCAL_TIMEZONE).date(), "long") \
-            if invitation.expires_at else ""
+        due = format_date(last_day(invitation.expires_at), "long") if invitation.expires_at else ""
         label = _("Open your personal page")
-    return {"title": localized(survey, "title", language if language in ("nl", "en") else "en") or "",
+    title, title_language = round_text(survey, "title", language_order(language, *invitation.contributor.language_order))
+    return {"title": title, "title_language": title_language,
             "due": due, "reminder": reminder, "link_url": url, "link_label": label}

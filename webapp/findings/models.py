@@ -13,6 +13,7 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import _, _l
 from ..organisations.models import Organisation
+from ..reader_texts import language_order, page_language
 from ..projects.scope import (ProjectScoped, child_criteria_for, child_of, current_project_id, link_of,
                               only_project_id, scope_ids, scoped_tables, tables_in)
 from ..projects.archive import refuse_writes_to_archived_projects
@@ -60,6 +61,9 @@ class Contributor(ProjectScoped, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     #: The language the person is most at ease in (a code of i18n.CONTENT_LANGUAGES).
     language: Mapped[str] = mapped_column(String(10), default="nl")
+    #: The language they read next best, if any: with `language` their language order, which
+    #: chooses the page and mail language and the fallback of every title (webapp/reader_texts.py).
+    second_language: Mapped[str | None] = mapped_column(String(10))
     consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: What the consent covers, in the words shown to the person at the time.
     consent_scope: Mapped[str] = mapped_column(Text, default="")
@@ -73,6 +77,15 @@ class Contributor(ProjectScoped, db.Model):
         if self.kind == "advisory_member":
             return _("Advisory board member %(number)s", number=self.pseudonym_number)
         return _("Contributor %(number)s", number=self.pseudonym_number)
+
+    @property
+    def language_order(self) -> tuple[str, ...]:
+        return language_order(self.language, self.second_language)
+
+    @property
+    def page_language(self) -> str:
+        """The language of their pages and mail: the first of their order that those speak."""
+        return page_language(self.language_order)
 
     def __repr__(self) -> str:  # never the name: reprs end up in logs
         return f"<Contributor {self.id} {self.kind} {self.pseudonym_number}>"

@@ -7,12 +7,13 @@ from ..forms import BaseForm
 from sqlalchemy import select
 
 from ..access import ADMIN, STAFF, public, roles_required
+from ..bad_links import link_not_working
 from ..extensions import db
 from ..routing import safe_next
 from ..i18n import RTL_LANGUAGES, _
 from . import bp
 from .models import MESSAGE_KINDS, MESSAGE_STATES, OutgoingMessage
-from .services import MAIL_LANGUAGES, kick, mail_configured, opt_out, retry
+from .services import MAIL_LANGUAGES, address_hash_from_token, kick, mail_configured, opt_out, retry
 
 OUTBOX_PAGE = 200
 
@@ -90,13 +91,15 @@ def _opt_out_locale() -> None:
 
 
 @bp.route("/mail/opt-out/<token>", methods=["GET", "POST"])
-@public  # the signed token is the key; a tampered one gets the same page as a valid one, minus the change
+@public  # the signed token is the key; a tampered one gets the page of every link that does not work
 def opt_out_page(token: str):
     language = g.get("member_locale", "nl")
+    if address_hash_from_token(token) is None:
+        link_not_working(request.args.get("lang"))
     form = ActionForm()
     done = False
     if request.method == "POST" and form.validate_on_submit():
-        opt_out(token)  # a tampered token changes nothing, and says so no differently
+        opt_out(token)
         done = True
     response = make_response(render_template("mail/opt_out.html", form=form, done=done, page_language=language,
                                              page_direction="rtl" if language in RTL_LANGUAGES else "ltr"))

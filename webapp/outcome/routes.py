@@ -9,12 +9,13 @@ from flask_login import current_user
 from ..forms import BaseForm
 
 from ..access import ADMIN, AUTHOR, public, roles_required
+from ..bad_links import link_not_working
 from ..extensions import db
-from ..i18n import RTL_LANGUAGES, _
+from ..i18n import RTL_LANGUAGES, _, current_language
 from ..mail.services import latest_messages
 from ..reports.models import Report, ReportVersion
 from . import bp
-from .services import (OutcomeError, link_by_token, outcome_for, page_language, participant, participants,
+from .services import (OutcomeError, link_by_token, link_language, missing_titles, outcome_for, page_language, participant, participants,
                        published_versions, report_title, send_outcomes)
 
 OUTCOME_ROLES = (ADMIN, AUTHOR)
@@ -63,9 +64,7 @@ def _person_context(version: ReportVersion, contributor, language: str) -> dict:
 def person_page(token: str):
     link = g.get("outcome_link")
     if link is None:
-        language = "nl"
-        return _private(make_response(render_template(
-            "outcome/invalid.html", page_language=language, page_direction="ltr"), 404))
+        link_not_working(link_language(token))
     return _private(make_response(render_template(
         "outcome/person.html", token=token, **_person_context(link.version, link.contributor, link.language))))
 
@@ -104,8 +103,9 @@ def choose(version_id: int):
     version = _published(version_id)
     people = participants(version)
     messages = latest_messages("outcome_link", [p.link.id for p in people if p.link])
+    missing = missing_titles(version, [p for p in people if p.address])
     return render_template("outcome/choose.html", version=version, people=people, messages=messages,
-                           form=ActionForm(), show_names=current_user.role == ADMIN,
+                           form=ActionForm(), show_names=current_user.role == ADMIN, missing=missing,
                            title=report_title(version, "nl" if current_user.locale == "nl" else "en"))
 
 
@@ -116,8 +116,10 @@ def preview(version_id: int, contributor_id: int):
     version = _published(version_id)
     person = participant(version, contributor_id) or abort(404)
     language = page_language(person.contributor)
+    # The banner speaks to the staff member, in their language; the page below in the person's.
+    banner = {"text": _("Preview: this is the page the person will see."), "lang": current_language()}
     with force_locale(language):
-        html = render_template("outcome/person.html", token=None, preview=True,
+        html = render_template("outcome/person.html", token=None, preview=banner,
                                **_person_context(version, person.contributor, language))
     return html
 

@@ -20,7 +20,8 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..findings.models import Contributor, Finding
 from ..i18n import _
-from ..mail.services import email_address, mail_language, queue_message
+from ..mail.services import email_address, queue_message
+from ..reader_texts import language_order, missing_texts, reader_text
 from ..reports.models import Recommendation, RecommendationFinding, ReportChapter, ReportVersion
 from ..review.board import target_label
 from ..review.models import DISPOSITIONS, ReviewAssignment, ReviewComment, ReviewRound
@@ -39,13 +40,13 @@ def hash_token(token: str) -> str:
 
 
 def page_language(contributor: Contributor) -> str:
-    """The person's language if the pages speak it (nl, en, ar), else English."""
-    return mail_language(contributor.language)
+    """The first language of the person's order that the pages speak (nl, en, ar)."""
+    return contributor.page_language
 
 
-def _text_language(language: str) -> str:
-    """Report texts exist in Dutch and English; an Arabic page shows the English ones."""
-    return language if language in ("nl", "en") else "en"
+def _order(language: str, contributor: Contributor | None = None) -> tuple[str, ...]:
+    """The page's language, then the person's own order (webapp/reader_texts.py)."""
+    return language_order(language, *(contributor.language_order if contributor else ()))
 
 
 # --- Who took part ---------------------------------------------------------------------------
@@ -99,6 +100,8 @@ class UsedIn:
     title: str
     number: str
     quoted: bool
+    #: The language the title is in (the reader's, or the next of their order).
+    title_language: str = "en"
 
 
 @dataclass
@@ -121,6 +124,7 @@ class Outcome:
     comments: list[CommentOutcome]
     downloads: list[ReportVersion]
     title: str
+    title_language: str = "en"
 
 
 def published_versions(report_id: int) -> list[ReportVersion]:
@@ -134,17 +138,18 @@ def published_versions(report_id: int) -> list[ReportVersion]:
     return sorted(newest.values(), key=lambda v: (v.language, v.format))
 
 
-def report_title(version: ReportVersion, language: str) -> str:
-    report = version.report
-    code = _text_language(language)
-    other = "nl" if code == "en" else "en"
-    return getattr(report, f"title_{code}") or getattr(report, f"title_{other}") or ""
+def report_title(version: ReportVersion, language: str, contributor: Contributor | None = None) -> str:
+    return report_title_in(version, language, contributor)[0]
+
+
+def report_title_in(version: ReportVersion, language: str, contributor: Contributor | None = None) -> tuple[str, str]:
+    """(title, its language) for a reader of `language` (and `contributor`'s order)."""
+    return reader_text(version.report, "title", _order(language, contributor))
 
 
 def outcome_for(version: ReportVersion, contributor: Contributor, language: str) -> Outcome:
     """Everything one person's page shows, and nothing about anyone else."""
-    code = _text_language(language)
-    other = "nl" if code == "en" else "en"
+    order = _order(language, contributor)
     findings = list(db.session.scalars(select(Finding).where(Finding.contributor_id == contributor.id)
                                        .order_by(Finding.created_at, Finding.id)))
     uses: dict[int, list[UsedIn]] = {}
@@ -160,9 +165,9 @@ def outcome_for(version: ReportVersion, contributor: Contributor, language: str)
             sorted(version.report.chapters, key=lambda c: c.position), start=1)}
         for link, recommendation, chapter in rows:
             position = sorted(r.position for r in chapter.recommendations).index(recommendation.position) + 1
+            title, title_language = reader_text(recommendation, "title", order)
             uses.setdefault(link.finding_id, []).append(UsedIn(
-                recommendation=recommendation,
-                title=getattr(recommendation, f"title_{code}") or getattr(recommendation, f"title_{other}") or "",
+                recommendation=recommendation, title=title, title_language=title_language,
                 number=f"{chapters.get(chapter.id, '?')}.{position}", quoted=link.quoted))
     contributions = [ContributionOutcome(finding=f, used_in=uses.get(f.id, [])) for f in findings]
     comments = []
@@ -173,11 +178,27 @@ def outcome_for(version: ReportVersion, contributor: Contributor, language: str)
             .where(ReviewAssignment.contributor_id == contributor.id, ReviewRound.report_id == version.report_id,
                    ReviewAssignment.submitted_at.is_not(None))
             .order_by(ReviewRound.number, ReviewComment.id)):
-        comments.append(CommentOutcome(comment=comment, target=target_label(comment, code),
+        comments.append(CommentOutcome(comment=comment, target=target_label(comment, order),
                                        disposition=str(DISPOSITIONS.get(comment.disposition, comment.disposition)),
                                        response=comment.response or ""))
+    title, title_language = report_title_in(version, language, contributor)
     return Outcome(contributions=contributions, comments=comments,
-                   downloads=published_versions(version.report_id), title=report_title(version, language))
+                   downloads=published_versions(version.report_id), title=title, title_language=title_language)
+
+
+def missing_titles(version: ReportVersion, people: list[Participant]) -> list:
+    """The titles the people's pages and messages show that are not in their language yet: the
+    report's, and those of the recommendations and chapters on each page (reader_texts)."""
+    by_language: dict[str, list] = {}
+    for person in people:
+        language = person.contributor.page_language
+        outcome = outcome_for(version, person.contributor, language)
+        items = by_language.setdefault(language, [(version.report, "title", _("Report title"))])
+        items += [(use.recommendation, "title", _("Recommendation %(number)s", number=use.number))
+                  for contribution in outcome.contributions for use in contribution.used_in]
+        items += [(target, "title", c.target) for c in outcome.comments
+                  for target in (c.comment.recommendation or c.comment.chapter,) if target is not None]
+    return [text for language, items in sorted(by_language.items()) for text in missing_texts(items, language)]
 
 
 # --- Links and messages ----------------------------------------------------------------------
@@ -214,8 +235,9 @@ def send_outcomes(version: ReportVersion, contributor_ids: set[int], url_for_tok
             continue
         link, token = _new_link(version, person.contributor)
         language = link.language
+        title, title_language = report_title_in(version, language, person.contributor)
         message = queue_message(address, language, "outcome", "outcome", {
-            "title": report_title(version, language), "link_url": url_for_token(token),
+            "title": title, "title_language": title_language, "link_url": url_for_token(token),
             "link_label": _label_in(language)}, related_type="outcome_link", related_id=link.id)
         if message is None:
             skipped += 1  # opted out
@@ -230,6 +252,13 @@ def _label_in(language: str) -> str:
 
     with force_locale(language):
         return _("See what became of your input")
+
+
+def link_language(token: str) -> str | None:
+    """The language an outcome link was made in, usable or not (an expired Arabic link's page is Arabic)."""
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(select(OutcomeLink.language).where(OutcomeLink.token_hash == hash_token(token)))
 
 
 def link_by_token(token: str) -> OutcomeLink | None:

@@ -80,6 +80,9 @@ class Report(ProjectScoped, db.Model):
     review_annex: Mapped[bool] = mapped_column(default=False, server_default="0")
     #: Print every linked finding in an evidence annex after the appendices.
     evidence_annex: Mapped[bool] = mapped_column(default=False)
+    #: The title in further languages members read (the outcome page and mail): {"ar": {"title": ...}}
+    #: (webapp/reader_texts.py); Dutch and English stay in their own columns.
+    extra_texts: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -109,6 +112,9 @@ class ReportChapter(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     intro_nl: Mapped[str] = mapped_column(Text, default="")
     intro_en: Mapped[str] = mapped_column(Text, default="")
+    #: The title in further languages members read: {"ar": {"title": ...}} (its Dutch and English
+    #: title are its theme's labels).
+    extra_texts: Mapped[dict | None] = mapped_column(JSON)
 
     report: Mapped[Report] = relationship(back_populates="chapters")
     theme: Mapped[Theme] = relationship()
@@ -117,6 +123,15 @@ class ReportChapter(db.Model):
     good_examples: Mapped[list[GoodExample]] = relationship(secondary=chapter_good_examples,
                                                             order_by=GoodExample.id)
     surveys: Mapped[list[Survey]] = relationship(secondary=chapter_surveys, order_by=Survey.id)
+
+    @property
+    def title_nl(self) -> str:
+        """A chapter is titled by its theme (read as `title` by webapp/reader_texts.py)."""
+        return self.theme.label_nl if self.theme else ""
+
+    @property
+    def title_en(self) -> str:
+        return self.theme.label_en if self.theme else ""
 
 
 @child_of("chapter.report")
@@ -131,6 +146,8 @@ class Recommendation(db.Model):
     title_en: Mapped[str] = mapped_column(String(300), default="")
     body_nl: Mapped[str] = mapped_column(Text, default="")
     body_en: Mapped[str] = mapped_column(Text, default="")
+    #: The title in further languages members read: {"ar": {"title": ...}}.
+    extra_texts: Mapped[dict | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     chapter: Mapped[ReportChapter] = relationship(back_populates="recommendations")

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..findings.models import Contributor
 from ..i18n import _
 from ..organisations.models import Organisation
+from ..reader_texts import reader_text
 from ..reports.models import Report
 from ..text import spreadsheet_cell
 from .models import DISPOSITIONS, TARGETS, ReviewAssignment, ReviewComment, ReviewRound
@@ -95,8 +96,18 @@ def set_disposition(comment: ReviewComment, disposition: str, response: str, use
     db.session.commit()
 
 
-def target_label(comment: ReviewComment, language: str) -> str:
-    """"Whole report", "Chapter 2 Funding", "Recommendation 2.1 Offer modules", from the round's frozen texts."""
+def target_label(comment: ReviewComment, language: str | tuple[str, ...]) -> str:
+    """"Whole report", "Chapter 2 Funding", "Recommendation 2.1 Offer modules", from the round's frozen texts.
+
+    `language` may be a reader's language order (outcome pages, webapp/reader_texts.py): a title
+    the chapter or recommendation has in its first language beyond Dutch and English (Arabic) is used."""
+    order = (language,) if isinstance(language, str) else tuple(language)
+    frozen = next((code for code in order if code in ("nl", "en")), "nl")
+
+    def title(item: dict, obj) -> str:
+        text, code = reader_text(obj, "title", order) if obj is not None else ("", "")
+        return text if code == order[0] and code not in ("nl", "en") else pick(item, "title", frozen)
+
     if comment.target == "report":
         return str(TARGETS["report"])
     chapters = {c["id"]: c for c in comment.assignment.round.texts.get("chapters", [])}
@@ -104,11 +115,11 @@ def target_label(comment: ReviewComment, language: str) -> str:
     if chapter is None:
         return str(TARGETS[comment.target])
     if comment.target == "chapter":
-        return f"{TARGETS['chapter']} {chapter['number']} {pick(chapter, 'title', language)}"
+        return f"{TARGETS['chapter']} {chapter['number']} {title(chapter, comment.chapter)}"
     rec = next((r for r in chapter["recommendations"] if r["id"] == comment.recommendation_id), None)
     if rec is None:
         return str(TARGETS["recommendation"])
-    return f"{TARGETS['recommendation']} {rec['number']} {pick(rec, 'title', language)}"
+    return f"{TARGETS['recommendation']} {rec['number']} {title(rec, comment.recommendation)}"
 
 
 def reviewer_name(contributor: Contributor | None) -> str:

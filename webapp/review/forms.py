@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..forms import ActionForm, BaseForm  # noqa: F401  (ActionForm: the review's buttons)
 from ..i18n import _l
@@ -20,7 +20,9 @@ class RoundForm(BaseForm):
 class ReviewerForm(BaseForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     contact = StringField(_l("E-mail or phone"), validators=[Length(max=300)])
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired()])
+    #: Its first choice is empty (0): an organisation is chosen, never taken as the first one by default.
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[
+        InputRequired(), NumberRange(min=1, message=_l("Choose the reviewer's organisation."))])
 
 
 class CommentForm(BaseForm):

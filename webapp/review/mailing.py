@@ -9,7 +9,8 @@ from flask_babel import force_locale, format_date
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import _
-from ..mail.services import email_address, mail_language, opted_out, opted_out_addresses, queue_message
+from ..mail.services import email_address, opted_out, opted_out_addresses, queue_message
+from ..reader_texts import language_order, reader_text
 from ..text import export_safe
 from .models import ReviewAssignment, ReviewRound
 from .services import new_link, today
@@ -47,15 +48,16 @@ def reminder_recipients(review_round: ReviewRound) -> list[ReviewAssignment]:
     return [a for a, address in waiting if address and address not in refused]
 
 
-def reviewer_mail_context(review_round: ReviewRound, language: str, reminder: bool, url: str) -> dict:
-
-    report = review_round.report
-    code = language if language in ("nl", "en") else "en"
+def reviewer_mail_context(review_round: ReviewRound, language: str, reminder: bool, url: str,
+                          order: tuple[str, ...] = ()) -> dict:
+    """What a reviewer's message says; `order` is the reviewer's language order (reader_texts)."""
     with force_locale(language):
         due = format_date(review_round.due_on, "long")
         label = _("Read the draft and comment")
-    return {"title": getattr(report, f"title_{code}") or report.title_nl or report.title_en or "",
-            "due": due, "reminder": reminder, "link_url": url, "link_label": label}
+    title, title_language = reader_text(review_round.report, "title", language_order(language, *order))
+    return {"title": title, "title_language": title_language,
+            "due": due, "reminder": reminder, "link_url": url, "link_label": label,
+            "page_in_other_languages": language not in ("nl", "en")}  # reviewer pages are Dutch and English
 
 
 def queue_reviewer_mail(review_round: ReviewRound, tokens: dict[int, str], reminder: bool, link_for) -> int:
@@ -70,10 +72,11 @@ def queue_reviewer_mail(review_round: ReviewRound, tokens: dict[int, str], remin
         address = reviewer_address(assignment)
         if address is None:
             continue
-        language = mail_language(assignment.contributor.language)
+        language = assignment.contributor.page_language
         message = queue_message(address, language, "review_reminder" if reminder else "review_invitation",
                                 "review_invitation",
-                                reviewer_mail_context(review_round, language, reminder, link_for(tokens[assignment.id])),
+                                reviewer_mail_context(review_round, language, reminder, link_for(tokens[assignment.id]),
+                                                      assignment.contributor.language_order),
                                 related_type="assignment", related_id=assignment.id)
         queued += message is not None
     db.session.commit()

@@ -17,12 +17,14 @@ from ..activities.models import Activity
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..findings.models import Contributor
-from ..i18n import _l
+from ..i18n import _l, _lp
 from ..projects.scope import ProjectScoped, child_of
 from ..reports.models import Recommendation, Report, ReportChapter, ReportVersion
 
 DISPOSITIONS = {
-    "open": _l("Open"),
+    # "Open" alone is also a survey's state; here it means "still under consideration"
+    # (Arabic «قيد النظر»), so it has a context of its own.
+    "open": _lp("disposition", "Open"),
     "incorporated": _l("Incorporated"),
     "partly": _l("Partly incorporated"),
     "not_incorporated": _l("Not incorporated"),

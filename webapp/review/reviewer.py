@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from ..access import public
+from ..bad_links import link_not_working
 from ..i18n import _, current_language
 from ..refused_forms import refuse, refused
 from . import bp
@@ -15,6 +16,7 @@ from .board import target_label
 from .comments import (CommentInput, comment_as_json, comment_key, comments_by_key, delete_comment, earlier_comments,
                        own_comment, save_comment, submit)
 from .forms import ActionForm, CommentForm
+from .links import link_language
 from .models import ReviewAssignment
 from .services import ReviewError, assignment_by_token, can_edit, round_chapters, today
 
@@ -41,7 +43,7 @@ def _assignment(token: str) -> ReviewAssignment:
     if assignment is None:
         # The same public page for an unknown, revoked, expired or tampered link (like /f and /i):
         # no staff navigation, nothing about the round.
-        abort(make_response(render_template("review/reviewer/invalid.html", texts={}, token=None), 404))
+        link_not_working(link_language(token))
     return assignment
 
 

@@ -16,9 +16,10 @@ from ..audit.downloads import export_kind
 from ..extensions import db
 from ..findings.models import Contributor
 from ..i18n import _, current_language
-from ..mail.services import latest_messages, mail_language, render_message
+from ..mail.services import latest_messages, render_message
 from ..organisations.models import Organisation
 from ..pagination import paginate
+from ..reader_texts import missing_texts
 from ..refused_forms import refuse, refused, refill
 from ..reports.models import Report, ReportVersion
 from ..routing import safe_next
@@ -111,7 +112,7 @@ def new_round(report_id: int):
 
 def _reviewer_form() -> ReviewerForm:
     form = ReviewerForm()
-    form.organisation_id.choices = [(o.id, o.name) for o in db.session.scalars(
+    form.organisation_id.choices = [(0, _("Choose an organisation"))] + [(o.id, o.name) for o in db.session.scalars(
         select(Organisation).order_by(Organisation.name))]
     return form
 
@@ -174,7 +175,10 @@ def show_round(round_id: int):
             selectinload(ReviewRound.assignments).selectinload(ReviewAssignment.comments))) or abort(404)
     invited = {a.contributor_id for a in review_round.assignments}
 
-    return render_template("review/manage/round.html", round=review_round, action_form=ActionForm(),
+    # The report's title in each reviewer's mail: listed while it is not in their language yet.
+    missing = [text for language in sorted({a.contributor.page_language for a in review_round.assignments if a.contributor})
+               for text in missing_texts([(review_round.report, "title", _("Report title"))], language)]
+    return render_template("review/manage/round.html", round=review_round, action_form=ActionForm(), missing=missing,
                            messages=latest_messages("assignment", [a.id for a in review_round.assignments]),
                            can_remind=bool(reminder_recipients(review_round)),
                            candidates=[c for c in reviewer_candidates() if c.id not in invited],
@@ -186,8 +190,13 @@ def show_round(round_id: int):
 @roles_required(*AUTHORS)
 def invite_reviewer(round_id: int):
     review_round = _round(round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not request.form.get("reviewer"):  # the empty first choice: nobody is invited by default
+        flash(_("Choose whom to invite."), "error")
+        return redirect(url_for("review.show_round", round_id=review_round.id))
     contributor = db.session.get(Contributor, request.form.get("reviewer", type=int) or 0)
-    if not ActionForm().validate_on_submit() or contributor is None or contributor.kind != "stakeholder":
+    if contributor is None or contributor.kind != "stakeholder":
         abort(400)
     try:
         assignment, token = invite(review_round, contributor)
@@ -238,9 +247,9 @@ def remind(round_id: int):
     sample = None
     if recipients:
         first = recipients[0]
-        language = mail_language(first.contributor.language)
+        language = first.contributor.page_language
         subject, text, _html = render_message("review_invitation", language, **reviewer_mail_context(
-            review_round, language, True, _("(a new personal link)")))
+            review_round, language, True, _("(a new personal link)"), first.contributor.language_order))
         sample = {"subject": subject, "text": text, "language": language, "to": reviewer_name(first.contributor)}
     return render_template("review/manage/remind.html", round=review_round, recipients=recipients, sample=sample,
                            reviewer_name=reviewer_name, action_form=ActionForm())

@@ -1,16 +1,15 @@
 """E-mail for personal links: who gets an invitation or a reminder, and the message."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
 from ..extensions import db
-from ..i18n import _, localized
+from ..i18n import _
 from ..mail.services import latest_messages, opted_out, queue_message
+from ..reader_texts import language_order, reader_text
+from .links import last_day
 from .models import Invitation, Survey
-from .services import LOCAL_TIMEZONE
 
 
 def mail_recipients(survey: Survey, reminder: bool) -> list[Invitation]:
@@ -35,11 +34,11 @@ def invitation_mail_context(survey: Survey, invitation: Invitation, reminder: bo
     language = invitation.email_language
     with force_locale(language):
         label = _("Fill in the survey")
-        # A link's expires_at is the midnight after its last day.
-        due = format_date((invitation.expires_at.astimezone(LOCAL_TIMEZONE) - timedelta(days=1)).date(), "long") \
-            if invitation.expires_at else ""
-    return {"title": localized(survey, "title", language if language in ("nl", "en") else "en") or "",
-            "due": due, "reminder": reminder, "link_url": url, "link_label": label}
+        due = format_date(last_day(invitation.expires_at), "long") if invitation.expires_at else ""
+    title, title_language = reader_text(survey, "title", language_order(language))
+    return {"title": title, "title_language": title_language,
+            "due": due, "reminder": reminder, "link_url": url, "link_label": label,
+            "page_in_other_languages": language not in ("nl", "en")}  # survey pages are Dutch and English
 
 
 def queue_invitation_mail(survey: Survey, invitations: list[Invitation], reminder: bool, link_for) -> int:

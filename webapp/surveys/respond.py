@@ -6,12 +6,14 @@ from __future__ import annotations
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from ..access import public
+from ..bad_links import link_not_working
 from ..i18n import _, current_language
 from ..refused_forms import refuse, refused
 from . import bp
 from .answering import (draft_answers, field_name, new_submission_token, parse_answers, save_draft, submit_response,
                         survey_by_token, survey_link)
 from .forms import RespondForm
+from .links import link_language
 from .models import Invitation, Survey
 from .services import SurveyError
 
@@ -120,6 +122,6 @@ def invitation(token: str):
     # Unknown, revoked and expired links (and feedback links, which open only at /f/<token>)
     # get the same "not found" page: it says nothing about the survey.
     invitation = survey_link(token)
-    if invitation is None:  # the respondents' layout, no staff navigation, no survey title
-        return _private((render_template("surveys/respond/invalid.html", survey=None), 404))
+    if invitation is None:  # the page of every link that does not work, in the link's language
+        link_not_working(link_language(token, "survey"))
     return _answer_page(invitation.survey, "invitation", invitation)

@@ -1,8 +1,13 @@
 // Klankbord capture screen: drafts kept while typing, an outbox that survives a dropped
 // connection, and exactly-once sending.
 //
-// - The draft (text and choices) is written to localStorage on every keystroke, under the
-//   activity; it carries a UUID made when the draft starts (its client_id).
+// - One draft per tab: the draft (text and choices) is written to localStorage on every
+//   keystroke under the activity and this tab's id (kept in sessionStorage, so a reload keeps
+//   it; a duplicated tab, which copies sessionStorage, takes a new one). It carries a UUID made
+//   when the draft starts (its client_id). A reload restores this tab's draft only.
+// - Text a tab left behind (closed, crashed; a tab is alive while it holds its Web Lock) is
+//   offered above the form as a recovered draft; taking it sets your own text aside as a
+//   recovered draft in turn, so nothing typed is ever written over.
 // - Save moves the draft into the outbox (IndexedDB, shared by all tabs) and starts a new
 //   draft. The outbox is sent with POST /api/v1/projects/<slug>/findings; an entry is removed only after a
 //   200/201. A refusal (409, 422) stays visible with its reason until the user acts.
@@ -22,7 +27,11 @@
   var apiUrl = root.dataset.apiUrl;
   var csrfToken = root.dataset.csrf;
   var t = JSON.parse(root.dataset.i18n);
-  var DRAFT_KEY = "klankbord.capture.draft." + activityId;
+  // One slot per tab: "<prefix><tab id>". The prefix ends in a dot, so activity 1 never reads 12's.
+  var DRAFT_PREFIX = "klankbord.capture.draft." + activityId + ".";
+  var LEGACY_DRAFT_KEY = "klankbord.capture.draft." + activityId;  // the one slot all tabs shared before
+  var TAB_KEY = "klankbord.capture.tab";
+  var TAB_LOCK = "klankbord-capture-tab-";
   var SAVED_KEY = "klankbord.capture.saved";  // client_id -> fingerprint of what was saved
   var channel = "BroadcastChannel" in window ? new BroadcastChannel("klankbord-capture") : null;
   var messageBox = root.querySelector("[data-capture-message]");
@@ -30,6 +39,8 @@
   var queueBox = root.querySelector("#queue");
   var queueList = root.querySelector("[data-queue-list]");
   var capturedList = root.querySelector("[data-captured-list]");
+  var recoveredBox = root.querySelector("[data-recovered]");
+  var recoveredList = root.querySelector("[data-recovered-list]");
   var sending = false;
 
   // ---- small helpers --------------------------------------------------------------------
@@ -41,6 +52,43 @@
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  // ---- this tab ---------------------------------------------------------------------------
+
+  var tabId = sessionStorage.getItem(TAB_KEY) || newUuid();
+  sessionStorage.setItem(TAB_KEY, tabId);
+  function draftKey() { return DRAFT_PREFIX + tabId; }
+
+  // Hold this tab's lock while the page lives: other tabs ask the lock manager which tabs are
+  // still open. A lock already held under our id means this tab is a duplicate (its
+  // sessionStorage was copied) - after a short wait, since a reload's old page may still be
+  // letting go: then it takes an id of its own and keeps the words it shows.
+  function claimTab(retried) {
+    if (!navigator.locks) { return Promise.resolve(); }
+    return new Promise(function (resolve) {
+      navigator.locks.request(TAB_LOCK + tabId, { ifAvailable: true }, function (lock) {
+        if (!lock) { resolve(false); return null; }
+        resolve(true);
+        return new Promise(function () {});  // held until the page goes
+      }).catch(function () { resolve(true); });
+    }).then(function (held) {
+      if (held) { return null; }
+      if (!retried) { return new Promise(function (r) { setTimeout(r, 400); }).then(function () { return claimTab(true); }); }
+      tabId = newUuid();
+      sessionStorage.setItem(TAB_KEY, tabId);
+      saveDraft();
+      return claimTab(true);
+    });
+  }
+
+  function openTabs() {
+    if (!navigator.locks || !navigator.locks.query) { return Promise.resolve(null); }
+    return navigator.locks.query().then(function (state) {
+      return (state.held || []).map(function (lock) { return lock.name; })
+        .filter(function (name) { return name.indexOf(TAB_LOCK) === 0; })
+        .map(function (name) { return name.slice(TAB_LOCK.length); });
+    }).catch(function () { return null; });
   }
 
   function say(text, kind) {
@@ -146,14 +194,15 @@
 
   function saveDraft() {
     var item = collect();
-    if (item.text.trim()) { localStorage.setItem(DRAFT_KEY, JSON.stringify(item)); }
-    else { localStorage.removeItem(DRAFT_KEY); }
+    item.updated_at = Date.now();
+    if (item.text.trim()) { localStorage.setItem(draftKey(), JSON.stringify(item)); }
+    else { localStorage.removeItem(draftKey()); }
   }
 
   function startNewDraft() {
     // Language, stakeholder type, organisation and contributor stay: the next finding is
     // often from the same speaker. Text, kind and themes start empty.
-    localStorage.removeItem(DRAFT_KEY);
+    localStorage.removeItem(draftKey());
     var keep = collect();
     fill({ client_id: newUuid(), text: "", kind: "", themes: [], language: keep.language,
       stakeholder_type: keep.stakeholder_type, organisation_id: keep.organisation_id, contributor_id: keep.contributor_id });
@@ -165,6 +214,67 @@
     var ids = Object.keys(saved).sort(function (a, b) { return saved[b].at - saved[a].at; });
     ids.slice(300).forEach(function (id) { delete saved[id]; });  // keep the list small
     localStorage.setItem(SAVED_KEY, JSON.stringify(saved));
+  }
+
+  // ---- drafts other tabs left behind --------------------------------------------------------
+
+  // Your own words, set aside as a recovered draft of their own (before the form shows other text).
+  function setAside() {
+    var item = collect();
+    if (!item.text.trim()) { return false; }
+    item.updated_at = Date.now();
+    localStorage.setItem(DRAFT_PREFIX + "set-aside-" + newUuid(), JSON.stringify(item));
+    return true;
+  }
+
+  function leftBehind() {
+    return openTabs().then(function (open) {
+      var found = [];
+      for (var i = 0; i < localStorage.length; i += 1) {
+        var key = localStorage.key(i);
+        var owner = key.indexOf(DRAFT_PREFIX) === 0 ? key.slice(DRAFT_PREFIX.length) : null;
+        if (key !== LEGACY_DRAFT_KEY && (owner === null || owner === tabId || (open && open.indexOf(owner) !== -1))) { continue; }
+        var item = readJson(key, null);
+        if (item && item.text && item.text.trim()) { found.push({ key: key, item: item }); }
+      }
+      return found.sort(function (a, b) { return (b.item.updated_at || 0) - (a.item.updated_at || 0); });
+    });
+  }
+
+  var recoveredShown = null;  // what the list shows now: not redrawn (nor its focus lost) for nothing
+  function renderRecovered() {
+    if (!recoveredBox) { return Promise.resolve(); }
+    return leftBehind().then(function (found) {
+      var shown = JSON.stringify(found.map(function (entry) { return [entry.key, entry.item.updated_at]; }));
+      if (shown === recoveredShown) { return; }
+      recoveredShown = shown;
+      recoveredBox.hidden = found.length === 0;
+      recoveredList.textContent = "";
+      var template = root.querySelector("[data-recovered-item-template]");
+      found.forEach(function (entry) {
+        var node = template.content.firstElementChild.cloneNode(true);
+        node.dataset.key = entry.key;
+        var text = node.querySelector(".recovered-text");
+        text.textContent = entry.item.text;
+        if (entry.item.language) { text.lang = entry.item.language; }
+        node.querySelector(".recovered-themes").replaceChildren.apply(node.querySelector(".recovered-themes"), themeChips(entry.item.themes));
+        var when = entry.item.updated_at ? new Date(entry.item.updated_at) : null;
+        node.querySelector(".recovered-when").textContent = when && dateFormat ? dateFormat.format(when) : "";
+        recoveredList.appendChild(node);
+      });
+    });
+  }
+
+  function recover(key) {
+    var item = readJson(key, null);
+    localStorage.removeItem(key);  // taken: no other tab offers it any more
+    if (!item || !item.text) { return renderRecovered(); }
+    var asideNow = setAside();
+    fill(item);
+    saveDraft();
+    form.elements.text.focus();
+    say(asideNow ? t.set_aside : t.restored, "notice");
+    return renderRecovered();
   }
 
   // ---- saving ---------------------------------------------------------------------------
@@ -389,13 +499,14 @@
     } else if (button.dataset.action === "to-editor") {
       outbox.get(id).then(function (item) {
         if (!item) { return null; }
-        if (collect().text.trim()) { saveDraft(); }
+        var asideNow = setAside();  // what you were typing is kept, not written over
         // A new identity: the refused one may be taken on the server by other content.
         item.client_id = newUuid();
         fill(item);
         saveDraft();
         form.elements.text.focus();
-        return outbox.remove(id).then(renderQueue);
+        if (asideNow) { say(t.set_aside, "notice"); }
+        return outbox.remove(id).then(renderQueue).then(renderRecovered);
       });
     }
   });
@@ -419,18 +530,35 @@
       renderQueue();
     };
   }
+  if (recoveredList) {
+    recoveredList.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (!button) { return; }
+      var key = button.closest(".recovered-item").dataset.key;
+      if (button.dataset.action === "recover") { recover(key); }
+      else if (button.dataset.action === "discard-recovered" && window.confirm(t.discard_recovered_confirm)) {
+        localStorage.removeItem(key);
+        renderRecovered();
+      }
+    });
+  }
+  // Another tab took or discarded a recovered draft, or closed: the offer follows.
+  window.addEventListener("storage", function (event) {
+    if (event.key === null || event.key.indexOf(DRAFT_PREFIX) === 0 || event.key === LEGACY_DRAFT_KEY) { renderRecovered(); }
+  });
   window.addEventListener("online", flush);
   window.addEventListener("offline", function () { say(t.offline, "notice"); });
-  setInterval(function () { if (navigator.onLine) { flush(); } }, 20000);
+  setInterval(function () { renderRecovered(); if (navigator.onLine) { flush(); } }, 20000);
 
-  // Restore an unsaved draft (a reload, a crash, or a second tab).
-  var draft = readJson(DRAFT_KEY, null);
+  // Restore this tab's unsaved draft (a reload, a crash); other tabs' drafts are offered, not filled in.
+  var draft = readJson(draftKey(), null);
   if (draft && draft.text && !form.querySelector(".error")) {
     fill(draft);
     say(t.restored, "notice");
   } else if (!form.elements.client_id.value) {
     form.elements.client_id.value = newUuid();
   }
+  claimTab(false).then(renderRecovered);
   renderQueue().then(flush);
   prepareOffline();
 })();

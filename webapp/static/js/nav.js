@@ -1,3 +1,27 @@
+// The header on a phone: everything after the brand folds behind the menu button.
+(function () {
+  "use strict";
+  var header = document.querySelector("[data-site-header]");
+  var toggle = header && header.querySelector("[data-menu-toggle]");
+  if (!toggle) { return; }
+
+  function setOpen(open) {
+    header.classList.toggle("menu-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  toggle.addEventListener("click", function () {
+    setOpen(toggle.getAttribute("aria-expanded") !== "true");
+  });
+  header.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+  // Back from the browser's cache ("back" after a menu link): the menu starts closed again.
+  window.addEventListener("pageshow", function () { setOpen(false); });
+})();
+
 // The staff menu on a tablet: one line that scrolls sideways. While items are out of sight a
 // fade and a "More" button say so; the button scrolls the menu on (and back at the end).
 (function () {

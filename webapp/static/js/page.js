@@ -28,7 +28,21 @@
     document.querySelectorAll("[data-width]").forEach(function (el) {
       el.style.width = parseFloat(el.dataset.width) + "%";
     });
+    markScrollingTables();
   }
+
+  // A table wider than the screen scrolls in its own box (.table-scroll): that box takes the
+  // keyboard's focus, so it can be scrolled without a mouse, only while it does scroll.
+  function markScrollingTables() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+      } else {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  window.addEventListener("resize", markScrollingTables);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", applyLayout);
   } else {
