@@ -165,6 +165,8 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
     blocks: list[dict] = []
     if data["colophon"]:
         blocks += [header(1, L("colophon"), "colophon", unnumbered=True), *_segments(data["colophon"])]
+    # The table of contents after the colophon, as in the PDF (pandoc's --toc puts it first).
+    blocks.append(toc_block(L("contents")))
     if data["acknowledgements"]:
         blocks += [header(1, L("acknowledgements"), "acknowledgements"), *_segments(data["acknowledgements"])]
     if data["abbreviations"]:
@@ -218,30 +220,30 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
             for field in example["fields"]:
                 content.append(para([strong(f"{field['label']}:"), {"t": "Space"}, *inlines(field["text"])]))
             blocks.append(div(content, style="Box"))
-        if chapter.get("surveys"):
-            blocks.append(header(3, L("survey_results")))
-            for s_index, survey in enumerate(chapter["surveys"]):
-                blocks += [header(4, survey["title"] or L("missing_text")),
-                           para(L("survey_responses", n=survey["responses"]))]
-                for q_index, question in enumerate(survey["questions"]):
-                    if question["type"] == "number":
-                        blocks.append(para([strong(question["label"]), {"t": "Space"}, *inlines(L(
-                            "number_stats", mean=question["mean"], min=question["min"], max=question["max"],
-                            n=question["answered"]))]))
-                        continue
-                    caption = L("figure_caption", label=question["label"], n=question["answered"])
-                    if question["multiple"]:
-                        caption += " " + L("several_answers")
-                    if question["type"] == "likert" and question["mean"]:
-                        caption += " " + L("likert_mean", mean=question["mean"])
-                    image = images.get(f"{chapter['number']}-{s_index}-{q_index}")
-                    if image:
-                        blocks.append(para([{"t": "Image", "c": [_attr("", [], [("width", "15cm")]),
-                                                                  inlines(question["label"]), [image, ""]]}]))
-                    blocks.append(para([emph(inlines(caption))]))
-                    # The numbers behind the chart, for readers who cannot see it and authors who redraw it.
-                    blocks.append(table([L("answer"), L("count"), L("percentage")],
-                                        [[row["label"], row["count"], row["percent"]] for row in question["rows"]]))
+        for s_index, survey in enumerate(chapter.get("surveys", [])):
+            # A titled section per survey, listed in the table of contents as in the PDF.
+            blocks += [div([para(L("survey_section", title=survey["title"] or L("missing_text")))],
+                           style=SURVEY_TITLE_STYLE),
+                       para(L("survey_responses", n=survey["responses"]))]
+            for q_index, question in enumerate(survey["questions"]):
+                if question["type"] == "number":
+                    blocks.append(para([strong(question["label"]), {"t": "Space"}, *inlines(L(
+                        "number_stats", mean=question["mean"], min=question["min"], max=question["max"],
+                        n=question["answered"]))]))
+                    continue
+                caption = L("figure_caption", label=question["label"], n=question["answered"])
+                if question["multiple"]:
+                    caption += " " + L("several_answers")
+                if question["type"] == "likert" and question["mean"]:
+                    caption += " " + L("likert_mean", mean=question["mean"])
+                image = images.get(f"{chapter['number']}-{s_index}-{q_index}")
+                if image:
+                    blocks.append(para([{"t": "Image", "c": [_attr("", [], [("width", "15cm")]),
+                                                              inlines(question["label"]), [image, ""]]}]))
+                blocks.append(para([emph(inlines(caption))]))
+                # The numbers behind the chart, for readers who cannot see it and authors who redraw it.
+                blocks.append(table([L("answer"), L("count"), L("percentage")],
+                                    [[row["label"], row["count"], row["percent"]] for row in question["rows"]]))
     blocks.append(header(1, L("appendices"), "appendices"))
     appendices = data["appendices"]
     blocks += [header(2, L("appendix_a"), "appendix-a"),
@@ -281,6 +283,25 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
         meta["date"] = {"t": "MetaInlines", "c": inlines(data["date"])}
     meta["keywords"] = {"t": "MetaList", "c": [{"t": "MetaInlines", "c": inlines(data.get("keywords", ""))}]}
     return {"pandoc-api-version": PANDOC_API_VERSION, "meta": meta, "blocks": blocks}
+
+
+#: A survey's section title: a paragraph style the TOC field lists at level 3 (`\t`), since the
+#: report's recommendations are the level-3 headings and stay out of the contents, as in the PDF.
+SURVEY_TITLE_STYLE = "Survey Title"
+
+
+def toc_block(title: str) -> dict:
+    """Word's table-of-contents field (what pandoc's --toc writes), placed where this block stands;
+    marked dirty, so Word fills it in when the document is opened."""
+    from xml.sax.saxutils import escape as xml_escape
+
+    return {"t": "RawBlock", "c": ["openxml", (
+        '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents" /><w:docPartUnique />'
+        '</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:pPr><w:pStyle w:val="TOCHeading" /></w:pPr><w:r>'
+        f'<w:t xml:space="preserve">{xml_escape(export_safe(title))}</w:t></w:r></w:p><w:p><w:r>'
+        '<w:fldChar w:fldCharType="begin" w:dirty="true" /><w:instrText xml:space="preserve">'
+        f'TOC \\o &quot;1-2&quot; \\h \\z \\u \\t &quot;{SURVEY_TITLE_STYLE},3&quot;</w:instrText>'
+        '<w:fldChar w:fldCharType="separate" /><w:fldChar w:fldCharType="end" /></w:r></w:p></w:sdtContent></w:sdt>')]}
 
 
 # ---------------------------------------------------------------- reference document
@@ -338,6 +359,10 @@ def reference_docx(title: str, language: str, path: Path) -> None:
         lang = OxmlElement("w:lang")
         lang.set(qn("w:bidi" if code in RTL else "w:val"), word_language)
         style.element.get_or_add_rPr().append(lang)
+    if SURVEY_TITLE_STYLE not in [s.name for s in styles]:
+        survey_title = styles.add_style(SURVEY_TITLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        # By iteration: python-docx looks "Heading 3" up as "heading 3", pandoc's reference spells it "Heading 3".
+        survey_title.base_style = next(style for style in styles if style.name == "Heading 3")
     if "Box" not in [s.name for s in styles]:
         box = styles.add_style("Box", WD_STYLE_TYPE.PARAGRAPH)
         box.base_style = styles["Normal"]
@@ -387,7 +412,7 @@ def build_report_docx(data: dict, progress: Callable[[int], None] | None = None)
             progress(50)
         output = folder / "report.docx"
         result = subprocess.run(
-            [PANDOC, "--from=json", "--to=docx", "--toc", "--toc-depth=2", f"--reference-doc={reference}",
+            [PANDOC, "--from=json", "--to=docx", f"--reference-doc={reference}",
              f"--resource-path={folder}", f"--output={output}"],
             input=json.dumps(ast, ensure_ascii=False).encode(), capture_output=True, cwd=folder, timeout=300)
         if result.returncode != 0:

@@ -98,6 +98,22 @@ def _pdf_environment(app):
     return environment
 
 
+#: The page's text area (report.css: A4, margins 22 and 24 mm) and the box's measures, in mm.
+PAGE_TEXT_HEIGHT_MM = 297 - 22 - 24
+BOX_LINE_MM, BOX_CHARS_PER_LINE, BOX_PARAGRAPH_GAP_MM, BOX_FRAME_MM = 5.1, 92, 2.5, 24
+
+
+def keeps_together(box: dict) -> bool:
+    """Whether a box (a report box or a good example) is shorter than a third of a page, so it
+    is kept on one page (`.box.keep`). Estimated from its text: a second layout pass to measure
+    it would double the build. Footnote calls add nothing: their text goes to the page foot."""
+    paragraphs = ["".join(s.get("text", "") for s in segments) for segments in box.get("body", [])]
+    paragraphs += [f"{field['label']} {field['text']}" for field in box.get("fields", [])]
+    lines = sum(max(1, -(-len(text) // BOX_CHARS_PER_LINE)) for text in paragraphs)
+    height = BOX_FRAME_MM + lines * BOX_LINE_MM + len(paragraphs) * BOX_PARAGRAPH_GAP_MM
+    return height <= PAGE_TEXT_HEIGHT_MM / 3
+
+
 def render_report_html(data: dict) -> str:
     from ..text import export_safe_tree
     from .labels import label
@@ -105,10 +121,54 @@ def render_report_html(data: dict) -> str:
     data = export_safe_tree(data)  # an old row with a control character cannot break the PDF
     language = data["language"]
     app = current_app._get_current_object()
-    context = {"r": data, "L": lambda key, **kw: label(key, language, **kw),
+    context = {"r": data, "L": lambda key, **kw: label(key, language, **kw), "keeps_together": keeps_together,
                "static": lambda name: Markup(SCHEME + name)}  # a URL: never broken up
     app.update_template_context(context)
     return _pdf_environment(app).get_template("reports/pdf/report.html").render(context)
+
+
+def _with_structure_attributes(build_box_tree):
+    """WeasyPrint 70's tagger (`weasyprint.pdf.tags._build_box_tree`), plus two attributes of
+    the HTML it leaves out of the structure tree:
+
+    - `/Lang` on the structure element of every HTML element with a `lang` attribute (a quote
+      in Arabic in a Dutch report): PDF/UA-1 7.2 wants the language of every passage that
+      differs from the document's, and screen readers switch voice on it;
+    - `/Scope` (`/Column`, or `/Row` for `<th scope="row">`) in the table attributes of every
+      header cell, so the header-to-cell relation is stated, not only implied by `/Headers`.
+
+    Done while WeasyPrint builds the tree, not in a second pass over the written file: the
+    5,000-finding annex has ~400,000 structure elements, and a pikepdf pass over them cost
+    more than the whole annex layout may grow by (docs/benchmarks.md). The wrapped function
+    is private to WeasyPrint: pinned (pyproject.toml), and tests/test_report_pdfua.py fails
+    when an upgrade changes what it yields.
+    """
+    import pydyf
+
+    def build(box, parent, pdf, page_number, nums, annotations, tags):
+        element_of = getattr(box, "_box", box)  # an absolute placeholder stands for its box
+        html_element = getattr(element_of, "element", None)
+        for element in build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
+            if html_element is not None and element.get("P") == parent.reference:
+                language = html_element.get("lang")
+                if language and getattr(element_of, "element_tag", None) not in ("html", "body"):
+                    element["Lang"] = pydyf.String(language)
+                if element.get("S") == "/TH" and "A" in element:
+                    element["A"]["Scope"] = "/Row" if html_element.get("scope") == "row" else "/Column"
+            yield element
+
+    build.wrapped = build_box_tree
+    return build
+
+
+def _tag_languages_and_header_scopes() -> None:
+    from weasyprint.pdf import tags
+
+    if not hasattr(tags._build_box_tree, "wrapped"):
+        tags._build_box_tree = _with_structure_attributes(tags._build_box_tree)
+
+
+_tag_languages_and_header_scopes()
 
 
 def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None,

@@ -218,13 +218,17 @@ def survey_results(survey: Survey, language: str, chart_prefix: str = "chart-") 
         question = summary.question
         if question.type not in REPORTED_QUESTION_TYPES or not summary.answered:
             continue
+        rows = [{"label": row.label, "count": row.count, "percent": _number(row.percent, language) + "%"}
+                for row in summary.rows]
+        question_label = _survey_text(question, "label", language)
         entry = {
-            "label": _survey_text(question, "label", language), "type": question.type,
+            "label": question_label, "type": question.type,
             "answered": summary.answered, "multiple": question.type == "multiple_choice",
-            "chart": _titled_svg(report_svg(summary.chart, f"{chart_prefix}{question.id}-"),
-                                 _survey_text(question, "label", language)) if summary.chart else "",
-            "rows": [{"label": row.label, "count": row.count,
-                      "percent": _number(row.percent, language) + "%"} for row in summary.rows],
+            # The alternative text says what the chart shows, numbers included; the table beside it repeats them.
+            "chart": _titled_svg(report_svg(summary.chart, f"{chart_prefix}{question.id}-"), label(
+                "chart_alt", language, label=question_label, n=summary.answered,
+                values="; ".join(f"{row['label']}: {row['count']}" for row in rows))) if summary.chart else "",
+            "rows": rows,
             "mean": "", "min": "", "max": "",
         }
         if summary.stats is not None:
@@ -355,7 +359,7 @@ def evidence_summary(recommendation_ids: list[int]) -> dict[int, dict]:
     organisation: the recommendation then rests on one source (shown as a warning).
     """
     summary = {rid: {"total": 0, "by_type": Counter(), "by_organisation": Counter(), "activities": set(),
-                     "organisation_ids": set(), "one_source": False}
+                     "activities_by_type": {}, "organisation_ids": set(), "one_source": False}
                for rid in recommendation_ids}
     if not recommendation_ids:
         return summary
@@ -370,6 +374,7 @@ def evidence_summary(recommendation_ids: list[int]) -> dict[int, dict]:
         entry["total"] += 1
         entry["by_type"][activity_type] += 1
         entry["activities"].add(activity_id)
+        entry["activities_by_type"].setdefault(activity_type, set()).add(activity_id)
         if organisation_id is not None:
             entry["by_organisation"][organisation] += 1
             entry["organisation_ids"].add(organisation_id)
@@ -389,14 +394,16 @@ def rests_on_one_source(entry: dict) -> bool:
 
 
 def _evidence_sentence(summary: dict, language: str) -> str:
-    """ "5 findings from 3 activities (consultation 2, learning network meeting 1) and 2 organisations". """
+    """ "5 findings from 3 activities (consultation: 2, learning network meeting: 1) and 2 organisations":
+    the brackets count activities per type, so they add up to the activities before them. """
     from ..activities.types import ACTIVITY_TYPES
 
     if not summary["total"]:
         return ""
+    per_type = {code: len(ids) for code, ids in summary["activities_by_type"].items()}
     with force_locale(language):
         types = ", ".join(f"{ACTIVITY_TYPES.get(code, code)}: {n}"
-                          for code, n in sorted(summary["by_type"].items(), key=lambda item: (-item[1], item[0])))
+                          for code, n in sorted(per_type.items(), key=lambda item: (-item[1], item[0])))
     values = {"findings": label_n("n_findings", language, summary["total"]),
               "activities": label_n("n_activities", language, len(summary["activities"])), "types": types}
     if not summary["organisation_ids"]:
