@@ -243,5 +243,5 @@ def test_demo_report_shows_the_meeting_evaluation_in_the_modular_education_chapt
     chapters = collect_report(demo_report(), "en")["chapters"]
     with_surveys = [(c["title"], [s["title"] for s in c["surveys"]], [s["responses"] for s in c["surveys"]])
                     for c in chapters if c["surveys"]]
-    assert with_surveys == [("Modular education", ["Evaluation: Workshop Practical Learning"], [36])]
+    assert with_surveys == [("Modular education", ["Fictional example: evaluation of a meeting"], [36])]
     assert db.session.query(ReportVersion).count() == 0

@@ -14,6 +14,9 @@ ACTIVITY_TYPES = {
     "taking_stock": _l("Taking-stock session"),
     "field_test": _l("Testing with the field"),
     "literature": _l("Literature review"),
+    #: Made up to show or try out a feature (demo and training data): screens mark it, a report
+    #: names it as a fictional example and never counts it in its methodology or appendices.
+    "sample": _l("Fictional example"),
 }
 
 FORMATS = {
@@ -38,6 +41,7 @@ FORMATS_BY_TYPE = {
     "taking_stock": ("session",),
     "field_test": ("written_feedback", "session", "interview"),
     "literature": ("desk_research",),
+    "sample": ("workshop", "session", "interview"),
 }
 
 STATUSES = {

@@ -21,7 +21,7 @@ from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
 from ..text import TextRefused, clean_text
 from ..themes.models import Theme
-from .models import FINDING_KINDS, Contributor, Finding, FindingTranslation
+from .models import ATTRIBUTIONS, FINDING_KINDS, Contributor, Finding, FindingTranslation
 
 #: A finding is a few sentences; a whole transcript belongs in an import, split into findings.
 MAX_TEXT_LENGTH = 10_000
@@ -64,6 +64,12 @@ class FindingInput:
     #: Every translation by language, replacing the stored ones on update (an empty text removes
     #: one); None keeps them as they are. `translation` above is applied after it.
     translations: dict[str, str] | None = None
+    #: How a report may print it (Finding.verbatim, .attribution, .source_reference); None: on a
+    #: new finding the rule reports followed before these were recorded (a quote of a contributor
+    #: is verbatim, a contributor is named by pseudonym), on an update the stored value.
+    verbatim: bool | None = None
+    attribution: str | None = None
+    source_reference: str | None = None
 
     @property
     def translation_texts(self) -> dict[str, str]:
@@ -88,7 +94,8 @@ def _clean_input(data: FindingInput) -> dict[str, str]:
     in a theme code must not reach PostgreSQL, which refuses it in a query.
     """
     errors: dict[str, str] = {}
-    for name in ("text", "translation", "kind", "language", "stakeholder_type", "translation_language"):
+    for name in ("text", "translation", "kind", "language", "stakeholder_type", "translation_language",
+                 "attribution", "source_reference"):
         value = getattr(data, name)
         if isinstance(value, str):
             try:
@@ -140,6 +147,10 @@ def _resolve(data: FindingInput) -> tuple[dict[str, str], Activity | None, list[
         errors["organisation_id"] = _("Unknown organisation. Choose one from the list or add it to the register first.")
     if data.contributor_id is not None and not _known(Contributor, data.contributor_id):
         errors["contributor_id"] = _("Unknown contributor.")
+    if data.attribution is not None and data.attribution not in ATTRIBUTIONS:
+        errors["attribution"] = _("Unknown way of attributing a finding.")
+    if data.source_reference and len(data.source_reference) > 300:
+        errors["source_reference"] = _("A source reference can be at most %(max)s characters long.", max=300)
     codes = list(dict.fromkeys(data.theme_codes or []))
     themes = list(db.session.scalars(select(Theme).where(Theme.code.in_(codes)))) if codes else []
     unknown = sorted(set(codes) - {t.code for t in themes if not t.archived})
@@ -256,6 +267,21 @@ def create_finding_once(data: FindingInput, author: User | None, commit: bool = 
     return finding, True
 
 
+def _print_fields(data: FindingInput, finding: Finding | None = None) -> dict:
+    """verbatim, attribution and source_reference for a new finding (`finding` None) or an update."""
+    if finding is not None:
+        defaults = {"verbatim": finding.verbatim, "attribution": finding.attribution,
+                    "source_reference": finding.source_reference}
+    else:  # as migration 0022 set them for the findings stored before
+        defaults = {"verbatim": data.kind == "quote" and data.contributor_id is not None,
+                    "attribution": "pseudonym" if data.contributor_id is not None else "stakeholder_type",
+                    "source_reference": ""}
+    return {"verbatim": bool(data.verbatim) if data.verbatim is not None else defaults["verbatim"],
+            "attribution": data.attribution or defaults["attribution"],
+            "source_reference": (data.source_reference.strip() if data.source_reference is not None
+                                 else defaults["source_reference"])}
+
+
 def _new_finding(data: FindingInput, activity: Activity, themes: list[Theme], author: User | None) -> Finding:
     """A new finding for the unit of work: its flush listeners add the project, the search words,
     the audit entry and the translations' rows."""
@@ -263,7 +289,7 @@ def _new_finding(data: FindingInput, activity: Activity, themes: list[Theme], au
         client_id=data.client_id or uuid.uuid4(), activity=activity, text=data.text.strip(), kind=data.kind,
         language=data.language, stakeholder_type=data.stakeholder_type or None,
         organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes,
-        translations=[])  # set, not loaded: the answer is made without reading anything back
+        translations=[], **_print_fields(data))  # set, not loaded: the answer is made without reading anything back
     _apply_translations(finding, data)
     return finding
 
@@ -295,7 +321,7 @@ def _insert_finding(data: FindingInput, activity: Activity, themes: list[Theme],
               "stakeholder_type": data.stakeholder_type or None, "organisation_id": data.organisation_id,
               "contributor_id": data.contributor_id, "author_id": author.id if author is not None else None,
               "created_at": now, "updated_at": now, "version": 1, "deleted_at": None,
-              "search_text": searchable_text(text)}
+              "search_text": searchable_text(text), **_print_fields(data)}
     finding_id = db.session.execute(_INSERT_FINDING, values).scalar_one()
     if themes:
         db.session.execute(finding_themes.insert(), [{"finding_id": finding_id, "theme_id": t.id} for t in themes])
@@ -357,6 +383,8 @@ def update_finding(finding: Finding, data: FindingInput, expected_version: int |
         finding.language = data.language
         finding.stakeholder_type = data.stakeholder_type or None
         finding.organisation_id = data.organisation_id
+        for name, value in _print_fields(data, finding).items():
+            setattr(finding, name, value)
         finding.contributor_id = data.contributor_id
         _apply_translations(finding, data)
         finding.themes = themes
@@ -379,7 +407,8 @@ def input_from_finding(finding: Finding) -> FindingInput:
                         language=finding.language, theme_codes=[t.code for t in finding.themes],
                         stakeholder_type=finding.stakeholder_type, organisation_id=finding.organisation_id,
                         contributor_id=finding.contributor_id, client_id=finding.client_id,
-                        translations=finding.translation_texts)
+                        translations=finding.translation_texts, verbatim=finding.verbatim,
+                        attribution=finding.attribution, source_reference=finding.source_reference)
 
 
 def set_translation(finding: Finding, language: str, text: str, checked: bool | None = None

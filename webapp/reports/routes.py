@@ -20,14 +20,14 @@ from ..themes.models import Theme
 from . import bp
 from .forms import (BoxForm, BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
                     ReportForm, SourceForm)
-from .models import Recommendation, Report, ReportBox, ReportChapter, ReportVersion, Source
+from .models import EMBLEMS, Recommendation, Report, ReportBox, ReportChapter, ReportVersion, Source
 from ..activities.types import ACTIVITY_TYPES
 from ..findings.models import FINDING_KINDS, Finding
 from ..i18n import CONTENT_LANGUAGES
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
-from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, box_places, chapter_survey_choices,
-                       delete_recommendation, evidence_candidates, evidence_summary, is_quotable,
+from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, box_place, box_places,
+                       chapter_survey_choices, delete_recommendation, evidence_candidates, evidence_summary, is_quotable,
                        missing_register_names, missing_translations, move_recommendation, publish_version,
                        review_comment_findings, save_box, save_translation, set_chapter_surveys, start_build,
                        translation_queue, untranslated_review_comments,
@@ -96,8 +96,12 @@ def show(report_id: int):
 def edit(report_id: int):
     report = db.session.get(Report, report_id) or abort(404)
     form = ReportForm(obj=report)
+    form.emblem.choices = [("", _("No emblem")), *((key, str(emblem["label"])) for key, emblem in EMBLEMS.items())]
+    if not form.is_submitted():
+        form.emblem.data = report.emblem or ""
     if form.validate_on_submit():
         form.populate_obj(report)
+        report.emblem = form.emblem.data or None  # one of our own files (models.EMBLEMS), or none
         _touch(report)
         db.session.commit()
         flash(_("Report saved."), "success")
@@ -329,11 +333,12 @@ def box_form(report_id: int, box_id: int | None):
     form = BoxForm(obj=box)
     form.place.choices = box_places(report)
     if box is not None and not form.is_submitted():
-        form.place.data = f"chapter:{box.chapter_id}" if box.section == "chapter" else box.section
+        form.place.data = box_place(box)
     if form.validate_on_submit():
         try:
             save_box(report, box, form.place.data, form.position.data or 0,
-                     {name: getattr(form, name).data for name in ("title_nl", "title_en", "body_nl", "body_en")})
+                     {name: getattr(form, name).data for name in ("title_nl", "title_en", "body_nl", "body_en")},
+                     numbered=form.numbered.data)
         except ReportError as error:
             db.session.rollback()
             form.place.errors.append(str(error))

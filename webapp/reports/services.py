@@ -46,9 +46,10 @@ from ..surveys.models import Survey
 from ..surveys.question_types import COUNTED_TYPES
 from ..surveys.services import summarise_survey
 from ..themes.models import Theme
+from .attribution import activity_title, annex_entry, may_quote as is_quotable, organisation_name, printed_evidence
 from .labels import label, label_n
-from .models import (REPORT_FORMATS, REPORT_LANGUAGES, REPORT_TEXT_FIELDS, Recommendation, RecommendationFinding,
-                     Report, ReportBox, ReportChapter, ReportVersion, Source)
+from .models import (EMBLEMS, REPORT_FORMATS, REPORT_LANGUAGES, REPORT_TEXT_FIELDS, Recommendation,
+                     RecommendationFinding, Report, ReportBox, ReportChapter, ReportVersion, Source)
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ log = logging.getLogger(__name__)
 RENDERER_VERSION = "2"
 HERE = Path(__file__).parent
 #: Files whose contents shape the output; their bytes go into the content hash.
-LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "static/report.css", HERE / "docx_export.py")
+LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "static/report.css", HERE / "docx_export.py",
+                HERE / "pdf.py")
 FOOTNOTE_MARK = re.compile(r"\[\^([A-Za-z0-9_.-]{1,60})\]")
 #: A build left "running" longer than this died with its process; it may be started again.
 STALE_AFTER_SECONDS = 15 * 60
@@ -117,16 +119,6 @@ def _date(value: date | None, language: str, precision: str = "day") -> str:
     if value is None:
         return label("date_unknown", language)
     return format_date(value, "MMMM yyyy" if precision == "month" else "d MMMM yyyy", locale=language)
-
-
-def activity_title(activity: Activity, language: str) -> str:
-    """An activity's title as the report prints it: `title_nl`/`title_en`, else the register's title."""
-    return getattr(activity, f"title_{language}") or activity.title
-
-
-def organisation_name(organisation: Organisation, language: str) -> str:
-    """An organisation as the report prints it: its display name in `language`, else its canonical name."""
-    return getattr(organisation, f"display_name_{language}") or organisation.name
 
 
 def _with_date(title: str, when: str) -> str:
@@ -396,14 +388,12 @@ def rests_on_one_source(entry: dict) -> bool:
 def _evidence_sentence(summary: dict, language: str) -> str:
     """ "5 findings from 3 activities (consultation: 2, learning network meeting: 1) and 2 organisations":
     the brackets count activities per type, so they add up to the activities before them. """
-    from ..activities.types import ACTIVITY_TYPES
-
     if not summary["total"]:
         return ""
     per_type = {code: len(ids) for code, ids in summary["activities_by_type"].items()}
-    with force_locale(language):
-        types = ", ".join(f"{ACTIVITY_TYPES.get(code, code)}: {n}"
-                          for code, n in sorted(per_type.items(), key=lambda item: (-item[1], item[0])))
+    type_label = activity_type_label(language)
+    types = ", ".join(f"{type_label(code)}: {n}"
+                      for code, n in sorted(per_type.items(), key=lambda item: (-item[1], item[0])))
     values = {"findings": label_n("n_findings", language, summary["total"]),
               "activities": label_n("n_activities", language, len(summary["activities"])), "types": types}
     if not summary["organisation_ids"]:
@@ -434,50 +424,14 @@ def recommendation_sources() -> list[dict]:
     return rows
 
 
-def is_quotable(finding: Finding) -> bool:
-    """Only people's own words print as a quote: a finding of kind quote that has a contributor."""
-    return finding.kind == "quote" and finding.contributor_id is not None
+def activity_type_label(language: str):
+    """Activity types named in the report's language (the evidence line, a summary's source)."""
+    from ..activities.types import ACTIVITY_TYPES
 
-
-def attribution(finding: Finding, language: str) -> str:
-    """Who said it, as the report may print it: a pseudonym for people, else the organisation."""
-    if finding.contributor is not None:
+    def name(code: str) -> str:
         with force_locale(language):
-            return str(finding.contributor.pseudonym)
-    if finding.organisation is not None:
-        return organisation_name(finding.organisation, language)
-    if finding.stakeholder_type:
-        with force_locale(language):
-            return str(stakeholder_label(finding.stakeholder_type))
-    return ""
-
-
-def printed_text(finding: Finding, language: str) -> dict:
-    """A finding's words as a report in `language` prints them: the original with its language and
-    direction, and beneath it the translation into `language` ("" when the original is in it)."""
-    translation = "" if finding.language == language else finding.translation_in(language)
-    return {"id": finding.id, "text": finding.text, "language": finding.language,
-            "dir": "rtl" if finding.language in RTL_LANGUAGES else "ltr",
-            "translation": translation, "untranslated": finding.language != language and not translation}
-
-
-def printed_evidence(links: list[RecommendationFinding], language: str, quoted_in_report: set[int]) -> list[dict]:
-    """The words printed under a recommendation: its links marked `quoted`, each finding once per report.
-
-    A quotable finding (see `is_quotable`) prints as a quote under the speaker's pseudonym; any
-    other finding prints without quote marks, attributed to its activity.
-    """
-    printed = []
-    for link in links:
-        finding = link.finding
-        if not link.quoted or finding.id in quoted_in_report:
-            continue
-        quoted_in_report.add(finding.id)
-        entry = printed_text(finding, language)
-        entry["quote"] = is_quotable(finding)
-        entry["by"] = attribution(finding, language) if entry["quote"] else activity_title(finding.activity, language)
-        printed.append(entry)
-    return printed
+            return str(ACTIVITY_TYPES.get(code, code))
+    return name
 
 
 def update_evidence(recommendation: Recommendation, shown_ids: set[int], finding_ids: set[int],
@@ -602,18 +556,37 @@ def box_places(report: Report) -> list[tuple[str, str]]:
     """Where a box can stand in `report`: (value, label in the interface language)."""
     places = [("project", str(TEXT_FIELD_LABELS["project"])), ("scope", str(TEXT_FIELD_LABELS["scope"])),
               ("problem_analysis", str(TEXT_FIELD_LABELS["problem_analysis"]))]
-    places += [(f"chapter:{c.id}", _("Chapter %(number)s (%(theme)s)", number=index,
-                                     theme=localized(c.theme, "label")))
-               for index, c in enumerate(report.chapters, start=1)]
+    for index, chapter in enumerate(report.chapters, start=1):
+        places.append((f"chapter:{chapter.id}", _("Chapter %(number)s (%(theme)s)", number=index,
+                                                  theme=localized(chapter.theme, "label"))))
+        places += [(f"recommendation:{r.id}", _("After recommendation %(number)s (%(title)s)",
+                                                number=f"{index}.{r_index}", title=localized(r, "title")))
+                   for r_index, r in enumerate(chapter.recommendations, start=1)]
     return places
 
 
-def save_box(report: Report, box: ReportBox | None, place: str, position: int, texts: dict[str, str]) -> ReportBox:
-    """Create or change a box; `place` is a value of `box_places`."""
-    section, _sep, chapter_id = place.partition(":")
+def box_place(box: ReportBox) -> str:
+    """The value of `box_places` where `box` stands."""
+    if box.recommendation_id is not None:
+        return f"recommendation:{box.recommendation_id}"
+    return f"chapter:{box.chapter_id}" if box.section == "chapter" else box.section
+
+
+def save_box(report: Report, box: ReportBox | None, place: str, position: int, texts: dict[str, str],
+             numbered: bool = True) -> ReportBox:
+    """Create or change a box; `place` is a value of `box_places` (a chapter's introduction, or
+    after one of its recommendations)."""
+    section, _sep, item_id = place.partition(":")
     chapters = {c.id: c for c in report.chapters}
-    if section == "chapter":
-        chapter = chapters.get(int(chapter_id)) if chapter_id.isdigit() else None
+    recommendation = None
+    if section == "recommendation":
+        recommendations = {r.id: r for c in report.chapters for r in c.recommendations}
+        recommendation = recommendations.get(int(item_id)) if item_id.isdigit() else None
+        if recommendation is None:
+            raise ReportError(_("Choose a recommendation of this report."))
+        section, chapter = "chapter", recommendation.chapter
+    elif section == "chapter":
+        chapter = chapters.get(int(item_id)) if item_id.isdigit() else None
         if chapter is None:
             raise ReportError(_("Choose a chapter of this report."))
     elif section in ("project", "scope", "problem_analysis"):
@@ -623,7 +596,8 @@ def save_box(report: Report, box: ReportBox | None, place: str, position: int, t
     if box is None:
         box = ReportBox()
         report.boxes.append(box)
-    box.section, box.chapter, box.position = section, chapter, position
+    box.section, box.chapter, box.recommendation, box.position = section, chapter, recommendation, position
+    box.numbered = numbered
     for name, value in texts.items():
         setattr(box, name, value or "")
     report.updated_at = utcnow()
@@ -671,9 +645,10 @@ def translation_queue(report: Report, language: str) -> list[Finding]:
 
 def _activities_by_type() -> dict[str, list[Activity]]:
     by_type: dict[str, list[Activity]] = {}
+    # Fictional examples (type "sample") show a feature; they are no part of what was done.
     for activity in db.session.scalars(
-            select(Activity).where(Activity.status == "held").options(selectinload(Activity.organisations))
-            .order_by(Activity.type, Activity.number)):
+            select(Activity).where(Activity.status == "held", Activity.type != "sample")
+            .options(selectinload(Activity.organisations)).order_by(Activity.type, Activity.number)):
         by_type.setdefault(activity.type, []).append(activity)
     return by_type
 
@@ -684,8 +659,15 @@ def _themes(group: str, language: str) -> list[str]:
         select(Theme).where(Theme.theme_group == group, Theme.archived.is_(False)).order_by(Theme.position, Theme.id))]
 
 
-def methodology(by_type: dict[str, list[Activity]], language: str, review: dict | None = None) -> dict:
-    """Headings and sentences of the methodology chapter, every number counted in the register.
+#: Where the methodology prints the report's literature review (its text is the author's).
+LITERATURE = "literature"
+
+
+def methodology(by_type: dict[str, list[Activity]], language: str, review: dict | None = None,
+                with_literature: bool = False) -> dict:
+    """Headings and sentences of the methodology chapter, every number counted in the register,
+    lettered A, B, C... in the order the activities took place (the literature review, when the
+    report has one, before the testing with the field, which includes the taking-stock sessions).
 
     `review` (webapp.review.services.field_test_summary) replaces the register's field-test
     activities when the report's draft was reviewed in Klankbord's own review rounds.
@@ -731,20 +713,27 @@ def methodology(by_type: dict[str, list[Activity]], language: str, review: dict 
                          label("m_exchange_text", language, n=len(exchanges), list=joined)))
     maab = by_type.get("maab", [])
     if maab:
-        sections.append((label("m_maab", language, n=len(maab)), label("m_maab_text", language, n=len(maab))))
+        from ..findings.models import Contributor
+
+        members = db.session.scalar(select(func.count()).select_from(Contributor).where(
+            Contributor.kind == "advisory_member", Contributor.sample.is_(False)))
+        sections.append((label("m_maab", language, n=len(maab)), label(
+            "m_maab_text_members" if members else "m_maab_text", language, n=len(maab), members=members)))
+    if with_literature:  # before the testing of the results, as the activities happened
+        sections.append((label("literature_review", language), LITERATURE))
     stock = by_type.get("taking_stock", [])
-    if stock:
-        sections.append((label("m_taking_stock", language, n=len(stock)), label(
-            "m_taking_stock_text", language, n=len(stock), date=month_or_day(stock, "first"))))
+    stock_text = label("m_taking_stock_text", language, n=len(stock), date=month_or_day(stock, "first")) if stock else ""
     field = by_type.get("field_test", [])
+    if stock and not (review or field):
+        sections.append((label("m_taking_stock", language, n=len(stock)), stock_text))
     if review:
         period = _date(review["first"], language, "month")
         if (review["last"].year, review["last"].month) != (review["first"].year, review["first"].month):
             period += f" {label('and', language)} " + _date(review["last"], language, "month")
-        sections.append((label("m_field_test", language), label(
+        sections.append((label("m_field_test", language), " ".join(filter(None, (stock_text, label(
             "m_field_test_text", language, contributions=label_n("n_contributions", language, len(review["contributions"])),
             organisations=label_n("n_organisations", language, review["organisations"]),
-            period=period)))
+            period=period))))))
     elif field:
         orgs = {o.id for a in field for o in a.organisations}
         first, _ = dates(field)
@@ -752,18 +741,22 @@ def methodology(by_type: dict[str, list[Activity]], language: str, review: dict 
         period = _date(first, language, "month")
         if last and (last.year, last.month) != (first.year, first.month):
             period += f" {label('and', language)} " + _date(last, language, "month")
-        sections.append((label("m_field_test", language), label(
+        sections.append((label("m_field_test", language), " ".join(filter(None, (stock_text, label(
             "m_field_test_text", language, contributions=label_n("n_contributions", language, len(field)),
-            organisations=label_n("n_organisations", language, len(orgs)), period=period)))
+            organisations=label_n("n_organisations", language, len(orgs)), period=period))))))
     first, _ = dates(everything)
     last = max((a.ends_on or a.starts_on for a in everything if a.starts_on), default=None)
-    finding_count = db.session.scalar(select(func.count()).select_from(Finding))
+    finding_count = db.session.scalar(select(func.count()).select_from(Finding).join(Activity)
+                                      .where(Activity.type != "sample"))
     return {
         "intro": label("m_intro", language, first=_date(first, language, "month"),
                        last=_date(last, language, "month")),
-        "sections": [{"heading": section[0], "text": section[1],
+        "sections": [{"heading": f"{chr(ord('A') + index)}. {section[0]}",
+                      "text": "" if section[1] == LITERATURE else section[1],
+                      "literature": section[1] == LITERATURE,
                       "topics": section[2] if len(section) > 2 else [],
-                      "topics_intro": section[3] if len(section) > 3 else ""} for section in sections],
+                      "topics_intro": section[3] if len(section) > 3 else ""}
+                     for index, section in enumerate(sections[:26])],
         "closing": label("m_findings", language, n=finding_count),
     }
 
@@ -862,19 +855,28 @@ def _collect_report(report: Report, language: str) -> dict:
     recommendation_ids = [r.id for c in report.chapters for r in c.recommendations]
     counts = evidence_summary(recommendation_ids)
     box_numbers = iter(range(1, 10_000))
+    type_label = activity_type_label(language)
 
-    def boxes(section: str, chapter_id: int | None = None) -> list[dict]:
-        return [{"number": next(box_numbers), "title": _text(box, "title", language),
+    def boxes(section: str, chapter_id: int | None = None, recommendation_id: int | None = None) -> list[dict]:
+        """The boxes standing here, numbered in print order (an unnumbered box takes no number)."""
+        return [{"number": next(box_numbers) if box.numbered else None, "title": _text(box, "title", language),
                  "body": notes.paragraphs(_text(box, "body", language))}
-                for box in report.boxes if box.section == section and box.chapter_id == chapter_id]
+                for box in report.boxes if box.section == section and box.chapter_id == chapter_id
+                and box.recommendation_id == recommendation_id]
 
     data = {
         "language": language,
         "title": _text(report, "title", language),
         "subtitle": _text(report, "subtitle", language),
         "authors": _text(report, "authors", language) or report.authors,
+        "author_organisation": _text(report, "author_organisation", language),
         "date": _date(report.report_date, language, "month") if report.report_date else "",
-        "keywords": label("keywords", language),
+        "keywords": _text(report, "keywords", language) or label("keywords", language),
+        "funder_notice": _text(report, "funder_notice", language),
+        # A file of our own (models.EMBLEMS), with what it shows for readers who cannot see it.
+        "emblem": {kind: EMBLEMS[report.emblem][kind] for kind in ("svg", "png")} if report.emblem in EMBLEMS else {},
+        "emblem_alt": _text(report, "emblem_alt", language),
+        "disclaimer": notes.paragraphs(_text(report, "disclaimer", language)),
         "colophon": notes.paragraphs(_text(report, "colophon", language)),
         "acknowledgements": notes.paragraphs(_text(report, "acknowledgements", language)),
         "abbreviations": [{"abbreviation": a.abbreviation, "definition": getattr(a, f"definition_{language}")}
@@ -885,7 +887,8 @@ def _collect_report(report: Report, language: str) -> dict:
     # In the order the report prints them, so footnotes and boxes are numbered as they appear.
     data["project"] = notes.paragraphs(_text(report, "project", language))
     data["project_boxes"] = boxes("project")
-    data["methodology"] = methodology(by_type, language, review)
+    data["methodology"] = methodology(by_type, language, review,
+                                      with_literature=bool(_text(report, "literature_review", language)))
     data["literature_review"] = notes.paragraphs(_text(report, "literature_review", language))
     data["scope"] = notes.paragraphs(_text(report, "scope", language))
     data["scope_boxes"] = boxes("scope")
@@ -913,19 +916,15 @@ def _collect_report(report: Report, language: str) -> dict:
                 "number": f"{c_index}.{r_index}",
                 "title": _text(recommendation, "title", language),
                 "body": notes.paragraphs(_text(recommendation, "body", language)),
-                "quotes": printed_evidence(recommendation.evidence, language, quoted_in_report),
+                "quotes": printed_evidence(recommendation.evidence, language, quoted_in_report, type_label),
                 "evidence": _evidence_sentence(summary, language),
+                "boxes": boxes("chapter", chapter.id, recommendation.id),
             }
             chapter_data["recommendations"].append(recommendation_data)
             if report.evidence_annex and recommendation.evidence:
                 data["evidence_annex"].append({
                     "number": recommendation_data["number"], "title": recommendation_data["title"],
-                    "findings": [{**printed_text(link.finding, language),
-                                  "activity": activity_title(link.finding.activity, language),
-                                  "by": attribution(link.finding, language) if is_quotable(link.finding) else (
-                                      organisation_name(link.finding.organisation, language)
-                                      if link.finding.organisation else "")}
-                                 for link in recommendation.evidence]})
+                    "findings": [annex_entry(link.finding, language, type_label) for link in recommendation.evidence]})
         for example in chapter.good_examples:
             chapter_data["good_examples"].append({
                 "number": next(box_numbers),
