@@ -53,7 +53,7 @@ def _finding_facts() -> list[dict]:
     from sqlalchemy.orm import selectinload
 
     from webapp.findings.models import Finding
-    from webapp.reports.attribution import resolve
+    from webapp.findings.attribution import resolve
 
     findings = db.session.scalars(select(Finding).options(
         selectinload(Finding.translations), selectinload(Finding.organisation), selectinload(Finding.contributor)))

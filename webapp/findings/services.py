@@ -401,6 +401,17 @@ def update_finding(finding: Finding, data: FindingInput, expected_version: int |
     return finding
 
 
+def set_print_choices(finding: Finding, verbatim: bool, attribution: str) -> bool:
+    """Record how a report may print `finding` (the evidence picker sets these for many findings
+    at once); no commit. Returns whether anything changed; an unknown attribution is refused."""
+    if attribution not in ATTRIBUTIONS:
+        raise FindingError({"attribution": _("Unknown way of attributing a finding.")})
+    if (finding.verbatim, finding.attribution) == (bool(verbatim), attribution):
+        return False
+    finding.verbatim, finding.attribution = bool(verbatim), attribution
+    return True
+
+
 def input_from_finding(finding: Finding) -> FindingInput:
     """The finding's current values, as a starting point for a partial change."""
     return FindingInput(activity_id=finding.activity_id, text=finding.text, kind=finding.kind,

@@ -1,25 +1,14 @@
-"""How a report may attribute a finding in print: consent decides, not the author's wish.
+"""How a report prints who said what: its sources named as consent allows (findings/attribution.py).
 
-A finding says how it wants to be attributed (`Finding.attribution`); this module decides
-what a report prints:
-
-- by organisation name only when that organisation's consent to be named is recorded
-  (`Organisation.name_consent_on` and `name_consent_by`);
-- by pseudonym only for a contributor who gave consent (`Contributor.consent_given_at`);
-- by kind of stakeholder ("a municipality") always; without attribution always.
-
-A finding whose wish its consent does not allow falls back to its kind of stakeholder (the
-preflight lists it). Quotation marks and the quote box only for verbatim speech (`verbatim`)
-whose attribution is allowed; everything else is a summary and prints as running text with
-its source. An activity is named by its title only when it names no organisation that did
-not consent (a consultation is titled with the organisation it was held with); otherwise by
-its type. The screens (finding edit, evidence picker) and the builds use the same functions.
+Quotation marks and the quote box only for verbatim words whose attribution is allowed
+(`may_quote`); everything else is a summary and prints as running text with its source. An
+activity is named by its title only when it names no organisation that did not consent (a
+consultation is titled with the organisation it was held with); otherwise by its type.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..activities.models import Activity
+from ..findings.attribution import may_quote, resolve, stakeholder_type_of
 from ..findings.models import Finding
 from ..i18n import RTL_LANGUAGES
 from ..organisations.models import Organisation
@@ -35,14 +24,6 @@ STAKEHOLDER_PHRASE = {
 }
 
 
-@dataclass(frozen=True)
-class Attribution:
-    """What a report prints for a finding: the mode used and whether it is the one asked for."""
-
-    mode: str  # a key of findings.models.ATTRIBUTIONS
-    allowed: bool  # False: the finding asked for a mode its consent does not allow
-
-
 def activity_title(activity: Activity, language: str) -> str:
     """An activity's title as the report prints it: `title_nl`/`title_en`, else the register's title."""
     return getattr(activity, f"title_{language}") or activity.title
@@ -51,27 +32,6 @@ def activity_title(activity: Activity, language: str) -> str:
 def organisation_name(organisation: Organisation, language: str) -> str:
     """An organisation as the report prints it: its display name in `language`, else its canonical name."""
     return getattr(organisation, f"display_name_{language}") or organisation.name
-
-
-def stakeholder_type_of(finding: Finding) -> str | None:
-    return finding.stakeholder_type or (finding.organisation.stakeholder_type if finding.organisation else None)
-
-
-def resolve(finding: Finding) -> Attribution:
-    """The attribution a report may use for `finding` (its wish, or the fallback)."""
-    wish = finding.attribution or "stakeholder_type"
-    if wish == "organisation" and finding.organisation is not None and finding.organisation.may_be_named:
-        return Attribution("organisation", True)
-    if wish == "pseudonym" and finding.contributor is not None and finding.contributor.consent_given_at is not None:
-        return Attribution("pseudonym", True)
-    if wish in ("stakeholder_type", "none"):
-        return Attribution(wish, True)
-    return Attribution("stakeholder_type" if stakeholder_type_of(finding) else "none", False)
-
-
-def may_quote(finding: Finding) -> bool:
-    """Only verbatim speech whose attribution its consent allows prints as a quote."""
-    return bool(finding.verbatim) and resolve(finding).allowed
 
 
 def attributed_to(finding: Finding, language: str) -> str:

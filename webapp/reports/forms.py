@@ -89,7 +89,8 @@ class BoxForm(BaseForm):
 
     place = SelectField(_l("Where the box stands"), choices=[])
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
-    numbered = BooleanField(_l("Numbered (“Box 3”)"), default=True)
+    unnumbered = BooleanField(_l("Without a number"), description=_l("Boxes are numbered “Box 1”, “Box 2”... "
+                                                                      "in the order the report prints them."))
     title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
     body_nl = TextAreaField(_l("Text (Dutch)"), validators=[Length(max=LONG)])

@@ -22,7 +22,9 @@ from .forms import (BoxForm, BuildForm, ChapterAddForm, ChapterForm, EvidenceFor
                     ReportForm, SourceForm)
 from .models import EMBLEMS, Recommendation, Report, ReportBox, ReportChapter, ReportVersion, Source
 from ..activities.types import ACTIVITY_TYPES
-from ..findings.models import FINDING_KINDS, Finding
+from ..findings.attribution import resolve
+from ..findings.models import ATTRIBUTIONS, FINDING_KINDS, Finding
+from ..findings.services import set_print_choices
 from ..i18n import CONTENT_LANGUAGES
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
@@ -197,7 +199,8 @@ def recommendation(recommendation_id: int):
     return render_template("reports/recommendation.html", recommendation=recommendation, form=refill(form),
                            evidence_form=EvidenceForm(), candidates=candidates, linked=linked,
                            linked_findings=linked_findings, summary=summary, filters=filters,
-                           choices=_picker_choices(), is_quotable=is_quotable)
+                           choices=_picker_choices(), is_quotable=is_quotable, printed_as=resolve,
+                           attributions=ATTRIBUTIONS)
 
 
 def _picker_filters(recommendation: Recommendation) -> tuple[EvidenceFilters, int]:
@@ -268,6 +271,12 @@ def save_evidence(recommendation_id: int):
     shown = {int(v) for v in request.form.getlist("shown") if v.isdigit()}
     if not shown:
         shown = {link.finding_id for link in recommendation.evidence} | finding_ids
+    # How each shown finding may be printed (verbatim, attribution), set beside its link.
+    verbatim_ids = {int(v) for v in request.form.getlist("verbatim") if v.isdigit()}
+    for finding in db.session.scalars(select(Finding).where(Finding.id.in_(shown))):
+        wish = request.form.get(f"attribution_{finding.id}")
+        if wish in ATTRIBUTIONS:
+            set_print_choices(finding, finding.id in verbatim_ids, wish)
     refused = update_evidence(recommendation, shown, finding_ids, quoted_ids)
     flash(_("Supporting findings saved."), "success")
     if refused:
@@ -334,11 +343,12 @@ def box_form(report_id: int, box_id: int | None):
     form.place.choices = box_places(report)
     if box is not None and not form.is_submitted():
         form.place.data = box_place(box)
+        form.unnumbered.data = not box.numbered
     if form.validate_on_submit():
         try:
             save_box(report, box, form.place.data, form.position.data or 0,
                      {name: getattr(form, name).data for name in ("title_nl", "title_en", "body_nl", "body_en")},
-                     numbered=form.numbered.data)
+                     numbered=not form.unnumbered.data)
         except ReportError as error:
             db.session.rollback()
             form.place.errors.append(str(error))
