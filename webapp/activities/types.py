@@ -50,8 +50,25 @@ STATUSES = {
 }
 
 
-def type_label(code: str) -> str:
+#: Features that may name an activity type differently in the current project (the glossary:
+#: one name per concept): called as `override(code, language)`, the first name given wins.
+#: A registry here, filled by the higher feature at start-up, so activities never imports it.
+label_overrides: list = []
+
+
+def type_label(code: str, language: str | None = None) -> str:
+    """An activity type's name: the project's preferred term (glossary), else the fixed label in
+    `language` (default: the current locale's)."""
+    for override in label_overrides:
+        name = override(code, language)
+        if name:
+            return name
     return str(ACTIVITY_TYPES.get(code, code))
+
+
+def type_names() -> dict[str, str]:
+    """Every activity type with its name as the screens show it (the glossary's term first)."""
+    return {code: type_label(code) for code in ACTIVITY_TYPES}
 
 
 def format_label(code: str | None) -> str:

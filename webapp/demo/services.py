@@ -193,6 +193,24 @@ def _load_reference() -> tuple[int, int]:
 SAMPLE_PEOPLE = {"S1": (10, "ar"), "S2": (11, "ti"), "S3": (12, "en"), "S4": (13, "ar"), "S5": (14, "nl")}
 
 
+def _load_glossary() -> int:
+    """One name per concept in LEARN (data/glossary.csv): the preferred terms and the ones they replace."""
+    from ..glossary.models import GlossaryEntry
+
+    known = {(e.preferred_nl, e.preferred_en) for e in db.session.scalars(select(GlossaryEntry))}
+    new = 0
+    for row in _rows("glossary.csv"):
+        if (row["preferred_nl"], row["preferred_en"]) in known:
+            continue
+        db.session.add(GlossaryEntry(preferred_nl=row["preferred_nl"], preferred_en=row["preferred_en"],
+                                     deprecated_nl="\n".join(row["deprecated_nl"].split(";")),
+                                     deprecated_en="\n".join(row["deprecated_en"].split(";")),
+                                     activity_type=row["activity_type"] or None, note=row["note"]))
+        new += 1
+    db.session.flush()
+    return new
+
+
 def _advisory_members() -> dict[str, Contributor]:
     """The nine members of the Migrant Ambassador Advisory Board (pseudonyms only; the IOM report
     quotes none of them, so no finding is theirs), and the made-up people of the fictional example,
@@ -340,6 +358,7 @@ def _load_learn(summary: DemoSummary, users: dict[str, User]) -> None:
     _name_register()
     summary.counts["abbreviations"], summary.counts["good examples"] = _load_reference()
     summary.counts["findings"] = _load_findings(users["facilitator"])
+    summary.counts["glossary entries"] = _load_glossary()
     from ..reports.demo import load_demo_report
 
     summary.counts["reports"] = load_demo_report()

@@ -40,15 +40,18 @@ def _models():
     from ..analysis.models import RejectedSuggestion
     from ..findings.models import Contributor, Finding, FindingTranslation
     from ..reference.models import GoodExample
-    from ..reports.models import (Recommendation, RecommendationFinding, Report, ReportBox, ReportChapter,
-                                  ReportVersion, Source)
+    from ..glossary.models import GlossaryEntry
+    from ..reports.models import (PublicationOverride, Recommendation, RecommendationFinding, Report, ReportBox,
+                                  ReportChapter, ReportVersion, Source)
     from ..review.models import ReportVersionTexts, ReviewAssignment, ReviewComment, ReviewQuestion, ReviewRound
     from ..surveys.models import Answer, Invitation, Question, Response, Survey
     from ..themes.models import Theme
 
-    return [Theme, Contributor, Activity, Finding, FindingTranslation, RejectedSuggestion, Survey, Question, Invitation, Response,
-            Answer, GoodExample, Source, Report, ReportChapter, ReportBox, Recommendation, RecommendationFinding,
-            ReportVersion, ReportVersionTexts, ReviewRound, ReviewQuestion, ReviewAssignment, ReviewComment]
+    # A box may follow a recommendation: boxes come after the recommendations they point at.
+    return [Theme, GlossaryEntry, Contributor, Activity, Finding, FindingTranslation, RejectedSuggestion, Survey,
+            Question, Invitation, Response, Answer, GoodExample, Source, Report, ReportChapter, Recommendation,
+            ReportBox, RecommendationFinding, ReportVersion, PublicationOverride, ReportVersionTexts, ReviewRound,
+            ReviewQuestion, ReviewAssignment, ReviewComment]
 
 
 def _links():

@@ -109,3 +109,9 @@ class SourceForm(BaseForm):
     citation_en = TextAreaField(_l("Citation (English)"), validators=[Length(max=5000)])
     url = StringField(_l("Web address"), validators=[Length(max=1000)],
                       description=_l("Printed as text; the report never loads it."))
+
+
+class PublishForm(BaseForm):
+    """Publishing a version: the reason to go ahead is asked only when its preflight lists open items."""
+
+    reason = TextAreaField(_l("Reason to publish with open items"), validators=[Length(max=5000)])

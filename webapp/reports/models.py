@@ -274,3 +274,25 @@ class ReportVersion(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReportVersion {self.id} {self.status}>"
+
+
+@child_of("version.report")
+class PublicationOverride(db.Model):
+    """Why a version was published although its preflight listed open items.
+
+    The reason is free text someone typed (it may name people), so it is kept here, beside the
+    version, not in the audit log, which refuses free text: the audit entry of the publication
+    holds the open items' codes, their number and this row's id instead.
+    """
+
+    __tablename__ = "publication_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    #: The open items when it was published: [{"code": "untranslated", "count": 3}, ...].
+    open_items: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[ReportVersion] = relationship()

@@ -18,17 +18,19 @@ from ..surveys.models import SURVEY_STATUSES
 from ..surveys.models import Survey
 from ..themes.models import Theme
 from . import bp
-from .forms import (BoxForm, BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
-                    ReportForm, SourceForm)
-from .models import EMBLEMS, Recommendation, Report, ReportBox, ReportChapter, ReportVersion, Source
-from ..activities.types import ACTIVITY_TYPES
+from .forms import (BoxForm, BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, PublishForm,
+                    RecommendationForm, ReportForm, SourceForm)
+from .models import (EMBLEMS, PublicationOverride, Recommendation, Report, ReportBox, ReportChapter, ReportVersion,
+                     Source)
+from .preflight import CHECKS as PREFLIGHT_CHECKS, preflight, summary
+from ..activities.types import ACTIVITY_TYPES, type_names
 from ..findings.attribution import resolve
 from ..findings.models import ATTRIBUTIONS, FINDING_KINDS, Finding
 from ..findings.services import set_print_choices
 from ..i18n import CONTENT_LANGUAGES
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
-from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, box_place, box_places,
+from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, box_place, box_places, built_from_current_data,
                        chapter_survey_choices, delete_recommendation, evidence_candidates, evidence_summary, is_quotable,
                        missing_register_names, missing_translations, move_recommendation, publish_version,
                        review_comment_findings, save_box, save_translation, set_chapter_surveys, start_build,
@@ -226,7 +228,7 @@ def _picker_choices() -> dict:
     return {
         "themes": db.session.scalars(select(Theme).where(Theme.archived.is_(False))
                                      .order_by(Theme.theme_group, Theme.position)).all(),
-        "kinds": FINDING_KINDS, "activity_types": ACTIVITY_TYPES, "stakeholder_types": STAKEHOLDER_TYPES,
+        "kinds": FINDING_KINDS, "activity_types": type_names(), "stakeholder_types": STAKEHOLDER_TYPES,
         "organisations": db.session.scalars(select(Organisation).order_by(Organisation.name)).all(),
         "languages": CONTENT_LANGUAGES,
     }
@@ -427,16 +429,42 @@ def download(version_id: int):
 @bp.post("/builds/<int:version_id>/publish")
 @roles_required(*REPORT_ROLES)
 def publish(version_id: int):
+    """Publish a version; with open preflight items only with a reason to go ahead (kept in a
+    PublicationOverride: the audit entry holds the items' codes and counts, never the text)."""
     version = db.session.get(ReportVersion, version_id) or abort(404)
-    if not BaseForm().validate_on_submit():
-        abort(400)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        if form.errors.keys() - {"reason"}:
+            abort(400)
+        return refuse(form, to=url_for("reports.preflight_page", version_id=version.id))
+    items = preflight(version.report, version.language)
+    reason = (form.reason.data or "").strip()
+    if items and not reason:
+        form.reason.errors.append(_("This version has open items: give a reason to publish it anyway, or fix them "
+                                    "and build again."))
+        return refuse(form, to=url_for("reports.preflight_page", version_id=version.id))
     try:
-        publish_version(version, current_user.id)
+        publish_version(version, current_user.id, open_items=summary(items), reason=reason if items else "")
     except ReportError as error:
         flash(str(error), "error")
         return redirect(url_for("reports.show", report_id=version.report_id, _anchor="versions"))
     flash(_("Version %(number)s is published.", number=version.number), "success")
     return redirect(url_for("outcome.choose", version_id=version.id))
+
+
+@bp.get("/versions/<int:version_id>/preflight")
+@roles_required(*REPORT_ROLES)
+def preflight_page(version_id: int):
+    """Everything that stops this version from being published, each with a link to fix it."""
+    version = db.session.get(ReportVersion, version_id) or abort(404)
+    if version.status != "done":
+        abort(404)
+    items = preflight(version.report, version.language)
+    changed = not built_from_current_data(version)
+    return render_template("reports/preflight.html", version=version, report=version.report, items=items,
+                           checks=PREFLIGHT_CHECKS, changed=changed, form=refill(PublishForm()),
+                           override=db.session.scalar(select(PublicationOverride).where(
+                               PublicationOverride.version_id == version.id)))
 
 
 # ---------------------------------------------------------------- sources register

@@ -248,6 +248,8 @@ TEXT_FIELD_LABELS = {
     "body": _l("text"), "target_group": _l("target group"), "partners": _l("partners"),
     "results": _l("results"), "funding": _l("funding"), "label": _l("question"), "place": _l("place"),
     "project": _l("the project"), "literature_review": _l("literature review"),
+    "author_organisation": _l("author organisation"), "funder_notice": _l("funder's line"),
+    "emblem_alt": _l("what the emblem shows"), "keywords": _l("keywords"), "disclaimer": _l("disclaimer"),
 }
 
 
@@ -425,12 +427,13 @@ def recommendation_sources() -> list[dict]:
 
 
 def activity_type_label(language: str):
-    """Activity types named in the report's language (the evidence line, a summary's source)."""
-    from ..activities.types import ACTIVITY_TYPES
+    """Activity types named in the report's language (the evidence line, a summary's source), by
+    the project's preferred term when its glossary has one."""
+    from ..activities.types import type_label
 
     def name(code: str) -> str:
         with force_locale(language):
-            return str(ACTIVITY_TYPES.get(code, code))
+            return type_label(code, language)
     return name
 
 
@@ -1241,11 +1244,15 @@ def delete_recommendation(recommendation: Recommendation) -> None:
 
 # ---------------------------------------------------------------- publishing
 
-def publish_version(version: ReportVersion, user_id: int | None = None) -> None:
+def publish_version(version: ReportVersion, user_id: int | None = None, open_items: list[dict] | None = None,
+                    reason: str = "") -> None:
     """Make a built version the report's published one in its language (final: it stays published).
 
-    The public download page shows the newest published version per language and format."""
+    The public download page shows the newest published version per language and format. With
+    `open_items` (the preflight's summary: [{"code", "count"}]) a `reason` is kept beside the
+    version (PublicationOverride); the audit entry names the items' codes and counts only."""
     from ..i18n import _
+    from .models import PublicationOverride
 
     if version.status != "done" or version.number is None or version.withdrawn_at is not None:
         raise ReportError(_("Only a finished build can be published."))
@@ -1255,7 +1262,18 @@ def publish_version(version: ReportVersion, user_id: int | None = None) -> None:
     version.published_by_id = user_id
     from ..audit.services import record_audit
 
-    record_audit(user_id, "publish", "report_version", version.id,
-                 {"report": version.report_id, "number": version.number, "language": version.language,
-                  "format": version.format})
+    detail = {"report": version.report_id, "number": version.number, "language": version.language,
+              "format": version.format}
+    if open_items:
+        override = PublicationOverride(version_id=version.id, user_id=user_id, reason=reason, open_items=open_items)
+        db.session.add(override)
+        db.session.flush()
+        detail.update(open_items=sum(item["count"] for item in open_items),
+                      open_item_codes=[item["code"] for item in open_items], override=override.id)
+    record_audit(user_id, "publish", "report_version", version.id, detail)
     db.session.commit()
+
+
+def built_from_current_data(version: ReportVersion) -> bool:
+    """Whether nothing changed since `version` was built (the data counter and the renderer)."""
+    return version.input_key == input_key(*_renderer_parts(version.format))
