@@ -68,6 +68,8 @@ def _learn_ids(learn) -> dict[tuple[str | None, str], int]:
 
     Keyed by (blueprint, argument) where the same name means different things (a survey's
     question vs a feedback round's prompt), else (None, argument)."""
+    from webapp.glossary.models import GlossaryEntry
+
     with in_project(learn):
         survey = _first(Survey, Survey.purpose == "survey", Survey.questions.any())
         feedback = _first(Survey, Survey.purpose == "feedback", Survey.questions.any())
@@ -117,6 +119,7 @@ def _learn_ids(learn) -> dict[tuple[str | None, str], int]:
             ("feedback", "question_id"): _first(Question, Question.survey_id == feedback.id).id,
             ("feedback", "invitation_id"): _first(Invitation, Invitation.survey_id == feedback.id).id,
             (None, "language"): "nl",
+            ("glossary", "entry_id"): _first(GlossaryEntry).id,
         }
     return ids
 

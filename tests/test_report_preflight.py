@@ -190,3 +190,14 @@ def test_replaced_terms_are_found_as_words_in_any_case():
     assert [t.term for t in terms_in("Status holders and a status holder.", patterns)] == [
         "Status holders", "status holder"]
     assert terms_in("The statusholder wrote.", patterns) == []  # another word: its own entry
+
+
+def test_sample_data_is_marked_on_the_screens(client, auth, make_activity):
+    sample = make_activity(type="sample", title="Fictional example: a conversation")
+    db.session.commit()
+    auth.login("facilitator", locale="en")
+    for url in (f"/activities/{sample.id}", f"/activities/{sample.id}/findings", "/activities/?type=sample"):
+        page = client.get(url)
+        assert page.status_code == 200 and "sample" in page.get_data(as_text=True).lower(), url
+    assert 'data-testid="sample-data"' in client.get(f"/activities/{sample.id}").get_data(as_text=True)
+    assert f'data-testid="sample-{sample.id}"' in client.get("/activities/").get_data(as_text=True)

@@ -437,7 +437,8 @@ def publish(version_id: int):
         if form.errors.keys() - {"reason"}:
             abort(400)
         return refuse(form, to=url_for("reports.preflight_page", version_id=version.id))
-    items = preflight(version.report, version.language)
+    publishable = version.status == "done" and version.published_at is None and version.withdrawn_at is None
+    items = preflight(version.report, version.language) if publishable else []
     reason = (form.reason.data or "").strip()
     if items and not reason:
         form.reason.errors.append(_("This version has open items: give a reason to publish it anyway, or fix them "
