@@ -5,11 +5,13 @@ the PostgreSQL server named by TEST_DATABASE_URL (bin/test runs the suite on bot
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
 import subprocess
 import time
+import traceback
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -42,7 +44,58 @@ def follow_refused(client, response, page: str | None = None):
     shown = client.get(response.location)
     assert shown.status_code == 200
     return shown
+
+
+def text_of(response, status: int = 200) -> str:
+    """The page's text, once its status is `status`: an error page carries the header's words
+    too, so a test reads a page's words only after its status."""
+    assert response.status_code == status, (
+        f"{response.request.method} {response.request.path} answered {response.status_code}, not {status}")
+    return response.get_data(as_text=True)
+
+
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+# -- No 5xx passes unnoticed -------------------------------------------------------------
+# An error page carries the site's header, menu and project names, so a test that looks for
+# those words passes on a 500. Every Flask test client (IsolatedClient and plain ones) fails
+# the test on a 5xx answer unless the test is marked `@pytest.mark.server_error` (it asks for
+# one: a database that is down, a worker that dies). The failure shows the traceback the app
+# logged, so the cause is on screen.
+_server_errors = {"allowed": False, "logged": []}
+
+
+class _LoggedErrors(logging.Handler):
+    def emit(self, record):
+        if record.exc_info:
+            _server_errors["logged"].append("".join(traceback.format_exception(*record.exc_info)))
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_server_error(request):
+    _server_errors["allowed"] = request.node.get_closest_marker("server_error") is not None
+    _server_errors["logged"] = []
+    handler = _LoggedErrors(level=logging.ERROR)
+    logging.getLogger("webapp").addHandler(handler)
+    yield
+    logging.getLogger("webapp").removeHandler(handler)
+
+
+_unguarded_open = FlaskClient.open
+
+
+def _guarded_open(self, *args, **kwargs):
+    response = _unguarded_open(self, *args, **kwargs)
+    if response.status_code >= 500 and not _server_errors["allowed"]:
+        request = response.request
+        logged = "\n".join(_server_errors["logged"][-1:]) or "(nothing logged)"
+        pytest.fail(f"{request.method} {request.path} answered {response.status_code} (mark the test "
+                    f"@pytest.mark.server_error if it expects that)\n{logged}", pytrace=False)
+    return response
+
+
+FlaskClient.open = _guarded_open
+
 
 
 @pytest.fixture(scope="session", autouse=True)

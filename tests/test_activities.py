@@ -4,7 +4,7 @@ from webapp.activities.models import Activity
 from webapp.activities.services import parse_partial_date
 from webapp.extensions import db
 from webapp.organisations.models import Organisation
-from .conftest import follow_refused
+from .conftest import text_of, follow_refused
 
 
 def _form(**overrides):
@@ -20,10 +20,10 @@ def test_create_activity_and_see_it_listed(client, auth):
     assert response.status_code == 302
     activity = db.session.scalar(db.select(Activity))
     assert (activity.type, activity.number, activity.starts_on) == ("ln_meeting", 1, date(2023, 10, 9))
-    listing = client.get("/activities/?type=ln_meeting&year=2023").get_data(as_text=True)
+    listing = text_of(client.get("/activities/?type=ln_meeting&year=2023"))
     assert "Working visit ProRail" in listing
-    assert "Working visit ProRail" not in client.get("/activities/?type=consultation").get_data(as_text=True)
-    assert "Working visit ProRail" not in client.get("/activities/?year=2022").get_data(as_text=True)
+    assert "Working visit ProRail" not in text_of(client.get("/activities/?type=consultation"))
+    assert "Working visit ProRail" not in text_of(client.get("/activities/?year=2022"))
 
 
 def test_numbers_count_within_each_type(client, auth, make_activity):
@@ -50,7 +50,7 @@ def test_month_and_period_dates(client, auth):
     activity = db.session.scalar(db.select(Activity))
     assert (activity.starts_on, activity.ends_on, activity.date_precision) == (date(2024, 3, 1), date(2024, 4, 30),
                                                                                "month")
-    assert "maart 2024 – april 2024" in client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert "maart 2024 – april 2024" in text_of(client.get(f"/activities/{activity.id}"))
 
 
 def test_partial_dates_in_dutch_and_iso_order():
@@ -107,7 +107,7 @@ def test_edit_keeps_organisations_and_changes_fields(client, auth, make_activity
     db.session.commit()
     activity = make_activity(title="Working visit", organisation_ids=(prorail.id,))
     auth.login("facilitator")
-    form = client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
+    form = text_of(client.get(f"/activities/{activity.id}/edit"))
     assert 'value="2023-10-30"' in form
     response = client.post(f"/activities/{activity.id}/edit",
                            data=_form(title="Working visit ProRail and ARQ", organisation_ids=[str(prorail.id)],
@@ -141,7 +141,7 @@ def test_activity_list_uses_a_constant_number_of_queries(client, auth, make_acti
 def test_user_text_is_escaped(client, auth, make_activity):
     make_activity(title='<script>alert("x")</script>')
     auth.login("facilitator")
-    html = client.get("/activities/").get_data(as_text=True)
+    html = text_of(client.get("/activities/"))
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;" in html
 

@@ -7,6 +7,7 @@ from tests.test_analysis_helpers import make_finding, make_theme
 from webapp.analysis.matrix import build_matrix, theme_count_chart
 from webapp.extensions import db
 from webapp.organisations.models import Organisation
+from .conftest import text_of
 
 
 def test_counts_roll_up_each_finding_once_with_triangulation(app, make_activity):
@@ -47,9 +48,9 @@ def test_matrix_page_cells_link_to_their_findings(client, auth, make_activity):
     meeting = make_activity(type="ln_meeting", title="Meeting")
     theme = make_theme("work")
     finding = make_finding(meeting, "the only one", [theme], stakeholder_type="employer")
-    page = client.get("/analysis/evidence").get_data(as_text=True)
+    page = text_of(client.get("/analysis/evidence"))
     assert "<svg" in page
     link = f"/analysis/findings?theme={theme.id}&amp;activity_type=ln_meeting"
     assert link in page
-    cell = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    cell = text_of(client.get(link.replace("&amp;", "&")))
     assert f'data-finding-id="{finding.id}"' in cell

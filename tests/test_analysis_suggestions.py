@@ -11,6 +11,7 @@ from webapp.analysis import suggestions
 from webapp.analysis.models import RejectedSuggestion
 from webapp.extensions import db
 from webapp.findings.models import Finding, finding_themes
+from .conftest import text_of
 
 LANGUAGE_TEXTS = [
     "Taalles op de werkvloer helpt bij het leren van vaktaal.",
@@ -53,7 +54,7 @@ def test_suggests_the_theme_the_text_is_about(trained):
 def test_showing_suggestions_never_tags(client, auth, trained):
     auth.login("facilitator", locale="en")
     before = tag_count()
-    page = client.get("/analysis/findings?untagged=1&suggest=1").get_data(as_text=True)
+    page = text_of(client.get("/analysis/findings?untagged=1&suggest=1"))
     assert 'data-theme-code="language"' in page
     assert tag_count() == before
 
@@ -113,7 +114,7 @@ def test_the_page_never_waits_for_training_and_shows_chips_when_ready(app, clien
 
     started = mock.patch("webapp.jobs.local.submit")  # hold the job back: the page must not wait for it
     with started:
-        first = client.get("/analysis/findings?untagged=1&suggest=1").get_data(as_text=True)
+        first = text_of(client.get("/analysis/findings?untagged=1&suggest=1"))
     assert 'data-testid="suggestions-pending"' in first and "accept-suggestion" not in first
     job = db.session.scalar(select(Job).where(Job.kind == "train_suggestions"))
     assert job.state == "queued"
@@ -121,6 +122,6 @@ def test_the_page_never_waits_for_training_and_shows_chips_when_ready(app, clien
 
     run_job(job.id)  # the worker does its work
     assert db.session.get(Job, job.id).state == "done"
-    later = client.get("/analysis/findings?untagged=1&suggest=1").get_data(as_text=True)
+    later = text_of(client.get("/analysis/findings?untagged=1&suggest=1"))
     assert 'data-testid="suggestions-pending"' not in later and 'data-testid="accept-suggestion"' in later
     assert db.session.scalar(select(func.count()).select_from(Job)) == 1  # no second training: tags unchanged

@@ -13,7 +13,7 @@ from webapp.projects.services import set_membership
 from webapp.findings.models import Finding
 from webapp.themes.models import Theme
 
-from tests.conftest import running_app
+from tests.conftest import text_of, running_app
 
 CLIENT_ID = "3f2b8c9e-4d1a-4c57-9a0e-2b7f5d8c1e64"
 
@@ -193,13 +193,14 @@ def test_session_writes_need_the_csrf_header_token_writes_do_not(csrf_app):
     set_membership(db.session.scalar(select(Project)), user, "facilitator")
     client = csrf_app.test_client()
     login_page = client.get("/login")
+    assert login_page.status_code == 200
     token = login_page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
     client.post("/login", data={"email": "fac@example.test", "password": "a-long-password", "csrf_token": token})
 
     refused = client.post("/api/v1/projects/learn/findings", json=body(activity_id, themes=[]))
     assert refused.status_code == 400 and "X-CSRFToken" in refused.get_json()["message"]
     assert finding_count() == 0
-    page = client.get(f"/p/learn/capture/activities/{activity_id}").get_data(as_text=True)
+    page = text_of(client.get(f"/p/learn/capture/activities/{activity_id}"))
     header = page.split('data-csrf="')[1].split('"')[0]
     assert client.post("/api/v1/projects/learn/findings", json=body(activity_id, themes=[]),
                        headers={"X-CSRFToken": header}).status_code == 201

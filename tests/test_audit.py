@@ -20,6 +20,7 @@ from webapp.extensions import db
 from .test_activities import _form
 from .test_contributors_erasure import CONTACT, NAME, _member_with_contributions
 from .test_feedback_member import ARABIC_ANSWER
+from .conftest import text_of
 
 
 def _entries(**where):
@@ -68,16 +69,16 @@ def test_admin_screen_filters_pages_and_exports_csv_safely(app, client, auth):
                               created_at=long_ago))
     db.session.commit()
 
-    first = client.get("/audit/?kind=theme").get_data(as_text=True)
+    first = text_of(client.get("/audit/?kind=theme"))
     assert "60 regels" in first and 'data-testid="audit-next"' in first
     assert client.get("/audit/?kind=theme&page=2").status_code == 200
-    by_other = client.get(f"/audit/?user={other.id}").get_data(as_text=True)
+    by_other = text_of(client.get(f"/audit/?user={other.id}"))
     assert "1 regel" in by_other and "finding" in by_other
     period = (long_ago - timedelta(days=1)).date().isoformat(), (long_ago + timedelta(days=1)).date().isoformat()
-    in_period = client.get(f"/audit/?since={period[0]}&until={period[1]}").get_data(as_text=True)
+    in_period = text_of(client.get(f"/audit/?since={period[0]}&until={period[1]}"))
     assert "1 regel" in in_period
 
-    body = client.get(f"/audit.csv?user={other.id}").get_data(as_text=True)
+    body = text_of(client.get(f"/audit.csv?user={other.id}"))
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[1][3].startswith("'=HYPERLINK")  # a spreadsheet shows it, never runs it
     assert _entries(action="export", object_kind="audit_log")  # the export of the log is logged too
@@ -95,7 +96,7 @@ def test_a_persons_data_in_one_zip_for_admins_only(client, auth, make_activity):
     assert client.get(f"/contributors/{member_id}/personal-data.zip").status_code == 403
     auth.logout()
     auth.login("admin", locale="en")
-    assert f"/contributors/{member_id}/personal-data.zip" in client.get("/contributors/").get_data(as_text=True)
+    assert f"/contributors/{member_id}/personal-data.zip" in text_of(client.get("/contributors/"))
     response = client.get(f"/contributors/{member_id}/personal-data.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:

@@ -16,7 +16,7 @@ from webapp.findings.services import (FindingConflict, FindingInput, create_find
 from webapp.organisations.models import Organisation
 from webapp.themes.models import Theme
 
-from .conftest import follow_refused
+from .conftest import text_of, follow_refused
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_capture_screen_renders_with_a_fixed_number_of_queries(client, auth, act
     for number in range(25):
         add(activity, f"Finding {number}", themes=("funding", "language"), organisation_id=1)
     with count_queries() as many:
-        page = client.get(url).get_data(as_text=True)
+        page = text_of(client.get(url))
     assert page.count('class="finding"') == 26
     assert len(many) == len(few)
 
@@ -57,7 +57,7 @@ def test_capture_screen_renders_with_a_fixed_number_of_queries(client, auth, act
 def test_capture_screen_offers_themes_used_in_the_activity_first(client, auth, activity):
     auth.login("facilitator", locale="en")
     add(activity, themes=("language",))
-    page = client.get(f"/capture/activities/{activity.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/capture/activities/{activity.id}"))
     assert page.index('value="language"') < page.index('value="funding"')
     for kind in ("bottleneck", "solution", "good_practice", "recommendation", "quote", "observation"):
         assert f'data-testid="kind-{kind}"' in page
@@ -85,14 +85,14 @@ def test_saving_without_javascript_stores_once(client, auth, activity):
     assert count() == 1
     page = refused.get_data(as_text=True)  # the error, and what was chosen, kept (the same client_id)
     assert "The text of a finding cannot be empty." in page and typed["client_id"] in page
-    assert "The text of a finding cannot be empty." not in client.get(f"/capture/activities/{activity.id}").get_data(as_text=True)
+    assert "The text of a finding cannot be empty." not in text_of(client.get(f"/capture/activities/{activity.id}"))
 
 
 def test_delete_hides_a_finding_everywhere_and_undo_brings_it_back(client, auth, activity):
     auth.login("facilitator", locale="en")
     kept, gone = add(activity, "Kept"), add(activity, "Removed by mistake")
     assert client.post(f"/findings/{gone.id}/delete").status_code == 302
-    page = client.get(f"/activities/{activity.id}/findings").get_data(as_text=True)
+    page = text_of(client.get(f"/activities/{activity.id}/findings"))
     listed = page.split('data-testid="finding-list"')[1]
     assert "Kept" in listed and "Removed by mistake" not in listed
     assert "Removed by mistake" in page.split('data-testid="recently-deleted"')[1]
@@ -100,7 +100,7 @@ def test_delete_hides_a_finding_everywhere_and_undo_brings_it_back(client, auth,
     assert client.get(f"/api/v1/findings/{gone.id}").status_code == 404
     assert client.post(f"/findings/{gone.id}/restore").status_code == 302
     assert count() == 2
-    assert "Removed by mistake" in client.get(f"/activities/{activity.id}/findings").get_data(as_text=True)
+    assert "Removed by mistake" in text_of(client.get(f"/activities/{activity.id}/findings"))
     assert kept.deleted_at is None
 
 
@@ -202,8 +202,8 @@ def test_a_valid_import_is_previewed_then_stored_once(client, auth, activity):
 def test_export_then_import_xlsx_round_trip_with_labels_in_the_chosen_language(client, auth, activity, make_activity):
     auth.login("facilitator", locale="en")
     add(activity, "=HYPERLINK(\"http://evil\")", themes=("funding", "language"))
-    rows = list(csv.DictReader(io.StringIO(client.get(
-        f"/activities/{activity.id}/findings.csv?lang=nl").get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(text_of(client.get(
+        f"/activities/{activity.id}/findings.csv?lang=nl")).lstrip("\ufeff"))))
     assert rows[0]["theme_labels"] == "Financiering; Taalonderwijs"
     assert rows[0]["text"].startswith("'=")  # a spreadsheet must not run it as a formula
     workbook = load_workbook(io.BytesIO(client.get(f"/activities/{activity.id}/findings.xlsx?lang=en").data))
@@ -225,6 +225,6 @@ def test_export_then_import_xlsx_round_trip_with_labels_in_the_chosen_language(c
 
 def test_activity_page_links_to_capture(client, auth, activity):
     auth.login("facilitator", locale="en")
-    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/activities/{activity.id}"))
     assert f'href="/p/learn/capture/activities/{activity.id}"' in page
     assert f'href="/p/learn/activities/{activity.id}/findings"' in page

@@ -9,7 +9,7 @@ from tests.test_analysis_helpers import make_finding, make_theme
 from webapp.extensions import db
 from webapp.themes.models import Theme
 
-from .conftest import follow_refused
+from .conftest import text_of, follow_refused
 
 
 def test_facilitators_read_the_codebook_but_do_not_change_it(client, auth):
@@ -49,7 +49,7 @@ def test_author_adds_moves_archives_and_merges(client, auth, make_activity):
     from webapp.findings.models import Finding
 
     assert [t.code for t in db.session.get(Finding, finding.id).themes] == ["werk"]
-    assert b"merged into" in client.get("/codebook/").data
+    assert "merged into" in text_of(client.get("/codebook/"))
 
 
 def test_csv_import_upload_and_exports(client, auth, make_activity):
@@ -65,6 +65,7 @@ def test_csv_import_upload_and_exports(client, auth, make_activity):
     assert b"lacks the columns" in follow_refused(client, bad).data
 
     exported = client.get("/codebook/codebook.csv")
+    assert exported.status_code == 200
     assert exported.mimetype == "text/csv" and "attachment" in exported.headers["Content-Disposition"]
     assert exported.get_data(as_text=True).lstrip("\ufeff").startswith("code,parent,group")
     assert client.get("/codebook/codebook.qdc").data.startswith(b"<?xml")

@@ -9,6 +9,7 @@ from webapp.findings.models import Contributor, Finding
 from webapp.surveys.models import Invitation, Response
 
 from .test_feedback_member import ARABIC_ANSWER, agree, choose, make_round, send
+from .conftest import text_of
 
 NAME = "Member Name 1"
 CONTACT = "06-12345671"
@@ -41,7 +42,7 @@ def test_only_admins_see_names_and_contact(client, auth, make_activity):
     assert client.get(f"/contributors/{member_id}/erase").status_code == 403
     auth.logout()
     auth.login("admin", locale="en")
-    html = client.get("/contributors/").get_data(as_text=True)
+    html = text_of(client.get("/contributors/"))
     assert NAME in html and CONTACT in html and "Advisory board member 1" in html
 
 
@@ -93,7 +94,7 @@ def test_erasing_everything_removes_the_words_too(client, auth, make_activity):
     assert entry.detail == {"links": 1, "findings": 2, "responses": 1, "review_comments": 0,
                             "report_versions_withdrawn": 0}
     assert ("erase_everything", "advisory_member:1") == (entry.action, entry.subject)
-    html = client.get("/contributors/").get_data(as_text=True)
+    html = text_of(client.get("/contributors/"))
     assert "Everything erased" in html and NAME not in html
 
 

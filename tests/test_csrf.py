@@ -3,6 +3,7 @@ import pytest
 from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
+from .conftest import text_of
 
 # The same on SQLite and PostgreSQL: bin/test runs this module on SQLite only.
 pytestmark = pytest.mark.same_on_every_database
@@ -30,8 +31,8 @@ def test_forms_without_a_csrf_token_are_refused(csrf_client):
     assert response.status_code == 400
     assert "Het formulier is misschien verlopen" in response.get_data(as_text=True)
     assert csrf_client.post("/language", data={"language": "en"}).status_code == 400
-    assert '<html lang="nl">' in csrf_client.get("/login").get_data(as_text=True)
+    assert '<html lang="nl">' in text_of(csrf_client.get("/login"))
 
 
 def test_forms_carry_a_csrf_token(csrf_client):
-    assert 'name="csrf_token"' in csrf_client.get("/login").get_data(as_text=True)
+    assert 'name="csrf_token"' in text_of(csrf_client.get("/login"))

@@ -2,6 +2,7 @@ from webapp.dashboard.services import finding_counts_by_theme, total_findings
 from webapp.extensions import db
 from webapp.findings.services import FindingInput, create_finding, delete_finding, restore_finding
 from webapp.themes.models import Theme
+from .conftest import text_of
 
 
 def test_theme_counts_leave_out_deleted_findings(make_activity, client, auth):
@@ -15,7 +16,7 @@ def test_theme_counts_leave_out_deleted_findings(make_activity, client, auth):
     assert [(t.code, n) for t, n in finding_counts_by_theme()] == [("funding", 1)]
     assert total_findings() == 1
     auth.login("author")
-    html = client.get("/p/learn/").get_data(as_text=True)
+    html = text_of(client.get("/p/learn/"))
     assert "Funding ends after a year" in html and "Typo, captured twice" not in html
     restore_finding(gone)
     assert total_findings() == 2 and kept.id

@@ -11,7 +11,7 @@ from webapp.projects.models import Project
 from webapp.projects.scope import set_scope
 from webapp.themes.models import Theme
 
-from .conftest import load_demo_data
+from .conftest import text_of, load_demo_data
 
 
 @pytest.fixture
@@ -81,11 +81,11 @@ def test_demo_prints_a_login_per_role(demo):
 
 def test_dashboard_shows_the_demo(client, auth, demo):
     client.post("/login", data={"email": "auteur@klankbord.test", "password": "klankbord-demo"})
-    html = client.get("/p/learn/").get_data(as_text=True)
+    html = text_of(client.get("/p/learn/"))
     assert "Bijeenkomst lerend netwerk" in html
     assert "Laatst vastgelegd" in html
     client.post("/language", data={"language": "en"})
-    assert "Learning network meeting" in client.get("/p/learn/").get_data(as_text=True)
+    assert "Learning network meeting" in text_of(client.get("/p/learn/"))
 
 
 def test_demo_members_speak_the_language_they_are_registered_with(demo):

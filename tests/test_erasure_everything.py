@@ -21,7 +21,7 @@ from webapp.reports.models import ReportVersion
 from webapp.reports.services import set_evidence, start_build
 from webapp.review.services import CommentInput, add_reviewer, save_comment, submit
 
-from .conftest import start_default_project, PASSWORD, IsolatedClient
+from .conftest import text_of, start_default_project, PASSWORD, IsolatedClient
 from .test_contributors_erasure import tables_containing
 from .test_review_services import make_report, open_test_round
 
@@ -87,9 +87,9 @@ def test_erasing_everything_leaves_nothing_of_the_person(app, client):
                                                                 f"stakeholder:{number}")
 
     client.post("/login", data={"email": "admin@example.test", "password": PASSWORD})
-    board = client.get(f"/review/reports/{report.id}/board").get_data(as_text=True)
+    board = text_of(client.get(f"/review/reports/{report.id}/board"))
     assert COMMENT not in board and NAME not in board
-    show = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    show = text_of(client.get(f"/reports/{report.id}"))
     assert "Ingetrokken na een wissing" in show and 'data-testid="rebuild-1"' in show
     assert client.get(f"/reports/builds/{quoting_id}/download").status_code == 410
     # the rebuild gives a new number, without the words

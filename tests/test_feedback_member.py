@@ -2,6 +2,7 @@
 save and resume, send, view and withdraw; and what a broken link shows."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from webapp.feedback.services import RoundInput, add_prompt, invite_members, rev
 from webapp.findings.models import Contributor, Finding
 from webapp.surveys.models import Answer, Invitation, Response
 from webapp.surveys.services import open_survey
+from .conftest import text_of
 
 ARABIC_ANSWER = "أحتاج إلى شخص واحد ثابت يساعدني في البلدية."
 TIGRINYA_PROMPT = "ብዛዕባ እቲ ኣኼባ እንታይ ተሰሚዑካ?"
@@ -73,7 +75,7 @@ def test_language_first_then_consent_and_nothing_is_stored_before_consent(client
     choose(client, link, "ar")
     send(client, survey, link, ARABIC_ANSWER, action="save")
     send(client, survey, link, ARABIC_ANSWER)
-    html = client.get(f"/f/{link.token}").get_data(as_text=True)
+    html = text_of(client.get(f"/f/{link.token}"))
     assert '<html lang="ar" dir="rtl">' in html
     assert 'data-testid="consent"' in html and "قبل البدء" in html
     assert "«عضو المجلس الاستشاري 1»" in html  # the pseudonym the quotes will carry, in Arabic
@@ -84,7 +86,7 @@ def test_language_first_then_consent_and_nothing_is_stored_before_consent(client
 def test_declining_stores_nothing(client, make_activity):
     survey, (link,) = make_round(make_activity)
     choose(client, link, "en")
-    html = client.post(f"/f/{link.token}/consent", data={"answer": "decline"}).get_data(as_text=True)
+    html = text_of(client.post(f"/f/{link.token}/consent", data={"answer": "decline"}))
     assert "Nothing has been stored" in html
     assert not stored_anything(link)
 
@@ -97,7 +99,7 @@ def test_consent_is_recorded_on_the_person_with_the_words_shown(client, make_act
     member = db.session.get(Contributor, link.contributor_id)
     assert member.consent_given_at is not None
     assert "only under a pseudonym" in member.consent_scope and "Advisory board member 1" in member.consent_scope
-    html = client.get(f"/f/{link.token}").get_data(as_text=True)
+    html = text_of(client.get(f"/f/{link.token}"))
     assert 'data-testid="feedback-form"' in html and "What did you think of the session?" in html
 
 
@@ -109,9 +111,9 @@ def test_save_and_resume_with_the_same_link_on_another_device(app, client, make_
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Finding)) == 0  # saved is not sent
     other_device = app.test_client()
-    assert 'data-testid="language-choice"' in other_device.get(f"/f/{link.token}").get_data(as_text=True)
+    assert 'data-testid="language-choice"' in text_of(other_device.get(f"/f/{link.token}"))
     choose(other_device, link, "ar")
-    html = other_device.get(f"/f/{link.token}").get_data(as_text=True)
+    html = text_of(other_device.get(f"/f/{link.token}"))
     assert ARABIC_ANSWER in html  # consent was given once; the text is back
     assert '<option value="ar" selected>' in html
 
@@ -130,7 +132,7 @@ def test_sending_makes_findings_in_the_original_language_under_the_pseudonym(cli
     assert {f.activity_id for f in findings} == {survey.activity_id}
     response = db.session.scalar(select(Response))
     assert response.contributor_id == link.contributor_id and response.respondent_name is None
-    html = client.get(f"/f/{link.token}").get_data(as_text=True)
+    html = text_of(client.get(f"/f/{link.token}"))
     assert 'data-testid="contributions"' in html and ARABIC_ANSWER in html
 
 
@@ -143,7 +145,7 @@ def test_an_empty_form_is_not_sent(client, make_activity):
     response = client.get(response.location)
     assert response.status_code == 200
     assert "at least one question" in response.get_data(as_text=True)
-    assert "at least one question" not in client.get(f"/f/{link.token}").get_data(as_text=True)  # shown once
+    assert "at least one question" not in text_of(client.get(f"/f/{link.token}"))  # shown once
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
 
 
@@ -159,11 +161,12 @@ def test_withdrawing_one_answer_removes_its_finding_outright(client, make_activi
     survey, link = _submitted(client, make_activity)
     first = db.session.scalar(select(Answer).where(Answer.value == ARABIC_ANSWER))
     confirm = client.get(f"/f/{link.token}/withdraw?answer={first.id}")
+    assert confirm.status_code == 200
     assert 'data-testid="withdraw-confirm"' in confirm.get_data(as_text=True)
     assert client.post(f"/f/{link.token}/withdraw", data={"answer": first.id}).status_code == 302
     texts = db.session.scalars(select(Finding.text).execution_options(include_deleted=True)).all()
     assert texts == ["Meer stageplekken."]  # gone, not merely hidden
-    html = client.get(f"/f/{link.token}").get_data(as_text=True)
+    html = text_of(client.get(f"/f/{link.token}"))
     assert ARABIC_ANSWER not in html and "Meer stageplekken." in html
 
 
@@ -174,10 +177,10 @@ def test_withdrawing_everything_leaves_no_trace_of_the_answers(client, auth, mak
                              .execution_options(include_deleted=True)) == 0
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
-    html = client.get(f"/f/{link.token}").get_data(as_text=True)
+    html = text_of(client.get(f"/f/{link.token}"))
     assert 'data-testid="no-contributions"' in html
     auth.login("facilitator", locale="en")
-    export = client.get(f"/activities/{survey.activity_id}/findings.csv").get_data(as_text=True)
+    export = text_of(client.get(f"/activities/{survey.activity_id}/findings.csv"))
     assert ARABIC_ANSWER not in export
 
 
@@ -186,7 +189,7 @@ def test_after_the_round_closes_members_can_still_view_and_withdraw(client, make
     from webapp.surveys.services import close_survey
 
     close_survey(survey)
-    assert ARABIC_ANSWER in client.get(f"/f/{link.token}").get_data(as_text=True)
+    assert ARABIC_ANSWER in text_of(client.get(f"/f/{link.token}"))
     client.post(f"/f/{link.token}/withdraw")
     assert db.session.scalar(select(func.count()).select_from(Finding)) == 0
 
@@ -195,12 +198,12 @@ def test_prompts_show_in_the_page_language_and_in_the_members_own_language(clien
     survey, (arabic, tigrinya) = make_round(make_activity, languages=("ar", "ti"))
     choose(client, arabic, "ar")
     agree(client, arabic)
-    html = client.get(f"/f/{arabic.token}").get_data(as_text=True)
+    html = text_of(client.get(f"/f/{arabic.token}"))
     assert 'lang="ar" dir="rtl">ما رأيك في الجلسة؟' in html
     assert 'lang="en" dir="ltr">What should change?' in html  # no Arabic given: English
     agree(client, tigrinya)
     choose(client, tigrinya, "nl")
-    html = client.get(f"/f/{tigrinya.token}").get_data(as_text=True)
+    html = text_of(client.get(f"/f/{tigrinya.token}"))
     assert "Wat vond je van de sessie?" in html and TIGRINYA_PROMPT in html
 
 
@@ -250,6 +253,7 @@ def test_feedback_links_do_not_open_through_the_survey_pages(client, make_activi
 def test_member_pages_are_not_cached_and_send_no_referrer(client, make_activity):
     survey, (link,) = make_round(make_activity)
     response = client.get(f"/f/{link.token}")
+    assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
@@ -258,7 +262,26 @@ def test_member_pages_are_not_cached_and_send_no_referrer(client, make_activity)
 def test_staff_pages_stay_dutch_or_english_after_a_member_page_in_arabic(client, auth, make_activity, language):
     survey, (link,) = make_round(make_activity)
     choose(client, link, "ar")
-    assert 'lang="ar"' in client.get(f"/f/{link.token}").get_data(as_text=True)
+    assert 'lang="ar"' in text_of(client.get(f"/f/{link.token}"))
     auth.login("facilitator", locale=language)
-    html = client.get("/feedback/").get_data(as_text=True)
+    html = text_of(client.get("/feedback/"))
     assert re.search(rf'<html lang="{language}">', html)
+
+
+def test_a_refused_answer_of_a_megabyte_is_kept_cut_and_the_member_is_told(client, make_activity):
+    from webapp.surveys.models import MAX_DRAFT_VALUE
+
+    survey, (link,) = make_round(make_activity)
+    choose(client, link, "en")
+    agree(client, link)
+    pasted = "Werk. " * 180_000  # ~1 MB: refused for its length
+    response = send(client, survey, link, pasted, "Korter.", language="nl")
+    assert response.status_code == 303
+    page = text_of(client.get(response.location))  # right after: what was typed, up to what a stash keeps
+    assert "Please keep your answer under" in page and "This text was longer than 100,000 characters" in page
+    db.session.expire_all()
+    draft = db.session.get(Invitation, link.id).draft
+    assert len(json.dumps(draft)) < 2 * MAX_DRAFT_VALUE  # the stored draft is not the megabyte
+    later = text_of(client.get(f"/f/{link.token}"))  # coming back later: the draft, and it says it was cut
+    assert f"Only the first {MAX_DRAFT_VALUE} characters are kept below" in later
+    assert db.session.scalar(select(func.count()).select_from(Finding)) == 0

@@ -16,7 +16,7 @@ from webapp.findings.models import Finding, FindingTranslation
 from webapp.findings.services import FindingInput, create_finding, input_from_finding, update_finding
 from webapp.themes.models import Theme
 
-from .conftest import follow_refused
+from .conftest import text_of, follow_refused
 
 ARABIC = "أصحاب العمل يريدون نقطة اتصال واحدة."
 DUTCH = "Werkgevers willen één loket."
@@ -206,7 +206,7 @@ def test_every_staff_list_shows_the_translation_beneath_the_original(client, aut
 def test_export_then_import_keeps_the_translation(client, auth, activity, make_activity):
     auth.login("facilitator", locale="en")
     arabic_finding(activity)
-    exported = client.get(f"/activities/{activity.id}/findings.csv").get_data(as_text=True).lstrip("\ufeff")
+    exported = text_of(client.get(f"/activities/{activity.id}/findings.csv")).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert (rows[0]["text"], rows[0]["translation"], rows[0]["translation_language"]) == (ARABIC, DUTCH, "nl")
     sheet = list(load_workbook(io.BytesIO(client.get(f"/activities/{activity.id}/findings.xlsx").data)).active.values)
@@ -240,7 +240,7 @@ def test_a_finding_with_two_translations_exports_and_imports_both(client, auth, 
     data = input_from_finding(finding)
     data.translation, data.translation_language = "Employers want one desk.", "en"
     update_finding(finding, data)
-    exported = client.get(f"/activities/{activity.id}/findings.csv").get_data(as_text=True).lstrip("\ufeff")
+    exported = text_of(client.get(f"/activities/{activity.id}/findings.csv")).lstrip("\ufeff")
     [row] = list(csv.DictReader(io.StringIO(exported)))
     assert (row["translation"], row["translation_language"], row["translation_nl"]) == (
         "Employers want one desk.", "en", DUTCH)

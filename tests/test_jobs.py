@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import AuthActions, IsolatedClient
+from tests.conftest import text_of, AuthActions, IsolatedClient
 from tests.job_functions import fail, make_file, sleep_forever
 from tests.test_capture_screens import activity  # noqa: F401  (fixture)
 from webapp import create_app
@@ -65,7 +65,7 @@ def test_failed_job_says_why_in_the_users_language_and_can_be_retried(app, clien
     assert (job.state, job.error) == ("failed", "error")
     status = client.get(f"/jobs/{job.id}.json").get_json()
     assert status["state"] == "failed" and "fout" in status["error"] and status["retry_url"]
-    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/jobs/{job.id}"))
     assert "Opnieuw proberen" in page or "Probeer opnieuw" in page
     client.post(status["retry_url"])
     db.session.expire_all()
@@ -196,7 +196,7 @@ def test_large_findings_export_becomes_a_job_with_a_download_link(app, client, a
     add(activity, "Tweede bevinding")
     response = client.get(f"/activities/{activity.id}/findings.csv?lang=nl")
     assert response.status_code == 302 and "/jobs/" in response.location
-    page = client.get(response.location).get_data(as_text=True)
+    page = text_of(client.get(response.location))
     assert 'data-testid="job-download"' in page
     download = client.get(response.location + "/download")
     text = download.get_data(as_text=True)
@@ -220,6 +220,7 @@ def test_large_survey_export_becomes_a_job(app, client, auth, make_activity):
     response = client.get(f"/surveys/{survey.id}/responses.csv")
     assert response.status_code == 302
     download = client.get(response.location + "/download")
+    assert download.status_code == 200
     assert download.get_data(as_text=True).count("\n") == 3 and "Meer Nederlandse les" in download.get_data(as_text=True)
 
 

@@ -12,6 +12,7 @@ from webapp.mail.models import OutgoingMessage
 from webapp.mail.services import email_address, queue_message, send_queued
 
 from .mail_server import Inbox, RefusingInbox, SilentServer, closed_port, parts, start_smtp
+from .conftest import text_of
 
 
 
@@ -41,10 +42,10 @@ def test_without_a_mail_server_messages_wait_in_the_admin_outbox(app, client, au
     db.session.refresh(message)
     assert message.state == "queued" and message.body_text
     auth.login("admin", locale="en")
-    page = client.get("/mail/outbox").get_data(as_text=True)
+    page = text_of(client.get("/mail/outbox"))
     assert "someone@example.test" in page and "No mail server is configured" in page
     assert "E-mail queued" in page
-    shown = client.get(f"/mail/outbox/{message.id}").get_data(as_text=True)
+    shown = text_of(client.get(f"/mail/outbox/{message.id}"))
     assert "http://localhost/password/choose/abc" in shown
     auth.logout()
     auth.login("facilitator")
@@ -77,7 +78,7 @@ def test_a_refusing_server_leaves_the_message_failed_with_a_reason_and_a_retry(a
     # not due yet: the backoff holds it back
     assert send_queued().failed == 0
     auth.login("admin", locale="en")
-    page = client.get("/mail/outbox").get_data(as_text=True)
+    page = text_of(client.get("/mail/outbox"))
     assert "E-mail failed: connection refused" in page and 'data-testid="mail-retry"' in page
     assert client.post(f"/mail/outbox/{message.id}/retry").status_code == 302
     db.session.refresh(message)

@@ -18,6 +18,7 @@ from webapp.mail.services import send_queued
 from .mail_server import parts
 from .test_feedback_member import agree, choose, make_round, send
 from .test_review_services import make_report, make_reviewers, open_test_round
+from .conftest import text_of
 
 LINK = re.compile(r"https?://[^/\s\"<]+(/[a-z]/[A-Za-z0-9_-]+)")
 
@@ -34,11 +35,11 @@ def test_feedback_invitations_go_to_each_member_in_their_language_with_only_thei
     survey, links = make_round(make_activity, languages=("ar", "nl"))
     _give_addresses(links)
     auth.login("facilitator", locale="en")
-    preview = client.get(f"/feedback/{survey.id}/mail/invitation").get_data(as_text=True)
+    preview = text_of(client.get(f"/feedback/{survey.id}/mail/invitation"))
     assert "2 members get this message" in preview and 'dir="rtl"' in preview
     assert "Member Name" not in preview  # pseudonyms only on staff screens that are not admin's
     assert client.post(f"/feedback/{survey.id}/mail/invitation").status_code == 302
-    show = client.get(f"/feedback/{survey.id}").get_data(as_text=True)
+    show = text_of(client.get(f"/feedback/{survey.id}"))
     assert show.count("E-mail queued") == 2
     assert send_queued().sent == 2
     (arabic,) = smtp.to("member1@example.test")
@@ -54,9 +55,9 @@ def test_feedback_invitations_go_to_each_member_in_their_language_with_only_thei
     dutch_text, dutch_html = parts(dutch)
     assert '<html lang="nl" dir="ltr">' in dutch_html and f"/f/{links[1].token}" in dutch_text
     assert links[0].token not in dutch_text + dutch_html
-    assert client.get(f"/feedback/{survey.id}").get_data(as_text=True).count("E-mail sent") == 2
+    assert text_of(client.get(f"/feedback/{survey.id}")).count("E-mail sent") == 2
     # invited once: the invitation button now finds nobody new
-    assert 'data-testid="mail-nobody"' in client.get(f"/feedback/{survey.id}/mail/invitation").get_data(as_text=True)
+    assert 'data-testid="mail-nobody"' in text_of(client.get(f"/feedback/{survey.id}/mail/invitation"))
 
 
 def test_no_reminder_after_an_answer_a_withdrawal_a_revoked_link_an_erasure_or_an_opt_out(
@@ -77,7 +78,7 @@ def test_no_reminder_after_an_answer_a_withdrawal_a_revoked_link_an_erasure_or_a
     message = db.session.scalar(select(OutgoingMessage).where(OutgoingMessage.recipient == "member5@example.test"))
     opt_out_path = LINK.sub(r"\1", re.search(r"https?://\S+/mail/opt-out/\S+", message.body_text).group(0))
     assert client.post(opt_out_path).status_code == 200
-    preview = client.get(f"/feedback/{survey.id}/mail/reminder").get_data(as_text=True)
+    preview = text_of(client.get(f"/feedback/{survey.id}/mail/reminder"))
     assert "1 member gets this message" in preview
     client.post(f"/feedback/{survey.id}/mail/reminder")
     send_queued()
@@ -93,12 +94,12 @@ def test_the_opt_out_page_speaks_the_message_language_and_a_tampered_link_change
 
     with current_app.test_request_context():
         token = opt_out_token("amira@example.test")
-    page = client.get(f"/mail/opt-out/{token}?lang=ar").get_data(as_text=True)
+    page = text_of(client.get(f"/mail/opt-out/{token}?lang=ar"))
     assert '<html lang="ar" dir="rtl">' in page and "هل نوقف إرسال الدعوات" in page
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert client.post(f"/mail/opt-out/{tampered}?lang=en").status_code == 200
     assert db.session.scalar(select(MailOptOut)) is None
-    done = client.post(f"/mail/opt-out/{token}?lang=en").get_data(as_text=True)
+    done = text_of(client.post(f"/mail/opt-out/{token}?lang=en"))
     assert 'data-testid="opt-out-done"' in done
     assert db.session.scalar(select(MailOptOut)) is not None
     assert "amira" not in db.session.scalar(select(MailOptOut)).address_hash
@@ -111,7 +112,7 @@ def test_review_links_are_mailed_when_made_and_reminders_carry_a_new_link(app, c
     review_round, _tokens = open_test_round(report, reviewers)
     first, second = review_round.assignments
     # the author makes a new link for the first reviewer: shown once on screen, and mailed
-    page = client.post(f"/review/assignments/{first.id}/renew").get_data(as_text=True)
+    page = text_of(client.post(f"/review/assignments/{first.id}/renew"))
     shown = re.search(r'value="https?://[^/"]+(/r/[A-Za-z0-9_-]+)"', page).group(1)
     assert "E-mail queued" in page
     send_queued()
@@ -123,7 +124,7 @@ def test_review_links_are_mailed_when_made_and_reminders_carry_a_new_link(app, c
 
     save_comment(second, CommentInput(target="report", text="Clear enough."))
     submit(second)
-    preview = client.get(f"/review/rounds/{review_round.id}/remind").get_data(as_text=True)
+    preview = text_of(client.get(f"/review/rounds/{review_round.id}/remind"))
     assert "Reviewer Person 0" in preview and "Reviewer Person 1" not in preview
     client.post(f"/review/rounds/{review_round.id}/remind")
     send_queued()
@@ -179,7 +180,7 @@ def test_an_admin_invites_a_colleague_who_chooses_a_password_once(app, client, a
     response = client.post("/users/invite", data={"name": "Sanne de Vries", "email": "Sanne@Example.test",
                                                   "role": "facilitator", "locale": "nl"})
     assert response.status_code == 302
-    assert "E-mail queued" in client.get("/users/").get_data(as_text=True)
+    assert "E-mail queued" in text_of(client.get("/users/"))
     auth.logout()
     send_queued()
     (message,) = smtp.to("sanne@example.test")
@@ -250,12 +251,12 @@ def test_a_failed_invitation_shows_its_reason_and_a_retry_beside_the_link(app, c
     auth.login("facilitator", locale="en")
     client.post(f"/feedback/{survey.id}/mail/invitation")
     send_queued()
-    page = client.get(f"/feedback/{survey.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/feedback/{survey.id}"))
     assert "E-mail failed: connection refused" in page and 'data-testid="mail-retry"' in page
     message = db.session.scalar(select(OutgoingMessage))
     response = client.post(f"/mail/outbox/{message.id}/retry", data={"next": f"/feedback/{survey.id}"})
     assert response.status_code == 302 and response.location == f"/feedback/{survey.id}"
-    assert "E-mail queued" in client.get(f"/feedback/{survey.id}").get_data(as_text=True)
+    assert "E-mail queued" in text_of(client.get(f"/feedback/{survey.id}"))
     assert client.get("/mail/outbox").status_code == 403  # the outbox itself stays the admin's
 
 

@@ -180,3 +180,18 @@ def test_one_translation_store_keeps_every_old_translation(empty_database_url):
                                       ).all() == [(1, "Werkgevers willen één loket", "nl"),
                                                   (2, "Checked Dutch words", "nl"), (3, None, None)]
         db.engine.dispose()
+
+
+def test_demo_load_on_a_fresh_database_migrates_first(empty_database_url):
+    """`flask demo load` before `flask db upgrade` (a newcomer's first try) works."""
+    class FreshConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    app = create_app(FreshConfig)
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "auteur@klankbord.test" in result.output
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+        assert "alembic_version" in tables and "findings" in tables
+        db.engine.dispose()

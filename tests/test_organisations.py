@@ -9,7 +9,7 @@ from webapp.organisations.services import OrganisationError, find_organisation, 
 
 import pytest
 
-from .conftest import follow_refused
+from .conftest import text_of, follow_refused
 
 
 def _org(name, kind="network", aliases=()):
@@ -59,13 +59,13 @@ def test_merge_through_the_screen(client, auth):
     sigra_lower = _org("Sigra netwerk")
     source_id = sigra_lower.id
     auth.login("author")
-    page = client.get(f"/organisations/{sigra_lower.id}/merge").get_data(as_text=True)
+    page = text_of(client.get(f"/organisations/{sigra_lower.id}/merge"))
     assert "SIGRA" in page
     response = client.post(f"/organisations/{sigra_lower.id}/merge", data={"target_id": str(sigra.id)})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Organisation, source_id) is None
-    assert "Sigra netwerk" in client.get(f"/organisations/{sigra.id}").get_data(as_text=True)
+    assert "Sigra netwerk" in text_of(client.get(f"/organisations/{sigra.id}"))
 
 
 def test_merge_into_itself_is_refused(app):

@@ -27,6 +27,7 @@ def log(caplog):
     return caplog
 
 
+@pytest.mark.server_error  # the view is made to fail: the test reads what the log keeps of it
 def test_an_unhandled_error_quoting_user_text_is_logged_by_type_only(app, client, auth, make_activity, log,
                                                                        monkeypatch):
     from webapp.findings import routes
@@ -43,6 +44,7 @@ def test_an_unhandled_error_quoting_user_text_is_logged_by_type_only(app, client
     assert SECRET not in log.text
 
 
+@pytest.mark.server_error
 def test_an_unhandled_api_error_is_logged_by_type_only(app, client, auth, make_activity, log, monkeypatch):
     from webapp.api import routes
 

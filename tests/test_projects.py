@@ -25,7 +25,7 @@ from webapp.review.models import ReviewAssignment, ReviewComment, ReviewRound
 from webapp.surveys.models import Answer, Invitation, Question, Survey
 from webapp.themes.models import Theme
 
-from .conftest import PASSWORD, follow_refused, load_demo_data
+from .conftest import text_of, PASSWORD, follow_refused, load_demo_data
 
 PILOT_USER = "pilot@klankbord.test"
 #: Views outside any project: who may use them is checked by role alone.
@@ -33,8 +33,9 @@ GLOBAL_ENDPOINTS = {
     "core.healthz", "core.switch_language", "auth.login", "auth.logout", "auth.list_users", "auth.new_user",
     "auth.edit_user", "auth.account", "auth.logout_everywhere", "core.favicon", "audit.index", "audit.export_csv",
     "mail.outbox", "mail.show_message", "mail.message_html", "mail.retry_message", "mail.send_now",
-    "dashboard.index", "api.openapi", "projects.switch", "projects.list_projects", "projects.edit",
+    "dashboard.index", "api.openapi", "api.projects", "projects.switch", "projects.list_projects", "projects.edit",
     "projects.members", "projects.export_zip", "projects.import_zip", "projects.search", "projects.evidence",
+    "projects.invite",
 }
 #: Shared between projects on purpose (docs/architecture.md): their ids are not a project's.
 SHARED_ARGUMENTS = {"organisation_id", "abbreviation_id"}
@@ -63,14 +64,15 @@ def _first(model, *where):
     return db.session.scalar(select(model).where(*where).order_by(model.id).limit(1))
 
 
-def _learn_ids(learn) -> dict[tuple[str | None, str], int]:
-    """An id of a LEARN object for every argument name a project route takes.
+def project_ids(project) -> dict[tuple[str | None, str], int]:
+    """An id of an object of `project` (LEARN, or a copy of it) for every argument name a
+    project route takes.
 
     Keyed by (blueprint, argument) where the same name means different things (a survey's
     question vs a feedback round's prompt), else (None, argument)."""
     from webapp.glossary.models import GlossaryEntry
 
-    with in_project(learn):
+    with in_project(project):
         survey = _first(Survey, Survey.purpose == "survey", Survey.questions.any())
         feedback = _first(Survey, Survey.purpose == "feedback", Survey.questions.any())
         report = _first(Report, Report.key == "demo")
@@ -166,7 +168,7 @@ def test_every_staff_route_is_inside_a_project(app):
 
 def test_a_member_of_one_project_gets_404_for_every_object_of_another(app, client, demo):
     learn, pilot = demo
-    ids = _learn_ids(learn)
+    ids = project_ids(learn)
     set_scope(None, None)
     # An author in the pilot passes every role check but the administrators' (contributors):
     # administrators see every project, so "a member of A only" does not exist for them.
@@ -198,7 +200,7 @@ def test_a_member_of_one_project_gets_404_for_every_object_of_another(app, clien
 def test_the_same_urls_open_for_a_learn_member(app, client, demo):
     """The sweep above is not vacuous: every GET with those ids works inside LEARN."""
     learn, _pilot = demo
-    ids = _learn_ids(learn)
+    ids = project_ids(learn)
     set_scope(None, None)
     _demo_password_login(client, "auteur@klankbord.test")
     # make_finding needs a free-text answer; outcome pages need a published version: data, not scope
@@ -216,8 +218,9 @@ def test_pilot_member_sees_only_the_pilot(app, client, demo):
     set_scope(None, None)
     _demo_password_login(client, PILOT_USER)
     response = client.get("/")
+    assert response.status_code in (302, 303)
     assert response.location.endswith("/p/integration-plus/")
-    page = client.get("/p/integration-plus/activities/").get_data(as_text=True)
+    page = text_of(client.get("/p/integration-plus/activities/"))
     assert "Virtual tour" in page and "Werkconferentie" not in page
     assert 'data-testid="project-switcher"' not in page  # one project: no switcher
     assert client.get("/p/learn/activities/").status_code == 404
@@ -281,14 +284,14 @@ def test_cross_project_search_labels_findings_with_their_project(app, client, de
     db.session.commit()
     set_scope(None, None)
     _demo_password_login(client, "auteur@klankbord.test")
-    page = client.get("/search?q=werk").get_data(as_text=True)
+    page = text_of(client.get("/search?q=werk"))
     assert "Inburgering+ pilot" in page and "LEARN" in page
     assert client.get("/p/integration-plus/").status_code == 200
-    assert 'data-testid="project-switcher"' in client.get("/p/learn/").get_data(as_text=True)
+    assert 'data-testid="project-switcher"' in text_of(client.get("/p/learn/"))
     # A user in LEARN only finds nothing of the pilot
     client.post("/logout")
     _demo_password_login(client, "facilitator@klankbord.test")
-    assert "Inburgering+ pilot" not in client.get("/search?q=werk").get_data(as_text=True)
+    assert "Inburgering+ pilot" not in text_of(client.get("/search?q=werk"))
 
 
 def test_the_learn_report_counts_only_learn_with_the_pilot_loaded(app, demo):
@@ -380,3 +383,18 @@ def test_an_archived_project_is_read_only_but_reportable(app, client, auth, make
     with pytest.raises(ProjectArchived):
         db.session.commit()
     db.session.rollback()
+
+
+def test_an_invited_colleague_starts_in_the_chosen_project(app, client, auth):
+    pilot = Project(slug="pilot", name_nl="Pilot", name_en="Pilot")
+    db.session.add(pilot)
+    db.session.commit()
+    auth.login("admin", locale="en")
+    form = text_of(client.get("/users/invite"))
+    assert 'name="project_id"' in form and ">Pilot<" in form
+    response = client.post("/users/invite", data={"name": "Sanne", "email": "sanne@example.test", "role": "facilitator",
+                                                  "locale": "nl", "project_id": pilot.id})
+    assert response.status_code == 302
+    sanne = db.session.scalar(select(User).where(User.email == "sanne@example.test"))
+    assert [(m.project_id, m.role) for m in db.session.scalars(
+        select(ProjectMembership).where(ProjectMembership.user_id == sanne.id))] == [(pilot.id, "facilitator")]

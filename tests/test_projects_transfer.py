@@ -15,7 +15,7 @@ from webapp.projects.models import Project
 from webapp.projects.scope import in_project, set_scope
 from webapp.projects.transfer import _models, export_project, import_project
 
-from .conftest import load_demo_data
+from .conftest import load_demo_data, text_of
 
 
 def _counts(project) -> dict[str, int]:
@@ -181,3 +181,37 @@ def test_import_passes_texts_through_the_text_boundary(app, make_activity):
     assert copied.text == "Taal\nop de werkvloer."
     with in_project(learn):
         assert copied.client_id != db.session.scalar(select(Finding.client_id))
+
+
+def test_an_export_carries_no_working_link_and_no_uncapped_draft(app, client, auth, runner):
+    """Whoever holds the ZIP opens nobody's personal page; an import makes new links and says so."""
+    from webapp.surveys.models import MAX_DRAFT_VALUE, Invitation, Survey
+
+    load_demo_data(runner)
+    set_scope(None, None)
+    learn = db.session.scalar(select(Project).where(Project.slug == "learn"))
+    with in_project(learn):
+        invitation = db.session.scalar(select(Invitation).order_by(Invitation.id).limit(1))
+        invitation.draft = {"answers": {"1": ["x" * 1_048_576]}}  # stored before drafts were capped
+        db.session.commit()
+        secrets_here = set(db.session.scalars(select(Invitation.token))) | set(db.session.scalars(select(Survey.public_token)))
+    assert len(secrets_here) > 2
+    archive = export_project(learn).getvalue()
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        document = opened.read("project.json").decode()
+    assert not [secret for secret in secrets_here if secret in document]
+    drafts = [row["draft"] for row in json.loads(document)["tables"]["survey_invitations"] if row["draft"]]
+    assert drafts and max(len(value) for draft in drafts for values in draft["answers"].values()
+                          for value in values) == MAX_DRAFT_VALUE
+    # Imported as a copy here: every link is new, and the admin is told so.
+    auth.login("admin", locale="en")
+    response = client.post("/projects/import", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(archive), "learn.zip"), "slug": "learn-copy"})
+    assert response.status_code == 302
+    page = text_of(client.get(response.location))
+    copy = db.session.scalar(select(Project).where(Project.slug == "learn-copy"))
+    with in_project(copy):
+        copied = set(db.session.scalars(select(Invitation.token))) | set(db.session.scalars(select(Survey.public_token)))
+        invitations = db.session.scalar(select(func.count()).select_from(Invitation))
+    assert len(copied) == len(secrets_here) and not copied & secrets_here
+    assert f"Its {invitations} personal links" in page and "do not open this copy" in page

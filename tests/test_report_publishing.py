@@ -13,7 +13,7 @@ from webapp.reports.services import (EvidenceFilters, collect_report, evidence_c
                                      untranslated_findings, update_evidence)
 from webapp.themes.models import Theme
 
-from .conftest import follow_refused
+from .conftest import text_of, follow_refused
 
 
 @pytest.fixture
@@ -121,13 +121,13 @@ def test_screens_show_no_evidence_one_source_and_build_anyway(client, auth, setu
     report.evidence_annex = True  # the annex prints every linked finding: English ones need Dutch
     db.session.commit()
     auth.login("author", locale="en")
-    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/reports/{report.id}"))
     assert f'data-testid="no-evidence-{second.id}"' in page and "no evidence linked" in page
     assert f'data-testid="one-source-{first.id}"' in page
     assert 'data-testid="untranslated-nl"' in page and f"/reports/{report.id}/translations/nl" in page
-    page = client.get(f"/reports/recommendations/{first.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/reports/recommendations/{first.id}"))
     assert 'data-testid="one-source"' in page
-    page = client.get(f"/reports/recommendations/{first.id}?theme=&language=ar").get_data(as_text=True)
+    page = text_of(client.get(f"/reports/recommendations/{first.id}?theme=&language=ar"))
     assert 'data-testid="candidate-%d"' % f["quote"].id in page and "Travel costs" in page  # linked stay listed
     assert 'data-testid="candidate-%d"' % f["money"].id not in page
     response = client.post(f"/reports/{report.id}/builds", data={"language": "nl", "format": "docx"},
@@ -141,7 +141,7 @@ def test_translation_screen_saves_refuses_too_long_and_keeps_the_text(client, au
     update_evidence(first, {f["childcare"].id}, {f["childcare"].id}, {f["childcare"].id})
     auth.login("author", locale="nl")
     url = f"/reports/{report.id}/translations/nl"
-    page = client.get(url).get_data(as_text=True)
+    page = text_of(client.get(url))
     assert "Without childcare" in page and 'data-testid="translate-%d"' % f["childcare"].id in page
     too_long = "x" * 10_001
     response = follow_refused(client, client.post(url, data={"finding_id": f["childcare"].id, "text": too_long}))
@@ -161,7 +161,7 @@ def test_evidence_matrix_shows_recommendations_resting_on_one_source(client, aut
     first = report.chapters[0].recommendations[0]
     update_evidence(first, {f["childcare"].id, f["travel"].id}, {f["childcare"].id, f["travel"].id}, set())
     auth.login("author", locale="en")
-    page = client.get("/analysis/evidence").get_data(as_text=True)
+    page = text_of(client.get("/analysis/evidence"))
     assert 'data-testid="recommendation-sources"' in page and "1.1 Arrange childcare first" in page
     assert 'data-testid="matrix-one-source"' in page and "no evidence linked" in page
 
@@ -182,4 +182,4 @@ def test_author_adds_numbered_boxes_in_a_chapter_and_a_report_text(client, auth,
     data = collect_report(report, "en")
     assert [(b["number"], b["title"]) for b in data["problem_analysis_boxes"]] == [(1, "Figures")]
     assert [(b["number"], b["title"]) for b in data["chapters"][0]["boxes"]] == [(2, "Language as a means")]
-    assert "Figures" in client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "Figures" in text_of(client.get(f"/reports/{report.id}"))

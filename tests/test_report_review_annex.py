@@ -17,6 +17,7 @@ from webapp.reports.services import build_to_bytes
 from webapp.review.services import CommentInput, save_comment, set_disposition, submit
 
 from .test_review_services import make_report, make_reviewers, open_test_round
+from .conftest import text_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -51,7 +52,7 @@ def pdf_text(report, language: str) -> str:
 def test_a_missing_comment_translation_is_listed_then_translated_and_printed(client, auth, reviewed):
     report = reviewed["report"]
     auth.login("author", locale="en")
-    page = lxml.html.fromstring(client.get(f"/reports/{report.id}").get_data(as_text=True))
+    page = lxml.html.fromstring(text_of(client.get(f"/reports/{report.id}")))
     [listed] = page.xpath("//*[@data-testid='untranslated-comments-nl']")
     assert "1 review comment in the annex “How the review was used” is in another language" in listed.text_content()
     # and the Dutch comment, for the English report
@@ -60,14 +61,14 @@ def test_a_missing_comment_translation_is_listed_then_translated_and_printed(cli
     assert ENGLISH in before and DUTCH not in before
 
     # the translation screen offers the comment, marked as one
-    screen = lxml.html.fromstring(client.get(f"/reports/{report.id}/translations/nl").get_data(as_text=True))
+    screen = lxml.html.fromstring(text_of(client.get(f"/reports/{report.id}/translations/nl")))
     row = screen.xpath(f"//*[@data-testid='translate-{reviewed['finding_id']}']")[0]
     assert ENGLISH in row.text_content() and row.xpath(".//*[@data-testid='review-comment']")
     token = screen.xpath("//input[@name='csrf_token']/@value")[0]
     assert client.post(f"/reports/{report.id}/translations/nl", data={
         "csrf_token": token, "finding_id": str(reviewed["finding_id"]), "text": DUTCH}).status_code == 302
 
-    page = lxml.html.fromstring(client.get(f"/reports/{report.id}").get_data(as_text=True))
+    page = lxml.html.fromstring(text_of(client.get(f"/reports/{report.id}")))
     assert not page.xpath("//*[@data-testid='untranslated-comments-nl']")
     text = pdf_text(report, "nl")
     annex = text[text.index(ENGLISH):]  # the comment, then its translation right beneath it

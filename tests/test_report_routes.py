@@ -9,7 +9,7 @@ from webapp.organisations.models import Organisation
 from webapp.reports.models import Recommendation, Report, ReportChapter, ReportVersion
 from webapp.themes.models import Theme
 
-from .conftest import follow_refused
+from .conftest import text_of, follow_refused
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_author_links_findings_sees_counts_and_quotes_under_a_pseudonym(client, 
     report, findings = setup
     recommendation = report.chapters[0].recommendations[0]
     auth.login("author", locale="en")
-    page = client.get(f"/reports/recommendations/{recommendation.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/reports/recommendations/{recommendation.id}"))
     assert "Money runs out" in page and "نحتاج" in page  # theme and sub-theme findings are offered
     assert "Unrelated finding" not in page
     assert "Secret Name" not in page and "Advisory board member 4" in page
@@ -46,7 +46,7 @@ def test_author_links_findings_sees_counts_and_quotes_under_a_pseudonym(client, 
     response = client.post(f"/reports/recommendations/{recommendation.id}/evidence",
                            data={"finding": [findings[0].id, findings[1].id], "quote": [findings[1].id]})
     assert response.status_code == 302
-    page = client.get(f"/reports/recommendations/{recommendation.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/reports/recommendations/{recommendation.id}"))
     assert "2 findings support this recommendation." in page
     assert "Individual consultation" in page and "Divosa" in page  # counts by source type and organisation
 
@@ -65,7 +65,7 @@ def test_report_page_lists_missing_translations(client, auth, setup):
     report.executive_summary_en = "Only in English."
     db.session.commit()
     auth.login("author", locale="en")
-    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/reports/{report.id}"))
     assert 'data-testid="missing-nl"' in page and "executive_summary" in page
     assert 'data-testid="missing-en"' not in page
 
@@ -84,7 +84,7 @@ def test_good_examples_and_sources_can_be_managed(client, auth, setup):
     response = client.post("/reference/good-examples/new", data={
         "title_en": "Pilot <b>X</b>", "title_nl": "", "place": "Tilburg", "results_en": "12 jobs"})
     assert response.status_code == 302
-    page = client.get("/reference/good-examples").get_data(as_text=True)
+    page = text_of(client.get("/reference/good-examples"))
     assert "Pilot &lt;b&gt;X&lt;/b&gt;" in page
     refused = follow_refused(client, client.post("/reports/sources/new", data={"key": "bad key!", "citation_en": "x"}))
     assert 'value="bad key!"' in refused.get_data(as_text=True)
@@ -120,6 +120,7 @@ def test_author_reorders_and_deletes_recommendations(client, auth, app):
     assert [r.title_en for r in db.session.get(ReportChapter, chapter.id).recommendations] == ["A", "C", "B"]
     assert client.post(f"/reports/recommendations/{a.id}/move", data={"direction": "up"}).status_code == 302  # no-op
     response = client.post(f"/reports/recommendations/{c.id}/delete", follow_redirects=True)
+    assert response.status_code == 200
     assert "Recommendation deleted." in response.get_data(as_text=True)
     db.session.expire_all()
     remaining = db.session.get(ReportChapter, chapter.id).recommendations
@@ -131,7 +132,7 @@ def test_missing_translations_are_named_in_the_interface_language(client, auth, 
     report.executive_summary_en = "Only in English."
     db.session.commit()
     auth.login("author", locale="nl")
-    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/reports/{report.id}"))
     assert "Rapport: samenvatting" in page
     client.post("/language", data={"language": "en"})
-    assert "Report: executive summary" in client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "Report: executive summary" in text_of(client.get(f"/reports/{report.id}"))

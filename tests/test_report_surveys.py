@@ -18,7 +18,7 @@ from webapp.surveys.services import (QuestionInput, SurveyInput, close_survey, f
                                      open_survey, parse_answers, save_question, save_survey, submit_response)
 from webapp.themes.models import Theme
 
-from .conftest import follow_refused
+from .conftest import text_of, follow_refused
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -94,7 +94,7 @@ def test_chosen_survey_prints_its_charts_in_that_chapter_in_the_report_language(
     survey = db.session.query(Survey).one()
     # The author reads the screens in English; a Dutch build must still be Dutch, charts included.
     auth.login("author", locale="en")
-    assert survey.title_en in client.get(chapter_url(report, 1)).get_data(as_text=True)
+    assert survey.title_en in text_of(client.get(chapter_url(report, 1)))
     assert choose(client, report, 1, [survey.id]).status_code == 302
     response = client.post(f"/reports/{report.id}/builds", data={"language": language, "format": "pdf"},
                            headers={"Accept": "application/json"})
@@ -162,7 +162,7 @@ def test_feedback_rounds_and_drafts_cannot_be_chosen(client, auth, report, kind)
     closed = make_survey(title_en="Closed survey")
     close_survey(closed)
     auth.login("author", locale="en")
-    page = client.get(chapter_url(report, 0)).get_data(as_text=True)
+    page = text_of(client.get(chapter_url(report, 0)))
     assert other.title_en not in page and "Closed survey" in page  # closed surveys may be chosen
 
     response = follow_refused(client, choose(client, report, 0, [other.id]))

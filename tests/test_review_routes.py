@@ -17,6 +17,7 @@ from webapp.review.models import ReviewComment, ReviewRound
 from webapp.review.services import CommentInput, save_comment, submit, today
 
 from .test_review_services import make_report, make_reviewers, open_test_round
+from .conftest import text_of
 
 
 def _links(html: str) -> list[str]:
@@ -64,6 +65,7 @@ def test_author_opens_a_round_on_a_built_version_and_gets_the_links_once(app, cl
     assert review_round.report_version_id == version.id and review_round.chapter_ids == [report.chapters[0].id]
     # The round page lists the reviewers but never shows the links again.
     round_page = client.get(f"/review/rounds/{review_round.id}")
+    assert round_page.status_code == 200
     assert "Reviewer Person 1" in round_page.text and not _links(round_page.text)
     auth.logout()
     reviewer_page = client.get(links[0])
@@ -77,19 +79,23 @@ def test_reviewer_reads_in_either_language_saves_comes_back_and_submits(client, 
     chapter = report.chapters[0]
     rec = chapter.recommendations[0]
     page = client.get(f"{reviewed['url1']}/chapters/{chapter.id}")
+    assert page.status_code == 200
     assert "Geef meerjarige budgetten." in page.text  # Dutch by default
     _english(client)
     page = client.get(f"{reviewed['url1']}/chapters/{chapter.id}")
+    assert page.status_code == 200
     assert "Give multi-year budgets." in page.text and "Is it workable?" in page.text
     response = client.post(f"{reviewed['url1']}/comments", data={
         "target": "recommendation", "chapter_id": chapter.id, "recommendation_id": rec.id, "relevance": "4",
         "workability": "2", "text": "Multi-year budgets <script>alert(1)</script> are rare."})
     assert response.status_code == 302 and f"#rec-{rec.id}" in response.location
     again = client.get(f"{reviewed['url1']}/chapters/{chapter.id}")  # coming back later
+    assert again.status_code == 200
     assert "Multi-year budgets &lt;script&gt;alert(1)&lt;/script&gt; are rare." in again.text
     assert re.search(r'name="relevance" value="4" checked', again.text)
     client.post(f"{reviewed['url1']}/submit")
     done = client.get(reviewed["url1"])
+    assert done.status_code == 200
     assert 'data-testid="round-submitted"' in done.text and "are rare." in done.text
     assert client.post(f"{reviewed['url1']}/comments", data={"target": "report", "text": "late"}).status_code == 302
     assert [c.text for c in reviewed["first"].comments] == ["Multi-year budgets <script>alert(1)</script> are rare."]
@@ -151,7 +157,7 @@ def test_after_the_due_date_the_link_shows_the_round_closed_with_the_comments(ap
     assert 'data-testid="round-closed"' in page.text and "This review round is closed" in page.text
     assert "Submitted in time" in page.text
     chapter = reviewed["report"].chapters[0]
-    assert "<textarea" not in client.get(f"{reviewed['url1']}/chapters/{chapter.id}").text
+    assert "<textarea" not in text_of(client.get(f"{reviewed['url1']}/chapters/{chapter.id}"))
 
 
 def test_board_shows_names_to_authors_only_and_records_dispositions(app, client, auth, reviewed):
@@ -166,6 +172,7 @@ def test_board_shows_names_to_authors_only_and_records_dispositions(app, client,
     auth.logout()
     auth.login("author", locale="en")
     board = client.get(f"/review/reports/{report_id}/board")
+    assert board.status_code == 200
     assert "0 of 2 comments handled" in board.text and "Reviewer Person 0" in board.text
     comment_id = reviewed["first"].comments[0].id
     response = client.post(f"/review/comments/{comment_id}/disposition",
@@ -173,11 +180,14 @@ def test_board_shows_names_to_authors_only_and_records_dispositions(app, client,
                                  "next": f"/review/reports/{report_id}/board"})
     assert response.status_code == 302
     board = client.get(f"/review/reports/{report_id}/board")
+    assert board.status_code == 200
     assert "1 of 2 comments handled" in board.text and "Now in 1.1" in board.text
     filtered = client.get(f"/review/reports/{report_id}/board?disposition=open")
+    assert filtered.status_code == 200
     assert f"Comment of {reviewed['second'].id}" in filtered.text
     assert f"Comment of {reviewed['first'].id}" not in filtered.text
     export = client.get(f"/review/reports/{report_id}/board.xlsx")
+    assert export.status_code == 200
     assert export.mimetype.endswith("spreadsheetml.sheet")
     rows = list(load_workbook(BytesIO(export.data)).active.iter_rows(values_only=True))
     assert len(rows) == 3
@@ -211,6 +221,7 @@ def test_second_round_reviewer_sees_round_one_next_to_the_revised_text(app, clie
                                            questions={chapter.id: ("Is drie jaar genoeg?", "Are three years enough?")})
     _english(client)
     page = client.get(f"/r/{tokens[second_round.assignments[0].id]}/chapters/{chapter.id}")
+    assert page.status_code == 200
     assert "at least three years" in page.text and "Too vague in round one" in page.text
     assert f'data-testid="earlier-{rec.id}"' in page.text and "Are three years enough?" in page.text
 
@@ -242,7 +253,7 @@ def test_the_next_version_shows_what_changed_since_the_reviewed_version(app, cli
     assert f'data-testid="change-status-{unchanged.id}">unchanged' in page.text
     before = client.get(f"/review/versions/{reviewed_version.id}/changes")
     assert before.status_code == 302
-    assert f"/review/versions/{next_version.id}/changes" in client.get(f"/reports/{report.id}").text
+    assert f"/review/versions/{next_version.id}/changes" in text_of(client.get(f"/reports/{report.id}"))
 
 
 def test_round_page_and_board_use_a_constant_number_of_queries(app, client, auth, count_queries):
@@ -283,4 +294,18 @@ def test_a_refused_disposition_comes_back_on_its_own_card(app, client, auth, rev
     page = follow_refused(client, refused, page=board).get_data(as_text=True)
     assert "U+001B" in page and "Typed response" in page
     assert 'value="incorporated" selected' in page
-    assert "U+001B" not in client.get(board).get_data(as_text=True)
+    assert "U+001B" not in text_of(client.get(board))
+
+
+def test_a_new_link_in_a_round_that_is_over_is_refused_with_the_reason(client, auth, reviewed):
+    first, review_round = reviewed["first"], reviewed["round"]
+    review_round.due_on = today() - timedelta(days=200)  # past its last day (and its links' too)
+    db.session.commit()
+    old_hash = first.token_hash
+    auth.login("author", locale="en")
+    response = client.post(f"/review/assignments/{first.id}/renew")
+    assert response.status_code == 302 and response.location.endswith(f"/review/rounds/{review_round.id}")
+    page = text_of(client.get(response.location))
+    assert "This round is over" in page and "A new link was made" not in page
+    db.session.expire_all()
+    assert db.session.get(type(first), first.id).token_hash == old_hash  # the link was not replaced

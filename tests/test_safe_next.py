@@ -35,4 +35,5 @@ def test_login_follows_next_within_the_site_only(app, client):
 def test_the_language_switch_returns_under_the_script_root(app, client):
     """Behind a proxy that mounts Klankbord at /klankbord, the hidden `next` field keeps the prefix."""
     page = client.get("/login", environ_overrides={"SCRIPT_NAME": "/klankbord"})
+    assert page.status_code == 200
     assert b'name="next" value="/klankbord/login"' in page.data

@@ -78,9 +78,11 @@ def production_client():
         db.engine.dispose()
 
 
-def test_production_sends_hsts_and_secure_cookies(production_client):
+def test_production_sends_hsts_on_https_only_and_secure_cookies(production_client):
+    # Over plain http (gunicorn reached directly, or a proxy that is not trusted): no HSTS.
+    assert "Strict-Transport-Security" not in production_client.get("/login").headers
     response = production_client.post("/login", data={"email": "admin@example.test", "password": PASSWORD,
-                                                      "remember": "y"})
+                                                      "remember": "y"}, base_url="https://klankbord.example.org")
     assert response.status_code == 302
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     cookies = response.headers.getlist("Set-Cookie")

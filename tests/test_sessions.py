@@ -5,7 +5,7 @@ from webapp.auth.models import User
 from webapp.auth.services import create_user, UserError
 from webapp.extensions import db
 
-from .conftest import PASSWORD, IsolatedClient, follow_refused
+from .conftest import text_of, PASSWORD, IsolatedClient, follow_refused
 
 NEW_PASSWORD = "violet kettle morning"
 
@@ -100,7 +100,7 @@ def test_an_admin_can_log_a_user_out_everywhere(app, client, second_client, auth
     _login(second_client, remember=True)
     auth.login("admin")
     user = db.session.scalar(db.select(User).where(User.email == "author@example.test"))
-    assert 'data-testid="end-user-sessions"' in client.get(f"/users/{user.id}/edit").get_data(as_text=True)
+    assert 'data-testid="end-user-sessions"' in text_of(client.get(f"/users/{user.id}/edit"))
     response = client.post(f"/users/{user.id}/end-sessions")
     assert response.status_code == 302
     second_client.delete_cookie("session")

@@ -10,6 +10,7 @@ from webapp.surveys.models import Invitation
 from webapp.surveys.services import create_invitations, today
 
 from .test_surveys_services import build_survey
+from .conftest import text_of
 
 
 def _page(client, url):
@@ -41,12 +42,13 @@ def test_staff_revoke_and_extend_a_link_on_the_screen(app, client, auth):
     survey = build_survey()
     link, = create_invitations(survey, ["Gemeente Utrecht"])
     auth.login("facilitator", locale="en")
-    screen = client.get(f"/surveys/{survey.id}/invitations").get_data(as_text=True)
+    screen = text_of(client.get(f"/surveys/{survey.id}/invitations"))
     assert "without end" in screen and f'data-testid="revoke-{link.id}"' in screen
 
     last_day = today() + timedelta(days=7)
     response = client.post(f"/surveys/{survey.id}/invitations/{link.id}/expiry",
                            data={"valid_until": last_day.isoformat()}, follow_redirects=True)
+    assert response.status_code == 200
     assert "The link works until" in response.get_data(as_text=True)
     db.session.expire_all()
     stored = db.session.get(Invitation, link.id)
@@ -54,10 +56,11 @@ def test_staff_revoke_and_extend_a_link_on_the_screen(app, client, auth):
     assert client.get(f"/i/{link.token}").status_code == 200
     refused = client.post(f"/surveys/{survey.id}/invitations/{link.id}/expiry",
                           data={"valid_until": (today() - timedelta(days=1)).isoformat()}, follow_redirects=True)
+    assert refused.status_code == 200
     assert "Choose today or a later day." in refused.get_data(as_text=True)
 
     client.post(f"/surveys/{survey.id}/invitations/{link.id}/revoke")
-    screen = client.get(f"/surveys/{survey.id}/invitations").get_data(as_text=True)
+    screen = text_of(client.get(f"/surveys/{survey.id}/invitations"))
     assert "revoked" in screen and f'data-testid="revoke-{link.id}"' not in screen
     auth.logout()
     assert client.get(f"/i/{link.token}").status_code == 404

@@ -10,7 +10,7 @@ from webapp.extensions import db
 from webapp.surveys.models import Invitation, Response, Survey
 from webapp.surveys.services import create_invitations, field_name
 
-from .conftest import follow_refused
+from .conftest import text_of, follow_refused
 from .test_surveys_services import build_survey, form_for
 
 
@@ -24,7 +24,7 @@ def token_of(html: str) -> str:
 
 def answer_form(client, url: str, survey: Survey, *answers, **extra):
     """Open the form as a respondent, then post it with its own submission token."""
-    html = client.get(url).get_data(as_text=True)
+    html = text_of(client.get(url))
     data = {"submission_token": token_of(html), **form_for(survey, *answers), **extra}
     return client.post(url, data=data), data
 
@@ -34,7 +34,7 @@ def answer_form(client, url: str, survey: Survey, *answers, **extra):
 def test_staff_build_preview_open_and_close_a_survey(client, auth, make_activity):
     activity = make_activity()
     auth.login("facilitator", locale="en")
-    assert 'href="/p/learn/surveys/"' in client.get("/p/learn/").get_data(as_text=True)  # the nav link
+    assert 'href="/p/learn/surveys/"' in text_of(client.get("/p/learn/"))  # the nav link
     response = client.post("/surveys/new", data={"title_nl": "Evaluatie", "title_en": "Evaluation",
                                                  "intro_en": "Five questions.", "activity_id": str(activity.id)})
     survey = db.session.scalar(select(Survey))
@@ -51,8 +51,8 @@ def test_staff_build_preview_open_and_close_a_survey(client, auth, make_activity
     assert "Give at least two options" in response.get_data(as_text=True)
     assert "\nPick</textarea>" in response.get_data(as_text=True) and "\nOnly one</textarea>" in response.get_data(as_text=True)
 
-    english = client.get(f"/surveys/{survey.id}/preview/en").get_data(as_text=True)
-    dutch = client.get(f"/surveys/{survey.id}/preview/nl").get_data(as_text=True)
+    english = text_of(client.get(f"/surveys/{survey.id}/preview/en"))
+    dutch = text_of(client.get(f"/surveys/{survey.id}/preview/nl"))
     assert "Was it useful?" in english and "Yes" in english and "Was het nuttig?" not in english
     assert "Was het nuttig?" in dutch and "Ja" in dutch and '<html lang="nl">' in dutch
     assert "submission_token" not in english  # a preview cannot be sent
@@ -60,13 +60,14 @@ def test_staff_build_preview_open_and_close_a_survey(client, auth, make_activity
     assert client.post(f"/surveys/{survey.id}/open").status_code == 302
     db.session.expire_all()
     assert survey.status == "open"
-    show = client.get(f"/surveys/{survey.id}").get_data(as_text=True)
+    show = text_of(client.get(f"/surveys/{survey.id}"))
     assert f"/s/{survey.public_token}" in show
     qr = client.get(f"/surveys/{survey.id}/qr.svg")
+    assert qr.status_code == 200
     assert qr.content_type == "image/svg+xml" and b"<svg" in qr.data
 
     client.post(f"/surveys/{survey.id}/open")  # illegal: stays open, with a message
-    assert "Only a draft survey can be opened." in client.get(f"/surveys/{survey.id}").get_data(as_text=True)
+    assert "Only a draft survey can be opened." in text_of(client.get(f"/surveys/{survey.id}"))
     client.post(f"/surveys/{survey.id}/close")
     db.session.expire_all()
     assert survey.status == "closed"
@@ -99,14 +100,15 @@ def test_public_pages_show_no_staff_navigation_and_switch_language(client, auth)
     survey = build_survey()
     url = f"/s/{survey.public_token}"
     auth.login("facilitator")
-    html = client.get(url).get_data(as_text=True)
+    html = text_of(client.get(url))
     assert "main-nav" not in html and "/logout" not in html and "/activities/" not in html
     auth.logout()
-    assert '<html lang="nl">' in client.get(url).get_data(as_text=True)
-    assert "Wat is je rol?" in client.get(url).get_data(as_text=True)
+    assert '<html lang="nl">' in text_of(client.get(url))
+    assert "Wat is je rol?" in text_of(client.get(url))
     switched = client.post("/language", data={"language": "en", "next": url})
+    assert switched.status_code in (302, 303)
     assert switched.location == url
-    html = client.get(url).get_data(as_text=True)
+    html = text_of(client.get(url))
     assert '<html lang="en">' in html and "What is your role?" in html
 
 
@@ -123,12 +125,12 @@ def test_invalid_answers_are_refused_with_messages_and_kept(client):
     assert 'value="25"' in html and "Meer pauzes</textarea>" in html
     assert re.search(rf'name="{field_name(survey.questions[1])}" value="2"\s+checked', html)
     # shown once: a reload starts clean
-    assert "Please answer this question." not in client.get(f"/s/{survey.public_token}").get_data(as_text=True)
+    assert "Please answer this question." not in text_of(client.get(f"/s/{survey.public_token}"))
 
 
 def test_closed_draft_and_unknown_surveys_refuse_answers(client):
     survey = build_survey()
-    html = client.get(f"/s/{survey.public_token}").get_data(as_text=True)
+    html = text_of(client.get(f"/s/{survey.public_token}"))
     client.post("/language", data={"language": "en"})
     from webapp.surveys.services import close_survey
 
@@ -150,6 +152,7 @@ def test_kiosk_resets_for_the_next_person(client):
     response, _ = answer_form(client, url, survey, "3", ["1"], "5", "7", "Ik wil meer praktijk", name="Samira")
     assert response.status_code == 302 and response.location == url + "?sent=1"
     page = client.get(response.location)
+    assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
     assert 'data-testid="kiosk-thanks"' in html
@@ -163,6 +166,7 @@ def test_start_kiosk_logs_the_organiser_out(client, auth):
     survey = build_survey()
     auth.login("facilitator")
     response = client.post(f"/surveys/{survey.id}/kiosk")
+    assert response.status_code in (302, 303)
     assert response.location == f"/s/{survey.public_token}/kiosk"
     assert client.get("/surveys/").status_code == 302  # back to the login page
 
@@ -173,7 +177,7 @@ def test_invitation_can_be_saved_resumed_and_used_once(client):
     url = f"/i/{invitation.token}"
     response, _ = answer_form(client, url, survey, "2", None, None, None, "Half af", action="save")
     assert response.status_code == 302 and count_responses() == 0
-    resumed = client.get(url).get_data(as_text=True)
+    resumed = text_of(client.get(url))
     assert "Half af</textarea>" in resumed and re.search(r'value="2"\s+checked', resumed)
 
     response, data = answer_form(client, url, survey, "2", None, "4", None, "Klaar")
@@ -183,7 +187,7 @@ def test_invitation_can_be_saved_resumed_and_used_once(client):
     assert stored.completed and stored.draft is None
     assert db.session.scalar(select(Response.invitation_id)) is None  # anonymous survey
     client.post("/language", data={"language": "en"})
-    assert "already been used" in client.get(url).get_data(as_text=True)
+    assert "already been used" in text_of(client.get(url))
     data["submission_token"] = "f" * 32  # a fresh form on the same link
     assert client.post(url, data=data).status_code == 200 and count_responses() == 1
 
@@ -196,12 +200,13 @@ def test_results_page_exports_and_findings(client, auth, make_activity):
     for answers in (("1", ["1"], "5", "2", "Meer Nederlandse les"), ("2", None, "4", None, None)):
         answer_form(client, f"/s/{survey.public_token}", survey, *answers)
     auth.login("author", locale="en")
-    html = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+    html = text_of(client.get(f"/surveys/{survey.id}/results"))
     assert re.search(r'data-testid="response-count">2<', html)
     assert html.count("<svg") == 3  # single, multiple, Likert
     assert "Meer Nederlandse les" in html and "50%" in html
 
     csv_response = client.get(f"/surveys/{survey.id}/responses.csv")
+    assert csv_response.status_code == 200
     assert csv_response.content_type.startswith("text/csv") and csv_response.get_data(as_text=True).count("\n") == 3
     xlsx = client.get(f"/surveys/{survey.id}/responses.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
@@ -213,4 +218,4 @@ def test_results_page_exports_and_findings(client, auth, make_activity):
 
     finding = db.session.scalar(select(Finding))
     assert finding.activity_id == activity.id and finding.text == "Meer Nederlandse les"
-    assert f"#{finding.id}" in client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+    assert f"#{finding.id}" in text_of(client.get(f"/surveys/{survey.id}/results"))

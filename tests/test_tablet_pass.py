@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from webapp.extensions import db
 from webapp.findings.models import Finding
+from .conftest import text_of
 
 
 def test_the_favicon_is_served_to_anyone(client):
@@ -16,14 +17,14 @@ def test_the_favicon_is_served_to_anyone(client):
 def test_fields_without_help_have_no_describedby(client, auth):
     auth.login("admin", locale="en")
     for url in ("/activities/new", "/organisations/new", "/users/new"):
-        html = client.get(url).get_data(as_text=True)
+        html = text_of(client.get(url))
         assert 'aria-describedby="None"' not in html, url
 
 
 def test_tables_have_no_empty_header_cells(client, auth, make_activity):
     auth.login("admin", locale="en")
     for url in ("/users/", "/feedback/", "/review/"):
-        html = client.get(url).get_data(as_text=True)
+        html = text_of(client.get(url))
         assert "<th></th>" not in html, url
 
 
@@ -32,7 +33,7 @@ def test_the_number_question_type_is_getal_in_dutch(client, auth, make_activity)
 
     survey = save_survey(None, SurveyInput(title_nl="Enquête", title_en="Survey", activity_id=make_activity().id))
     auth.login("facilitator", locale="nl")
-    html = client.get(f"/surveys/{survey.id}/questions/new").get_data(as_text=True)
+    html = text_of(client.get(f"/surveys/{survey.id}/questions/new"))
     assert ">Getal<" in html and ">Nummer<" not in html
 
 
@@ -42,5 +43,5 @@ def test_english_dates_are_day_month_year(client, auth, make_activity):
                            created_at=datetime(2026, 11, 3, 14, 5, tzinfo=timezone.utc)))
     db.session.commit()
     auth.login("facilitator", locale="en")
-    html = client.get(f"/activities/{activity.id}/findings").get_data(as_text=True)
+    html = text_of(client.get(f"/activities/{activity.id}/findings"))
     assert "03/11/2026, 15:05" in html and "11/3/26" not in html

@@ -17,7 +17,7 @@ from webapp.findings.models import Finding
 from webapp.surveys.models import Answer, Invitation, Response
 from webapp.themes.models import Theme
 
-from .conftest import follow_refused
+from .conftest import follow_refused, text_of
 from .test_feedback_member import agree, choose, make_round, send
 from .test_review_routes import reviewed  # noqa: F401  (fixture)
 from .test_surveys_services import build_survey
@@ -113,6 +113,7 @@ def test_a_findings_import_with_refused_characters_names_the_cell_and_stores_not
     response = client.post(f"/activities/{activity.id}/findings/import",
                            data={"file": (io.BytesIO(out.getvalue().encode()), "t.csv")},
                            content_type="multipart/form-data")
+    assert response.status_code == 422  # the preview, each refused cell named
     page = response.get_data(as_text=True)
     assert page.count("U+0000") == 2
     assert count(Finding) == 0
@@ -123,6 +124,7 @@ def test_a_codebook_import_with_a_nul_names_the_line(client, auth):
     content = "code,parent,group,label_en,label_nl\nfunding,,topic,Funding\x00,Financiering\n"
     response = client.post("/codebook/import", data={"file": (io.BytesIO(content.encode()), "codebook.csv")},
                            content_type="multipart/form-data", follow_redirects=True)
+    assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Line 2" in page and "U+0000" in page
     assert count(Theme) == 0
@@ -148,3 +150,36 @@ def test_review_round_questions_pass_the_boundary(app):
     with pytest.raises(ReviewError, match="U\\+0000"):
         open_test_round(report, make_reviewers(), questions={report.chapters[0].id: ("Vraag\x00", "Question")})
     assert count(ReviewRound) == 0
+
+
+def test_a_refused_text_over_the_kept_length_says_it_was_cut_and_where(client, auth, make_activity):
+    from webapp.refused_forms import MAX_KEPT_CHARACTERS
+
+    activity = make_activity()
+    auth.login("facilitator", locale="en")
+    typed = "a" * (MAX_KEPT_CHARACTERS - 10) + "0123456789LAST-KEPT" + "b" * 50_000
+    response = client.post(f"/capture/activities/{activity.id}", data={"text": typed, "kind": "bottleneck",
+                                                                     "language": "nl"})
+    page = follow_refused(client, response).get_data(as_text=True)
+    assert "A finding can be at most" in page  # refused for its length ...
+    assert "This text was longer than 100,000 characters" in page and "0123456789" in page  # ... and said to be cut
+    assert "LAST-KEPT" not in page.split("This text was longer")[0]
+    assert count(Finding) == 0
+
+
+@pytest.mark.parametrize("body, code_point", [(b"text=ab%ED%A0%80cd", "U+D800"), (b"text=ab\xed\xa0\x80cd", "U+D800"),
+                                              (b"text=%FFab", "0xFF")])
+def test_form_bytes_that_are_not_utf8_are_refused_as_the_api_refuses_them(client, auth, make_activity,
+                                                                          body, code_point):
+    activity = make_activity()
+    auth.login("facilitator", locale="en")
+    response = client.post(f"/capture/activities/{activity.id}", data=body + b"&kind=bottleneck&language=nl",
+                           content_type="application/x-www-form-urlencoded")
+    page = text_of(response, 400)
+    assert f"invisible control character ({code_point} at position 3" in page or \
+        f"invisible control character ({code_point} at position 1" in page
+    assert count(Finding) == 0
+    # The API says the same of the same character in JSON.
+    api = client.post("/api/v1/findings", json={"activity_id": activity.id, "text": "ab\ud800cd", "kind": "bottleneck",
+                                                "language": "nl"})
+    assert api.status_code == 422 and "invisible control character (U+D800 at position 3)" in api.get_data(as_text=True)

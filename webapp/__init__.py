@@ -31,11 +31,12 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "klankbord.db")
-    if app.config.get("PROXY_HOPS"):
+    if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        # The client's address as the trusted proxies saw it, for the per-address login limits.
-        hops = app.config["PROXY_HOPS"]
+        # The client's address and scheme as the trusted proxies saw them: for the per-address
+        # login limits, and HSTS on https answers only.
+        hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from .private_logs import install as keep_user_text_out_of_logs
@@ -49,6 +50,9 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
             one_writer_at_a_time(engine)  # SQLite only: writers queue in Python, not in SQLite's sleeps
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     babel.init_app(app, locale_selector=_select_locale)
+    from .core.routes import refuse_undecodable_form
+
+    app.before_request(refuse_undecodable_form)  # first: the CSRF check reads the form too
     csrf.init_app(app)
     extensions.mail.init_app(app)  # not imported by name: the webapp.mail package would shadow it
     login_manager.init_app(app)

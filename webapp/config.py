@@ -45,22 +45,27 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     #: "Stay logged in" lasts at most this long (Flask-Login's default is a year).
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
-    #: Login throttling: failed logins counted per e-mail address and per client address.
+    #: Login throttling (webapp/auth/throttle.py): failed logins counted per account and client
+    #: address, per client address, and per account (delays, never a lock-out).
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADER_RETRY_AFTER_VALUE = "delta-seconds"
     #: Redis unreachable: each process counts in memory until it is back (logins keep working, still throttled).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    LOGIN_LIMIT_PER_ACCOUNT = "30 per 15 minutes"
+    LOGIN_WINDOW_SECONDS = 15 * 60
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = 10
     LOGIN_LIMIT_PER_ADDRESS = "100 per 15 minutes"
+    LOGIN_DELAYS_AFTER = 30
+    LOGIN_MAX_DELAY_SECONDS = 60
     #: "Forgot password" requests: per submitted address and per client (webapp/auth/routes.py).
     RESET_LIMIT_PER_ACCOUNT = "5 per hour"
     RESET_LIMIT_PER_ADDRESS = "30 per hour"
     WTF_CSRF_TIME_LIMIT = None  # a tablet left open during a full-day meeting must still save
     PRODUCTION = os.environ.get("KLANKBORD_ENV") == "production"
-    #: Reverse proxies in front of the app that set X-Forwarded-For (docs/deploy.md). Without
-    #: it every request seems to come from the proxy: one address's login limit would lock out
-    #: everyone. 0 (the default) ignores the header, which a client could otherwise forge.
-    PROXY_HOPS = int(os.environ.get("KLANKBORD_PROXY_HOPS", "0"))
+    #: How many reverse proxies in front of the app set X-Forwarded-For and -Proto (Werkzeug's
+    #: ProxyFix; docs/deploy.md). Only then are those headers believed: 0 (the default) ignores
+    #: them, since any client that reaches the app directly could forge them. Behind a proxy
+    #: without it, every request seems to come from the proxy and over plain http.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     #: A report build (screen or CLI) running longer than this many seconds is stopped and marked failed.
     REPORT_BUILD_TIMEOUT = float(os.environ.get("REPORT_BUILD_TIMEOUT", "180"))
     #: A kiosk survey left untouched this long starts again empty for the next person.

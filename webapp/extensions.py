@@ -85,7 +85,9 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 #: Login throttling (auth/routes.py). Storage from RATELIMIT_STORAGE_URI: memory:// in one
 #: process, Redis when REDIS_URL is set so every web process counts the same attempts.
+#: No X-RateLimit headers: they would tell a guesser how many tries are left, and overwrite the
+#: Retry-After of the account waits (auth/throttle.py); a 429 sets its own Retry-After.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="moving-window",
-                  headers_enabled=True)
+                  headers_enabled=False)
 #: Outgoing e-mail (webapp/mail): SMTP settings from the environment, see Config.
 mail = Mail()

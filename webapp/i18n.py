@@ -26,6 +26,11 @@ CONTENT_LANGUAGES = {
 RTL_LANGUAGES = {"ar", "fa"}
 
 
+def text_direction(language: str | None) -> str:
+    """The HTML `dir` of text in `language`: "rtl" for Arabic and Persian, else "ltr"."""
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
 def current_language() -> str:
     locale = get_locale()
     return locale.language if locale is not None and locale.language in LANGUAGES else "nl"

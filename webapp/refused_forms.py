@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import g, redirect, request, session
+from flask_babel import format_decimal
 from flask_login import current_user
 from flask_wtf.file import FileField as FlaskFileField
 from sqlalchemy import ForeignKey, String, Text, delete, select
@@ -37,6 +38,7 @@ from wtforms import FileField, PasswordField, SubmitField
 
 from .db_types import UTCDateTime, utcnow
 from .extensions import db
+from .i18n import _
 
 #: A stash not read within this time is dropped (the next refusal deletes it).
 STASH_LIFETIME = timedelta(hours=1)
@@ -120,10 +122,40 @@ def _typed(form) -> tuple[list, list[tuple[str, str]]]:
     return fields, kept
 
 
+def _cut_notices(form, keep_values: bool) -> dict[str, str]:
+    """{field: message} for every typed value longer than what is kept: the page says that
+    the text comes back cut, and after which words, instead of cutting it silently."""
+    if not keep_values:
+        return {}
+    prefix = f"{form._prefix}" if form is not None and getattr(form, "_prefix", "") else ""
+    notices = {}
+    for name, value in request.form.items(multi=True):
+        if len(value) > MAX_KEPT_CHARACTERS and "password" not in name.lower():
+            short = name[len(prefix):] if prefix and name.startswith(prefix) else name
+            notices[short] = _("This text was longer than %(max)s characters: only its first %(max)s came back, "
+                               "up to “…%(end)s”. The rest was not kept; paste it again.",
+                               max=format_decimal(MAX_KEPT_CHARACTERS), end=value[MAX_KEPT_CHARACTERS - 40:MAX_KEPT_CHARACTERS])
+    return notices
+
+
 def _form_errors(form) -> dict:
     # Keyed by the field's short name ("" for the form's own errors); plain fields only.
     return {name or "": [str(m) for m in messages] for name, messages in form.errors.items()
             if isinstance(messages, list | tuple)}
+
+
+def _with_notices(errors: dict, notices: dict[str, str], as_lists: bool) -> dict:
+    """`errors` with each notice beside its field's errors, in the shape the page reads: a
+    list per field for WTForms, one message per field for the pages that name their own."""
+    for name, notice in notices.items():
+        found = errors.get(name)
+        if found is None:
+            errors[name] = [notice] if as_lists else notice
+        elif isinstance(found, str):
+            errors[name] = f"{found} {notice}"
+        else:
+            errors[name] = [*found, notice]
+    return errors
 
 
 def _text(message):
@@ -142,7 +174,9 @@ def refuse(form=None, *, errors: dict | None = None, to: str | None = None, keep
     fields, typed_values = _typed(form) if keep_values else ([], [])
     state = {"form": type(form).__name__ if form is not None else "", "prefix": getattr(form, "_prefix", ""),
              "fields": fields, "formdata": typed_values,
-             "errors": {str(k): _text(v) for k, v in (errors or {}).items()} | (_form_errors(form) if form is not None else {}),
+             "errors": _with_notices({str(k): _text(v) for k, v in (errors or {}).items()}
+                                     | (_form_errors(form) if form is not None else {}),
+                                     _cut_notices(form, keep_values), as_lists=form is not None),
              "extra": extra}
     user_id = _user_id()
     # What the refused request changed is not kept (as before: an answer with the page rolled it back).

@@ -53,6 +53,6 @@ def init_security(app: Flask) -> None:
         # policy sets its own (the capture screen: no-cache); our static files keep theirs.
         if "Cache-Control" not in headers and not (request.endpoint or "").endswith("static"):
             headers["Cache-Control"] = "no-store"
-        if app.config.get("PRODUCTION"):
+        if request.is_secure:  # over plain http the header means nothing (RFC 6797 says to ignore it)
             headers["Strict-Transport-Security"] = HSTS
         return response

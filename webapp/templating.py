@@ -10,7 +10,7 @@ from flask_babel import format_decimal, get_locale, to_user_timezone
 from .activities.types import format_label, type_label
 from .auth.roles import ROLE_LABELS, STAFF, current_role
 from .findings.models import FINDING_KINDS
-from .i18n import CONTENT_LANGUAGES, LANGUAGES, RTL_LANGUAGES, _, current_language, localized
+from .i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, text_direction
 from .organisations.stakeholder_types import stakeholder_label
 
 
@@ -84,6 +84,10 @@ def register_template_helpers(app: Flask) -> None:
         page_svg=_page_svg,
     )
 
+    # A global, not a context value: macros imported without context (`{% from ... import
+    # finding_text %}`) call it too.
+    app.jinja_env.globals["text_direction"] = text_direction
+
     @app.context_processor
     def _globals():
         return {
@@ -93,7 +97,6 @@ def register_template_helpers(app: Flask) -> None:
             "current_role": current_role(),
             "current_project": g.get("project"),
             "switcher_projects": _switcher_projects,
-            "text_direction": lambda code: "rtl" if code in RTL_LANGUAGES else "ltr",
             # With the script root: behind a proxy that mounts the app under a prefix, `next`
             # must lead back under that prefix too.
             "current_path": (request.script_root + request.full_path).rstrip("?") if request else "/",

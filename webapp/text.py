@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import unquote_to_bytes
 
 import click
 
@@ -86,6 +87,34 @@ def clean_text(value: str | None, *, multiline: bool = True, field: str | None =
     else:
         value = _FOLD_RE.sub(" ", value)
     return unicodedata.normalize("NFC", value)
+
+
+def undecodable_form_text(body: bytes) -> TextRefused | None:
+    """For a URL-encoded form body: the refusal of its first name or value that is not UTF-8
+    text, else None.
+
+    Werkzeug leaves a percent-escape that is not UTF-8 as the literal text ("%ED%A0%80", an
+    encoded surrogate, would be stored as those nine characters) and parses a body with raw
+    non-UTF-8 bytes as an empty form. Refused here with the message the API gives for the
+    same character in JSON (`refused_message`), before the form is read at all.
+    """
+    for pair in body.split(b"&"):
+        for piece in pair.split(b"=", 1):
+            raw = unquote_to_bytes(piece.replace(b"+", b" "))
+            try:
+                raw.decode("utf-8")
+                continue
+            except UnicodeDecodeError as error:
+                bad_at = error.start
+            try:
+                text = raw.decode("utf-8", "surrogatepass")  # an encoded surrogate: name it as the API does
+                found = _REFUSED_RE.search(text)
+                code_point, position = _code_point(found.group()), found.start() + 1
+            except (UnicodeDecodeError, AttributeError):
+                code_point = f"0x{raw[bad_at]:02X}"
+                position = len(raw[:bad_at].decode("utf-8", "replace")) + 1
+            return TextRefused(refused_message(code_point, position), code_point=code_point, position=position)
+    return None
 
 
 def export_safe(value) -> str:

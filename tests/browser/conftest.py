@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,8 @@ FACILITATOR_PASSWORD = "a-long-password"
 class LiveServer:
     app: Flask
     url: str  # e.g. "http://127.0.0.1:41234", without a trailing slash
+    #: Every 5xx the server answered during the current test ("GET /p/learn/ 500").
+    server_errors: list = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +61,17 @@ def live_server(tmp_path_factory):
         SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(db_file)
 
     app = create_app(BrowserTestConfig)
+    server_errors: list[str] = []
+
+    @app.after_request
+    def _note_server_errors(response):
+        # A browser shows an error page as happily as any other: the test would only notice
+        # if it looked for words the error page lacks. Every 5xx fails the test (below).
+        if response.status_code >= 500:
+            from flask import request
+
+            server_errors.append(f"{request.method} {request.path} {response.status_code}")
+        return response
     with app.app_context():
         db.create_all()
         # One project, LEARN: users made here join it, old unprefixed paths (/activities/)
@@ -73,13 +86,27 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, name="klankbord-live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}", server_errors=server_errors)
     finally:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def no_server_error_in_the_browser(request):
+    """Fails a browser test during which the live server answered any 5xx, unless the test
+    is marked `server_error`."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    server = request.getfixturevalue("live_server")
+    server.server_errors.clear()
+    yield
+    if server.server_errors and request.node.get_closest_marker("server_error") is None:
+        pytest.fail("the server answered " + ", ".join(server.server_errors), pytrace=False)
 
 
 def submit_login(page, email: str, password: str) -> None:

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from ..auth.models import User
 from ..auth.roles import STAFF, roles_required
 from ..extensions import db
 from ..i18n import _
@@ -44,8 +43,11 @@ def show(activity_id: int):
 
 def _make_form(activity: Activity | None) -> ActivityForm:
     organisations = db.session.scalars(select(Organisation).order_by(func.lower(Organisation.name))).all()
-    facilitators = db.session.scalars(
-        select(User).where(User.role.in_(STAFF), User.active.is_(True)).order_by(User.name)).all()
+    # Late: projects.models imports organisations, whose package imports this module.
+    from ..projects.services import project_staff
+
+    named = (activity.facilitator_id,) if activity is not None and activity.facilitator_id else ()
+    facilitators = project_staff(g.project, keep_ids=named)
     form = ActivityForm(obj=activity, organisations=organisations, facilitators=facilitators)
     if activity is not None and not form.is_submitted():
         form.starts.data = format_partial_date_input(activity.starts_on, activity.date_precision)

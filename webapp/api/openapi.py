@@ -146,7 +146,13 @@ def build_openapi() -> dict:
                                   "404": _error("No such finding."),
                                   "409": conflict, **write_errors, **common_errors}},
             },
-            "/openapi.json": {"get": {  # the one path outside a project
+            "/projects": {"get": {  # outside a project: where the slugs come from
+                "summary": "The projects the user (or the token's user) may use, with the role in each.",
+                "operationId": "listProjects",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "projects": {"type": "array", "items": _ref("Project")}}}, "The projects."),
+                    **common_errors}}},
+            "/openapi.json": {"get": {  # outside a project
                 "summary": "This document.", "operationId": "openapi",
                 "responses": {"200": {"description": "OpenAPI 3.1 document.",
                                       "content": {"application/json": {"schema": {"type": "object"}}}},
@@ -172,6 +178,11 @@ def build_openapi() -> dict:
                     "title": {"type": "string"}, "status": {"type": "string", "enum": ["held", "planned"]},
                     "starts_on": {"type": ["string", "null"], "format": "date"},
                     "ends_on": {"type": ["string", "null"], "format": "date"}}},
+                "Project": {"type": "object", "required": ["slug", "role"], "properties": {
+                    "slug": {"type": "string", "description": "The {project_slug} of every other path."},
+                    "name_nl": {"type": "string"}, "name_en": {"type": "string"},
+                    "status": {"type": "string", "enum": ["active", "closed", "archived"]},
+                    "role": {"type": "string", "enum": ["admin", "author", "facilitator", "advisor", "reviewer"]}}},
                 "Theme": {"type": "object", "properties": {
                     "code": {"type": "string"}, "label": {"type": "string"}, "label_nl": {"type": "string"},
                     "label_en": {"type": "string"}, "group": {"type": "string"},
@@ -184,8 +195,9 @@ def build_openapi() -> dict:
             },
         },
     }
-    # Everything but this document lives in a project: /projects/{project_slug}/...
-    document["paths"] = {path if path == "/openapi.json" else f"/projects/{{project_slug}}{path}":
-                         item if path == "/openapi.json" else in_project(item)
+    # Everything but this document and the list of projects lives in a project: /projects/{project_slug}/...
+    outside = ("/openapi.json", "/projects")
+    document["paths"] = {path if path in outside else f"/projects/{{project_slug}}{path}":
+                         item if path in outside else in_project(item)
                          for path, item in document["paths"].items()}
     return document

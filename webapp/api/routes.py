@@ -20,6 +20,7 @@ from ..auth.roles import STAFF, roles_required
 from ..db_types import MAX_DATABASE_INT
 from ..projects.archive import ProjectArchived
 from ..projects.context import across_projects, enter_project
+from ..projects.services import projects_with_roles
 from ..extensions import csrf, db, login_manager
 from ..findings.services import (FindingConflict, FindingError, create_finding_once, get_finding,
                                  input_from_finding, list_findings, update_finding)
@@ -213,6 +214,17 @@ def update(finding_id: int):
         db.session.rollback()
         return _invalid(error)
     return jsonify(finding_json(found))
+
+
+@bp.get("/projects")
+@roles_required(*STAFF)
+@across_projects
+def projects():
+    """The projects this user (or the token's user) may use, each with the role there: where
+    a script or a new device finds the slug for every other path."""
+    return jsonify(projects=[{"slug": project.slug, "name_nl": project.name_nl, "name_en": project.name_en,
+                              "status": project.status, "role": role}
+                             for project, role in projects_with_roles(current_user)])
 
 
 @bp.get("/openapi.json")

@@ -11,23 +11,18 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..routing import safe_next
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..refused_forms import refuse, refill
-from . import bp
-from .forms import (ChangePasswordForm, ChoosePasswordForm, EndSessionsForm, ForgotPasswordForm, InviteUserForm,
+from . import bp, throttle
+from .forms import (ChangePasswordForm, ChoosePasswordForm, EndSessionsForm, ForgotPasswordForm,
                     LoginForm, UserForm)
 from .models import User
 from .passwords import password_problem
 from .roles import ADMIN, ROLES, public, roles_required
 from .services import (UserError, authenticate, change_password, choose_password, count_active_admins, create_user,
-                       end_all_sessions, get_user_by_email, invite_user, normalise_email, request_password_reset,
+                       end_all_sessions, get_user_by_email, normalise_email, request_password_reset,
                        user_for_password_token)
 
-
-
-def _login_account_key() -> str:
-    """Failed logins counted per submitted e-mail address, whoever tries it from wherever."""
-    return "account:" + hashlib.sha256(normalise_email(request.form.get("email", "")).encode()).hexdigest()
 
 
 def _failed_login(response) -> bool:
@@ -36,19 +31,25 @@ def _failed_login(response) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_account_key,
-               methods=["POST"], deduct_when=_failed_login, scope="login-account")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
                methods=["POST"], deduct_when=_failed_login, scope="login-address")
 def login():
+    """Failed logins are counted per account and address, per address (the limiter above)
+    and per account with growing delays (auth/throttle.py)."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        address = get_remote_address()
+        wait = throttle.seconds_to_wait(form.email.data, address)
+        if wait:
+            return _wait_page(wait)
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            throttle.record_failure(form.email.data, address)
             form.password.errors.append(_("E-mail address or password is not correct."))
         else:
+            throttle.lift(form.email.data)
             login_user(user, remember=form.remember.data)
             session["lang"] = user.locale
             return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
@@ -61,11 +62,20 @@ def login():
 def too_many_attempts(error: RateLimitExceeded):
     """The login page again, saying how long to wait; nothing is checked until then."""
     current = limiter.current_limit
-    wait = max(1, math.ceil((current.reset_at if current else time.time() + 60) - time.time()))
+    return _wait_page(max(1, math.ceil((current.reset_at if current else time.time() + 60) - time.time())))
+
+
+def _wait_page(wait: int):
     minutes = math.ceil(wait / 60)
     form = LoginForm()
-    form.password.errors = [_("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
-                            if minutes > 1 else _("Too many failed attempts. Try again in a minute.")]
+    if wait < 60:
+        message = ngettext("Too many failed attempts. Try again in %(num)s second.",
+                           "Too many failed attempts. Try again in %(num)s seconds.", wait)
+    elif minutes > 1:
+        message = _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+    else:
+        message = _("Too many failed attempts. Try again in a minute.")
+    form.password.errors = [message]
     response = current_app.make_response((render_template("auth/login.html", form=form), 429))
     response.headers["Retry-After"] = str(wait)
     return response
@@ -187,28 +197,9 @@ def end_user_sessions(user_id: int):
     return redirect(url_for("auth.edit_user", user_id=user.id))
 
 
-def _password_link(token: str) -> str:
+def password_link(token: str) -> str:
+    """The external address of a "choose your password" link (invitations, resets)."""
     return url_for("auth.choose_password_page", token=token, _external=True)
-
-
-@bp.route("/users/invite", methods=["GET", "POST"])
-@roles_required(ADMIN)
-def invite():
-    form = InviteUserForm()
-    if form.validate_on_submit():
-        try:
-            invite_user(form.email.data, form.name.data, form.role.data, form.locale.data, current_user,
-                        _password_link)
-        except UserError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            flash(_("Invitation for %(name)s queued: they choose their own password with the link in it.",
-                    name=form.name.data), "success")
-            return redirect(url_for("auth.list_users"))
-    if form.errors:
-        return refuse(form)
-    return render_template("auth/invite.html", form=refill(form))
 
 
 def _reset_account_key() -> str:
@@ -225,7 +216,7 @@ def _reset_account_key() -> str:
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        request_password_reset(form.email.data, _password_link)
+        request_password_reset(form.email.data, password_link)
         # The same answer whether the address has an account or not.
         return render_template("auth/forgot_sent.html")
     if form.errors:

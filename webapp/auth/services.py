@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_types import utcnow
 from ..extensions import db
+from . import throttle
 from .models import User
 from .passwords import password_problem
 from .roles import ROLES
@@ -217,4 +218,5 @@ def choose_password(token: str, password: str) -> User | None:
         return None
     user.set_password(password)
     db.session.commit()
+    throttle.lift(user.email)  # a successful reset lifts any wait the failed logins set
     return user

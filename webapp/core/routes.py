@@ -10,8 +10,9 @@ from ..auth.roles import public
 from ..auth.services import set_locale
 from ..extensions import db
 from ..routing import safe_next
+from ..text import undecodable_form_text
 from ..forms import BaseForm
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, _
 from ..projects.archive import ProjectArchived
 from ..projects.context import redirect_old_url
 from . import bp
@@ -41,6 +42,20 @@ def switch_language():
             set_locale(current_user, language)
     return redirect(safe_next(request.form.get("next"), url_for("dashboard.index")))
 
+
+
+def refuse_undecodable_form():
+    """Before any form is read (the CSRF check included): a URL-encoded body that is not UTF-8
+    is refused with the text boundary's message, as the API refuses the same character."""
+    if request.mimetype != "application/x-www-form-urlencoded" or request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    problem = undecodable_form_text(request.get_data(cache=True))
+    if problem is None:
+        return None
+    if request.path.startswith("/api/"):
+        return jsonify(error="Bad Request", message=problem.message), 400
+    return render_template("core/error.html", error=None, heading=_("The text could not be read"),
+                           message=problem.message), 400
 
 
 @bp.app_errorhandler(ProjectArchived)

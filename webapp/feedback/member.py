@@ -14,7 +14,7 @@ from ..auth.roles import public
 from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _
 from ..refused_forms import refuse, refused
-from ..surveys.models import Invitation
+from ..surveys.models import MAX_DRAFT_VALUE, Invitation
 from ..surveys.services import SurveyError, field_name, new_submission_token, parse_answers
 from . import bp
 from .services import (MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
@@ -146,15 +146,27 @@ def member(token: str):
                 flash(_("Thank you! Your answers have been sent."), "success")
                 return redirect(url_for("feedback.member", token=token))
         form.submission_token.data = form.submission_token.data or new_submission_token()
-        # Post/redirect/get (webapp/refused_forms.py): the answers are in the draft, the messages
-        # and the submission token are kept for the next GET, so going back never asks to send again.
+        # Post/redirect/get (webapp/refused_forms.py): the messages, what was typed and the
+        # submission token are kept for the next GET, once, so going back never asks to send
+        # again; the draft (capped at an answer's length) is what a later visit continues from.
         save_member_draft(invitation, parsed, chosen)
-        return refuse(errors=errors, to=url_for("feedback.member", token=token), keep_values=False,
+        return refuse(errors=errors, to=url_for("feedback.member", token=token),
                       submission_token=form.submission_token.data)
     else:
-        raw, chosen = member_draft(invitation, language)
+        raw, chosen, cut = member_draft(invitation, language)
         stash = refused()
-        errors = {int(k) if k.isdigit() else k: v for k, v in stash.errors.items()} if stash else {}
+        errors = {}
+        if stash is not None:
+            # Keyed by question id; a note on a value the stash cut comes under its field name ("q12").
+            for key, message in stash.errors.items():
+                key = int(key.lstrip("q")) if key.lstrip("q").isdigit() else key
+                errors[key] = f"{errors[key]} {message}" if key in errors else message
+            raw = parse_answers(survey, stash.formdata.getlist).raw
+            chosen = written_language(stash.formdata.get("written_language"), language)
+        else:
+            for question_id, end in cut.items():  # the draft keeps an answer's length at most
+                errors[question_id] = _("Only the first %(max)s characters are kept below. What came after "
+                                        "“…%(end)s” was not kept.", max=MAX_DRAFT_VALUE, end=end)
         form.submission_token.data = (stash.extra.get("submission_token") if stash else None) or new_submission_token()
     title, title_lang = round_text(survey, "title", language)
     intro, intro_lang = round_text(survey, "intro", language)

@@ -25,7 +25,7 @@ from ..findings.services import set_translation as set_finding_translation
 from ..i18n import CONTENT_LANGUAGES, _
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
 from ..surveys.services import (FINDING_NAMESPACE, ParsedAnswers, QuestionInput, SurveyError, SurveyInput,
-                                claim_invitation, draft_safe, invitation_by_token, response_counts, save_question, save_survey,
+                                claim_invitation, draft_cuts, draft_safe, invitation_by_token, response_counts, save_question, save_survey,
                                 store_response_once, today, valid_submission_token)
 
 FEEDBACK = "feedback"
@@ -205,16 +205,18 @@ def save_member_draft(invitation: Invitation, parsed: ParsedAnswers, language: s
     _require_consent(invitation)
     if invitation.completed:
         return
-    invitation.draft = {"answers": draft_safe(parsed.raw), "language": language}
+    invitation.draft = {"answers": draft_safe(parsed.raw), "language": language,
+                        "cut": {str(k): end for k, end in draft_cuts(parsed.raw).items()}}
     db.session.commit()
 
 
-def member_draft(invitation: Invitation, page_language: str) -> tuple[dict[int, list[str]], str]:
-    """The saved answers and their language; without a draft the answers' language is the one
-    the member chose for the page (not the stored one: a member may write in another)."""
+def member_draft(invitation: Invitation, page_language: str) -> tuple[dict[int, list[str]], str, dict[int, str]]:
+    """The saved answers, their language and {question id: last words kept} of each answer the
+    draft cut; without a draft the answers' language is the one the member chose for the page
+    (not the stored one: a member may write in another)."""
     draft = invitation.draft or {}
     return ({int(k): list(v) for k, v in (draft.get("answers") or {}).items()},
-            draft.get("language") or page_language)
+            draft.get("language") or page_language, {int(k): v for k, v in (draft.get("cut") or {}).items()})
 
 
 def submit_feedback(invitation: Invitation, parsed: ParsedAnswers, submission_token: str, page_language: str,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..activities.models import Activity
 from ..i18n import CONTENT_LANGUAGES, _, localized
 from ..text import TextRefused, clean_text, spreadsheet_cell
+from ..uploads import UploadRefused, csv_rows, decode_utf8, read_limited, xlsx_rows
 from ..organisations.services import find_organisation
 from .models import FINDING_KINDS, Finding
 from .services import FindingInput, validate_finding
@@ -73,50 +74,25 @@ def _kind_code(value: str) -> str:
     return key
 
 
-def _read_csv(raw: bytes) -> list[list[str]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(_("The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and upload it again.")) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
-
-
-def _read_xlsx(raw: bytes) -> list[list[str]]:
-    try:
-        from openpyxl import load_workbook  # loaded where used: keeps the app's start-up fast
-
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable workbook gets the same message
-        raise ImportFileError(_("The Excel file could not be read.")) from None
-    sheet = workbook.worksheets[0]
-    rows = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
-
-
 def parse_upload(upload, activity_id: int) -> list[ImportRow]:
     if upload is None or not upload.filename:
         raise ImportFileError(_("Choose a CSV or Excel (.xlsx) file."))
-    raw = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(_("The file is larger than 5 MB. Split it into several files."))
     name = upload.filename.lower()
-    if name.endswith(".xlsx"):
-        table = _read_xlsx(raw)
-    elif name.endswith((".csv", ".txt")):
-        table = _read_csv(raw)
-    else:
+    if not name.endswith((".xlsx", ".csv", ".txt")):
         raise ImportFileError(_("Choose a CSV or Excel (.xlsx) file."))
+    try:
+        raw = read_limited(upload, MAX_UPLOAD_BYTES, _("The file is larger than 5 MB. Split it into several files."))
+        table = xlsx_rows(raw, MAX_ROWS) if name.endswith(".xlsx") else csv_rows(decode_utf8(raw))
+    except UploadRefused as refused:
+        raise ImportFileError(str(refused)) from None
     table = [row for row in table if any((cell or "").strip() for cell in row)]
     if not table:
         raise ImportFileError(_("The file is empty."))
     header = [HEADERS.get((cell or "").strip().lower()) for cell in table[0]]
     if "text" not in header or "kind" not in header:
         raise ImportFileError(_("The first row must name the columns; at least \"text\" and \"kind\" are needed."))
+    if len(table) == 1:
+        raise ImportFileError(_("The file names its columns but holds no findings below them."))
     if len(table) - 1 > MAX_ROWS:
         raise ImportFileError(_("A file can hold at most %(max)s findings.", max=MAX_ROWS))
     rows = []

@@ -26,8 +26,11 @@ def _get(organisation_id: int) -> Organisation:
 @bp.get("/")
 @roles_required(*STAFF)
 def list_organisations():
+    # Organisations are shared by all projects, their activities are not: the count joins
+    # Activity, so the project scope (an ORM criterion on Activity) applies to it.
     activity_counts = (
         select(activity_organisations.c.organisation_id, func.count().label("n"))
+        .join(Activity, Activity.id == activity_organisations.c.activity_id)
         .group_by(activity_organisations.c.organisation_id).subquery()
     )
     rows = paginate(

@@ -4,8 +4,9 @@ from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..auth.forms import InviteUserForm
 from ..forms import BaseForm
-from ..i18n import _l
+from ..i18n import _, _l, localized
 from .models import MEMBER_ROLES, PROJECT_STATUSES
 
 
@@ -46,3 +47,17 @@ class ImportForm(BaseForm):
     file = FileField(_l("Project export (ZIP)"))
     slug = StringField(_l("Short name for the imported project (empty: as in the file)"),
                        validators=[Optional(), Length(max=60)])
+
+
+class InviteMemberForm(InviteUserForm):
+    """The invitation to an account, and the project the colleague starts in with that role
+    (an administrator's role is global and needs none)."""
+
+    project_id = SelectField(_l("Project"), coerce=int, choices=[], default=0,
+                             description=_l("With their role in it; more projects on the project's members page."))
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_id.choices = [(0, _("— none yet —"))] + [(p.id, localized(p, "name")) for p in projects]
+        if len(projects) == 1 and not self.is_submitted():
+            self.project_id.data = projects[0].id

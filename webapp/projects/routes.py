@@ -8,15 +8,17 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.roles import ADMIN, ROLES, STAFF, roles_required
+from ..auth.routes import password_link
+from ..auth.services import UserError
 from ..extensions import db
 from ..i18n import _
 from ..organisations.models import Organisation
 from ..refused_forms import refuse, refill
 from . import bp
-from .forms import ImportForm, MembershipForm, ProjectForm
+from .forms import ImportForm, InviteMemberForm, MembershipForm, ProjectForm
 from .models import Project
-from .services import (ProjectError, ProjectInput, memberships, projects_of, remember_project, remove_membership,
-                       save_project, set_membership, start_codebook)
+from .services import (ProjectError, ProjectInput, invite_member, memberships, projects_of, remember_project,
+                       remove_membership, save_project, set_membership, start_codebook)
 
 
 @bp.post("/projects/switch")
@@ -116,7 +118,7 @@ def export_zip(project_id: int):
 @bp.route("/projects/import", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def import_zip():
-    from .transfer import TransferError, import_project
+    from .transfer import TransferError, fresh_links, import_project
 
     form = ImportForm()
     if form.validate_on_submit():
@@ -130,11 +132,39 @@ def import_zip():
                 db.session.rollback()
                 form.file.errors.append(str(error))
             else:
-                flash(_("Project imported."), "success")
+                links = fresh_links(project)
+                flash(_("Project imported. Its %(personal)s personal links and %(public)s public survey links are new "
+                        "ones: the links of the exported project do not open this copy. Send the new links to the "
+                        "people concerned.", personal=links.get("survey_invitations", 0),
+                        public=links.get("surveys", 0)), "success")
                 return redirect(url_for("projects.members", project_id=project.id))
     if form.errors:
         return refuse(form)
     return render_template("projects/import.html", form=refill(form))
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def invite():
+    """Invite a colleague to an account and, with their role, to a project (here and not in
+    auth: the invitation makes a membership)."""
+    projects = projects_of(current_user)
+    form = InviteMemberForm(projects=projects)
+    if form.validate_on_submit():
+        project = next((p for p in projects if p.id == form.project_id.data), None)
+        try:
+            invite_member(form.email.data, form.name.data, form.role.data, form.locale.data, current_user,
+                          password_link, project)
+        except (UserError, ProjectError) as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            flash(_("Invitation for %(name)s queued: they choose their own password with the link in it.",
+                    name=form.name.data), "success")
+            return redirect(url_for("auth.list_users"))
+    if form.errors:
+        return refuse(form)
+    return render_template("projects/invite.html", form=refill(form))
 
 
 @bp.get("/search")

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from ..audit.services import record_audit
 from ..auth.models import User
-from ..auth.roles import ADMIN
+from ..auth.services import create_user, invite_user
+from ..auth.roles import ADMIN, STAFF
 from ..extensions import db
 from ..i18n import _
 from .models import MEMBER_ROLES, PROJECT_STATUSES, Project, ProjectMembership
@@ -46,6 +47,15 @@ def projects_of(user) -> list[Project]:
         query = query.join(ProjectMembership, ProjectMembership.project_id == Project.id).where(
             ProjectMembership.user_id == user.id)
     return list(db.session.scalars(query))
+
+
+def projects_with_roles(user) -> list[tuple[Project, str]]:
+    """The projects `user` may open, each with the user's role there (admins: "admin" in all)."""
+    if user.role == ADMIN:
+        return [(project, ADMIN) for project in projects_of(user)]
+    return [(membership.project, membership.role) for membership in db.session.scalars(
+        select(ProjectMembership).join(ProjectMembership.project).where(ProjectMembership.user_id == user.id)
+        .order_by(Project.name_nl, Project.id))]
 
 
 def get_project(slug: str) -> Project | None:
@@ -112,6 +122,48 @@ def memberships(project: Project) -> list[ProjectMembership]:
     return list(db.session.scalars(
         select(ProjectMembership).join(ProjectMembership.user).where(ProjectMembership.project_id == project.id)
         .order_by(User.name)))
+
+
+def project_staff(project: Project, keep_ids: tuple[int, ...] = ()) -> list[User]:
+    """Active users who work in `project` (its staff members and the administrators, whose role
+    is global), by name; `keep_ids` are listed too (the facilitator an activity already names).
+    Users who belong only to other projects are not listed: their names are those projects'."""
+    members = select(ProjectMembership.user_id).where(ProjectMembership.project_id == project.id,
+                                                      ProjectMembership.role.in_(STAFF))
+    return list(db.session.scalars(select(User).where(
+        (User.active.is_(True) & ((User.role == ADMIN) | User.id.in_(members))) | User.id.in_(keep_ids))
+        .order_by(User.name, User.id)))
+
+
+def invite_member(email: str, name: str, role: str, locale: str, inviter: User | None, link_for,
+                  project: Project | None) -> User:
+    """An invitation to an account (auth.services.invite_user) that starts in `project` with
+    `role` there, so the colleague finds work at the first login; an administrator's role is
+    global and needs no membership."""
+    if project is not None and role != ADMIN and role not in MEMBER_ROLES:
+        raise ProjectError(_("Unknown role: %(role)s", role=role))
+    user = invite_user(email, name, role, locale, inviter, link_for)
+    if project is not None and role != ADMIN:
+        set_membership(project, user, role)
+    return user
+
+
+def create_member(email: str, name: str, role: str, password: str, locale: str,
+                  wanted: list[tuple[str, str | None]]) -> tuple[User, list[ProjectMembership]]:
+    """A new user (auth.services.create_user) and their memberships from ("slug", role or None
+    for `role`) pairs - the command line's `--project SLUG[:ROLE]`. An unknown project or
+    role is refused before the user is made."""
+    chosen = []
+    for slug, project_role in wanted:
+        project = get_project(slug)
+        if project is None:
+            raise ProjectError(_("Unknown project: %(slug)s", slug=slug))
+        project_role = project_role or role
+        if project_role not in MEMBER_ROLES:
+            raise ProjectError(_("Unknown role: %(role)s", role=project_role))
+        chosen.append((project, project_role))
+    user = create_user(email, name, role, password, locale=locale)
+    return user, [set_membership(project, user, project_role) for project, project_role in chosen]
 
 
 def remember_project(user: User, project: Project) -> None:

@@ -18,12 +18,15 @@ import uuid
 import zipfile
 from datetime import date, datetime
 
-from sqlalchemy import Table, insert, select, update
+from flask import current_app
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import JSON, Date, LargeBinary, TypeDecorator, Uuid
 
 from ..extensions import db
 from ..i18n import _
 from ..text import TextRefused, clean_text
+from ..uploads import PROJECT_EXPORT, UploadRefused, open_zip, read_limited, read_zip_entry
 from .models import Project
 from .scope import in_project, unscoped
 
@@ -65,6 +68,11 @@ def _links():
 
 
 def _plain(value, column, files: dict[str, bytes], name: str):
+    export = column.info.get("export")
+    if export == "fresh":
+        return None  # a working key (a link's secret): never in the file; the import makes a new one
+    if callable(export):
+        value = export(value)  # e.g. a draft capped as the app caps it now
     if isinstance(value, bytes):
         files[name] = value
         return {"file": name}
@@ -102,6 +110,17 @@ def _typed(value, column):
             raise TransferError(_("The export holds a text longer than %(limit)s characters (%(place)s).",
                                   limit=length, place=f"{column.table.name}.{column.name}"))
     return value
+
+
+def fresh_links(project: Project) -> dict[str, int]:
+    """What an import gave new secrets (the export carries none): {table: rows}, for the
+    message that the old links do not open the copy."""
+    counts = {}
+    with in_project(project):
+        for model in _models():
+            if any(column.info.get("export") == "fresh" for column in model.__table__.columns):
+                counts[model.__tablename__] = db.session.scalar(select(func.count()).select_from(model))
+    return counts
 
 
 def _unique_columns(table: Table) -> list:
@@ -197,13 +216,26 @@ def _import_old_translations(document: dict, new_ids: dict[str, dict]) -> None:
                 finding_id=finding_id, language=language, text=text, checked=False, updated_at=utcnow()))
 
 
+#: A project export is at most this large (the request limit allows 32 MB).
+MAX_EXPORT_BYTES = 32 * 1024 * 1024
+
+
 def import_project(stream, slug: str | None = None) -> Project:
-    """Create a new project from an export; all or nothing (a refused export leaves no row)."""
+    """Create a new project from an export; all or nothing (a refused export leaves no row).
+
+    The file is untrusted: a document that does not have the export's shape (a missing part,
+    a list where a record belongs, an id that is not one, nesting deeper than the parser
+    goes) is refused as damaged, never answered with a 500."""
     try:
         return _import_project(stream, slug)
     except TransferError:
         db.session.rollback()
         raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, SQLAlchemyError) as error:
+        db.session.rollback()
+        current_app.logger.warning("Project import refused as damaged (%s)", type(error).__name__)
+        raise TransferError(_("The project export is damaged or was made by another version: nothing was "
+                              "imported.")) from None
 
 
 def _import_project(stream, slug: str | None) -> Project:
@@ -211,11 +243,13 @@ def _import_project(stream, slug: str | None) -> Project:
     from ..organisations.models import Organisation
 
     try:
-        archive = zipfile.ZipFile(io.BytesIO(stream.read()))
-        document = json.loads(archive.read("project.json"))
-    except (zipfile.BadZipFile, KeyError, ValueError):
+        archive = open_zip(read_limited(stream, MAX_EXPORT_BYTES, _("The file is larger than 32 MB.")), PROJECT_EXPORT)
+        document = json.loads(read_zip_entry(archive, "project.json", PROJECT_EXPORT))
+    except UploadRefused as refused:
+        raise TransferError(str(refused)) from None
+    except (ValueError, RecursionError):
         raise TransferError(_("This is not a Klankbord project export.")) from None
-    if document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise TransferError(_("This is not a Klankbord project export."))
     fields = dict(document["project"])
     fields["slug"] = slug or fields["slug"]
@@ -277,13 +311,14 @@ def _import_project(stream, slug: str | None) -> Project:
                     continue
                 raw = row[column.name]
                 if isinstance(column.type, LargeBinary) and isinstance(raw, dict):
-                    raw = archive.read(raw["file"])
+                    raw = read_zip_entry(archive, raw["file"], PROJECT_EXPORT)
                 value, is_self = remap(column, raw, table)
                 if is_self:
                     deferred.append((column.name, raw))
                 if not column.foreign_keys:
                     value = _checked(raw, column)
-                    if column.name in taken and value in taken[column.name]:
+                    if (column.name in taken and value in taken[column.name]) or \
+                            (column.info.get("export") == "fresh" and value is None):
                         value = _fresh(column)
                 values[column.name] = value
             old_id = row[key_column.name]

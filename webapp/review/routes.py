@@ -388,7 +388,11 @@ def renew(assignment_id: int):
     assignment = db.session.get(ReviewAssignment, assignment_id) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    token = renew_link(assignment)
+    try:
+        token = renew_link(assignment)
+    except ReviewError as error:
+        flash(str(error), "error")
+        return redirect(url_for("review.show_round", round_id=assignment.round_id))
     flash(_("A new link was made; the old one no longer works."), "success")
     return _links_page(assignment.round, {assignment.id: token})
 

@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -231,7 +232,16 @@ def open_round(report: Report, data: RoundInput, user_id: int | None = None) -> 
     return review_round, tokens
 
 
+def _refuse_if_closed(review_round: ReviewRound) -> None:
+    """A new link in a round that is over would open only a closed page (or be expired on
+    arrival): refused, with the reason, instead of telling staff it worked."""
+    if review_round.is_closed(today()):
+        raise ReviewError(_("This round is over (its last day was %(date)s): a new link would only show a closed "
+                            "round. Open a new round for more comments.", date=format_date(review_round.due_on, "long")))
+
+
 def invite(review_round: ReviewRound, contributor: Contributor) -> tuple[ReviewAssignment, str]:
+    _refuse_if_closed(review_round)
     if any(a.contributor_id == contributor.id for a in review_round.assignments):
         raise ReviewError(_("This reviewer is already in the round."))
     assignment, token = _invite(review_round, contributor)
@@ -241,6 +251,7 @@ def invite(review_round: ReviewRound, contributor: Contributor) -> tuple[ReviewA
 
 def renew_link(assignment: ReviewAssignment) -> str:
     """A new link for the reviewer; the old one stops working at once."""
+    _refuse_if_closed(assignment.round)
     token = _new_link(assignment)
     assignment.revoked_at = None
     db.session.commit()

@@ -57,8 +57,9 @@ class Survey(ProjectScoped, db.Model):
     purpose: Mapped[str] = mapped_column(String(20), default="survey", server_default="survey")
     #: Asks the respondent's name; without it every response is anonymous.
     ask_name: Mapped[bool] = mapped_column(default=False)
-    #: The secret in the public link, the QR code and the kiosk address.
-    public_token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The secret in the public link, the QR code and the kiosk address (left out of a project
+    #: export, like a personal link's; the import makes a new one).
+    public_token: Mapped[str] = mapped_column(String(64), unique=True, info={"export": "fresh"})
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -144,6 +145,25 @@ class Question(db.Model):
         return f"<Question {self.id} {self.type}>"
 
 
+#: A draft keeps each typed value up to the longest answer a question takes
+#: (question_types.MAX_TEXT_LENGTH) and this many values per question: a refused paste of a
+#: megabyte is not stored whole (issue 23).
+MAX_DRAFT_VALUE = 5000
+MAX_DRAFT_VALUES = 100
+
+
+def capped_draft(draft: dict | None) -> dict | None:
+    """`draft` ({"answers": {question_id: [values]}, ...}) with its values capped as above;
+    the project export applies it too, so an older, uncapped draft leaves capped."""
+    if not isinstance(draft, dict):
+        return draft
+    answers = draft.get("answers")
+    if not isinstance(answers, dict):
+        return draft
+    return {**draft, "answers": {key: [str(v)[:MAX_DRAFT_VALUE] for v in list(values)[:MAX_DRAFT_VALUES]]
+                                 for key, values in answers.items() if isinstance(values, list)}}
+
+
 @child_of("survey")
 class Invitation(db.Model):
     """A personal link: one response, which can be saved halfway and resumed."""
@@ -152,14 +172,16 @@ class Invitation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The secret in the personal link. A project export leaves it out (it opens the link);
+    #: the import makes a new one (`info["export"]`, projects/transfer.py).
+    token: Mapped[str] = mapped_column(String(64), unique=True, info={"export": "fresh"})
     #: Whom the link was given to, for the organiser only (e.g. "Gemeente Utrecht, team Werk").
     label: Mapped[str] = mapped_column(String(200), default="")
     #: Set once the response is in. Deliberately no timestamp: with it, an anonymous
     #: response could be matched to its invitation by time.
     completed: Mapped[bool] = mapped_column(default=False)
     #: Answers saved halfway ({"name": ..., "answers": {question_id: [values]}}); emptied on submit.
-    draft: Mapped[dict | None] = mapped_column(JSON)
+    draft: Mapped[dict | None] = mapped_column(JSON, info={"export": capped_draft})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Feedback rounds: the advisory-board member the link is for (links go when the person is erased).
     contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)

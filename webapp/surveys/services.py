@@ -25,7 +25,7 @@ from ..projects.scope import enter_project_of
 from ..findings.services import FindingInput, create_finding
 from ..i18n import _, localized
 from ..text import TextRefused, clean_text, export_safe, spreadsheet_cell
-from .models import Answer, Invitation, Question, Response, Survey, SurveyStateError
+from .models import MAX_DRAFT_VALUE, Answer, Invitation, Question, Response, Survey, SurveyStateError, capped_draft
 from .question_types import (COUNTED_TYPES, LIKERT_DEFAULT_OPTIONS, NUMERIC_TYPES, QUESTION_TYPES, AnswerError,
                              AnswerValue, NumberStats, QuestionSummary, SurveyAggregates, TextAnswer,
                              format_number)
@@ -391,8 +391,16 @@ def response_counts(survey_ids) -> dict[int, int]:
 
 def draft_safe(raw: dict[int, list[str]]) -> dict[str, list[str]]:
     """What was typed, kept as a draft even when an answer was refused: a refused character
-    becomes U+FFFD (PostgreSQL's JSON refuses NUL), everything else stays as typed."""
-    return {str(k): [export_safe(v) for v in values] for k, values in raw.items() if any(values)}
+    becomes U+FFFD (PostgreSQL's JSON refuses NUL), a value longer than any answer is cut
+    there (`capped_draft`), everything else stays as typed."""
+    answers = {str(k): [export_safe(v) for v in values] for k, values in raw.items() if any(values)}
+    return capped_draft({"answers": answers})["answers"]
+
+
+def draft_cuts(raw: dict[int, list[str]]) -> dict[int, str]:
+    """{question id: the last words kept} for each typed value the draft cuts (`draft_safe`)."""
+    return {key: values[0][MAX_DRAFT_VALUE - 30:MAX_DRAFT_VALUE] for key, values in raw.items()
+            if values and len(values[0]) > MAX_DRAFT_VALUE}
 
 
 def save_draft(invitation: Invitation, parsed: ParsedAnswers) -> None:

@@ -10,6 +10,7 @@ from ..auth.roles import ADMIN, AUTHOR, STAFF, current_role, roles_required
 from ..extensions import db
 from ..i18n import _, localized
 from ..refused_forms import refuse, refill
+from ..uploads import UploadRefused, decode_utf8, read_limited
 from .forms import ImportForm, MergeForm, ThemeForm
 from .models import THEME_GROUPS, Theme
 from .refi_qda import codebook_qdc, project_qdpx
@@ -19,6 +20,8 @@ from .services import (CodebookError, ThemeInput, all_themes, descendant_ids, ex
 bp = Blueprint("themes", __name__, template_folder="templates", url_prefix="/codebook")
 #: Changing the shared codebook is for the people who write the report.
 EDITORS = (ADMIN, AUTHOR)
+#: A codebook of a thousand themes is ~200 KB of CSV.
+MAX_CODEBOOK_BYTES = 5 * 1024 * 1024
 
 
 def _get(theme_id: int) -> Theme:
@@ -137,11 +140,11 @@ def merge(theme_id: int):
 def import_csv():
     form = ImportForm()
     if form.validate_on_submit():
-        raw = form.file.data.read()
         try:
-            result = import_codebook_csv(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            form.file.errors.append(_("Save the file as CSV in UTF-8 and try again."))
+            raw = read_limited(form.file.data, MAX_CODEBOOK_BYTES, _("The file is larger than 5 MB."))
+            result = import_codebook_csv(decode_utf8(raw))
+        except UploadRefused as error:
+            form.file.errors.append(str(error))
         except CodebookError as error:
             db.session.rollback()
             form.file.errors.append(str(error))

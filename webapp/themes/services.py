@@ -16,6 +16,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import _
 from ..text import TextRefused, clean_text, spreadsheet_cell
+from ..uploads import UploadRefused, csv_dicts
 from .models import THEME_GROUPS, Theme
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -229,13 +230,16 @@ def import_codebook_csv(text: str) -> ImportResult:
     Themes not in the file are left alone (an import never deletes).
     """
     text = text.lstrip("\ufeff")  # spreadsheet programs like to start UTF-8 with a BOM
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"code", "group", "label_en", "label_nl"} - set(reader.fieldnames or ())
+    try:
+        fieldnames, records = csv_dicts(text)
+    except UploadRefused as refused:
+        raise CodebookError(str(refused)) from None
+    missing = {"code", "group", "label_en", "label_nl"} - set(fieldnames)
     if missing:
         raise CodebookError(_("The file lacks the columns: %(columns)s", columns=", ".join(sorted(missing))))
     existing = {t.code: t for t in all_themes()}
     rows, seen = [], set()
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in enumerate(records, start=2):
         try:
             row = {key: clean_text(_read_cell(raw.get(key)), multiline=key.startswith("description"))
                    for key in CSV_COLUMNS}
