@@ -160,3 +160,62 @@ def test_a_box_can_follow_a_recommendation_and_go_without_a_number(client, auth,
     assert [(b["number"], b["title"]) for b in boxes] == [(1, "Numbered"), (None, "Plain")]
     page = client.get(f"/reports/{report.id}/boxes/{report.boxes[1].id}").get_data(as_text=True)
     assert f'<option selected value="recommendation:{recommendation.id}">' in page
+
+
+def test_the_csv_export_and_import_carry_how_a_finding_may_print(client, auth, setup, make_activity):
+    import csv
+
+    from sqlalchemy import select
+
+    import lxml.html
+
+    from tests.conftest import text_of
+
+    def doc(response):
+        return lxml.html.fromstring(response.get_data(as_text=True))
+
+    _report, said, *_ = setup
+    said.source_reference = "Jaarverslag 2024, p. 3"
+    db.session.commit()
+    auth.login("facilitator", locale="en")
+    response = client.get(f"/activities/{said.activity_id}/findings.csv")
+    assert response.status_code == 200
+    rows = {row["text"]: row for row in csv.DictReader(io.StringIO(text_of(response).lstrip("\ufeff")))}
+    assert {k: rows[said.text][k] for k in ("verbatim", "attribution", "source_reference")} == {
+        "verbatim": "yes", "attribution": "organisation", "source_reference": "Jaarverslag 2024, p. 3"}
+
+    other = make_activity(type="maab", title="Second session")
+    out = io.StringIO()
+    csv.writer(out).writerows([
+        ["tekst", "soort", "taal", "letterlijk", "toeschrijving", "vindplaats"],
+        ["Words as said", "quote", "en", "ja", "none", "Notes, p. 2"],
+        ["A summary", "observation", "en", "nee", "", ""],
+        ["Unclear", "observation", "en", "perhaps", "", ""],
+    ])
+    refused = client.post(f"/activities/{other.id}/findings/import",
+                          data={"file": (io.BytesIO(out.getvalue().encode()), "t.csv")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422
+    rows = doc(refused).xpath("//table[@data-testid='import-preview']/tbody/tr")
+    assert [row.get("class") for row in rows] == [None, None, "has-error"]
+    assert "Write yes or no." in rows[2].text_content()
+
+    out = io.StringIO()
+    csv.writer(out).writerows([
+        ["tekst", "soort", "taal", "letterlijk", "toeschrijving", "vindplaats"],
+        ["Words as said", "quote", "en", "ja", "none", "Notes, p. 2"],
+        ["A summary", "observation", "en", "nee", "", ""],
+    ])
+    preview = client.post(f"/activities/{other.id}/findings/import",
+                          data={"file": (io.BytesIO(out.getvalue().encode()), "t.csv")},
+                          content_type="multipart/form-data")
+    assert preview.status_code == 200
+    page = doc(preview)
+    assert client.post(f"/activities/{other.id}/findings/import", data={
+        "confirm": "1", "batch": page.xpath("//input[@name='batch']/@value")[0],
+        "rows": page.xpath("//input[@name='rows']/@value")[0]}).status_code == 302
+    imported = {f.text: f for f in db.session.scalars(select(Finding).where(Finding.activity_id == other.id))}
+    assert (imported["Words as said"].verbatim, imported["Words as said"].attribution,
+            imported["Words as said"].source_reference) == (True, "none", "Notes, p. 2")
+    assert (imported["A summary"].verbatim, imported["A summary"].attribution,
+            imported["A summary"].source_reference or None) == (False, "stakeholder_type", None)

@@ -140,8 +140,8 @@ def _with_structure_attributes(build_box_tree):
     Done while WeasyPrint builds the tree, not in a second pass over the written file: the
     5,000-finding annex has ~400,000 structure elements, and a pikepdf pass over them cost
     more than the whole annex layout may grow by (docs/benchmarks.md). The wrapped function
-    is private to WeasyPrint: pinned (pyproject.toml), and tests/test_report_pdfua.py fails
-    when an upgrade changes what it yields.
+    is private to WeasyPrint: pinned (pyproject.toml), and the /Lang and /Scope tests in
+    tests/test_report_build.py fail when an upgrade changes what it yields.
     """
     import pydyf
 
