@@ -14,14 +14,14 @@ On SQLite the findings columns are added with ALTER TABLE ... ADD COLUMN, not by
 rebuild (which would drop the FTS5 triggers, see 0019); the other rebuilt tables are rebuilt
 with foreign keys off, as in 0016.
 
-Revision ID: 0022_attribution_and_report_identity
+Revision ID: 0022_attribution
 Revises: 0021_stored_search_vector
 Create Date: 2026-12-07
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0022_attribution_and_report_identity"
+revision = "0022_attribution"
 down_revision = "0021_stored_search_vector"
 branch_labels = None
 depends_on = None

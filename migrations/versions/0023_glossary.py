@@ -1,7 +1,7 @@
 """A glossary per project, and the reason a version was published with open preflight items
 
-Revision ID: 0023_glossary_and_publication_overrides
-Revises: 0022_attribution_and_report_identity
+Revision ID: 0023_glossary
+Revises: 0022_attribution
 Create Date: 2026-12-08
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 import webapp.db_types
 
-revision = "0023_glossary_and_publication_overrides"
-down_revision = "0022_attribution_and_report_identity"
+revision = "0023_glossary"
+down_revision = "0022_attribution"
 branch_labels = None
 depends_on = None
 
