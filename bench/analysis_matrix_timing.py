@@ -23,7 +23,7 @@ from bench_docs import write_section  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.activities.models import Activity  # noqa: E402
 from webapp.analysis.matrix import _chart, build_matrix  # noqa: E402
-from webapp.analysis.text import search_text_for  # noqa: E402
+from webapp.search_words import search_text_for  # noqa: E402
 from webapp.auth.services import create_user  # noqa: E402
 from webapp.config import TestConfig  # noqa: E402
 from webapp.demo.services import load_demo  # noqa: E402

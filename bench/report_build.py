@@ -52,7 +52,8 @@ def make_app(db_path: Path):
 
 def compare(app, runs: int) -> dict:
     from webapp.reports.pdf import build_report_pdf, html_to_pdf, render_report_html
-    from webapp.reports.services import collect_report, demo_report
+    from webapp.reports.builds import demo_report
+    from webapp.reports.collect import collect_report
 
     with app.app_context():
         report = demo_report()
@@ -123,7 +124,8 @@ def _big_build(db_path: str, html_path: str, queue) -> None:
     from webapp import create_app
     from webapp.config import Config
     from webapp.reports.pdf import SCHEME, STATIC_ROOT, render_report_html
-    from webapp.reports.services import collect_report, demo_report, render_file
+    from webapp.reports.builds import demo_report
+    from webapp.reports.collect import collect_report, render_file
 
     class BenchConfig(Config):
         SECRET_KEY = "bench"

@@ -316,7 +316,7 @@ def unchanged_report_benchmark(url: str, runs: int = 15) -> dict:
     from webapp import create_app
     from webapp.config import Config
     from webapp.extensions import db
-    from webapp.reports.services import demo_report, start_build
+    from webapp.reports.builds import demo_report, start_build
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = url
@@ -347,7 +347,8 @@ def whole_process_build_benchmark(url: str, tmp: Path, runs: int = 3) -> dict:
     from webapp.config import Config
     from webapp.extensions import db
     from webapp.reports.pdf import SCHEME, STATIC_ROOT, render_report_html
-    from webapp.reports.services import collect_report, demo_report
+    from webapp.reports.builds import demo_report
+    from webapp.reports.collect import collect_report
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = url

@@ -41,7 +41,7 @@ def main() -> None:
         with app.app_context():
             from webapp.activities.models import Activity
             from webapp.findings.models import Finding
-            from webapp.reports.services import demo_report
+            from webapp.reports.builds import demo_report
             from webapp.surveys.models import Invitation, Survey
 
             activity_id = db.session.scalar(select(Finding.activity_id).join(Activity)

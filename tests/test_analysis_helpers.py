@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import insert
 
-from webapp.analysis.text import search_text_for
+from webapp.search_words import search_text_for
 from webapp.extensions import db
 from webapp.findings.models import Finding, finding_themes
 from webapp.themes.models import Theme

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.test_analysis_helpers import make_finding
 from webapp.analysis.services import FindingFilter, browse_findings
-from webapp.analysis.text import search_text_for, search_tokens
+from webapp.search_words import search_text_for, search_tokens
 from webapp.extensions import db
 from webapp.findings.models import Finding
 

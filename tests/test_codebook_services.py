@@ -12,7 +12,8 @@ from tests.test_analysis_helpers import make_finding, make_theme
 from webapp.extensions import db
 from webapp.findings.models import Finding, finding_themes
 from webapp.themes.models import Theme
-from webapp.themes.refi_qda import CODEBOOK_NS, PROJECT_NS, codebook_qdc, project_qdpx, theme_guid
+from webapp.findings.refi_qda import project_qdpx
+from webapp.themes.refi_qda import CODEBOOK_NS, PROJECT_NS, codebook_qdc, theme_guid
 from webapp.themes.services import (CodebookError, ThemeInput, export_codebook_csv, import_codebook_csv, merge_themes,
                                     save_theme, set_archived, theme_tree)
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, String, Text, func, select
 
-from webapp.contributors.models import AuditEntry
+from webapp.audit.models import AuditEntry
+from webapp.contributors.erasure import ERASED_HERE, PERSONAL_DATA
 from webapp.extensions import db
 from webapp.findings.models import Contributor, Finding
 from webapp.surveys.models import Invitation, Response
@@ -105,3 +106,13 @@ def test_an_erased_members_link_gets_the_page_that_reveals_nothing(client, auth,
     client.post(f"/contributors/{link.contributor_id}/erase", data={"scope": "identity", "confirm": "y"})
     auth.logout()
     assert client.get(f"/f/{token}").status_code == 404
+
+
+def test_every_table_that_points_at_a_contributor_is_erased(app):
+    """A table with a foreign key to contributors is erased by contributors/erasure.py itself
+    or by the PersonalData its feature registered there; a new one that is neither fails here."""
+    pointing = {table.name for table in db.metadata.sorted_tables
+                if any(fk.column.table.name == "contributors" for fk in table.foreign_keys)} | {"contributors"}
+    registered = {name for part in PERSONAL_DATA for name in part.tables}
+    assert sorted(pointing - set(ERASED_HERE) - registered) == []
+    assert sorted((set(ERASED_HERE) | registered) - {table.name for table in db.metadata.sorted_tables}) == []

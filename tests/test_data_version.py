@@ -8,9 +8,9 @@ from sqlalchemy import select, text, update
 from webapp.data_version import current_data_version
 from webapp.extensions import db
 from webapp.findings.models import Finding
-from webapp.reports import services
+from webapp.reports import builds
 from webapp.reports.models import ReportVersion
-from webapp.reports.services import start_build
+from webapp.reports.builds import start_build
 
 from .test_report_versions import report  # noqa: F401 - a small report with one linked theme
 
@@ -23,7 +23,7 @@ def test_an_unchanged_report_is_answered_without_collecting_it(report, monkeypat
     def collecting(*_args, **_kwargs):
         raise AssertionError("collected an unchanged report")
 
-    monkeypatch.setattr(services, "collect_report", collecting)
+    monkeypatch.setattr(builds, "collect_report", collecting)
     assert start_build(report, "en", "pdf").id == first.id
     assert current_data_version() == counter, "building a report is not a change to report data"
 

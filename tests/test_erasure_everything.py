@@ -14,12 +14,15 @@ from webapp import create_app
 from webapp.audit.models import AuditEntry
 from webapp.auth.services import create_user
 from webapp.config import TestConfig
-from webapp.contributors.services import ContributorInput, create_contributor, erase_contributor
+from webapp.contributors.erasure import erase_contributor
+from webapp.contributors.services import ContributorInput, create_contributor
 from webapp.extensions import db
 from webapp.findings.models import Contributor, Finding, FindingTranslation
 from webapp.reports.models import ReportVersion
-from webapp.reports.services import set_evidence, start_build
-from webapp.review.services import CommentInput, add_reviewer, save_comment, submit
+from webapp.reports.builds import start_build
+from webapp.reports.evidence import set_evidence
+from webapp.review.comments import CommentInput, save_comment, submit
+from webapp.review.services import add_reviewer
 
 from .conftest import text_of, start_default_project, PASSWORD, IsolatedClient
 from .test_contributors_erasure import tables_containing

@@ -116,7 +116,7 @@ def test_survey_responses_xlsx_and_csv(client, auth, app):
 
 def test_review_board_xlsx(client, auth, app):
     from webapp.review.models import ReviewComment
-    from webapp.review.services import CommentInput, save_comment, submit
+    from webapp.review.comments import CommentInput, save_comment, submit
 
     from .test_review_services import make_report, make_reviewers, open_test_round
 
@@ -177,7 +177,7 @@ def test_report_builds_with_an_old_hostile_row(app, fmt):
     from docx import Document
     from pypdf import PdfReader
 
-    from webapp.reports.services import start_build
+    from webapp.reports.builds import start_build
 
     from .test_review_services import make_report
 

@@ -23,7 +23,7 @@ from webapp.extensions import db
 from webapp.jobs.models import Job
 from webapp.jobs.services import enqueue, reconcile, retry
 from webapp.reports.models import Report, ReportVersion
-from webapp.reports.services import start_build
+from webapp.reports.builds import start_build
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from webapp.contributors.services import erase_contributor
+from webapp.contributors.erasure import erase_contributor
 from webapp.db_types import utcnow
 from webapp.extensions import db
 from webapp.findings.models import Contributor
@@ -120,7 +120,7 @@ def test_review_links_are_mailed_when_made_and_reminders_carry_a_new_link(app, c
     text, html = parts(invitation)
     assert shown in text and shown in html and invitation["Subject"] == "Graag je review van het conceptrapport"
     # the second reviewer submits; the reminder goes to the first only, with a fresh link
-    from webapp.review.services import CommentInput, save_comment, submit
+    from webapp.review.comments import CommentInput, save_comment, submit
 
     save_comment(second, CommentInput(target="report", text="Clear enough."))
     submit(second)
@@ -160,7 +160,7 @@ def test_survey_links_with_an_address_are_mailed_and_reminded_until_answered(app
     db.session.commit()
     from datetime import date
 
-    from webapp.surveys.services import set_invitation_expiry
+    from webapp.surveys.answering import set_invitation_expiry
 
     set_invitation_expiry(made[1], date(2099, 3, 14))
     client.post(f"/surveys/{survey.id}/invitations/mail/reminder")

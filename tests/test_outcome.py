@@ -8,15 +8,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from webapp.contributors.services import erase_contributor
+from webapp.contributors.erasure import erase_contributor
 from webapp.db_types import utcnow
 from webapp.extensions import db
 from webapp.findings.models import Contributor, Finding
 from webapp.mail.services import send_queued
 from webapp.outcome.models import OutcomeLink
 from webapp.reports.models import RecommendationFinding, ReportVersion
-from webapp.reports.services import start_build
-from webapp.review.services import CommentInput, save_comment, set_disposition, submit
+from webapp.reports.builds import start_build
+from webapp.review.board import set_disposition
+from webapp.review.comments import CommentInput, save_comment, submit
 
 from .mail_server import parts
 from .test_review_services import make_report, make_reviewers, open_test_round, recs

@@ -61,15 +61,15 @@ def test_an_unhandled_api_error_is_logged_by_type_only(app, client, auth, make_a
 
 
 def test_a_failed_report_build_logs_the_type_not_the_text(app, log, monkeypatch):
-    from webapp.reports import services
+    from webapp.reports import builds
 
     from .test_review_services import make_report
 
     def broken(*args, **kwargs):
         raise ValueError(f"All strings must be XML compatible: {HOSTILE[0]}")
 
-    monkeypatch.setattr(services, "render_file", broken)
-    version = services.start_build(make_report(), "en", "docx", background=False)
+    monkeypatch.setattr(builds, "render_file", broken)
+    version = builds.start_build(make_report(), "en", "docx", background=False)
     assert version.status == "failed"
     assert "ValueError" in log.text and SECRET not in log.text
 

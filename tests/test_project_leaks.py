@@ -47,10 +47,10 @@ ROLES = ("admin", "author", "facilitator")
 #: or a redirect): the sweep is not vacuous.
 MINIMUM_PAGES = {"admin": 80, "author": 75, "facilitator": 40}
 #: Pages that need a query to show anything: the searches.
-QUERIES = {"analysis.findings": "?q=werk", "projects.search": "?q=werk", "analysis.evidence": "",
+QUERIES = {"analysis.findings": "?q=werk", "across.search": "?q=werk", "analysis.evidence": "",
            "api.findings": "?activity_id={activity_id}"}
 #: Pages outside the project URL space that a member of B may open (the rest are admin only).
-GLOBAL_PAGES = ("projects.search", "projects.evidence", "auth.account", "projects.list_projects")
+GLOBAL_PAGES = ("across.search", "across.evidence", "auth.account", "projects.list_projects")
 #: Bound on the sweep's own time (both fetches, both roles), so it cannot creep up unnoticed.
 SWEEP_SECONDS = 240
 

@@ -34,7 +34,7 @@ GLOBAL_ENDPOINTS = {
     "auth.edit_user", "auth.account", "auth.logout_everywhere", "core.favicon", "audit.index", "audit.export_csv",
     "mail.outbox", "mail.show_message", "mail.message_html", "mail.retry_message", "mail.send_now",
     "dashboard.index", "api.openapi", "api.projects", "projects.switch", "projects.list_projects", "projects.edit",
-    "projects.members", "projects.export_zip", "projects.import_zip", "projects.search", "projects.evidence",
+    "projects.members", "projects.export_zip", "projects.import_zip", "across.search", "across.evidence",
     "projects.invite",
 }
 #: Shared between projects on purpose (docs/architecture.md): their ids are not a project's.
@@ -295,7 +295,8 @@ def test_cross_project_search_labels_findings_with_their_project(app, client, de
 
 
 def test_the_learn_report_counts_only_learn_with_the_pilot_loaded(app, demo):
-    from webapp.reports.services import collect_report, demo_report
+    from webapp.reports.builds import demo_report
+    from webapp.reports.collect import collect_report
 
     learn, pilot = demo
     set_scope(None, None)  # as the CLI and a build worker: the report scopes itself

@@ -176,7 +176,7 @@ def test_a_refused_new_recommendation_comes_back_in_the_chapters_new_box(client,
 
 
 def test_a_refused_review_round_keeps_the_chosen_chapters(client, auth):
-    from webapp.reports.services import start_build
+    from webapp.reports.builds import start_build
     from webapp.review.services import today
 
     from .test_review_services import make_report, make_reviewers

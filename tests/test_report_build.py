@@ -23,7 +23,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def demo_builds(tmp_path_factory):
     """Dutch and English PDF plus the Dutch DOCX of the demo report, from a fresh database."""
     from webapp.demo.services import load_demo
-    from webapp.reports.services import build_to_bytes, collect_report, demo_report
+    from webapp.reports.builds import build_to_bytes, demo_report
+    from webapp.reports.collect import collect_report
 
     db_file = tmp_path_factory.mktemp("report") / "demo.db"
 

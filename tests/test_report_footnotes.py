@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from webapp.extensions import db
 from webapp.reports.models import Recommendation, Report, ReportChapter, Source
-from webapp.reports.services import build_to_bytes
+from webapp.reports.builds import build_to_bytes
 from webapp.themes.models import Theme
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -11,7 +11,8 @@ from tests.conftest import start_default_project
 from webapp.extensions import db
 from webapp.reports.models import ReportVersion
 from webapp.reports.pdf import BREAK_EVERY, ZERO_WIDTH_SPACE, breakable, render_report_html
-from webapp.reports.services import collect_report, start_build
+from webapp.reports.builds import start_build
+from webapp.reports.collect import collect_report
 
 from .test_review_services import make_report
 
@@ -47,13 +48,13 @@ def test_the_pdf_html_breaks_long_words_but_the_stored_text_is_unchanged(app):
 
 @pytest.fixture
 def slow_render(monkeypatch):
-    from webapp.reports import services
+    from webapp.reports import builds
 
     def slow(*args, **kwargs):
         time.sleep(10)
         return b"%PDF never"
 
-    monkeypatch.setattr(services, "render_file", slow)
+    monkeypatch.setattr(builds, "render_file", slow)
 
 
 def test_an_inline_build_is_stopped_at_the_time_limit_and_says_why(app, client, auth, slow_render):
@@ -82,14 +83,14 @@ def test_the_cli_build_has_the_time_limit_too(app, runner, tmp_path, slow_render
 
 
 def test_a_failure_other_than_time_names_the_error_not_just_try_again(app, monkeypatch):
-    from webapp.reports import services
+    from webapp.reports import builds
 
     def broken(*args, **kwargs):
         raise ValueError("All strings must be XML compatible: voor na")
 
-    monkeypatch.setattr(services, "render_file", broken)
+    monkeypatch.setattr(builds, "render_file", broken)
     version = start_build(make_report(), "en", "docx", background=False)
-    message = services.failure_reason(version)
+    message = builds.failure_reason(version)
     assert "ValueError" in message and "voor na" not in message
 
 

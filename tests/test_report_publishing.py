@@ -9,8 +9,9 @@ from webapp.extensions import db
 from webapp.findings.models import Contributor, Finding, FindingTranslation
 from webapp.organisations.models import Organisation
 from webapp.reports.models import Recommendation, RecommendationFinding, Report, ReportChapter
-from webapp.reports.services import (EvidenceFilters, collect_report, evidence_candidates, evidence_summary,
-                                     untranslated_findings, update_evidence)
+from webapp.reports.collect import collect_report
+from webapp.reports.evidence import EvidenceFilters, evidence_candidates, evidence_summary, update_evidence
+from webapp.reports.translations import untranslated_findings
 from webapp.themes.models import Theme
 
 from .conftest import text_of, follow_refused

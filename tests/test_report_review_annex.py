@@ -13,8 +13,9 @@ from pypdf import PdfReader
 
 from webapp.extensions import db
 from webapp.findings.models import Finding
-from webapp.reports.services import build_to_bytes
-from webapp.review.services import CommentInput, save_comment, set_disposition, submit
+from webapp.reports.builds import build_to_bytes
+from webapp.review.board import set_disposition
+from webapp.review.comments import CommentInput, save_comment, submit
 
 from .test_review_services import make_report, make_reviewers, open_test_round
 from .conftest import text_of

@@ -11,7 +11,7 @@ from webapp.extensions import db
 from webapp.findings.models import Finding
 from webapp.reports import pdf as report_pdf
 from webapp.reports.models import Recommendation, RecommendationFinding, Report, ReportChapter, Source
-from webapp.reports.services import collect_report
+from webapp.reports.collect import collect_report
 from webapp.themes.models import Theme
 
 IMG = '<img src="file:///etc/passwd">'

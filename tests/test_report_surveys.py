@@ -11,11 +11,14 @@ from pypdf import PdfReader
 from webapp.extensions import db
 from webapp.reports import pdf as report_pdf
 from webapp.reports.models import Report, ReportChapter, ReportVersion
-from webapp.reports.services import (ReportError, collect_report, content_hash, missing_translations, report_svg,
-                                     set_chapter_surveys, start_build)
+from webapp.reports.builds import start_build
+from webapp.reports.collect import collect_report, content_hash
+from webapp.reports.survey_results import report_svg, set_chapter_surveys
+from webapp.reports.texts import ReportError
+from webapp.reports.translations import missing_translations
 from webapp.surveys.models import Survey
-from webapp.surveys.services import (QuestionInput, SurveyInput, close_survey, field_name, new_submission_token,
-                                     open_survey, parse_answers, save_question, save_survey, submit_response)
+from webapp.surveys.answering import field_name, new_submission_token, parse_answers, submit_response
+from webapp.surveys.services import QuestionInput, SurveyInput, close_survey, open_survey, save_question, save_survey
 from webapp.themes.models import Theme
 
 from .conftest import text_of, follow_refused
@@ -237,7 +240,7 @@ def test_survey_texts_missing_in_the_build_language_are_listed(report):
 
 def test_demo_report_shows_the_meeting_evaluation_in_the_modular_education_chapter(app):
     from webapp.demo.services import load_demo
-    from webapp.reports.services import demo_report
+    from webapp.reports.builds import demo_report
 
     load_demo()
     chapters = collect_report(demo_report(), "en")["chapters"]

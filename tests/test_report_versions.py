@@ -11,7 +11,8 @@ from webapp.extensions import db
 from .conftest import start_default_project
 from webapp.findings.models import Finding
 from webapp.reports.models import Recommendation, Report, ReportChapter, ReportVersion
-from webapp.reports.services import missing_translations, start_build
+from webapp.reports.builds import start_build
+from webapp.reports.translations import missing_translations
 from webapp.themes.models import Theme
 
 
@@ -52,12 +53,12 @@ def test_missing_translations_are_listed_not_filled(report):
 
 
 def test_a_failed_build_is_recorded_and_can_be_retried(report, monkeypatch):
-    from webapp.reports import services
+    from webapp.reports import builds
 
     def broken(*args, **kwargs):
         raise RuntimeError("layout exploded")
 
-    monkeypatch.setattr(services, "render_file", broken)
+    monkeypatch.setattr(builds, "render_file", broken)
     failed = start_build(report, "nl", "pdf")
     assert (failed.status, failed.number, failed.error) == ("failed", None, "RuntimeError")
     monkeypatch.undo()

@@ -9,9 +9,11 @@ from webapp.activities.services import ActivityInput, PartialDate, save_activity
 from webapp.extensions import db
 from webapp.findings.models import Finding
 from webapp.organisations.models import Organisation
-from webapp.reports.services import collect_report, demo_report
+from webapp.reports.builds import demo_report
+from webapp.reports.collect import collect_report
 from webapp.review.models import ReviewAssignment, ReviewComment, ReviewRound
-from webapp.review.services import CommentInput, field_test_summary, save_comment, submit
+from webapp.review.annex import field_test_summary
+from webapp.review.comments import CommentInput, save_comment, submit
 
 from .test_review_services import make_report, make_reviewers, open_test_round
 

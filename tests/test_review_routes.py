@@ -12,9 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from webapp.extensions import db
-from webapp.reports.services import start_build
+from webapp.reports.builds import start_build
 from webapp.review.models import ReviewComment, ReviewRound
-from webapp.review.services import CommentInput, save_comment, submit, today
+from webapp.review.comments import CommentInput, save_comment, submit
+from webapp.review.services import today
 
 from .test_review_services import make_report, make_reviewers, open_test_round
 from .conftest import text_of

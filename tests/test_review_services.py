@@ -13,10 +13,13 @@ from webapp.findings.models import Finding
 from webapp.organisations.models import Organisation
 from webapp.reports.models import Recommendation, Report, ReportChapter
 from webapp.review.models import ReviewAssignment, ReviewComment, hash_token
-from webapp.review.services import (CommentInput, ReviewError, RoundInput, add_reviewer, assignment_by_token,
-                                    board_comments, changes_since, close_round, delete_comment, earlier_comments,
-                                    export_xlsx, field_test_summary, open_round, own_comment, progress, renew_link,
-                                    revoke_link, save_comment, set_disposition, submit, text_diff, today)
+from webapp.review.annex import field_test_summary
+from webapp.review.board import board_comments, export_xlsx, progress, set_disposition
+from webapp.review.changes import changes_since
+from webapp.review.comments import CommentInput, delete_comment, earlier_comments, own_comment, save_comment, submit
+from webapp.review.services import (ReviewError, RoundInput, add_reviewer, assignment_by_token, close_round,
+                                    open_round, renew_link, revoke_link, today)
+from webapp.text_diff import text_diff
 from webapp.themes.models import Theme
 
 
@@ -173,7 +176,7 @@ def test_board_progress_filters_and_xlsx(app):
     set_disposition(comments[0], "incorporated", "Done in 1.1", None)
     set_disposition(comments[1], "not_incorporated", "Out of scope", None)
     assert progress(report) == (2, 5)
-    from webapp.review.services import BoardFilter
+    from webapp.review.board import BoardFilter
 
     assert len(board_comments(report, BoardFilter(disposition="open"))) == 3
     assert len(board_comments(report, BoardFilter(target="chapter"))) == 2
@@ -258,7 +261,7 @@ def test_a_round_needs_reviewers_a_future_due_date_and_this_reports_versions(app
 
 
 def test_the_links_csv_neutralises_formulas():
-    from webapp.review.services import links_csv
+    from webapp.review.mailing import links_csv
 
     text = links_csv([("=HYPERLINK(\"http://evil\")", "@Gemeente", "http://x/r/abc")])
     assert "'=HYPERLINK" in text and "'@Gemeente" in text and "http://x/r/abc" in text

@@ -15,10 +15,11 @@ from webapp.extensions import db
 from webapp.findings.models import Finding
 from webapp.surveys.models import Answer, Invitation, Response, Survey, SurveyStateError
 from webapp.surveys.question_types import AnswerError
-from webapp.surveys.services import (QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
-                                     create_invitations, field_name, move_question, new_submission_token,
-                                     open_survey, parse_answers, response_table, responses_csv, responses_xlsx,
-                                     save_question, save_survey, submit_response, summarise_survey, text_answer)
+from webapp.surveys.answering import field_name, new_submission_token, parse_answers, submit_response
+from webapp.surveys.exports import response_table, responses_csv, responses_xlsx
+from webapp.surveys.results import answer_to_finding, summarise_survey, text_answer
+from webapp.surveys.services import (QuestionInput, SurveyError, SurveyInput, close_survey, create_invitations,
+                                     move_question, open_survey, save_question, save_survey)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.surveys.models import Invitation, Response, Survey
-from webapp.surveys.services import create_invitations, field_name
+from webapp.surveys.answering import field_name
+from webapp.surveys.services import create_invitations
 
 from .conftest import text_of, follow_refused
 from .test_surveys_services import build_survey, form_for

@@ -7,7 +7,7 @@ import pytest
 
 from webapp.extensions import db
 from webapp.reports.pdf import BREAK_EVERY, ZERO_WIDTH_SPACE, render_report_html
-from webapp.reports.services import collect_report
+from webapp.reports.collect import collect_report
 from webapp.template_cache import compiled_template_cache
 
 from .test_review_services import make_report

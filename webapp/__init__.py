@@ -12,13 +12,17 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
+from .auth.models import User
 from .config import Config
 from . import extensions
 from .db_types import MAX_DATABASE_INT
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .private_logs import install as keep_user_text_out_of_logs
 from .projects.context import ProjectFlask
 from .routing import LazyBuildRule
 from .security import init_security
+from .sqlite_writer import one_writer_at_a_time
+from .template_cache import compiled_template_cache
 
 
 def create_app(config: type[Config] | None = None) -> ProjectFlask:
@@ -39,12 +43,8 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from .private_logs import install as keep_user_text_out_of_logs
-
     keep_user_text_out_of_logs()  # exception messages in log records become their type
     db.init_app(app)
-    from .sqlite_writer import one_writer_at_a_time
-
     with app.app_context():
         for engine in db.engines.values():
             one_writer_at_a_time(engine)  # SQLite only: writers queue in Python, not in SQLite's sleeps
@@ -60,8 +60,6 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    from .template_cache import compiled_template_cache
-
     app.jinja_env.bytecode_cache = compiled_template_cache(app)
     # Before any route is added: an <int:> id above what the databases hold is a plain 404.
     app.url_map.converters["int"] = DatabaseIntConverter
@@ -89,11 +87,13 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
 
     app.register_blueprint(findings_bp)
     app.register_blueprint(api_bp)
+    from .analysis.across import bp as across_bp
     from .analysis.routes import bp as analysis_bp
     from .themes.routes import bp as themes_bp
 
     app.register_blueprint(themes_bp)
     app.register_blueprint(analysis_bp)
+    app.register_blueprint(across_bp)  # /search and /evidence over all the user's projects
     from .review import bp as review_bp
 
     app.register_blueprint(review_bp)
@@ -121,8 +121,10 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
     app.register_blueprint(projects_bp)
     init_projects(app)  # /p/<slug>/ in every staff URL; scope of every query (projects/)
     from .jobs import bp as jobs_bp
+    from .jobs.running import init_jobs
 
     app.register_blueprint(jobs_bp)
+    init_jobs(app, create_app)  # a worker process makes its app with it
 
     from .templating import register_template_helpers
 
@@ -180,8 +182,6 @@ def _select_locale() -> str:
 def _load_user(session_id: str):
     """The user of a session or remember cookie, if its session version is still current:
     a password change or "log out everywhere" raises the version and ends the others."""
-    from .auth.models import User
-
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None  # a cookie from before session versions: log in again

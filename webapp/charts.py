@@ -204,7 +204,7 @@ def page_svg(svg: str) -> Markup:
     matplotlib writes `style="..."` attributes and a `<style>` element, which a strict
     style-src refuses; the same declarations as SVG presentation attributes are not styles
     and render alike. Only tags are rewritten, never the (escaped) text of the labels; the
-    PDF keeps matplotlib's own output (`reports.services.report_svg`).
+    PDF keeps matplotlib's own output (`reports.survey_results.report_svg`).
     """
     svg = str(svg)
     root_attributes = ""

@@ -35,3 +35,7 @@ class BaseForm(FlaskForm):
                 own = list(unbound_field.kwargs.get("filters") or ())
                 options = {**options, "filters": [_text_filter(issubclass(field_class, TextAreaField)), *own]}
             return super().bind_field(form, unbound_field, options)
+
+
+class ActionForm(BaseForm):
+    """A button that changes something (open, close, submit, revoke, send): only the CSRF check."""

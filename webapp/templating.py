@@ -7,11 +7,14 @@ from babel import dates as babel_dates
 from flask import Flask, g, request
 from flask_babel import format_decimal, get_locale, to_user_timezone
 
+from .access import ROLE_LABELS, STAFF, current_role
 from .activities.types import format_label, type_label
-from .auth.roles import ROLE_LABELS, STAFF, current_role
+from .charts import page_svg
 from .findings.models import FINDING_KINDS
 from .i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, text_direction
 from .organisations.stakeholder_types import stakeholder_label
+from .projects.models import PROJECT_STATUSES
+from .projects.services import projects_of
 
 
 def _date_locale() -> str:
@@ -46,8 +49,6 @@ def format_activity_date(activity) -> str:
 
 def _switcher_projects():
     """The projects the header's switcher offers: the user's, when more than one (one query)."""
-    from .projects.services import projects_of
-
     from flask_login import current_user
 
     projects = projects_of(current_user)
@@ -55,15 +56,11 @@ def _switcher_projects():
 
 
 def _project_status(code: str) -> str:
-    from .projects.models import PROJECT_STATUSES
-
     return str(PROJECT_STATUSES.get(code, code))
 
 
 def _page_svg(svg):
     """A matplotlib chart without inline styles, for pages under the CSP (webapp/charts.py)."""
-    from .charts import page_svg
-
     return page_svg(svg) if svg else svg
 
 

@@ -16,7 +16,7 @@ depends_on = None
 
 
 def upgrade():
-    from webapp.analysis.text import search_text_for  # plain function: no app needed
+    from webapp.search_words import search_text_for  # plain function: no app needed
 
     with op.batch_alter_table("themes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))

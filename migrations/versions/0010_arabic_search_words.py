@@ -27,7 +27,7 @@ def _recompute(words_for):
 
 
 def upgrade():
-    from webapp.analysis.text import search_text_for  # plain function: no app needed
+    from webapp.search_words import search_text_for  # plain function: no app needed
 
     _recompute(search_text_for)  # on SQLite the FTS5 update trigger follows along
 

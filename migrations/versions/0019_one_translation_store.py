@@ -34,7 +34,7 @@ translations = sa.table("finding_translations", sa.column("id", sa.Integer), sa.
 
 
 def _search_words(connection) -> None:
-    from webapp.analysis.text import search_text_for
+    from webapp.search_words import search_text_for
 
     texts: dict[int, list[str]] = {}
     for finding_id, text in connection.execute(

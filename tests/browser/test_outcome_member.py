@@ -18,7 +18,8 @@ def make_outcome_link(live_server) -> str:
     from webapp.findings.models import Contributor, Finding
     from webapp.outcome.services import _new_link
     from webapp.reports.models import Recommendation, RecommendationFinding, Report, ReportChapter
-    from webapp.reports.services import publish_version, start_build
+    from webapp.reports.builds import start_build
+    from webapp.reports.publishing import publish_version
     from webapp.themes.models import Theme
 
     with live_server.app.app_context():

@@ -9,21 +9,23 @@ from ..auth.models import User
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
-from ..projects.scope import ProjectScoped
+from ..projects.scope import ProjectScoped, link_of
 from .types import ACTIVITY_TYPES
 
-activity_organisations = Table(
+activity_organisations = link_of("activity_id", Table(
     "activity_organisations",
     db.metadata,
     Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
     Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+))
 
 
 class Activity(ProjectScoped, db.Model):
     """Something the learning network did that produced evidence: a meeting, a consultation..."""
 
     __tablename__ = "activities"
+
+    __audit_kind__ = "activity"  # its create, update, delete are audited
     __table_args__ = (
         UniqueConstraint("project_id", "type", "number", name="uq_activities_project_type_number"),
         CheckConstraint(f"type IN ({', '.join(repr(t) for t in ACTIVITY_TYPES)})", "known_type"),

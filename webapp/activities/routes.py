@@ -3,12 +3,15 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from ..auth.roles import STAFF, roles_required
+from .. import signals
+from ..access import STAFF, roles_required
 from ..extensions import db
 from ..i18n import _
 from ..organisations.models import Organisation
 from ..pagination import paginate
+from ..projects.services import project_staff
 from ..refused_forms import refuse, refill
+from ..signals import answers
 from . import bp
 from .forms import ActivityForm
 from .models import Activity
@@ -33,19 +36,13 @@ def list_view():
 @bp.get("/<int:activity_id>")
 @roles_required(*STAFF)
 def show(activity_id: int):
-    from ..findings.models import Finding
-
     activity = db.session.get(Activity, activity_id) or abort(404)
-    finding_count = db.session.scalar(select(func.count()).select_from(Finding)
-                                      .where(Finding.activity_id == activity.id))
+    finding_count = sum(answers(signals.activity_finding_count.send(activity.id)))  # the findings count theirs
     return render_template("activities/show.html", activity=activity, finding_count=finding_count)
 
 
 def _make_form(activity: Activity | None) -> ActivityForm:
     organisations = db.session.scalars(select(Organisation).order_by(func.lower(Organisation.name))).all()
-    # Late: projects.models imports organisations, whose package imports this module.
-    from ..projects.services import project_staff
-
     named = (activity.facilitator_id,) if activity is not None and activity.facilitator_id else ()
     facilitators = project_staff(g.project, keep_ids=named)
     form = ActivityForm(obj=activity, organisations=organisations, facilitators=facilitators)

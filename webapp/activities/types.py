@@ -3,6 +3,7 @@
 The report's appendices are built from three of them: A - learning-network meetings,
 B - individual consultations, C - testing with the field.
 """
+from .. import signals
 from ..i18n import _l
 
 ACTIVITY_TYPES = {
@@ -50,20 +51,12 @@ STATUSES = {
 }
 
 
-#: Features that may name an activity type differently in the current project (the glossary:
-#: one name per concept): called as `override(code, language)`, the first name given wins.
-#: A registry here, filled by the higher feature at start-up, so activities never imports it.
-label_overrides: list = []
-
-
 def type_label(code: str, language: str | None = None) -> str:
-    """An activity type's name: the project's preferred term (glossary), else the fixed label in
-    `language` (default: the current locale's)."""
-    for override in label_overrides:
-        name = override(code, language)
-        if name:
-            return name
-    return str(ACTIVITY_TYPES.get(code, code))
+    """An activity type's name: the project's preferred term (the glossary answers
+    `signals.activity_type_name`), else the fixed label in `language` (default: the current
+    locale's)."""
+    name = signals.first(signals.activity_type_name.send(code, language=language))
+    return name or str(ACTIVITY_TYPES.get(code, code))
 
 
 def type_names() -> dict[str, str]:

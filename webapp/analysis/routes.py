@@ -9,17 +9,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import signals
+from ..access import STAFF, roles_required
 from ..activities.models import Activity
 from ..activities.types import type_names as activity_type_names
-from ..auth.roles import STAFF, roles_required
 from ..extensions import db
-from ..routing import safe_next
 from ..findings.models import FINDING_KINDS, Finding
 from ..i18n import CONTENT_LANGUAGES, _, localized, ngettext
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from ..routing import safe_next
+from ..signals import answers
 from ..themes.models import Theme
 from ..themes.services import all_themes, theme_tree
-from . import suggestions
+from . import hooks, suggestions  # noqa: F401  (hooks: the analysis's receivers)
 from .matrix import build_matrix, theme_count_chart
 from .services import NO_STAKEHOLDER, PAGE_SIZES, FindingFilter, TaggingError, browse_findings, change_themes
 
@@ -110,8 +112,8 @@ def reject_suggestion(finding_id: int, theme_id: int):
 @bp.get("/evidence")
 @roles_required(*STAFF)
 def evidence():
-    from ..reports.services import recommendation_sources  # reports build on analysis: imported late
-
     matrix = build_matrix()
+    # The recommendations and their sources: the reports (a feature above this one) answer.
+    recommendations = [row for rows in answers(signals.evidence_matrix_recommendations.send()) for row in rows]
     return render_template("analysis/evidence.html", matrix=matrix, chart=theme_count_chart(matrix),
-                           no_stakeholder=NO_STAKEHOLDER, recommendations=recommendation_sources())
+                           no_stakeholder=NO_STAKEHOLDER, recommendations=recommendations)

@@ -31,17 +31,13 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
 from ..findings.models import Finding, FindingTranslation
+from ..search_words import search_text_for, search_tokens, searchable_text
 from . import fts
-from .text import search_text_for, search_tokens
 
 fts.attach_to(Finding.__table__)
 
 #: More terms than this add nothing but query length.
 MAX_TERMS = 12
-
-
-def searchable_text(text_value: str | None, *translations: str | None) -> str:
-    return search_text_for(" ".join(part for part in (text_value, *translations) if part))
 
 
 def _words_of(finding: Finding) -> str:

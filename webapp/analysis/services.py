@@ -19,7 +19,8 @@ from ..findings.models import FINDING_KINDS, Finding, finding_themes
 from ..i18n import CONTENT_LANGUAGES, _
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
 from ..themes.models import Theme
-from ..themes.services import descendant_ids, touch_findings
+from ..findings.tags import touch_findings
+from ..themes.services import descendant_ids
 from .search import search_condition
 
 PAGE_SIZES = (25, 50, 100)

@@ -27,9 +27,9 @@ from ..jobs.models import Job
 from ..jobs.services import JobResult, enqueue, reconcile, set_progress
 from ..findings.models import Finding, finding_themes
 from ..themes.models import Theme
-from ..themes.services import touch_findings
+from ..findings.tags import touch_findings
+from ..search_words import search_text_for
 from .models import RejectedSuggestion
-from .text import search_text_for
 
 #: A theme needs this many tagged findings before it is suggested.
 MIN_EXAMPLES = 3

@@ -15,20 +15,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
+from ..access import STAFF, roles_required
 from ..activities.models import Activity
-from ..auth.roles import STAFF, roles_required
 from ..db_types import MAX_DATABASE_INT
-from ..projects.archive import ProjectArchived
-from ..projects.context import across_projects, enter_project
-from ..projects.services import projects_with_roles
 from ..extensions import csrf, db, login_manager
 from ..findings.services import (FindingConflict, FindingError, create_finding_once, get_finding,
                                  input_from_finding, list_findings, update_finding)
 from ..i18n import _
+from ..projects.archive import ProjectArchived
+from ..projects.context import across_projects, enter_project
+from ..projects.services import projects_with_roles
 from ..themes.models import Theme
 from . import bp
 from .openapi import build_openapi
 from .serialize import PayloadError, activity_json, finding_json, finding_input_from_json, theme_json
+from .tokens import token_holder
 
 # Session writes are checked below (X-CSRFToken); token requests are deliberately exempt.
 csrf.exempt(bp)
@@ -52,8 +53,6 @@ MAX_API_BODY = 1024 * 1024
 
 @bp.before_request
 def _authenticate():
-    from .tokens import token_holder
-
     request.max_content_length = min(MAX_API_BODY, current_app.config.get("MAX_CONTENT_LENGTH") or MAX_API_BODY)
     if "Authorization" in request.headers:
         user, project, role = token_holder(_bearer_token() or "", g.get("project_slug"))

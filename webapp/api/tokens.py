@@ -13,6 +13,8 @@ from sqlalchemy import bindparam, select
 
 from ..auth.models import User
 from ..extensions import db
+from ..projects.context import role_in
+from ..projects.models import Project, ProjectMembership
 
 
 def _hash(token: str) -> str:
@@ -41,8 +43,6 @@ def token_holder(token: str, project_slug: str | None) -> tuple[User | None, obj
     """The active user holding `token` (or None), the project `project_slug` names and the
     user's role in it (None for a non-member or an unknown project), in one query: every
     API call asks all three, and each statement costs about a millisecond of CPU."""
-    from ..projects.context import role_in
-
     if not token or len(token) > 200:
         return None, None, None
     if project_slug is None:
@@ -59,8 +59,6 @@ def token_holder(token: str, project_slug: str | None) -> tuple[User | None, obj
 def _queries():
     """The two statements of `token_holder`, built once (with parameters): building them anew
     for every API call cost more than running them."""
-    from ..projects.models import Project, ProjectMembership
-
     user = select(User).where(User.api_token_hash == bindparam("token_hash"))
     with_project = (user.add_columns(Project, ProjectMembership.role).select_from(User)
                     .outerjoin(Project, Project.slug == bindparam("slug"))

@@ -4,5 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("audit", __name__, template_folder="templates")
 
-from . import routes  # noqa: E402,F401
-from .tracking import init_audit  # noqa: E402,F401
+from . import routes, tracking  # noqa: E402,F401  (tracking: the flush listener that audits changes)
+from .downloads import init_audit  # noqa: E402,F401

@@ -35,5 +35,3 @@ class AuditEntry(db.Model):
     def __repr__(self) -> str:
         return f"<AuditEntry {self.id} {self.action} {self.object_kind}:{self.object_id}>"
 
-
-from . import tracking  # noqa: E402,F401  (the flush listener that audits create/update/delete)

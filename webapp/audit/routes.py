@@ -9,12 +9,13 @@ from flask import Response, render_template, request
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from ..access import ADMIN, roles_required
 from ..auth.models import User
-from ..auth.roles import ADMIN, roles_required
 from ..extensions import db
 from ..i18n import _
 from ..text import export_safe
 from . import bp
+from .downloads import export_kind
 from .forms import AuditFilterForm
 from .services import ACTIONS, AuditFilter, audit_page, audit_rows, object_kinds
 
@@ -61,6 +62,7 @@ def _cell(value) -> str:
 
 
 @bp.get("/audit.csv")
+@export_kind("audit_log")
 @roles_required(ADMIN)
 def export_csv():
     _form_, criteria = _form()

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import has_request_context
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -37,6 +39,13 @@ def _checked(detail: dict | None) -> dict:
     return checked
 
 
+def logged_in_actor() -> int | None:
+    """The logged-in user's id, or None (the command line, a job, a public page)."""
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
 def record_audit(actor, action: str, object_kind: str, object_id: int | None = None,
                  detail: dict | None = None, *, subject: str = "") -> AuditEntry:
     """Add an audit entry to the current transaction (the caller commits).
@@ -49,9 +58,7 @@ def record_audit(actor, action: str, object_kind: str, object_id: int | None = N
     if actor_id is not None and not isinstance(actor_id, int):
         actor_id = None  # Flask-Login's anonymous user
     if actor is None:
-        from .tracking import _actor_id
-
-        actor_id = _actor_id()  # the logged-in user; None on the command line and in jobs
+        actor_id = logged_in_actor()  # the logged-in user; None on the command line and in jobs
     entry = AuditEntry(action=action[:40], object_kind=object_kind[:40], object_id=object_id,
                        subject=subject[:60], detail=_checked(detail), actor_id=actor_id)
     db.session.add(entry)

@@ -1,6 +1,9 @@
 """Create, change and delete are audited in one place: a session listener that sees every
 flush, whichever screen, API call, import or job caused it. Only kinds of object staff make
-are listed; values are never recorded, only which fields changed (column names are codes).
+are audited: a model says so with `__audit_kind__ = "activity"` (its kind in the log), so a
+new feature's table joins without this module knowing it. Respondents' answers, links,
+counters, build progress and the log itself have none, on purpose. Values are never
+recorded, only which fields changed (column names are codes).
 
 What a flush cannot tell — exports, builds, publishing, erasures, backups — the services
 record themselves with `record_audit`.
@@ -14,17 +17,8 @@ from sqlalchemy.orm import Session
 
 from ..db_types import utcnow
 from .models import AuditEntry
+from .services import logged_in_actor
 
-#: Table name -> the object kind in the log. Respondents' answers, links, counters, build
-#: progress and the log itself are left out on purpose.
-AUDITED = {
-    "activities": "activity", "findings": "finding", "contributors": "contributor",
-    "organisations": "organisation", "themes": "theme", "abbreviations": "abbreviation",
-    "good_examples": "good_example", "reports": "report", "report_chapters": "chapter",
-    "recommendations": "recommendation", "report_sources": "source", "review_rounds": "review_round",
-    "review_comments": "review_comment", "surveys": "survey", "survey_questions": "survey_question",
-    "users": "user",
-}
 #: Columns that change as a side effect, not as someone's act.
 IGNORED = {"last_login_at", "last_project_id", "search_text", "updated_at", "version", "version_id"}
 #: More objects of one kind in one flush than this (an import, the demo) become one entry with a count.
@@ -32,15 +26,6 @@ BULK_ABOVE = 20
 #: Built once: every saved finding writes one entry, and building the statement anew each
 #: time cost a fifth of a millisecond (issue 17's save throughput).
 _INSERT_ENTRY = AuditEntry.__table__.insert()
-
-
-def _actor_id() -> int | None:
-    from flask import has_request_context
-    from flask_login import current_user
-
-    if has_request_context() and current_user and current_user.is_authenticated:
-        return current_user.id
-    return None
 
 
 def _changed_fields(obj) -> list[str]:
@@ -57,11 +42,11 @@ def _audit_flush(session: Session, _flush_context) -> None:
         return
     events: dict[tuple[str, str], list[tuple[int | None, dict]]] = defaultdict(list)
     for obj in session.new:
-        kind = AUDITED.get(getattr(obj, "__tablename__", ""))
+        kind = getattr(obj, "__audit_kind__", None)
         if kind:
             events[("create", kind)].append((getattr(obj, "id", None), {}))
     for obj in session.dirty:
-        kind = AUDITED.get(getattr(obj, "__tablename__", ""))
+        kind = getattr(obj, "__audit_kind__", None)
         if not kind:
             continue
         fields = _changed_fields(obj)
@@ -72,12 +57,12 @@ def _audit_flush(session: Session, _flush_context) -> None:
             action = "delete" if getattr(obj, "deleted_at", None) is not None else "restore"
         events[(action, kind)].append((getattr(obj, "id", None), {"fields": fields}))
     for obj in session.deleted:
-        kind = AUDITED.get(getattr(obj, "__tablename__", ""))
+        kind = getattr(obj, "__audit_kind__", None)
         if kind:
             events[("delete", kind)].append((getattr(obj, "id", None), {}))
     if not events:
         return
-    actor_id, now = _actor_id(), utcnow()
+    actor_id, now = logged_in_actor(), utcnow()
     connection = session.connection()
     # One entry per object per transaction, however often a service flushes in between.
     written: dict = session.info.setdefault("audit_written", {})
@@ -112,7 +97,7 @@ def record_created(session: Session, kind: str, object_id: int) -> None:
         return
     result = session.connection().execute(_INSERT_ENTRY, {
         "action": "create", "object_kind": kind, "object_id": object_id, "subject": "", "detail": {},
-        "actor_id": _actor_id(), "created_at": utcnow()})
+        "actor_id": logged_in_actor(), "created_at": utcnow()})
     session.info.setdefault("audit_written", {})[("create", kind, object_id)] = (result.inserted_primary_key[0], [])
 
 
@@ -120,39 +105,3 @@ def record_created(session: Session, kind: str, object_id: int) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_written(session: Session) -> None:
     session.info.pop("audit_written", None)
-
-
-def init_audit(app) -> None:
-    """Every file a logged-in user downloads is an export: audited here once, so no export
-    route can forget it (findings, surveys, codebook, review board, report files, audit log)."""
-    import re
-
-    from flask import request
-
-    @app.after_request
-    def _audit_download(response):
-        disposition = response.headers.get("Content-Disposition", "")
-        actor_id = _actor_id() if "attachment" in disposition else None
-        if actor_id is None or response.status_code != 200:
-            return response
-        from ..extensions import db
-        from .services import record_audit
-
-        endpoint = request.endpoint or ""
-        ids = [v for v in (request.view_args or {}).values() if isinstance(v, int)]
-        match = re.search(r'filename="?[^";]*\.([A-Za-z0-9]{1,5})"?', disposition)
-        blueprint = endpoint.split(".", 1)[0]
-        record_audit(actor_id, "export", EXPORT_KINDS.get(endpoint, blueprint)[:40], ids[0] if ids else None,
-                     {"endpoint": endpoint.lower(), "format": (match.group(1).lower() if match else "")})
-        db.session.commit()
-        return response
-
-
-#: Where the blueprint's name is not the kind of object exported.
-EXPORT_KINDS = {
-    "findings.export_findings_csv": "activity", "findings.export_findings_xlsx": "activity",
-    "surveys.export_csv": "survey", "surveys.export_xlsx": "survey",
-    "themes.export_csv": "codebook", "themes.export_qdc": "codebook", "themes.export_qdpx": "project",
-    "review.board_xlsx": "report", "reports.download": "report_version", "audit.export_csv": "audit_log",
-    "contributors.access_request": "contributor",
-}

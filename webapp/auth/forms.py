@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from ..forms import BaseForm
 from ..i18n import _, _l
 from .passwords import password_problem
-from .roles import ROLE_LABELS
+from ..access import ROLE_LABELS
 
 
 class EmailAddress:

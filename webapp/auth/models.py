@@ -9,11 +9,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
-from .roles import ROLES
+from ..access import ROLES
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __audit_kind__ = "user"  # its create, update, delete are audited
     __table_args__ = (
         CheckConstraint(f"role IN ({', '.join(repr(r) for r in ROLES)})", "known_role"),
         CheckConstraint("locale IN ('nl', 'en')", "known_locale"),

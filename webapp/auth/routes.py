@@ -9,16 +9,17 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from ..access import ADMIN, ROLES, public, roles_required
 from ..extensions import db, limiter
-from ..routing import safe_next
 from ..i18n import _, ngettext
+from ..mail.services import latest_messages
 from ..refused_forms import refuse, refill
+from ..routing import safe_next
 from . import bp, throttle
 from .forms import (ChangePasswordForm, ChoosePasswordForm, EndSessionsForm, ForgotPasswordForm,
                     LoginForm, UserForm)
 from .models import User
 from .passwords import password_problem
-from .roles import ADMIN, ROLES, public, roles_required
 from .services import (UserError, authenticate, change_password, choose_password, count_active_admins, create_user,
                        end_all_sessions, get_user_by_email, normalise_email, request_password_reset,
                        user_for_password_token)
@@ -92,8 +93,6 @@ def logout():
 @bp.get("/users/")
 @roles_required(ADMIN)
 def list_users():
-    from ..mail.services import latest_messages
-
     users = db.session.scalars(db.select(User).order_by(User.active.desc(), User.name)).all()
     return render_template("auth/users.html", users=users, messages=latest_messages("user", [u.id for u in users]))
 

@@ -7,12 +7,16 @@ from functools import lru_cache
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import signals
+from ..access import ROLES, ROLE_LABELS
 from ..db_types import utcnow
 from ..extensions import db
+from ..i18n import _
+from ..mail.services import queue_message
+from ..text import TextRefused, clean_text
 from . import throttle
 from .models import User
 from .passwords import password_problem
-from .roles import ROLES
 
 
 class UserError(ValueError):
@@ -28,10 +32,6 @@ def get_user_by_email(email: str) -> User | None:
 
 
 def create_user(email: str, name: str, role: str, password: str, locale: str = "nl") -> User:
-    from ..i18n import _
-
-    from ..text import TextRefused, clean_text
-
     if role not in ROLES:
         raise UserError(_("Unknown role: %(role)s", role=role))
     try:
@@ -48,20 +48,9 @@ def create_user(email: str, name: str, role: str, password: str, locale: str = "
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    _join_the_only_project(user)
+    signals.user_created.send(user)  # projects: a one-project installation's colleague joins it
     db.session.commit()
     return user
-
-
-def _join_the_only_project(user: User) -> None:
-    """On an installation with one project a new colleague works in it straight away, as
-    before projects existed; with several, an administrator chooses (projects/routes.py)."""
-    from ..projects.models import MEMBER_ROLES, ProjectMembership
-    from ..projects.scope import only_project_id
-
-    project_id = only_project_id(db.session)
-    if project_id is not None and user.role in MEMBER_ROLES:
-        db.session.add(ProjectMembership(project_id=project_id, user_id=user.id, role=user.role))
 
 
 @lru_cache(maxsize=1)
@@ -99,8 +88,6 @@ def count_active_admins() -> int:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """The user's own change: the current password first; every other session of theirs ends."""
-    from ..i18n import _
-
     if not user.check_password(current_password):
         raise UserError(_("The current password is not correct."))
     problem = password_problem(new_password, user.email)
@@ -173,10 +160,6 @@ def invite_user(email: str, name: str, role: str, locale: str, inviter: User | N
 
     from flask_babel import format_datetime, force_locale
 
-    from ..i18n import _
-    from ..mail.services import queue_message
-    from .roles import ROLE_LABELS
-
     user = create_user(email, name, role, secrets.token_urlsafe(32), locale=locale)
     with force_locale(user.locale):
         context = {"name": user.name, "inviter": inviter.name if inviter else "Klankbord",
@@ -196,9 +179,6 @@ def request_password_reset(email: str, link_for) -> None:
     from datetime import timedelta
 
     from flask_babel import format_datetime, force_locale
-
-    from ..i18n import _
-    from ..mail.services import queue_message
 
     user = get_user_by_email(email or "")
     if user is None or not user.active:

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, inspect, select, table, text
 from sqlalchemy.engine import make_url
 
+from ..data_version import restart_counter
 from ..extensions import db
 
 FORMAT = "klankbord-backup/1"
@@ -204,7 +205,6 @@ def restore_backup(path: Path, *, replace: bool = False) -> dict:
     restored = row_counts()
     if restored != manifest["rows"]:
         raise BackupError("the restored database does not hold the rows the backup counted")
-    from ..data_version import restart_counter
 
     with db.engine.begin() as connection:
         restart_counter(connection)

@@ -4,15 +4,17 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..auth.roles import ADMIN, roles_required
+from ..access import ADMIN, roles_required
+from ..audit.downloads import export_kind
 from ..extensions import db
 from ..findings.models import Contributor
 from ..i18n import _
 from ..refused_forms import refuse, refill
 from . import bp
 from .forms import KIND_LABELS, ContributorForm, ErasureForm
-from .services import (ContributorError, ContributorInput, access_request_zip, audit_entries, create_contributor, erase_contributor,
-                       list_contributors, update_contributor)
+from .access_request import access_request_zip
+from .erasure import ContributorError, erase_contributor
+from .services import ContributorInput, audit_entries, create_contributor, list_contributors, update_contributor
 
 
 def _contributor(contributor_id: int) -> Contributor:
@@ -83,6 +85,7 @@ def erase(contributor_id: int):
 
 
 @bp.get("/contributors/<int:contributor_id>/personal-data.zip")
+@export_kind("contributor")
 @roles_required(ADMIN)
 def access_request(contributor_id: int):
     """GDPR art. 15: everything about this person in one ZIP (audited as an export)."""

@@ -6,15 +6,16 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from ..auth.roles import public
+from ..access import public
+from ..api.routes import api_http_error
 from ..auth.services import set_locale
 from ..extensions import db
-from ..routing import safe_next
 from ..text import undecodable_form_text
 from ..forms import BaseForm
 from ..i18n import LANGUAGES, _
 from ..projects.archive import ProjectArchived
 from ..projects.context import redirect_old_url
+from ..routing import safe_next
 from . import bp
 
 
@@ -72,8 +73,6 @@ def http_error(error: HTTPException):
         if moved is not None:
             return moved
     if request.path.startswith("/api/"):
-        from ..api.routes import api_http_error  # routing errors (404, 405) reach no blueprint handler
-
         return api_http_error(error)
     return render_template("core/error.html", error=error), error.code
 

@@ -4,7 +4,7 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from ..activities.types import ACTIVITY_TYPES
-from ..auth.roles import ROLES, STAFF, roles_required
+from ..access import ROLES, STAFF, roles_required
 from ..projects.context import across_projects, remembered_project_slug
 from . import bp
 from .services import activity_counts_by_type, finding_counts_by_theme, latest_findings, total_findings

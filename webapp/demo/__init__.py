@@ -3,4 +3,4 @@ from flask import Blueprint
 # Command-line only: `flask --app wsgi demo load`.
 bp = Blueprint("demo", __name__, cli_group="demo")
 
-from . import cli  # noqa: E402,F401
+from . import cli, hooks  # noqa: E402,F401

@@ -15,19 +15,26 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
 from ..activities.services import PartialDate, parse_partial_date
 from ..auth.models import User
 from ..extensions import db
+from ..feedback.demo import load_feedback_demo
 from ..findings.models import Contributor, Finding
 from ..findings.services import set_translation
+from ..glossary.models import GlossaryEntry
 from ..organisations.models import Organisation, OrganisationAlias
 from ..organisations.services import find_organisation
 from ..projects.models import Project, ProjectMembership
 from ..projects.scope import in_project
 from ..reference.models import Abbreviation, GoodExample
+from ..reports.demo import load_demo_report, load_report_survey_demo
+from ..review.demo import load_review_demo
+from ..surveys.demo import load_survey_demo
 from ..themes.models import Theme
+
 
 DATA = Path(__file__).parent / "data"
 DEMO_PASSWORD = "klankbord-demo"
@@ -193,10 +200,16 @@ def _load_reference() -> tuple[int, int]:
 SAMPLE_PEOPLE = {"S1": (10, "ar"), "S2": (11, "ti"), "S3": (12, "en"), "S4": (13, "ar"), "S5": (14, "nl")}
 
 
+def _findings_by_key() -> dict[str, Finding]:
+    """The demo findings by their key in findings.csv (a finding's client id is made from its row)."""
+    ids = {row["key"]: uuid.uuid5(DEMO_NAMESPACE, f"{row['activity']}|{row['text']}") for row in _rows("findings.csv")}
+    by_client = {f.client_id: f for f in db.session.scalars(
+        select(Finding).where(Finding.client_id.in_(list(ids.values()))).options(selectinload(Finding.activity)))}
+    return {key: by_client[client_id] for key, client_id in ids.items() if client_id in by_client}
+
+
 def _load_glossary() -> int:
     """One name per concept in LEARN (data/glossary.csv): the preferred terms and the ones they replace."""
-    from ..glossary.models import GlossaryEntry
-
     known = {(e.preferred_nl, e.preferred_en) for e in db.session.scalars(select(GlossaryEntry))}
     new = 0
     for row in _rows("glossary.csv"):
@@ -359,18 +372,9 @@ def _load_learn(summary: DemoSummary, users: dict[str, User]) -> None:
     summary.counts["abbreviations"], summary.counts["good examples"] = _load_reference()
     summary.counts["findings"] = _load_findings(users["facilitator"])
     summary.counts["glossary entries"] = _load_glossary()
-    from ..reports.demo import load_demo_report
-
-    summary.counts["reports"] = load_demo_report()
-    from ..surveys.demo import load_survey_demo
-
+    summary.counts["reports"] = load_demo_report(_findings_by_key())
     summary.counts["survey responses"] = load_survey_demo()
-    from ..feedback.demo import load_feedback_demo
-
     summary.counts["advisory-board feedback"] = load_feedback_demo()
-    from ..review.demo import load_review_demo
-
     summary.counts["review rounds"] = load_review_demo()
-    from ..reports.demo import load_report_survey_demo  # needs the report and the survey demo above
-
+    # needs the report and the survey demo above
     summary.counts["survey results in the report"] = load_report_survey_demo()

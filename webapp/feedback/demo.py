@@ -15,7 +15,8 @@ from ..extensions import db
 from ..findings.models import Contributor, Finding
 from ..findings.services import input_from_finding, update_finding
 from ..surveys.models import Survey
-from ..surveys.services import open_survey, parse_answers
+from ..surveys.answering import parse_answers
+from ..surveys.services import open_survey
 from .services import (RoundInput, add_prompt, give_consent, invite_members, save_round, set_translation,
                        submit_feedback)
 

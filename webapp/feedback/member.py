@@ -10,12 +10,13 @@ from flask import flash, g, make_response, redirect, render_template, request, s
 from flask_babel import get_locale, refresh
 from wtforms import HiddenField
 
-from ..auth.roles import public
+from ..access import public
 from ..forms import BaseForm
 from ..i18n import CONTENT_LANGUAGES, RTL_LANGUAGES, _
 from ..refused_forms import refuse, refused
+from ..surveys.answering import field_name, new_submission_token, parse_answers
 from ..surveys.models import MAX_DRAFT_VALUE, Invitation
-from ..surveys.services import SurveyError, field_name, new_submission_token, parse_answers
+from ..surveys.services import SurveyError
 from . import bp
 from .services import (MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
                        prompt_label, round_text, save_member_draft, submit_feedback, withdraw, written_language)

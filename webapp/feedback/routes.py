@@ -7,14 +7,17 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.roles import STAFF, roles_required
+from ..access import STAFF, roles_required
 from ..extensions import db
 from ..findings.models import Contributor, Finding
-from ..refused_forms import refuse, refill
-from ..surveys.forms import ActionForm
-from ..surveys.models import Invitation, Question, Survey
-from ..surveys.services import SurveyError, close_survey, delete_question, open_survey, response_counts
+from ..forms import ActionForm
 from ..i18n import _
+from ..mail.preview import preview_or_queue
+from ..mail.services import latest_messages, mail_language, render_message
+from ..refused_forms import refuse, refill
+from ..surveys.answering import response_counts
+from ..surveys.models import Invitation, Question, Survey
+from ..surveys.services import SurveyError, close_survey, delete_question, open_survey
 from . import bp
 from .forms import InviteForm, PromptForm, RoundForm, TranslationForm
 from .services import (FEEDBACK, RoundInput, add_prompt, board_sessions, counts_by_status, feedback_rounds,
@@ -86,7 +89,6 @@ def show(survey_id: int):
     members = db.session.scalars(select(Contributor).where(Contributor.kind == "advisory_member")
                                  .order_by(Contributor.pseudonym_number)).all()
     links = round_links(survey)
-    from ..mail.services import latest_messages
 
     return render_template("feedback/manage/show.html", survey=survey, links=links, link_status=link_status,
                            messages=latest_messages("invitation", [link.id for link in links]),
@@ -265,9 +267,6 @@ def translate(survey_id: int, finding_id: int):
 @roles_required(*STAFF)
 def mail_preview(survey_id: int, kind: str):
     """Who gets the invitation or reminder, and the message itself, before anything is queued."""
-    from ..mail.preview import preview_or_queue
-    from ..mail.services import mail_language, render_message
-
     survey = _round(survey_id)
     if kind not in ("invitation", "reminder"):
         abort(404)

@@ -22,11 +22,13 @@ from ..extensions import db
 from ..findings.models import Contributor, Finding
 from ..findings.services import FindingInput, create_finding_once
 from ..findings.services import set_translation as set_finding_translation
-from ..i18n import CONTENT_LANGUAGES, _
+from ..i18n import CONTENT_LANGUAGES, _, localized
+from ..mail.services import email_address, latest_messages, mail_language, opted_out, queue_message
+from ..surveys.answering import (ParsedAnswers, claim_invitation, draft_cuts, draft_safe, invitation_by_token,
+                                 response_counts, store_response_once, valid_submission_token)
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
-from ..surveys.services import (FINDING_NAMESPACE, ParsedAnswers, QuestionInput, SurveyError, SurveyInput,
-                                claim_invitation, draft_cuts, draft_safe, invitation_by_token, response_counts, save_question, save_survey,
-                                store_response_once, today, valid_submission_token)
+from ..surveys.services import (FINDING_NAMESPACE, LOCAL_TIMEZONE, QuestionInput, SurveyError, SurveyInput,
+                                save_question, save_survey, today)
 
 FEEDBACK = "feedback"
 #: The advisory board's activity type: a round belongs to one of its sessions.
@@ -353,8 +355,6 @@ def response_count(survey: Survey) -> int:
 # --- E-mail: invitations and reminders --------------------------------------------------------
 
 def _member_address(invitation: Invitation) -> str | None:
-    from ..mail.services import email_address, opted_out
-
     contributor = invitation.contributor
     address = email_address(contributor.contact) if contributor is not None else None
     return address if address and not opted_out(address) else None
@@ -367,8 +367,6 @@ def mail_recipients(survey: Survey, reminder: bool) -> list[Invitation]:
     yet. Reminders: working links not answered yet. Never after an answer (a withdrawal
     keeps the link answered), a revoked or expired link, an erasure (the link is gone with
     it) or an opt-out; not once the round is closed."""
-    from ..mail.services import latest_messages
-
     if survey.status == "closed":
         return []
     links = [i for i in round_links(survey) if i.usable() and not i.completed and i.contributor is not None]
@@ -380,8 +378,6 @@ def queue_member_mail(survey: Survey, invitations: list[Invitation], reminder: b
     """Queue the invitation (or reminder) for each link, in the member's language; returns how many.
 
     `link_for(invitation)` makes the personal link's external address."""
-    from ..mail.services import mail_language, queue_message
-
     queued = 0
     for invitation in invitations:
         address = _member_address(invitation)
@@ -399,9 +395,6 @@ def queue_member_mail(survey: Survey, invitations: list[Invitation], reminder: b
 
 def member_mail_context(survey: Survey, invitation: Invitation, language: str, reminder: bool, url: str) -> dict:
     from flask_babel import format_date, force_locale
-
-    from ..i18n import localized
-    from ..surveys.services import LOCAL_TIMEZONE
 
     with force_locale(language):
         due = format_date(invitation.expires_at.astimezone(LOCAL_TIMEZONE).date(), "long") \

@@ -6,4 +6,4 @@ from flask import Blueprint
 # like every other view.
 bp = Blueprint("findings", __name__, template_folder="templates")
 
-from . import routes  # noqa: E402,F401
+from . import hooks, routes  # noqa: E402,F401

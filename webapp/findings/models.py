@@ -13,8 +13,8 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import _, _l
 from ..organisations.models import Organisation
-from ..projects.scope import (ProjectScoped, child_criteria_for, child_of, current_project_id, only_project_id,
-                              scope_ids, scoped_tables, tables_in)
+from ..projects.scope import (ProjectScoped, child_criteria_for, child_of, current_project_id, link_of,
+                              only_project_id, scope_ids, scoped_tables, tables_in)
 from ..projects.archive import refuse_writes_to_archived_projects
 from ..themes.models import Theme
 
@@ -37,12 +37,12 @@ ATTRIBUTIONS = {
     "none": _l("Without naming who said it"),
 }
 
-finding_themes = Table(
+finding_themes = link_of("finding_id", Table(
     "finding_themes",
     db.metadata,
     Column("finding_id", ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True),
     Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+))
 
 
 class Contributor(ProjectScoped, db.Model):
@@ -53,6 +53,8 @@ class Contributor(ProjectScoped, db.Model):
     """
 
     __tablename__ = "contributors"
+
+    __audit_kind__ = "contributor"  # its create, update, delete are audited
     __table_args__ = (
         CheckConstraint("kind IN ('advisory_member', 'stakeholder')", "known_kind"),
         UniqueConstraint("project_id", "kind", "pseudonym_number", name="uq_contributors_project_kind_pseudonym_number"),
@@ -104,6 +106,8 @@ class Finding(ProjectScoped, db.Model):
     """One thing said or observed at an activity: the unit of evidence."""
 
     __tablename__ = "findings"
+
+    __audit_kind__ = "finding"  # its create, update, delete are audited
     #: Denormalised from the activity, so that scoping a finding is one criterion.
     project_source = "activity"
     __table_args__ = (

@@ -14,28 +14,33 @@ import json
 import uuid
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, send_from_directory, url_for
+from flask import (abort, current_app, flash, g, redirect, render_template, request, send_file, send_from_directory,
+                   url_for)
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from ..access import ADMIN, AUTHOR, STAFF, roles_required
 from ..activities.models import Activity
-from ..auth.roles import STAFF, roles_required
+from ..audit.downloads import export_kind
 from ..extensions import db
 from ..forms import BaseForm
-from ..jobs import exports
-from ..pagination import paginate
 from ..i18n import CONTENT_LANGUAGES, LANGUAGES, _, current_language, localized, ngettext
+from ..jobs import exports
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from ..pagination import paginate
 from ..refused_forms import refuse, refused
+from ..text_diff import text_diff
 from ..themes.models import Theme
 from . import bp
 from .attribution import NOT_ALLOWED, may_quote, resolve
 from .models import ATTRIBUTIONS, FINDING_KINDS, Contributor
+from .refi_qda import project_qdpx
 from .services import (FindingConflict, FindingError, FindingInput, create_finding_once, create_findings,
                        delete_finding, findings_query, get_finding, list_findings, recently_deleted_findings, restore_finding,
                        theme_usage, update_finding)
-from .transfer import ImportFileError, export_csv, export_xlsx, parse_upload, rows_from_json, validate_rows
+from .transfer import (ImportFileError, export_csv, export_findings, export_xlsx, findings_count, parse_upload,
+                       rows_from_json, validate_rows)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -173,8 +178,6 @@ def edit(finding_id: int):
             update_finding(finding, data, expected_version=expected if expected is not None else -1)
         except FindingConflict as conflict:
             db.session.rollback()
-            from ..review.services import text_diff  # here: review imports the reports, which import findings
-
             choices = _choices(conflict.current.activity)
             return render_template("findings/conflict.html", finding=conflict.current, mine=data,
                                    activity=conflict.current.activity,
@@ -269,11 +272,12 @@ def _export_language() -> str:
 
 
 @bp.get("/activities/<int:activity_id>/findings.csv")
+@export_kind("activity")
 @roles_required(*STAFF)
 def export_findings_csv(activity_id: int):
     activity = _activity(activity_id)
-    if exports.too_large(exports.findings_count(activity.id)):
-        return exports.start(exports.export_findings, activity.id, "csv", _export_language(),
+    if exports.too_large(findings_count(activity.id)):
+        return exports.start(export_findings, activity.id, "csv", _export_language(),
                              kind="findings_export", subject=f"activity:{activity.id}")
     body = export_csv(activity, list_findings(activity.id), _export_language())
     return current_app.response_class(body, mimetype="text/csv", headers={
@@ -281,12 +285,22 @@ def export_findings_csv(activity_id: int):
 
 
 @bp.get("/activities/<int:activity_id>/findings.xlsx")
+@export_kind("activity")
 @roles_required(*STAFF)
 def export_findings_xlsx(activity_id: int):
     activity = _activity(activity_id)
-    if exports.too_large(exports.findings_count(activity.id)):
-        return exports.start(exports.export_findings, activity.id, "xlsx", _export_language(),
+    if exports.too_large(findings_count(activity.id)):
+        return exports.start(export_findings, activity.id, "xlsx", _export_language(),
                              kind="findings_export", subject=f"activity:{activity.id}")
     buffer = export_xlsx(activity, list_findings(activity.id), _export_language())
     return send_file(buffer, as_attachment=True, download_name=f"findings-{activity.type}-{activity.number}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/codebook/project.qdpx")
+@export_kind("project")
+@roles_required(ADMIN, AUTHOR)  # the findings themselves leave the platform: report authors only
+def export_qdpx():
+    """The project with its findings for a QDA program (offered on the codebook screen)."""
+    return current_app.response_class(project_qdpx(localized(g.project, "name")), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="klankbord-{g.project.slug}-project.qdpx"'})

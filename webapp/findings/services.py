@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..activities.models import Activity
+from ..audit.tracking import record_created
 from ..auth.models import User
 from ..db_types import utcnow
 from ..db_types import MAX_DATABASE_INT
@@ -19,9 +20,11 @@ from ..extensions import db
 from ..i18n import CONTENT_LANGUAGES, _
 from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
+from ..projects.archive import ProjectArchived
+from ..search_words import searchable_text
 from ..text import TextRefused, clean_text
 from ..themes.models import Theme
-from .models import ATTRIBUTIONS, FINDING_KINDS, Contributor, Finding, FindingTranslation
+from .models import ATTRIBUTIONS, Contributor, FINDING_KINDS, Finding, FindingTranslation, finding_themes
 
 #: A finding is a few sentences; a whole transcript belongs in an import, split into findings.
 MAX_TEXT_LENGTH = 10_000
@@ -306,11 +309,6 @@ def _insert_finding(data: FindingInput, activity: Activity, themes: list[Theme],
     entry is written; the data counter moves as for any write statement (`data_version.py`).
     Returns the finding as a row loaded in the session, themes included, nothing read back."""
     from sqlalchemy.orm import make_transient_to_detached
-
-    from ..analysis.search import searchable_text
-    from ..audit.tracking import record_created
-    from ..projects.archive import ProjectArchived
-    from .models import finding_themes
 
     if activity.project.status == "archived":  # as `refuse_writes_to_archived_projects` in a flush
         raise ProjectArchived()

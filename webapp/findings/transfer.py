@@ -13,13 +13,19 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
 from ..activities.models import Activity
+from ..extensions import db
 from ..i18n import CONTENT_LANGUAGES, _, localized
+from ..jobs.exports import XLSX
+from ..jobs.services import JobResult, set_progress
 from ..text import TextRefused, clean_text, spreadsheet_cell
 from ..uploads import UploadRefused, csv_rows, decode_utf8, read_limited, xlsx_rows
 from ..organisations.services import find_organisation
 from .models import FINDING_KINDS, Finding
-from .services import FindingInput, validate_finding
+from .services import FindingInput, client_id_conflict, list_findings, validate_finding
 
 MAX_ROWS = 2000
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -72,8 +78,6 @@ def _kind_code(value: str) -> str:
     for code, label in FINDING_KINDS.items():
         if key in (code, code.replace("_", " ")) or key == str(label).lower():
             return code
-    from flask_babel import force_locale
-
     for language in ("nl", "en"):
         with force_locale(language):
             for code, label in FINDING_KINDS.items():
@@ -172,8 +176,6 @@ def _row(number: int, values: dict[str, str], activity_id: int) -> ImportRow:
 
 def validate_rows(rows: list[ImportRow]) -> None:
     """Fill in each row's errors, as the service would refuse them; stores nothing."""
-    from .services import client_id_conflict
-
     seen: dict[uuid.UUID, int] = {}
     for row in rows:
         for name, message in validate_finding(row.data).items():
@@ -247,3 +249,17 @@ def export_xlsx(activity: Activity, findings: list[Finding], language: str) -> i
     return buffer
 
 
+def findings_count(activity_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Finding).where(Finding.activity_id == activity_id))
+
+
+def export_findings(activity_id: int, fmt: str, language: str) -> JobResult:
+    """Job: an activity's findings as CSV or XLSX (the same file the screen makes for a small one)."""
+    activity = db.session.get(Activity, activity_id)
+    findings = list_findings(activity_id)
+    set_progress(30)
+    name = f"findings-{activity.type}-{activity.number}.{fmt}"
+    with force_locale(language):
+        if fmt == "csv":
+            return JobResult(export_csv(activity, findings, language).encode("utf-8"), name, "text/csv")
+        return JobResult(export_xlsx(activity, findings, language).getvalue(), name, XLSX)

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("glossary", __name__, template_folder="templates", url_prefix="/glossary")
 
-from . import routes  # noqa: E402,F401
+from . import hooks, routes  # noqa: E402,F401

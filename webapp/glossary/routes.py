@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 
-from ..auth.roles import ADMIN, AUTHOR, STAFF, roles_required
+from ..access import ADMIN, AUTHOR, STAFF, roles_required
 from ..extensions import db
 from ..forms import BaseForm
 from ..i18n import _

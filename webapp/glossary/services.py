@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import g
 from sqlalchemy import select
 
-from ..activities.types import ACTIVITY_TYPES, label_overrides
+from ..activities.types import ACTIVITY_TYPES
 from ..extensions import db
 from ..i18n import _, current_language
 from ..projects.scope import current_project_id
@@ -108,5 +108,3 @@ def activity_type_name(code: str, language: str | None = None) -> str | None:
 def invalidate_cache() -> None:
     g.pop("_glossary_activity_types", None)
 
-
-label_overrides.append(activity_type_name)

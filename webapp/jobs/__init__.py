@@ -5,4 +5,5 @@ from flask import Blueprint
 bp = Blueprint("jobs", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static", url_prefix="/jobs", cli_group=None)
 
+
 from . import cli, routes  # noqa: E402,F401

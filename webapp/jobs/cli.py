@@ -5,6 +5,7 @@ import click
 from flask import current_app
 
 from . import bp
+from .rq_runner import start_worker
 
 
 @bp.cli.command("worker")
@@ -14,6 +15,5 @@ def worker(burst: bool, name: str | None) -> None:
     """Run jobs from the Redis queue (report builds, exports, e-mail, suggestion training)."""
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: without Redis, jobs run in local worker processes.")
-    from .rq_runner import start_worker
 
     start_worker(current_app._get_current_object(), burst=burst, name=name)

@@ -9,13 +9,14 @@ job failed when the process ended without finishing it (killed, out of memory).
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 
 from flask import current_app
 
+from ..config import Config
 from ..extensions import db
 from .models import Job
+from .running import app_factory, mark_failed, run_job
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,6 @@ def submit(job: Job, thread: bool = False) -> None:
 
 
 def _run_in_thread(app, job_id: int) -> None:
-    from .services import run_job
-
     with app.app_context():
         try:
             run_job(job_id)
@@ -48,12 +47,12 @@ def _run_in_thread(app, job_id: int) -> None:
 
 
 def _supervise(app, job_id: int, timeout: int) -> None:
-    from .services import mark_failed
+    import multiprocessing  # here: only a process that runs a job pays for it at start-up
 
     with _slot(int(app.config.get("LOCAL_JOB_WORKERS", 2))):
         context = multiprocessing.get_context("spawn")
-        worker = context.Process(target=work, name=f"klankbord-job-{job_id}",
-                                 args=(app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"], job_id))
+        worker = context.Process(target=work, name=f"klankbord-job-{job_id}", args=(
+            app_factory(app), app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"], job_id))
         worker.start()
         with app.app_context():
             db.session.execute(db.update(Job).where(Job.id == job_id).values(runner_ref=str(worker.pid)))
@@ -76,17 +75,14 @@ def _supervise(app, job_id: int, timeout: int) -> None:
             db.session.remove()
 
 
-def work(database_uri: str, secret_key: str, job_id: int) -> None:
-    """Entry point of the worker process."""
-    from .. import create_app
-    from ..config import Config
-    from .services import run_job
+def work(factory, database_uri: str, secret_key: str, job_id: int) -> None:
+    """Entry point of the worker process: `factory` is the web process's app factory (create_app)."""
 
     class WorkerConfig(Config):
         SQLALCHEMY_DATABASE_URI = database_uri
         SECRET_KEY = secret_key
 
-    app = create_app(WorkerConfig)
+    app = factory(WorkerConfig)
     with app.app_context():
         try:
             run_job(job_id)

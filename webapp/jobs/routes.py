@@ -6,7 +6,7 @@ from io import BytesIO
 from flask import abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from ..auth.roles import ADMIN, STAFF, roles_required
+from ..access import ADMIN, STAFF, roles_required
 from ..extensions import db
 from ..forms import BaseForm
 from . import bp

@@ -16,6 +16,7 @@ from flask import current_app
 
 from ..extensions import db
 from .models import Job
+from .running import app_factory, run_job
 
 #: The app of a `flask worker` process; forked work horses inherit it.
 _worker_app = None
@@ -44,19 +45,16 @@ def submit(job: Job) -> None:
     rq_id = f"klankbord-{job.id}-{uuid.uuid4().hex[:8]}"
     job.runner_ref = rq_id
     db.session.commit()
-    queue().enqueue(run, job.id, job_id=rq_id, job_timeout=job.timeout, result_ttl=3600,
+    queue().enqueue(run, job.id, app_factory(current_app), job_id=rq_id, job_timeout=job.timeout, result_ttl=3600,
                     failure_ttl=7 * 24 * 3600, description=f"{job.kind} {job.id}")
 
 
-def run(job_id: int) -> None:
-    """What the RQ work horse runs: the job in an app context of this worker's app."""
-    from .services import run_job
-
+def run(job_id: int, factory=None) -> None:
+    """What the RQ work horse runs: the job in an app context of this worker's app. `factory`
+    (create_app, travelling with the job) makes one in a plain `rq worker`."""
     app = _worker_app
     if app is None:  # started by a plain `rq worker`: make the app here
-        from .. import create_app
-
-        app = create_app()
+        app = factory()
     with app.app_context():
         db.engine.dispose(close=False)  # connections of the parent worker stay the parent's
         try:

@@ -10,7 +10,7 @@ from typing import Callable
 
 from flask import abort, flash, redirect, render_template, request
 
-from ..surveys.forms import ActionForm
+from ..forms import ActionForm
 from ..i18n import _
 
 

@@ -6,7 +6,7 @@ from flask_babel import refresh
 from ..forms import BaseForm
 from sqlalchemy import select
 
-from ..auth.roles import ADMIN, STAFF, public, roles_required
+from ..access import ADMIN, STAFF, public, roles_required
 from ..extensions import db
 from ..routing import safe_next
 from ..i18n import RTL_LANGUAGES, _

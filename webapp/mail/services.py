@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session
 from ..db_types import utcnow
 from ..extensions import db, mail
 from ..i18n import RTL_LANGUAGES
+from ..jobs.models import Job
+from ..jobs.services import enqueue, reconcile
 from .models import MESSAGE_KINDS, MailOptOut, OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -362,9 +364,6 @@ def kick(app=None) -> bool:
 def _enqueue_sending(app) -> bool:
     """One sending job at a time on the queue: a second kick while one waits adds nothing
     (the waiting job sends everything due when it runs; `_claim` keeps two senders apart)."""
-    from ..jobs.models import Job
-    from ..jobs.services import enqueue, reconcile
-
     with app.app_context():
         try:
             waiting = [job for job in db.session.scalars(select(Job).where(Job.kind == "send_mail", Job.state == "queued"))

@@ -11,6 +11,7 @@ from ..extensions import db
 
 class Organisation(db.Model):
     __tablename__ = "organisations"
+    __audit_kind__ = "organisation"  # its create, update, delete are audited
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The canonical spelling; other spellings are aliases.

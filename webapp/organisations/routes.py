@@ -6,11 +6,12 @@ from ..pagination import paginate
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..activities.models import Activity, activity_organisations
-from ..auth.roles import ADMIN, AUTHOR, STAFF, roles_required
+from .. import signals
+from ..access import ADMIN, AUTHOR, STAFF, roles_required
 from ..extensions import db
 from ..i18n import _
 from ..refused_forms import refuse, refill
+from ..signals import answers
 from . import bp
 from .forms import MergeForm, OrganisationForm
 from .models import Organisation
@@ -26,30 +27,21 @@ def _get(organisation_id: int) -> Organisation:
 @bp.get("/")
 @roles_required(*STAFF)
 def list_organisations():
-    # Organisations are shared by all projects, their activities are not: the count joins
-    # Activity, so the project scope (an ORM criterion on Activity) applies to it.
-    activity_counts = (
-        select(activity_organisations.c.organisation_id, func.count().label("n"))
-        .join(Activity, Activity.id == activity_organisations.c.activity_id)
-        .group_by(activity_organisations.c.organisation_id).subquery()
-    )
-    rows = paginate(
-        select(Organisation, func.coalesce(activity_counts.c.n, 0))
-        .outerjoin(activity_counts, activity_counts.c.organisation_id == Organisation.id)
-        .options(selectinload(Organisation.aliases))
-        .order_by(func.lower(Organisation.name), Organisation.id), rows=True)
-    return render_template("organisations/list.html", rows=rows)
+    page = paginate(select(Organisation).options(selectinload(Organisation.aliases))
+                    .order_by(func.lower(Organisation.name), Organisation.id))
+    # How many activities each took part in: the activities (a feature above this one) count.
+    counts: dict[int, int] = {}
+    for answer in answers(signals.organisation_activity_counts.send()):
+        counts.update(answer)
+    page.items = [(organisation, counts.get(organisation.id, 0)) for organisation in page.items]
+    return render_template("organisations/list.html", rows=page)
 
 
 @bp.get("/<int:organisation_id>")
 @roles_required(*STAFF)
 def show(organisation_id: int):
     organisation = _get(organisation_id)
-    activities = db.session.scalars(
-        select(Activity).join(activity_organisations)
-        .where(activity_organisations.c.organisation_id == organisation.id)
-        .order_by(Activity.starts_on.desc().nullslast(), Activity.type, Activity.number)
-    ).all()
+    activities = [a for found in answers(signals.organisation_activities.send(organisation)) for a in found]
     return render_template("organisations/show.html", organisation=organisation, activities=activities)
 
 

@@ -5,8 +5,9 @@ from datetime import date
 
 import re
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 
+from .. import signals
 from ..extensions import db
 from ..i18n import _
 from .models import Organisation, OrganisationAlias
@@ -97,22 +98,11 @@ def merge_organisations(source: Organisation, target: Organisation) -> Organisat
     The report spells one organisation several ways ("Divosa"/"DIVOSA"); merging must keep
     every activity, finding and contributor that pointed at either.
     """
-    from ..activities.models import activity_organisations
-    from ..findings.models import Contributor, Finding
-
     if source.id == target.id:
         raise OrganisationError(_("An organisation cannot be merged into itself."))
-    link = activity_organisations
-    already_linked = select(link.c.activity_id).where(link.c.organisation_id == target.id)
-    # An activity that lists both keeps one link, to the target.
-    db.session.execute(
-        delete(link).where(link.c.organisation_id == source.id, link.c.activity_id.in_(already_linked))
-    )
-    db.session.execute(update(link).where(link.c.organisation_id == source.id).values(organisation_id=target.id))
-    db.session.execute(update(Finding).where(Finding.organisation_id == source.id).values(organisation_id=target.id))
-    db.session.execute(
-        update(Contributor).where(Contributor.organisation_id == source.id).values(organisation_id=target.id)
-    )
+    # What points at organisations belongs to features above this one: each moves its own
+    # references over (activities: their links; findings: findings and contributors).
+    signals.organisation_merging.send(source, target=target)
     spellings = [source.name, *(a.alias for a in source.aliases)]
     if source.notes:
         target.notes = "\n\n".join(n for n in (target.notes, source.notes) if n)

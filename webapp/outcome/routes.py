@@ -8,7 +8,7 @@ from flask_babel import force_locale, refresh
 from flask_login import current_user
 from ..forms import BaseForm
 
-from ..auth.roles import ADMIN, AUTHOR, public, roles_required
+from ..access import ADMIN, AUTHOR, public, roles_required
 from ..extensions import db
 from ..i18n import RTL_LANGUAGES, _
 from ..mail.services import latest_messages

@@ -22,6 +22,7 @@ from ..findings.models import Contributor, Finding
 from ..i18n import _
 from ..mail.services import email_address, mail_language, queue_message
 from ..reports.models import Recommendation, RecommendationFinding, ReportChapter, ReportVersion
+from ..review.board import target_label
 from ..review.models import DISPOSITIONS, ReviewAssignment, ReviewComment, ReviewRound
 from .models import OutcomeLink
 
@@ -165,7 +166,6 @@ def outcome_for(version: ReportVersion, contributor: Contributor, language: str)
                 number=f"{chapters.get(chapter.id, '?')}.{position}", quoted=link.quoted))
     contributions = [ContributionOutcome(finding=f, used_in=uses.get(f.id, [])) for f in findings]
     comments = []
-    from ..review.services import target_label
 
     for comment in db.session.scalars(
             select(ReviewComment).join(ReviewAssignment, ReviewAssignment.id == ReviewComment.assignment_id)

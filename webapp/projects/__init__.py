@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("projects", __name__, template_folder="templates")
 
-from . import cli, routes  # noqa: E402,F401
+from . import cli, hooks, routes  # noqa: E402,F401

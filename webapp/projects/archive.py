@@ -9,6 +9,8 @@ Building a report writes only report versions, which are not refused.
 from __future__ import annotations
 
 from ..i18n import _
+from .models import Project
+from .scope import ProjectScoped
 
 
 class ProjectArchived(Exception):
@@ -24,9 +26,6 @@ ALLOWED_IN_ARCHIVE = {"reports.build", "projects.switch", "projects.edit"}
 
 
 def refuse_writes_to_archived_projects(session) -> None:
-    from .models import Project
-    from .scope import ProjectScoped
-
     changed = {obj.project_id for obj in (*session.new, *session.dirty, *session.deleted)
                if isinstance(obj, ProjectScoped) and obj.project_id is not None
                and (obj not in session.dirty or session.is_modified(obj))}

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from ..access import ADMIN, ROLES
 from ..auth import bp as auth_bp
-from ..auth.roles import ADMIN, ROLES
 from ..auth.services import UserError
 from ..extensions import db
 from ..text import CLI_TEXT

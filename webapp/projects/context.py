@@ -19,7 +19,10 @@ from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+from ..access import ADMIN
 from ..extensions import db
+from .archive import ALLOWED_IN_ARCHIVE, ProjectArchived
+from .models import Project, ProjectMembership
 from .scope import set_scope
 
 #: Blueprints whose staff views live inside a project.
@@ -67,9 +70,6 @@ class ProjectFlask(Flask):
 
 def member_role(user, project) -> str | None:
     """The user's role in `project`: admins are admins everywhere; None for a non-member."""
-    from ..auth.roles import ADMIN
-    from .models import ProjectMembership
-
     if user.role == ADMIN:
         return ADMIN
     return db.session.scalar(select(ProjectMembership.role).where(
@@ -78,9 +78,6 @@ def member_role(user, project) -> str | None:
 
 def member_project_ids(user) -> tuple[int, ...] | None:
     """The projects a user may see: None (all) for admins."""
-    from ..auth.roles import ADMIN
-    from .models import ProjectMembership
-
     if user.role == ADMIN:
         return None
     return tuple(db.session.scalars(select(ProjectMembership.project_id)
@@ -95,8 +92,6 @@ def _pull_project_slug(endpoint, values):
 def _project_and_role(slug: str, user):
     """The project with this slug and the user's role in it, in one query (every staff
     request and API call asks)."""
-    from .models import Project, ProjectMembership
-
     row = db.session.execute(
         select(Project, ProjectMembership.role)
         .outerjoin(ProjectMembership, (ProjectMembership.project_id == Project.id)
@@ -110,8 +105,6 @@ def _project_and_role(slug: str, user):
 
 def role_in(user, membership_role: str | None) -> str | None:
     """The user's role in a project given the membership's (None: not a member): admins are admins everywhere."""
-    from ..auth.roles import ADMIN
-
     return ADMIN if user.role == ADMIN else membership_role
 
 
@@ -140,8 +133,6 @@ def enter_project(known: tuple | None = None):
     if "Authorization" not in request.headers and session.get(SESSION_KEY) != project.slug:
         session[SESSION_KEY] = project.slug  # remembered for `/` and old links, without a query
     if project.is_archived and request.method not in ("GET", "HEAD", "OPTIONS"):
-        from .archive import ALLOWED_IN_ARCHIVE, ProjectArchived
-
         if request.endpoint not in ALLOWED_IN_ARCHIVE:
             raise ProjectArchived()
     return None
@@ -157,8 +148,6 @@ def _fill_project_slug(endpoint, values):
 
 def remembered_project_slug(user) -> str | None:
     """The project `/` and old unprefixed links open: the last one used, else the first one."""
-    from .models import Project, ProjectMembership
-
     allowed = member_project_ids(user)
     candidates = [session.get(SESSION_KEY)]
     if user.last_project_id:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.roles import ADMIN, ROLE_LABELS
+from ..access import ADMIN, ROLE_LABELS
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import _l

@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..access import ADMIN, ROLES, roles_required
 from ..auth.models import User
-from ..auth.roles import ADMIN, ROLES, STAFF, roles_required
 from ..auth.routes import password_link
 from ..auth.services import UserError
 from ..extensions import db
@@ -19,6 +19,7 @@ from .forms import ImportForm, InviteMemberForm, MembershipForm, ProjectForm
 from .models import Project
 from .services import (ProjectError, ProjectInput, invite_member, memberships, projects_of, remember_project,
                        remove_membership, save_project, set_membership, start_codebook)
+from .transfer import TransferError, export_project, fresh_links, import_project
 
 
 @bp.post("/projects/switch")
@@ -107,8 +108,6 @@ def members(project_id: int):
 @bp.get("/projects/<int:project_id>/export.zip")
 @roles_required(ADMIN)
 def export_zip(project_id: int):
-    from .transfer import export_project
-
     project = _get(project_id)
     buffer = export_project(project)
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
@@ -118,8 +117,6 @@ def export_zip(project_id: int):
 @bp.route("/projects/import", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def import_zip():
-    from .transfer import TransferError, fresh_links, import_project
-
     form = ImportForm()
     if form.validate_on_submit():
         upload = request.files.get("file")
@@ -165,24 +162,3 @@ def invite():
     if form.errors:
         return refuse(form)
     return render_template("projects/invite.html", form=refill(form))
-
-
-@bp.get("/search")
-@roles_required(*STAFF)
-def search():
-    """Findings across the projects the user is a member of, each labelled with its project."""
-    from .across import search_findings
-
-    query = request.args.get("q", "")
-    return render_template("projects/search.html", query=query, results=search_findings(query),
-                           projects=projects_of(current_user))
-
-
-@bp.get("/evidence")
-@roles_required(*STAFF)
-def evidence():
-    """Per theme code, the findings in each of the user's projects: the national picture."""
-    from .across import evidence_across
-
-    projects = projects_of(current_user)
-    return render_template("projects/evidence.html", projects=projects, rows=evidence_across(projects))

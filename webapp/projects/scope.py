@@ -28,6 +28,8 @@ from sqlalchemy.sql import visitors
 from flask import g, has_app_context
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from ..extensions import db
+from .models import Project
 
 #: Set on `g` by the request preprocessor or `in_project`: the project of this request.
 _PROJECT = "project"
@@ -76,6 +78,26 @@ def child_of(parent_path: str):
         return cls
 
     return decorate
+
+
+#: Link tables without a model (activity_organisations, finding_themes, ...): table -> the
+#: column naming the row they belong to. Their rows belong to that row's project, so a project
+#: export carries them (projects/transfer.py); `link_of` registers one beside its table.
+LINK_TABLES: dict = {}
+
+
+def link_of(owner_column: str, table):
+    """Register `table` as a link table whose `owner_column` names the project row it belongs to."""
+    LINK_TABLES[table] = owner_column
+    return table
+
+
+def project_models(registry, metadata) -> list[type]:
+    """Every model whose rows belong to a project (`ProjectScoped`, `@child_of`), in an order
+    where every row a foreign key points at comes first (what an import must insert first)."""
+    by_table = {mapper.class_.__table__: mapper.class_ for mapper in registry.mappers
+                if issubclass(mapper.class_, ProjectScoped) or mapper.class_ in CHILD_CRITERIA}
+    return [by_table[table] for table in metadata.sorted_tables if table in by_table]
 
 
 def tables_in(statement) -> frozenset[str]:
@@ -136,8 +158,6 @@ def only_project_id(session) -> int | None:
     database refuses the row."""
     from sqlalchemy import select
 
-    from .models import Project
-
     with session.no_autoflush:
         ids = session.scalars(select(Project.id).limit(2)).all()
     return ids[0] if len(ids) == 1 else None
@@ -159,9 +179,6 @@ def enter_project_of(obj):
     """A public token page found its object (survey, invitation, review assignment): from
     here on the request works inside that object's project, as a staff page would."""
     if obj is not None and has_app_context():
-        from ..extensions import db
-        from .models import Project
-
         project_id = obj.project_id if isinstance(obj, ProjectScoped) else None
         if project_id is not None:
             set_scope(db.session.get(Project, project_id), (project_id,))

@@ -4,22 +4,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import select
 
+from .. import signals
+from ..access import ADMIN, STAFF
 from ..audit.services import record_audit
 from ..auth.models import User
 from ..auth.services import create_user, invite_user
-from ..auth.roles import ADMIN, STAFF
 from ..extensions import db
 from ..i18n import _
+from ..signals import answers
 from .models import MEMBER_ROLES, PROJECT_STATUSES, Project, ProjectMembership
-from .scope import in_project
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-#: The shared codebook template a new project may start from (the learning-network codebook).
-CODEBOOK_TEMPLATE = Path(__file__).resolve().parent.parent / "demo" / "data" / "themes.csv"
 CODEBOOK_STARTS = ("empty", "template", "copy")
 
 
@@ -175,18 +173,10 @@ def remember_project(user: User, project: Project) -> None:
 
 def start_codebook(project: Project, how: str, source: Project | None = None) -> int:
     """Fill a new project's codebook: empty, from the shared template, or as a copy of
-    another project's codebook (codes, tree, labels and descriptions; not the findings)."""
-    from ..themes.services import export_codebook_csv, import_codebook_csv
-
+    another project's codebook (codes, tree, labels and descriptions; not the findings).
+    The codebook (themes/hooks.py) does it; the number of themes made is returned."""
     if how == "empty":
         return 0
-    if how == "template":
-        text = CODEBOOK_TEMPLATE.read_text(encoding="utf-8")
-    elif how == "copy" and source is not None:
-        with in_project(source):
-            text = export_codebook_csv()
-    else:
+    if how not in ("template", "copy") or (how == "copy" and source is None):
         raise ProjectError(_("Choose how the codebook starts."))
-    with in_project(project):
-        result = import_codebook_csv(text)
-    return result.created
+    return sum(answers(signals.project_started.send(project, how=how, source=source)))

@@ -9,6 +9,7 @@ from ..projects.scope import ProjectScoped
 
 class Abbreviation(db.Model):
     __tablename__ = "abbreviations"
+    __audit_kind__ = "abbreviation"  # its create, update, delete are audited
 
     id: Mapped[int] = mapped_column(primary_key=True)
     abbreviation: Mapped[str] = mapped_column(String(40), unique=True)
@@ -20,6 +21,8 @@ class GoodExample(ProjectScoped, db.Model):
     """A pilot or practice worth copying; the report shows it in a box. Dutch text may follow later."""
 
     __tablename__ = "good_examples"
+
+    __audit_kind__ = "good_example"  # its create, update, delete are audited
     __table_args__ = (UniqueConstraint("project_id", "title_en", name="uq_good_examples_project_title_en"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from ..auth.roles import ADMIN, AUTHOR, roles_required
+from ..access import ADMIN, AUTHOR, roles_required
 from ..extensions import db
 from ..i18n import _
 from ..refused_forms import refuse, refill

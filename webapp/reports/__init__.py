@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from ..auth.roles import ADMIN, AUTHOR, roles_required
+from ..access import ADMIN, AUTHOR, roles_required
 
 
 class _Blueprint(Blueprint):
@@ -15,4 +15,4 @@ class _Blueprint(Blueprint):
 bp = _Blueprint("reports", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static", url_prefix="/reports", cli_group="report")
 
-from . import cli, routes  # noqa: E402,F401
+from . import cli, hooks, routes  # noqa: E402,F401

@@ -7,12 +7,14 @@ consultation is titled with the organisation it was held with); otherwise by its
 """
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from ..activities.models import Activity
 from ..findings.attribution import may_quote, resolve, stakeholder_type_of
 from ..findings.models import Finding
 from ..i18n import RTL_LANGUAGES
-from ..organisations.models import Organisation
 from .labels import label
+from .texts import activity_title, organisation_name
 
 #: "a municipality", "an employer": how a report names a source by its kind (labels.py, per language).
 STAKEHOLDER_PHRASE = {
@@ -24,24 +26,12 @@ STAKEHOLDER_PHRASE = {
 }
 
 
-def activity_title(activity: Activity, language: str) -> str:
-    """An activity's title as the report prints it: `title_nl`/`title_en`, else the register's title."""
-    return getattr(activity, f"title_{language}") or activity.title
-
-
-def organisation_name(organisation: Organisation, language: str) -> str:
-    """An organisation as the report prints it: its display name in `language`, else its canonical name."""
-    return getattr(organisation, f"display_name_{language}") or organisation.name
-
-
 def attributed_to(finding: Finding, language: str) -> str:
     """Who the report says it comes from: an organisation, a pseudonym, "a municipality" or ""."""
     mode = resolve(finding).mode
     if mode == "organisation":
         return organisation_name(finding.organisation, language)
     if mode == "pseudonym":
-        from flask_babel import force_locale
-
         with force_locale(language):
             return str(finding.contributor.pseudonym)
     if mode == "stakeholder_type":

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
+from .. import signals
 from ..extensions import db
 from . import bp
 from .models import REPORT_FORMATS, REPORT_LANGUAGES, Report
+from .builds import build_to_bytes, demo_report
 from .preflight import preflight_lines
-from .services import ReportError, build_to_bytes, demo_report
+from .texts import ReportError
 
 
 @bp.cli.command("build")
@@ -26,9 +28,7 @@ def build_command(demo: bool, report_id: int | None, language: str, fmt: str, ou
     if demo:
         report = demo_report()
         if report is None:
-            from ..demo.services import load_demo
-
-            load_demo()
+            signals.demo_wanted.send()  # the demo loader (a feature above this one) loads it
             report = demo_report()
     else:
         report = db.session.get(Report, report_id)

@@ -9,18 +9,15 @@ findings. Called at the end of `webapp.demo.services.load_demo`; loading twice a
 """
 from __future__ import annotations
 
-import csv
 import json
-import uuid
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from ..demo.services import DATA as DEMO_DATA, DEMO_NAMESPACE
 from ..extensions import db
 from ..findings.models import Finding
+from ..surveys.demo import TITLE_EN
 from ..surveys.models import Survey
 from ..themes.models import Theme
 from .models import Recommendation, RecommendationFinding, Report, ReportBox, ReportChapter, Source
@@ -36,17 +33,11 @@ def _json(name: str) -> dict:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
-def _findings_by_key() -> dict[str, Finding]:
-    """The demo findings by their key in findings.csv (a finding's client id is made from its row)."""
-    with open(DEMO_DATA / "findings.csv", newline="", encoding="utf-8") as handle:
-        ids = {row["key"]: uuid.uuid5(DEMO_NAMESPACE, f"{row['activity']}|{row['text']}") for row in csv.DictReader(handle)}
-    by_client = {f.client_id: f for f in db.session.scalars(
-        select(Finding).where(Finding.client_id.in_(list(ids.values()))).options(selectinload(Finding.activity)))}
-    return {key: by_client[client_id] for key, client_id in ids.items() if client_id in by_client}
+def load_demo_report(findings: dict[str, Finding]) -> int:
+    """Create the demo report once; returns 1 when it was created, 0 when it existed.
 
-
-def load_demo_report() -> int:
-    """Create the demo report once; returns 1 when it was created, 0 when it existed."""
+    `findings`: the demo findings by their key in demo/data/findings.csv (the demo loader
+    knows how their client ids were made)."""
     if db.session.scalar(select(Report.id).where(Report.key == "demo")) is not None:
         return 0
     data = _json("report.json")
@@ -62,7 +53,6 @@ def load_demo_report() -> int:
         for language in ("nl", "en"):
             setattr(report, f"{field}_{language}", data[field][language])
     themes = {t.code: t for t in db.session.scalars(select(Theme))}
-    findings = _findings_by_key()
     evidence = _json("evidence.json")["recommendations"]
     recommendations: dict[str, Recommendation] = {}
     for position, chapter_data in enumerate(data["chapters"]):
@@ -101,8 +91,6 @@ def load_report_survey_demo() -> int:
 
     Runs after both the report and the survey demo exist (see load_demo's order).
     """
-    from ..surveys.demo import TITLE_EN
-
     report = db.session.scalar(select(Report).where(Report.key == "demo"))
     survey = db.session.scalar(select(Survey).where(Survey.title_en == TITLE_EN))
     if report is None or survey is None:

@@ -11,7 +11,7 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..findings.models import Finding
 from ..i18n import _l
-from ..projects.scope import ProjectScoped, child_of
+from ..projects.scope import ProjectScoped, child_of, link_of
 from ..reference.models import GoodExample
 from ..surveys.models import Survey
 from ..themes.models import Theme
@@ -30,24 +30,26 @@ EMBLEMS = {"eu": {"svg": "emblems/eu-flag.svg", "png": "emblems/eu-flag.png", "l
 #: Where a numbered box can stand: a chapter of its own, or one of the report's texts.
 BOX_SECTIONS = ("project", "scope", "problem_analysis", "chapter")
 
-chapter_good_examples = Table(
+chapter_good_examples = link_of("chapter_id", Table(
     "report_chapter_good_examples",
     db.metadata,
     Column("chapter_id", ForeignKey("report_chapters.id", ondelete="CASCADE"), primary_key=True),
     Column("good_example_id", ForeignKey("good_examples.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+))
 
-#: Surveys whose result charts a chapter prints (open or closed ordinary surveys; see services.chapter_survey_choices).
-chapter_surveys = Table(
+#: Surveys whose result charts a chapter prints (open or closed ordinary surveys;
+#: see survey_results.chapter_survey_choices).
+chapter_surveys = link_of("chapter_id", Table(
     "report_chapter_surveys",
     db.metadata,
     Column("chapter_id", ForeignKey("report_chapters.id", ondelete="CASCADE"), primary_key=True),
     Column("survey_id", ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+))
 
 
 class Report(ProjectScoped, db.Model):
     __tablename__ = "reports"
+    __audit_kind__ = "report"  # its create, update, delete are audited
     __table_args__ = (UniqueConstraint("project_id", "key", name="uq_reports_project_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +122,8 @@ class ReportChapter(db.Model):
     """One chapter per recommendation theme: the author's introduction and the recommendations."""
 
     __tablename__ = "report_chapters"
+
+    __audit_kind__ = "chapter"  # its create, update, delete are audited
     __table_args__ = (UniqueConstraint("report_id", "theme_id", name="uq_report_chapters_report_theme"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +145,7 @@ class ReportChapter(db.Model):
 @child_of("chapter.report")
 class Recommendation(db.Model):
     __tablename__ = "recommendations"
+    __audit_kind__ = "recommendation"  # its create, update, delete are audited
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chapter_id: Mapped[int] = mapped_column(ForeignKey("report_chapters.id", ondelete="CASCADE"), index=True)
@@ -211,6 +216,8 @@ class Source(ProjectScoped, db.Model):
     """An entry of the sources register; authors cite it in any text as [^key], printed as a footnote."""
 
     __tablename__ = "report_sources"
+
+    __audit_kind__ = "source"  # its create, update, delete are audited
     __table_args__ = (UniqueConstraint("project_id", "key", name="uq_report_sources_project_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,6 +21,9 @@ from flask import current_app
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+from ..template_cache import compiled_template_cache
+from ..text import export_safe, export_safe_tree
+from .labels import label
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +93,6 @@ def _pdf_environment(app):
     (a new template or field cannot forget it); `|breakable` is also a filter there."""
     environment = app.extensions.get("klankbord_pdf_jinja")
     if environment is None:
-        from ..template_cache import compiled_template_cache
-
         environment = app.jinja_env.overlay(finalize=breakable, bytecode_cache=compiled_template_cache(app, "pdf"))
         environment.filters["breakable"] = breakable
         app.extensions["klankbord_pdf_jinja"] = environment
@@ -115,9 +116,6 @@ def keeps_together(box: dict) -> bool:
 
 
 def render_report_html(data: dict) -> str:
-    from ..text import export_safe_tree
-    from .labels import label
-
     data = export_safe_tree(data)  # an old row with a control character cannot break the PDF
     language = data["language"]
     app = current_app._get_current_object()
@@ -173,8 +171,6 @@ _tag_languages_and_header_scopes()
 
 def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None,
                 progress: Callable[[int], None] | None = None) -> bytes:
-    from ..text import export_safe
-
     fetcher = fetcher or StaticOnlyFetcher()
     html = export_safe(html)  # markup is untouched; a stray control character in text becomes U+FFFD
     # base_url is our own scheme: a relative URL in the HTML resolves to something we refuse.

@@ -25,16 +25,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
+from ..extensions import db
 from ..findings.attribution import NOT_ALLOWED, resolve
 from ..findings.models import Finding
 from ..glossary.services import replaced_terms, terms_in
 from ..i18n import _, _l, localized
 from ..projects.models import Project
 from ..projects.scope import in_project
-from ..extensions import db
+from ..surveys.results import summarise_survey
+from .evidence import evidence_summary
 from .models import REPORT_TEXT_FIELDS, Recommendation, RecommendationFinding, Report, ReportChapter
-from .services import (REPORTED_QUESTION_TYPES, evidence_summary, missing_translations, untranslated_findings,
-                       untranslated_review_comments)
+from .survey_results import REPORTED_QUESTION_TYPES
+from .translations import missing_translations, untranslated_findings, untranslated_review_comments
 
 #: The kinds of open item, in the order the preflight lists them, with their heading.
 CHECKS = {
@@ -240,8 +242,6 @@ def _empty(report: Report, language: str) -> list[Item]:
 
 
 def _surveys(report: Report) -> list[Item]:
-    from ..surveys.services import summarise_survey
-
     items = []
     for c_index, chapter in enumerate(report.chapters, start=1):
         for survey in chapter.surveys:

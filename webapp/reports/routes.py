@@ -8,42 +8,46 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..auth.roles import ADMIN, AUTHOR, roles_required
+from ..access import ADMIN, AUTHOR, roles_required
+from ..activities.types import ACTIVITY_TYPES, type_names
+from ..audit.downloads import export_kind
+from ..db_types import utcnow
 from ..extensions import db
+from ..findings.attribution import resolve
+from ..findings.models import ATTRIBUTIONS, FINDING_KINDS, Finding
+from ..findings.services import set_print_choices
 from ..forms import BaseForm
 from ..i18n import _, localized
+from ..i18n import CONTENT_LANGUAGES
+from ..organisations.models import Organisation
+from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
 from ..reference.models import GoodExample
 from ..refused_forms import refuse, refused, refill
 from ..surveys.models import SURVEY_STATUSES
 from ..surveys.models import Survey
 from ..themes.models import Theme
 from . import bp
+from .arranging import box_place, box_places, delete_recommendation, move_recommendation, save_box
+from .attribution import may_quote as is_quotable
+from .builds import built_from_current_data, start_build, version_job, version_status
+from .evidence import EvidenceFilters, evidence_candidates, evidence_summary, update_evidence
 from .forms import (BoxForm, BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, PublishForm,
                     RecommendationForm, ReportForm, SourceForm)
 from .models import (EMBLEMS, PublicationOverride, Recommendation, Report, ReportBox, ReportChapter, ReportVersion,
                      Source)
 from .preflight import CHECKS as PREFLIGHT_CHECKS, preflight, summary
-from ..activities.types import ACTIVITY_TYPES, type_names
-from ..findings.attribution import resolve
-from ..findings.models import ATTRIBUTIONS, FINDING_KINDS, Finding
-from ..findings.services import set_print_choices
-from ..i18n import CONTENT_LANGUAGES
-from ..organisations.models import Organisation
-from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
-from .services import (TRANSLATION_MAX_LENGTH, EvidenceFilters, ReportError, box_place, box_places, built_from_current_data,
-                       chapter_survey_choices, delete_recommendation, evidence_candidates, evidence_summary, is_quotable,
-                       missing_register_names, missing_translations, move_recommendation, publish_version,
-                       review_comment_findings, save_box, save_translation, set_chapter_surveys, start_build,
-                       translation_queue, untranslated_review_comments,
-                       untranslated_findings, update_evidence, version_job, version_status)
+from .publishing import publish_version
+from .survey_results import chapter_survey_choices, set_chapter_surveys
+from .texts import ReportError
+from .translations import (TRANSLATION_MAX_LENGTH, missing_register_names, missing_translations,
+                           review_comment_findings, save_translation, translation_queue, untranslated_findings,
+                           untranslated_review_comments)
 
 #: Who writes reports: the authors, and the administrator who stands in for them.
 REPORT_ROLES = (ADMIN, AUTHOR)
 
 
 def _touch(report: Report) -> None:
-    from ..db_types import utcnow
-
     report.updated_at = utcnow()
 
 
@@ -413,6 +417,7 @@ def build_status(version_id: int):
 
 
 @bp.get("/builds/<int:version_id>/download")
+@export_kind("report_version")
 @roles_required(*REPORT_ROLES)
 def download(version_id: int):
     version = db.session.get(ReportVersion, version_id) or abort(404)

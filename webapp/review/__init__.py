@@ -3,4 +3,4 @@ from flask import Blueprint
 # Authors' screens under /review, reviewers' personal links under /r/<token>.
 bp = Blueprint("review", __name__, template_folder="templates")
 
-from . import routes  # noqa: E402,F401
+from . import hooks, reviewer, routes  # noqa: E402,F401

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from ..activities.models import Activity
 from ..extensions import db
 from ..findings.models import Contributor
+from ..findings.services import FindingInput, create_finding_once
 from ..reports.models import Report
 from .models import ReviewAssignment, ReviewComment, ReviewRound, hash_token
 from .services import FINDING_NAMESPACE, LINK_DAYS_AFTER_DUE, freeze_texts
@@ -88,8 +89,6 @@ def load_review_demo() -> int:
 
 def _demo_comments(review_round: ReviewRound, by_number: dict[int, ReviewAssignment],
                    activities: dict[int, Activity]) -> None:
-    from ..findings.services import FindingInput, create_finding_once
-
     chapters = review_round.texts["chapters"]
     for number, c_pos, r_pos, relevance, workability, language, text, disposition, response, reference in DEMO_COMMENTS:
         assignment = by_number.get(number)

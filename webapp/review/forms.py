@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..forms import BaseForm
+from ..forms import ActionForm, BaseForm  # noqa: F401  (ActionForm: the review's buttons)
 from ..i18n import _l
 from .models import DISPOSITIONS
 
@@ -38,7 +38,3 @@ class CommentForm(BaseForm):
 class DispositionForm(BaseForm):
     disposition = SelectField(_l("Disposition"), choices=list(DISPOSITIONS.items()))
     response = TextAreaField(_l("Response"), validators=[Length(max=2000)])
-
-
-class ActionForm(BaseForm):
-    """Only its CSRF check: submit, revoke, new link, close, delete."""

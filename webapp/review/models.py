@@ -43,6 +43,7 @@ def hash_token(token: str) -> str:
 
 class ReviewRound(ProjectScoped, db.Model):
     __tablename__ = "review_rounds"
+    __audit_kind__ = "review_round"  # its create, update, delete are audited
     project_source = "report"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +132,8 @@ class ReviewComment(db.Model):
     """A reviewer's comment on the whole report, a chapter or one recommendation."""
 
     __tablename__ = "review_comments"
+
+    __audit_kind__ = "review_comment"  # its create, update, delete are audited
     __table_args__ = (
         CheckConstraint(f"target IN ({', '.join(repr(t) for t in TARGETS)})", "known_target"),
         CheckConstraint(f"disposition IN ({', '.join(repr(d) for d in DISPOSITIONS)})", "known_disposition"),

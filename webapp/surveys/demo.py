@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from ..activities.models import Activity
 from ..extensions import db
 from .models import Response, Survey
-from .services import (QuestionInput, SurveyInput, open_survey, parse_answers, save_question, save_survey,
-                       submit_response)
+from .answering import parse_answers, submit_response
+from .services import QuestionInput, SurveyInput, open_survey, save_question, save_survey
 
 TITLE_EN = "Fictional example: evaluation of a meeting"
 DEMO_NAMESPACE = uuid.UUID("2f7a8f0e-1c4b-4d8e-9a3f-6c5b4e3d2a10")

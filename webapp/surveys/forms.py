@@ -5,7 +5,7 @@ from wtforms import (BooleanField, DateField, FloatField, HiddenField, SelectFie
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..findings.models import FINDING_KINDS
-from ..forms import BaseForm
+from ..forms import ActionForm, BaseForm  # noqa: F401  (ActionForm: the surveys' buttons)
 from ..i18n import _, _l, localized
 from .question_types import QUESTION_TYPES
 
@@ -71,7 +71,3 @@ class RespondForm(BaseForm):
 
     submission_token = HiddenField()
     name = StringField(_l("Your name"), validators=[Length(max=200)])
-
-
-class ActionForm(BaseForm):
-    """A button that changes something: only the CSRF check."""

@@ -15,7 +15,7 @@ from ..activities.models import Activity
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..findings.models import Contributor
-from ..i18n import _l
+from ..i18n import _, _l, current_language
 from ..projects.scope import ProjectScoped, child_of
 from .question_types import QUESTION_TYPES, question_type
 
@@ -36,6 +36,7 @@ class SurveyStateError(ValueError):
 
 class Survey(ProjectScoped, db.Model):
     __tablename__ = "surveys"
+    __audit_kind__ = "survey"  # its create, update, delete are audited
     __table_args__ = (
         CheckConstraint(f"status IN ({', '.join(repr(s) for s in SURVEY_STATUSES)})", "known_status"),
         CheckConstraint(f"purpose IN ({', '.join(repr(p) for p in SURVEY_PURPOSES)})", "known_purpose"),
@@ -78,8 +79,6 @@ class Survey(ProjectScoped, db.Model):
         return self.status == "open"
 
     def open(self) -> None:
-        from ..i18n import _
-
         if self.status != "draft":
             raise SurveyStateError(_("Only a draft survey can be opened."))
         if not self.questions:
@@ -88,8 +87,6 @@ class Survey(ProjectScoped, db.Model):
         self.opened_at = utcnow()
 
     def close(self) -> None:
-        from ..i18n import _
-
         if self.status != "open":
             raise SurveyStateError(_("Only an open survey can be closed."))
         self.status = "closed"
@@ -102,6 +99,7 @@ class Survey(ProjectScoped, db.Model):
 @child_of("survey")
 class Question(db.Model):
     __tablename__ = "survey_questions"
+    __audit_kind__ = "survey_question"  # its create, update, delete are audited
     __table_args__ = (
         CheckConstraint(f"type IN ({', '.join(repr(t) for t in QUESTION_TYPES)})", "known_type"),
         CheckConstraint("min_value IS NULL OR max_value IS NULL OR min_value <= max_value", "valid_range"),
@@ -133,8 +131,6 @@ class Question(db.Model):
         return question_type(self.type)
 
     def option_label(self, value: str, language: str | None = None) -> str:
-        from ..i18n import current_language
-
         language = language or current_language()
         for option in self.options or ():
             if option["value"] == value:

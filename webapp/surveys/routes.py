@@ -1,149 +1,40 @@
-"""The URL map of surveys: what respondents see (/s/..., /i/..., public, token-checked)
-and what organisers do (/surveys/..., staff only)."""
+"""The organisers' screens of surveys (staff): build, open and close, personal links and their
+mail, results and exports. What respondents see is respond.py."""
 from __future__ import annotations
 
 import io
 from datetime import timedelta
 
-from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for)
+from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale, format_date
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..access import STAFF, roles_required
 from ..activities.models import Activity
-from ..auth.roles import STAFF, public, roles_required
+from ..audit.downloads import export_kind
 from ..db_types import utcnow
 from ..extensions import db
 from ..findings.services import FindingError
-from ..jobs import exports
 from ..i18n import LANGUAGES, _, current_language, localized
-from ..refused_forms import refuse, refused, refill
+from ..jobs import exports
+from ..mail.preview import preview_or_queue
+from ..mail.services import latest_messages, render_message
+from ..refused_forms import refuse, refill
 from ..themes.models import Theme
 from . import bp
+from .answering import response_counts, revoke_invitation, set_invitation_expiry
+from .exports import export_responses, responses_count, responses_csv, responses_xlsx
 from .forms import (ActionForm, FindingForm, InvitationExpiryForm, InvitationsForm, QuestionForm, RespondForm,
                     SurveyForm)
-from .models import Invitation, Question, Response, Survey
-from .services import (TEXTS_PER_PAGE, QuestionInput, SurveyError, SurveyInput, answer_to_finding, close_survey,
-                       create_invitations, delete_question, draft_answers, field_name, format_options,
-                       move_question, new_submission_token, open_survey, parse_answers, response_counts,
-                       responses_csv, responses_xlsx, revoke_invitation, save_draft, save_question, save_survey,
-                       set_invitation_expiry, submit_response, summarise_survey, survey_by_token, survey_link,
-                       text_answer)
+from .mailing import invitation_mail_context, mail_recipients, queue_invitation_mail
+from .models import Invitation, Question, Response, SURVEY_STATUSES, Survey
+from .respond import questions_html
+from .results import TEXTS_PER_PAGE, answer_to_finding, summarise_survey, text_answer
+from .services import (LOCAL_TIMEZONE, QuestionInput, SurveyError, SurveyInput, close_survey, create_invitations,
+                       delete_question, format_options, move_question, open_survey, save_question, save_survey)
 
-
-# --- Respondents ----------------------------------------------------------------------------
-
-def _private(response):
-    """Respondent pages are never cached: the back button on a kiosk shows no earlier answers."""
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _message(survey: Survey, title: str, text: str, status: int = 200, kiosk_token: str | None = None):
-    return _private((render_template("surveys/respond/message.html", survey=survey, title=title, text=text,
-                                     kiosk_token=kiosk_token), status))
-
-
-def _questions_html(survey: Survey, raw: dict[int, list[str]], errors: dict) -> list:
-    return [(q, q.kind.render(q, field_name(q), raw.get(q.id, []), errors.get(q.id))) for q in survey.questions]
-
-
-def _answer_page(survey: Survey, mode: str, invitation: Invitation | None = None):
-    """Show and take in the answer form: mode is "public", "kiosk" or "invitation"."""
-    if survey.is_draft:
-        return _message(survey, _("Not open yet"), _("This survey is not open yet. Please try again later."), 404)
-    if not survey.is_open:
-        return _message(survey, _("Survey closed"),
-                        _("This survey is closed: answers can no longer be given. Thank you for your interest."), 410)
-    if invitation is not None and invitation.completed:
-        return _message(survey, _("Already answered"),
-                        _("This personal link has already been used to answer. Thank you!"))
-    form = RespondForm()
-    raw, errors, name = {}, {}, ""
-    if request.method == "POST":
-        if not form.validate_on_submit() and "csrf_token" in form.errors:
-            abort(400)
-        # The name as typed: parse_answers checks it (a refused character is its error, the text stays).
-        parsed = parse_answers(survey, request.form.getlist, request.form.get("name", ""))
-        raw, errors, name = parsed.raw, parsed.errors, parsed.name
-        if "name" in errors:
-            name = request.form.get("name", "")  # shown again as typed
-        if invitation is not None and (request.form.get("action") == "save" or parsed.errors):
-            save_draft(invitation, parsed)
-            if request.form.get("action") == "save":
-                flash(_("Your answers are saved. Open the same link later to continue."), "success")
-                return redirect(request.path)
-        if parsed.errors:
-            # Post/redirect/get (webapp/refused_forms.py): going back never asks to send again.
-            return _private(refuse())
-        else:
-            try:
-                submit_response(survey, parsed, form.submission_token.data, current_language(), invitation)
-            except SurveyError as error:
-                return _message(survey, _("Not sent"), str(error), 409)
-            if mode == "kiosk":
-                return redirect(url_for("surveys.kiosk", token=survey.public_token, sent=1))
-            return redirect(url_for("surveys.thanks", token=survey.public_token))
-    elif (stash := refused()) is not None:
-        # The answers as posted, checked again: the same errors as the refused POST had.
-        typed = stash.formdata
-        parsed = parse_answers(survey, typed.getlist, typed.get("name", ""))
-        raw, errors = parsed.raw, parsed.errors
-        name = typed.get("name", "") if "name" in errors else parsed.name
-        form.submission_token.data = typed.get("submission_token") or new_submission_token()
-    else:
-        form.submission_token.data = new_submission_token()
-        if invitation is not None:
-            raw, name = draft_answers(invitation)
-    form.name.data = name
-    page = render_template("surveys/respond/form.html", survey=survey, form=form, mode=mode, invitation=invitation,
-                           questions=_questions_html(survey, raw, errors), errors=errors,
-                           sent=mode == "kiosk" and request.method == "GET" and request.args.get("sent") == "1",
-                           kiosk_idle_seconds=current_app.config.get("KIOSK_IDLE_SECONDS", 180))
-    return _private(page)
-
-
-def _public_survey(token: str) -> Survey:
-    """A survey with a public link; a feedback round has none (its members use personal links)."""
-    survey = survey_by_token(token)
-    if survey is None or survey.purpose != "survey":
-        abort(404)
-    return survey
-
-
-@bp.route("/s/<token>", methods=["GET", "POST"])
-@public  # the token in the URL is the key; survey_by_token refuses unknown ones
-def respond(token: str):
-    return _answer_page(_public_survey(token), "public")
-
-
-@bp.route("/s/<token>/kiosk", methods=["GET", "POST"])
-@public
-def kiosk(token: str):
-    return _answer_page(_public_survey(token), "kiosk")
-
-
-@bp.get("/s/<token>/thanks")
-@public
-def thanks(token: str):
-    survey = _public_survey(token)
-    return _message(survey, _("Thank you!"), _("Your answers have been received."))
-
-
-@bp.route("/i/<token>", methods=["GET", "POST"])
-@public
-def invitation(token: str):
-    # Unknown, revoked and expired links (and feedback links, which open only at /f/<token>)
-    # get the same "not found" page: it says nothing about the survey.
-    invitation = survey_link(token)
-    if invitation is None:  # the respondents' layout, no staff navigation, no survey title
-        return _private((render_template("surveys/respond/invalid.html", survey=None), 404))
-    return _answer_page(invitation.survey, "invitation", invitation)
-
-
-# --- Organisers -----------------------------------------------------------------------------
 
 def _survey(survey_id: int) -> Survey:
     survey = db.session.get(Survey, survey_id)
@@ -329,7 +220,7 @@ def preview(survey_id: int, language: str):
     with force_locale(language):
         form = RespondForm()
         page = render_template("surveys/respond/form.html", survey=survey, form=form, mode="preview",
-                               preview_language=language, questions=_questions_html(survey, {}, {}), errors={},
+                               preview_language=language, questions=questions_html(survey, {}, {}), errors={},
                                invitation=None, sent=False)
     return page
 
@@ -360,7 +251,6 @@ def invitations(survey_id: int):
         return redirect(url_for("surveys.invitations", survey_id=survey.id))
     links = db.session.scalars(select(Invitation).where(Invitation.survey_id == survey.id)
                                .order_by(Invitation.id)).all()
-    from ..mail.services import latest_messages
 
     if form.errors:
         return refuse(form)
@@ -373,8 +263,6 @@ def invitations(survey_id: int):
 
 def _local_day(moment):
     """The last day a link works, for the list: expires_at is midnight after that day."""
-    from .services import LOCAL_TIMEZONE
-
     return (moment.astimezone(LOCAL_TIMEZONE) - timedelta(days=1)).date()
 
 
@@ -422,10 +310,6 @@ def _invitation_url(invitation: Invitation) -> str:
 @roles_required(*STAFF)
 def mail_invitations(survey_id: int, kind: str):
     """Preview, then queue, the invitation or reminder for each personal link with an address."""
-    from ..mail.preview import preview_or_queue
-    from ..mail.services import render_message
-    from .services import invitation_mail_context, mail_recipients, queue_invitation_mail
-
     survey = _survey(survey_id)
     if kind not in ("invitation", "reminder"):
         abort(404)
@@ -478,11 +362,12 @@ def make_finding(survey_id: int, answer_id: int):
 
 
 @bp.get("/surveys/<int:survey_id>/responses.csv")
+@export_kind("survey")
 @roles_required(*STAFF)
 def export_csv(survey_id: int):
     survey = _survey(survey_id)
-    if exports.too_large(exports.responses_count(survey.id)):
-        return exports.start(exports.export_responses, survey.id, "csv", current_language(),
+    if exports.too_large(responses_count(survey.id)):
+        return exports.start(export_responses, survey.id, "csv", current_language(),
                              kind="survey_export", subject=f"survey:{survey.id}")
     response = make_response(responses_csv(survey))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
@@ -491,11 +376,12 @@ def export_csv(survey_id: int):
 
 
 @bp.get("/surveys/<int:survey_id>/responses.xlsx")
+@export_kind("survey")
 @roles_required(*STAFF)
 def export_xlsx(survey_id: int):
     survey = _survey(survey_id)
-    if exports.too_large(exports.responses_count(survey.id)):
-        return exports.start(exports.export_responses, survey.id, "xlsx", current_language(),
+    if exports.too_large(responses_count(survey.id)):
+        return exports.start(export_responses, survey.id, "xlsx", current_language(),
                              kind="survey_export", subject=f"survey:{survey.id}")
     return send_file(io.BytesIO(responses_xlsx(survey)), as_attachment=True,
                      download_name=f"survey-{survey.id}-responses.xlsx",
@@ -504,6 +390,4 @@ def export_xlsx(survey_id: int):
 
 @bp.app_template_filter("survey_status")
 def survey_status_label(code: str) -> str:
-    from .models import SURVEY_STATUSES
-
     return str(SURVEY_STATUSES.get(code, code))

@@ -20,6 +20,8 @@ class Theme(ProjectScoped, db.Model):
     """A code of the codebook, in Dutch and English (bilingual pattern: `localized(theme, 'label')`)."""
 
     __tablename__ = "themes"
+
+    __audit_kind__ = "theme"  # its create, update, delete are audited
     __table_args__ = (
         CheckConstraint(f"theme_group IN ({', '.join(repr(g) for g in THEME_GROUPS)})", "known_group"),
         UniqueConstraint("project_id", "code", name="uq_themes_project_code"),

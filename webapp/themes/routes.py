@@ -1,19 +1,22 @@
-"""Codebook screens. The blueprint is defined here rather than in __init__.py: the Finding
-model imports the Theme model, and a package __init__ that loaded these views (which use
-findings) would make that import circular."""
+"""Codebook screens. The blueprint is defined here rather than in __init__.py, so importing
+the Theme model (every finding does) never loads the views. How many findings carry a theme
+is asked of the findings (webapp/signals.py): the codebook sits below them."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
-from sqlalchemy import func, select
 
-from ..auth.roles import ADMIN, AUTHOR, STAFF, current_role, roles_required
+from .. import signals
+from ..access import ADMIN, AUTHOR, STAFF, current_role, roles_required
+from ..audit.downloads import export_kind
 from ..extensions import db
 from ..i18n import _, localized
 from ..refused_forms import refuse, refill
+from ..signals import answers
 from ..uploads import UploadRefused, decode_utf8, read_limited
+from . import hooks  # noqa: F401  (connects the codebook's receivers: webapp/signals.py)
 from .forms import ImportForm, MergeForm, ThemeForm
 from .models import THEME_GROUPS, Theme
-from .refi_qda import codebook_qdc, project_qdpx
+from .refi_qda import codebook_qdc
 from .services import (CodebookError, ThemeInput, all_themes, descendant_ids, export_codebook_csv,
                        import_codebook_csv, merge_themes, save_theme, set_archived, theme_tree)
 
@@ -29,12 +32,10 @@ def _get(theme_id: int) -> Theme:
 
 
 def _finding_counts() -> dict[int, int]:
-    from ..findings.models import Finding, finding_themes
-
-    rows = db.session.execute(
-        select(finding_themes.c.theme_id, func.count()).join(Finding, Finding.id == finding_themes.c.finding_id)
-        .group_by(finding_themes.c.theme_id)).all()
-    return dict(rows)
+    counts: dict[int, int] = {}
+    for answer in answers(signals.theme_finding_counts.send()):
+        counts.update(answer)
+    return counts
 
 
 @bp.get("/")
@@ -167,6 +168,7 @@ def _download(body: bytes | str, filename: str, mimetype: str) -> Response:
 
 
 @bp.get("/codebook.csv")
+@export_kind("codebook")
 @roles_required(*STAFF)
 def export_csv():
     # A BOM, so spreadsheet programs read the Dutch and Arabic characters as UTF-8.
@@ -174,12 +176,7 @@ def export_csv():
 
 
 @bp.get("/codebook.qdc")
+@export_kind("codebook")
 @roles_required(*STAFF)
 def export_qdc():
     return _download(codebook_qdc(), f"{_file_prefix()}-codebook.qdc", "application/xml")
-
-
-@bp.get("/project.qdpx")
-@roles_required(*EDITORS)  # the findings themselves leave the platform: report authors only
-def export_qdpx():
-    return _download(project_qdpx(localized(g.project, "name")), f"{_file_prefix()}-project.qdpx", "application/zip")

@@ -10,11 +10,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select
 
-from ..db_types import utcnow
+from .. import signals
 from ..extensions import db
 from ..i18n import _
+from ..signals import answers
 from ..text import TextRefused, clean_text, spreadsheet_cell
 from ..uploads import UploadRefused, csv_dicts
 from .models import THEME_GROUPS, Theme
@@ -93,16 +94,6 @@ def slugify(text: str) -> str:
 
 # --- changing ------------------------------------------------------------------------
 
-def touch_findings(finding_ids) -> None:
-    """Findings whose themes changed get a new version, so an edit form opened before the
-    change is refused instead of silently putting the old themes back."""
-    from ..findings.models import Finding
-
-    db.session.execute(
-        update(Finding.__table__).where(Finding.__table__.c.id.in_(finding_ids))
-        .values(version=Finding.__table__.c.version + 1, updated_at=utcnow()))
-
-
 def _check_parent(theme: Theme | None, parent_id: int | None) -> Theme | None:
     if parent_id is None:
         return None
@@ -161,32 +152,20 @@ def merge_themes(source: Theme, target: Theme) -> int:
     else that points at it (a report chapter) keeps working. Returns the number of findings
     that had `source`.
     """
-    from ..analysis.models import RejectedSuggestion
-    from ..findings.models import finding_themes as link
-
     if source.id == target.id:
         raise CodebookError(_("A theme cannot be merged into itself."))
     if target.id in descendant_ids(all_themes(), source.id):
         raise CodebookError(_("A theme cannot be merged into one of its own sub-themes."))
     if target.archived:
         raise CodebookError(_("Choose a theme that is not archived."))
-    tagged = select(link.c.finding_id).where(link.c.theme_id == source.id)
-    finding_ids = list(db.session.scalars(tagged))
-    already = select(link.c.finding_id).where(link.c.theme_id == target.id)
-    # Core statements on purpose: soft-deleted findings move too, so an undo finds them right.
-    db.session.execute(insert(link).from_select(
-        ["finding_id", "theme_id"],
-        select(link.c.finding_id, target.id).where(link.c.theme_id == source.id,
-                                                   link.c.finding_id.not_in(already))))
-    db.session.execute(delete(link).where(link.c.theme_id == source.id))
-    db.session.execute(delete(RejectedSuggestion.__table__).where(RejectedSuggestion.theme_id == source.id))
+    # The findings (re-tagged, a new version each) and the analysis (rejected suggestions)
+    # follow the merge themselves: webapp/signals.py.
+    finding_ids = [i for ids in answers(signals.themes_merging.send(source, target=target)) for i in ids]
     next_position = db.session.scalar(
         select(func.coalesce(func.max(Theme.position), -1) + 1).where(Theme.parent_id == target.id))
     for offset, child in enumerate(sorted(source.children, key=lambda t: t.position)):
         child.parent = target
         child.position = next_position + offset
-    if finding_ids:
-        touch_findings(finding_ids)
     source.archived = True
     source.merged_into = target
     db.session.commit()

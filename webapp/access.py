@@ -1,4 +1,7 @@
-"""Roles and the decorator that every non-public view carries.
+"""Who may open a view: the roles, and the decorator that every non-public view carries.
+
+A mechanism every feature uses (like security.py), so it lives below them all: the mail
+outbox and the jobs' progress pages are guarded by it too, and they sit below auth.
 
 A view is either decorated with `roles_required(...)` or `public` - a test walks the URL
 map and fails for any view that is neither, so a new route cannot forget its check.
@@ -10,7 +13,8 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user
 
-from ..i18n import _l
+from .extensions import login_manager
+from .i18n import _l
 
 ADMIN = "admin"
 AUTHOR = "author"
@@ -36,8 +40,6 @@ def roles_required(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            from ..extensions import login_manager
-
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_role() not in roles:

@@ -1,4 +1,5 @@
-"""Text as search and the suggestion model see it: one definition for every database.
+"""Text as search and the suggestion model see it: one definition for every database
+(findings keep their words in `Finding.search_text`, analysis searches and learns from them).
 
 Lower case, accents and Arabic vowel marks dropped (so "coördinatie" matches
 "coordinatie"), every character that is not a letter or digit a space. Arabic, Tigrinya
@@ -43,3 +44,8 @@ def search_text_for(text: str | None) -> str:
     both ends so "starts a word" is simply "follows a space"."""
     tokens = search_tokens(text)
     return f" {' '.join(tokens)} " if tokens else ""
+
+
+def searchable_text(text_value: str | None, *translations: str | None) -> str:
+    """A finding's search words: its text and every translation beside it."""
+    return search_text_for(" ".join(part for part in (text_value, *translations) if part))

@@ -1,4 +1,6 @@
-"""Views over several projects: the projects the user is a member of (the request's scope).
+"""Views over several projects: the projects the user is a member of (the request's scope):
+findings searched in all of them, and theme codes counted per project (`/search`, `/evidence`).
+Their own blueprint, outside any project and without the analysis prefix.
 
 The ORM hook already limits every query to `scope_ids()`; the search's raw SQL part (the
 SQLite FTS5 match) gets the same ids explicitly, as every raw query must.
@@ -7,21 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import Blueprint, render_template, request
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..access import STAFF, roles_required
 from ..extensions import db
 from ..findings.models import Finding, finding_themes
 from ..i18n import localized
+from ..projects.scope import scope_ids
+from ..projects.services import projects_of
 from ..themes.models import Theme
-from .scope import scope_ids
+from .search import search_condition, search_terms
+
+bp = Blueprint("across", __name__, template_folder="templates")
 
 RESULT_LIMIT = 200
 
 
 def search_findings(query: str) -> list[Finding]:
-    from ..analysis.search import search_condition, search_terms
-
     if not search_terms(query):
         return []
     return list(db.session.scalars(
@@ -57,3 +64,20 @@ def evidence_across(projects) -> list[CodeRow]:
     for code, project_id, count in db.session.execute(query):
         rows.setdefault(code, CodeRow(code, labels.get(code, code))).counts[project_id] = count
     return sorted(rows.values(), key=lambda row: (-row.total, row.label))
+
+
+@bp.get("/search")
+@roles_required(*STAFF)
+def search():
+    """Findings across the projects the user is a member of, each labelled with its project."""
+    query = request.args.get("q", "")
+    return render_template("across/search.html", query=query, results=search_findings(query),
+                           projects=projects_of(current_user))
+
+
+@bp.get("/evidence")
+@roles_required(*STAFF)
+def evidence():
+    """Per theme code, the findings in each of the user's projects: the national picture."""
+    projects = projects_of(current_user)
+    return render_template("across/evidence.html", projects=projects, rows=evidence_across(projects))
