@@ -185,30 +185,24 @@ def test_the_csv_export_and_import_carry_how_a_finding_may_print(client, auth, s
         "verbatim": "yes", "attribution": "organisation", "source_reference": "Jaarverslag 2024, p. 3"}
 
     other = make_activity(type="maab", title="Second session")
-    out = io.StringIO()
-    csv.writer(out).writerows([
-        ["tekst", "soort", "taal", "letterlijk", "toeschrijving", "vindplaats"],
-        ["Words as said", "quote", "en", "ja", "none", "Notes, p. 2"],
-        ["A summary", "observation", "en", "nee", "", ""],
-        ["Unclear", "observation", "en", "perhaps", "", ""],
-    ])
-    refused = client.post(f"/activities/{other.id}/findings/import",
-                          data={"file": (io.BytesIO(out.getvalue().encode()), "t.csv")},
-                          content_type="multipart/form-data")
-    assert refused.status_code == 422
-    rows = doc(refused).xpath("//table[@data-testid='import-preview']/tbody/tr")
-    assert [row.get("class") for row in rows] == [None, None, "has-error"]
-    assert "Write yes or no." in rows[2].text_content()
+    rows = [["tekst", "soort", "taal", "letterlijk", "toeschrijving", "vindplaats"],
+            ["Words as said", "quote", "en", "ja", "none", "Notes, p. 2"],
+            ["A summary", "observation", "en", "nee", "", ""]]
 
-    out = io.StringIO()
-    csv.writer(out).writerows([
-        ["tekst", "soort", "taal", "letterlijk", "toeschrijving", "vindplaats"],
-        ["Words as said", "quote", "en", "ja", "none", "Notes, p. 2"],
-        ["A summary", "observation", "en", "nee", "", ""],
-    ])
-    preview = client.post(f"/activities/{other.id}/findings/import",
-                          data={"file": (io.BytesIO(out.getvalue().encode()), "t.csv")},
-                          content_type="multipart/form-data")
+    def upload(rows):
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        return client.post(f"/activities/{other.id}/findings/import",
+                           data={"file": (io.BytesIO(out.getvalue().encode()), "t.csv")},
+                           content_type="multipart/form-data")
+
+    refused = upload([*rows, ["Unclear", "observation", "en", "perhaps", "", ""]])
+    assert refused.status_code == 422
+    previewed = doc(refused).xpath("//table[@data-testid='import-preview']/tbody/tr")
+    assert [row.get("class") for row in previewed] == [None, None, "has-error"]
+    assert "Write yes or no." in previewed[2].text_content()
+
+    preview = upload(rows)
     assert preview.status_code == 200
     page = doc(preview)
     assert client.post(f"/activities/{other.id}/findings/import", data={
