@@ -77,6 +77,10 @@ def test_the_same_client_id_with_other_content_is_refused(client, auth, activity
     ({"language": None}, "language"),
     ({"organisation_id": 999}, "organisation_id"),
     ({"colour": "red"}, "colour"),
+    ({"verbatim": "yes"}, "verbatim"),
+    ({"attribution": "celebrity"}, "attribution"),
+    ({"attribution": None}, "attribution"),
+    ({"source_reference": "p. " * 200}, "source_reference"),
 ])
 def test_bad_input_gets_a_json_error_and_stores_nothing(client, auth, activity, change, field):
     auth.login("facilitator", locale="en")
@@ -328,3 +332,23 @@ def test_devices_sending_one_client_id_at_once_store_it_once(file_app):
     answers = race([other, other | {"text": "Something else."}])
     assert sorted(a.status_code for a in answers) == [201, 409]
     assert finding_count() == 6
+
+
+def test_how_a_report_may_print_a_finding_is_read_and_written(client, auth, activity):
+    """verbatim, attribution and source_reference: defaults on create, PATCH changes them, null
+    removes the source reference."""
+    auth.login("facilitator", locale="en")
+    created = client.post("/api/v1/findings", json=body(activity.id))
+    assert created.status_code == 201
+    assert {k: created.get_json()[k] for k in ("verbatim", "attribution", "source_reference")} == {
+        "verbatim": False, "attribution": "stakeholder_type", "source_reference": None}
+    finding_id = created.get_json()["id"]
+    changed = client.patch(f"/api/v1/findings/{finding_id}", json={
+        "version": 1, "verbatim": True, "attribution": "none", "source_reference": "Report 2024, section 3, p. 12"})
+    assert changed.status_code == 200
+    stored = db.session.get(Finding, finding_id, populate_existing=True)
+    assert (stored.verbatim, stored.attribution, stored.source_reference) == (
+        True, "none", "Report 2024, section 3, p. 12")
+    cleared = client.patch(f"/api/v1/findings/{finding_id}", json={"version": 2, "source_reference": None})
+    assert cleared.status_code == 200 and cleared.get_json()["source_reference"] is None
+    assert cleared.get_json()["verbatim"] is True  # left out: kept

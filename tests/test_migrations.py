@@ -195,3 +195,15 @@ def test_demo_load_on_a_fresh_database_migrates_first(empty_database_url):
         tables = set(inspect(db.engine).get_table_names())
         assert "alembic_version" in tables and "findings" in tables
         db.engine.dispose()
+
+
+def test_every_revision_id_fits_alembic_version_on_postgresql():
+    """alembic_version.version_num is VARCHAR(32): a longer id upgrades on SQLite (which does
+    not enforce the length) and fails on PostgreSQL."""
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(Path(__file__).resolve().parent.parent / "migrations"))
+    too_long = [r.revision for r in script.walk_revisions() if len(r.revision) > 32]
+    assert not too_long and len(list(script.walk_revisions())) >= 23

@@ -70,6 +70,8 @@ def project_ids(project) -> dict[tuple[str | None, str], int]:
 
     Keyed by (blueprint, argument) where the same name means different things (a survey's
     question vs a feedback round's prompt), else (None, argument)."""
+    from webapp.glossary.models import GlossaryEntry
+
     with in_project(project):
         survey = _first(Survey, Survey.purpose == "survey", Survey.questions.any())
         feedback = _first(Survey, Survey.purpose == "feedback", Survey.questions.any())
@@ -119,6 +121,7 @@ def project_ids(project) -> dict[tuple[str | None, str], int]:
             ("feedback", "question_id"): _first(Question, Question.survey_id == feedback.id).id,
             ("feedback", "invitation_id"): _first(Invitation, Invitation.survey_id == feedback.id).id,
             (None, "language"): "nl",
+            ("glossary", "entry_id"): _first(GlossaryEntry).id,
         }
     return ids
 

@@ -1,6 +1,8 @@
 """Evidence chosen by argument, quotes that are people's words, translations of what a report prints."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from webapp.extensions import db
@@ -22,7 +24,8 @@ def setup(app, make_activity):
     other = Theme(code="funding", theme_group="recommendation", label_nl="Financiering", label_en="Funding")
     org = Organisation(name="Municipality of Leiden", stakeholder_type="municipality",
                        display_name_nl="Gemeente Leiden", display_name_en="Municipality of Leiden")
-    member = Contributor(kind="advisory_member", pseudonym_number=3, name="Secret Name", language="ar")
+    member = Contributor(kind="advisory_member", pseudonym_number=3, name="Secret Name", language="ar",
+                         consent_given_at=datetime(2023, 6, 1, tzinfo=timezone.utc))
     meeting = make_activity(type="ln_meeting", title="Workshop Practical Learning")
     meeting.title_nl, meeting.title_en = "Workshop Praktijkleren", "Workshop Practical Learning"
     round_2 = make_activity(type="maab", title="Advisory board round 2", day=None)
@@ -33,7 +36,7 @@ def setup(app, make_activity):
         "travel": Finding(activity=meeting, text="Travel costs are not reimbursed for trainees.", language="en",
                           kind="bottleneck", themes=[theme]),
         "quote": Finding(activity=round_2, text="بدون حضانة لا أستطيع العمل", language="ar", kind="quote",
-                         contributor=member, themes=[theme]),
+                         contributor=member, themes=[theme], verbatim=True, attribution="pseudonym"),
         "paraphrase": Finding(activity=round_2, text="Members noticed that childcare decides everything.",
                               language="en", kind="observation", contributor=member, themes=[theme]),
         "money": Finding(activity=meeting, text="Geld voor trajecten stopt na de pilot.", language="nl",
@@ -94,7 +97,8 @@ def test_quotes_are_peoples_words_and_other_evidence_is_attributed_to_its_activi
     assert printed[f["quote"].id]["dir"] == "rtl" and printed[f["quote"].id]["translation"].startswith("Zonder")
     assert not printed[f["paraphrase"].id]["quote"]
     assert printed[f["paraphrase"].id]["by"] == "Klankbordgroep, ronde 2"
-    assert printed[f["childcare"].id]["by"] == "Workshop Praktijkleren"
+    # a summary's source: the activity, and the organisation by its kind (it did not consent to be named)
+    assert printed[f["childcare"].id]["by"] == "Workshop Praktijkleren, een gemeente"
     assert printed[f["childcare"].id]["untranslated"]  # English, no Dutch yet: listed before building
     assert f["childcare"] in untranslated_findings(report, "nl")
     assert f["quote"] not in untranslated_findings(report, "nl")

@@ -99,5 +99,6 @@ def test_the_command_line_build_warns_about_an_untranslated_comment(runner, revi
     result = runner.invoke(args=["report", "build", "--report-id", str(reviewed["report"].id), "--lang", "nl",
                                  "--out", str(out)])
     assert result.exit_code == 0 and out.read_bytes().startswith(b"%PDF")
-    assert (f"warning: the review comment of finding {reviewed['finding_id']} (en) prints without a nl translation"
-            in result.output)
+    # the preflight's list, as the report's preflight page shows it (in the report's language)
+    assert (f"  untranslated: The review comment of finding #{reviewed['finding_id']} prints without a Dutch "
+            "translation." in result.output.splitlines())

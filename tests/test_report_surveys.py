@@ -83,11 +83,11 @@ def choose(client, report, index, survey_ids):
 
 
 @pytest.mark.parametrize("language, words, other_words", [
-    ("en", ("Survey results", "Meeting evaluation", "Number of responses: 4", "Figure: What is your role? (n = 4)",
+    ("en", ("Survey results: Meeting evaluation", "Meeting evaluation", "Number of responses: 4", "Figure: What is your role? (n = 4)",
             "Municipality", "Employer", "Figure: The meeting was useful. (n = 4)", "Average score: 3.8",
             "How many colleagues did you bring? Average 2.5 (lowest 2, highest 3; n = 2)"),
-     ("Gemeente", "Figuur", "Resultaten van vragenlijsten", "Evaluatie bijeenkomst")),
-    ("nl", ("Resultaten van vragenlijsten", "Evaluatie bijeenkomst", "Aantal reacties: 4", "Figuur: Wat is je rol? (n = 4)",
+     ("Gemeente", "Figuur", "Resultaten van de vragenlijst", "Evaluatie bijeenkomst")),
+    ("nl", ("Resultaten van de vragenlijst: Evaluatie bijeenkomst", "Evaluatie bijeenkomst", "Aantal reacties: 4", "Figuur: Wat is je rol? (n = 4)",
             "Gemeente", "Werkgever", "Figuur: De bijeenkomst was nuttig. (n = 4)", "Gemiddelde score: 3,8",
             "Hoeveel collega's nam je mee? Gemiddeld 2,5 (laagste 2, hoogste 3; n = 2)"),
      ("Municipality", "Figure", "Survey results", "Meeting evaluation")),
@@ -133,7 +133,7 @@ def test_docx_shows_each_question_as_a_table_of_counts_and_percentages(report):
     version = start_build(report, "nl", "docx")
     document = Document(io.BytesIO(version.content))
     texts = [p.text for p in document.paragraphs]
-    assert "Resultaten van vragenlijsten" in texts and "Aantal reacties: 4" in texts
+    assert "Resultaten van de vragenlijst: Evaluatie bijeenkomst" in texts and "Aantal reacties: 4" in texts
     assert "Figuur: Wat is je rol? (n = 4)" in texts
     tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
     assert [["Antwoord", "Aantal", "Percentage"], ["Gemeente", "3", "75%"], ["Werkgever", "1", "25%"],
@@ -246,5 +246,5 @@ def test_demo_report_shows_the_meeting_evaluation_in_the_modular_education_chapt
     chapters = collect_report(demo_report(), "en")["chapters"]
     with_surveys = [(c["title"], [s["title"] for s in c["surveys"]], [s["responses"] for s in c["surveys"]])
                     for c in chapters if c["surveys"]]
-    assert with_surveys == [("Modular education", ["Evaluation: Workshop Practical Learning"], [36])]
+    assert with_surveys == [("Modular education", ["Fictional example: evaluation of a meeting"], [36])]
     assert db.session.query(ReportVersion).count() == 0

@@ -72,11 +72,12 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
     from .dashboard import bp as dashboard_bp
     from .demo import bp as demo_bp
     from .organisations import bp as organisations_bp
+    from .glossary import bp as glossary_bp
     from .reference import bp as reference_bp
     from .reports import bp as reports_bp
 
     for blueprint in (core_bp, auth_bp, dashboard_bp, activities_bp, organisations_bp, demo_bp,
-                      reference_bp, reports_bp):
+                      reference_bp, glossary_bp, reports_bp):
         app.register_blueprint(blueprint)
     from .surveys import bp as surveys_bp
 

@@ -77,6 +77,11 @@ theme_finding_counts = _signals.signal("theme-finding-counts")
 #: suggestions follow (analysis returns None).
 themes_merging = _signals.signal("themes-merging")
 
+#: An activity type is named on a screen or in a report (sender is the type code, keyword
+#: `language`, None for the interface's): the glossary (glossary/hooks.py) returns the
+#: current project's preferred term for it, or None to keep the fixed label.
+activity_type_name = _signals.signal("activity-type-name")
+
 # ---------------------------------------------------------------- analysis
 
 #: The evidence matrix asks for every recommendation with the sources of its evidence

@@ -53,8 +53,14 @@ def test_author_links_evidence_builds_and_downloads(page: Page, report_setup, tm
 
     for finding_id in report_setup["finding_ids"]:
         page.get_by_test_id(f"candidate-{finding_id}").get_by_label("Supports").check()
-    page.get_by_test_id(f"candidate-{report_setup['finding_ids'][0]}").get_by_label("Quote").check()
+    first = page.get_by_test_id(f"candidate-{report_setup['finding_ids'][0]}")
+    first.get_by_label("Print under the recommendation").check()
+    # a summary unless recorded as said: marked verbatim, with an attribution that needs no consent
+    expect(first.get_by_test_id(f"printed-as-{report_setup['finding_ids'][0]}")).to_contain_text("summary")
+    first.get_by_label("Verbatim").check()
+    first.get_by_test_id(f"attribution-{report_setup['finding_ids'][0]}").select_option("none")
     page.get_by_test_id("save-evidence").click()
+    expect(page.get_by_test_id(f"printed-as-{report_setup['finding_ids'][0]}")).to_contain_text("quote")
     expect(page.get_by_test_id("evidence-total")).to_have_text("2 findings support this recommendation.")
     expect(page.get_by_test_id("evidence-summary")).to_contain_text("Learning network meeting")
     # both findings come from learning-network meetings: the screen warns, and they now sit under "Linked"

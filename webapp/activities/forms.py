@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from ..forms import BaseForm
 from ..i18n import _, _l
 from .services import parse_partial_date
-from .types import ACTIVITY_TYPES, FORMATS, STATUSES
+from .types import FORMATS, STATUSES, type_names
 
 
 class PartialDateField(StringField):
@@ -44,7 +44,7 @@ class ActivityForm(BaseForm):
 
     def __init__(self, *args, organisations=(), facilitators=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.type.choices = [(code, str(label)) for code, label in ACTIVITY_TYPES.items()]
+        self.type.choices = list(type_names().items())
         self.format.choices = [("", _("—"))] + [(code, str(label)) for code, label in FORMATS.items()]
         self.status.choices = [(code, str(label)) for code, label in STATUSES.items()]
         self.organisation_ids.choices = [(o.id, o.name) for o in organisations]

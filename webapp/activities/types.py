@@ -3,6 +3,7 @@
 The report's appendices are built from three of them: A - learning-network meetings,
 B - individual consultations, C - testing with the field.
 """
+from .. import signals
 from ..i18n import _l
 
 ACTIVITY_TYPES = {
@@ -14,6 +15,9 @@ ACTIVITY_TYPES = {
     "taking_stock": _l("Taking-stock session"),
     "field_test": _l("Testing with the field"),
     "literature": _l("Literature review"),
+    #: Made up to show or try out a feature (demo and training data): screens mark it, a report
+    #: names it as a fictional example and never counts it in its methodology or appendices.
+    "sample": _l("Fictional example"),
 }
 
 FORMATS = {
@@ -38,6 +42,7 @@ FORMATS_BY_TYPE = {
     "taking_stock": ("session",),
     "field_test": ("written_feedback", "session", "interview"),
     "literature": ("desk_research",),
+    "sample": ("workshop", "session", "interview"),
 }
 
 STATUSES = {
@@ -46,8 +51,17 @@ STATUSES = {
 }
 
 
-def type_label(code: str) -> str:
-    return str(ACTIVITY_TYPES.get(code, code))
+def type_label(code: str, language: str | None = None) -> str:
+    """An activity type's name: the project's preferred term (the glossary answers
+    `signals.activity_type_name`), else the fixed label in `language` (default: the current
+    locale's)."""
+    name = signals.first(signals.activity_type_name.send(code, language=language))
+    return name or str(ACTIVITY_TYPES.get(code, code))
+
+
+def type_names() -> dict[str, str]:
+    """Every activity type with its name as the screens show it (the glossary's term first)."""
+    return {code: type_label(code) for code in ACTIVITY_TYPES}
 
 
 def format_label(code: str | None) -> str:

@@ -3,7 +3,7 @@ with (serialize.FINDING_FIELDS), so the two cannot drift apart silently; a test 
 the paths with the URL map."""
 from __future__ import annotations
 
-from ..findings.models import FINDING_KINDS
+from ..findings.models import ATTRIBUTIONS, FINDING_KINDS
 from ..findings.services import MAX_TEXT_LENGTH
 from ..i18n import CONTENT_LANGUAGES
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
@@ -12,11 +12,12 @@ from .serialize import FINDING_FIELDS, REQUIRED_ON_CREATE
 _TYPES = {
     "uuid": {"type": "string", "format": "uuid"},
     "integer": {"type": "integer"},
+    "boolean": {"type": "boolean"},
     "string": {"type": "string"},
     "codes": {"type": "array", "items": {"type": "string"}, "description": "Theme codes (GET /themes)."},
 }
 _ENUMS = {"kind": list(FINDING_KINDS), "language": list(CONTENT_LANGUAGES), "stakeholder_type": list(STAKEHOLDER_TYPES),
-          "translation_language": list(CONTENT_LANGUAGES)}
+          "translation_language": list(CONTENT_LANGUAGES), "attribution": list(ATTRIBUTIONS)}
 _DESCRIPTIONS = {
     "text": f"What was said or seen, in its original language (at most {MAX_TEXT_LENGTH} characters).",
     "translation": f"A translation of the text (at most {MAX_TEXT_LENGTH} characters), stored as the one in "
@@ -26,6 +27,14 @@ _DESCRIPTIONS = {
                    "a replayed POST is compared on.",
     "translation_language": "The language of the translation: required with a translation, and other than "
                             "`language`. Ignored (stored as null) without a translation.",
+    "verbatim": "The text is the speaker's own words, recorded as said: only then may a report print it as a "
+                "quote. Left out on create: true for a quote with a contributor, else false.",
+    "attribution": "How a report may name the source: `stakeholder_type` (\"a municipality\"), `organisation` "
+                   "(its name, printed only when the organisation's consent to be named is recorded), "
+                   "`pseudonym` (a board member's pseudonym) or `none`. Left out on create: `pseudonym` with a "
+                   "contributor, else `stakeholder_type`.",
+    "source_reference": "Where the finding was found when it summarises a document (e.g. a report's section and "
+                        "page), printed with it; at most 300 characters.",
 }
 
 

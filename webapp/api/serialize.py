@@ -45,6 +45,9 @@ def finding_json(finding: Finding) -> dict:
         "translation": latest.text if latest else None,
         "translation_language": latest.language if latest else None,
         "translations": [{"language": t.language, "text": t.text, "checked": t.checked} for t in finding.translations],
+        "verbatim": finding.verbatim,
+        "attribution": finding.attribution,
+        "source_reference": finding.source_reference or None,
         "version": finding.version,
         "created_at": _iso(finding.created_at),
         "updated_at": _iso(finding.updated_at),
@@ -87,6 +90,9 @@ FINDING_FIELDS = {
     "contributor_id": ("integer", True),
     "translation": ("string", True),
     "translation_language": ("string", True),
+    "verbatim": ("boolean", False),
+    "attribution": ("string", False),
+    "source_reference": ("string", True),
 }
 REQUIRED_ON_CREATE = ("client_id", "activity_id", "text", "kind", "language")
 _ATTRIBUTE = {"themes": "theme_codes"}
@@ -111,6 +117,8 @@ def _check(name: str, value):
         if not 0 <= value <= MAX_DATABASE_INT:
             return None, _("No such id.")
         return value, None
+    if kind == "boolean":
+        return (value, None) if isinstance(value, bool) else (None, _("Must be true or false."))
     if kind == "string":
         if not isinstance(value, str):
             return None, _("Must be text.")
@@ -147,6 +155,8 @@ def finding_input_from_json(payload: dict, partial: bool, base: FindingInput | N
         if problem:
             errors[name] = problem
         else:
+            if name == "source_reference" and converted is None:
+                converted = ""  # null removes it (None in FindingInput keeps the stored one)
             values[_ATTRIBUTE.get(name, name)] = converted
     if not partial:
         for name in REQUIRED_ON_CREATE:

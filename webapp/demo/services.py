@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
 from ..activities.services import PartialDate, parse_partial_date
@@ -22,6 +23,8 @@ from ..auth.models import User
 from ..extensions import db
 from ..feedback.demo import load_feedback_demo
 from ..findings.models import Contributor, Finding
+from ..findings.services import set_translation
+from ..glossary.models import GlossaryEntry
 from ..organisations.models import Organisation, OrganisationAlias
 from ..organisations.services import find_organisation
 from ..projects.models import Project, ProjectMembership
@@ -182,29 +185,66 @@ def _load_reference() -> tuple[int, int]:
             new_abbreviations += 1
     titles = set(db.session.scalars(select(GoodExample.title_en)))
     for row in _rows("good_examples.csv"):
-        if row["title"] not in titles:
-            db.session.add(GoodExample(title_en=row["title"], place_en=row["place"], target_group_en=row["target_group"],
-                                       partners_en=row["partners"], results_en=row["results"],
-                                       funding_en=row["funding"]))
+        # A library any report of the project can draw on, each example with its source; the
+        # LEARN report itself shows its own boxes (reports/demo_data), as the IOM report does.
+        if row["title_en"] not in titles:
+            db.session.add(GoodExample(**{name: value or (None if name.endswith("_nl") else "")
+                                          for name, value in row.items()}))
             new_examples += 1
     db.session.flush()
     return new_abbreviations, new_examples
 
 
-def _advisory_members() -> dict[int, Contributor]:
-    """The nine members of the Migrant Ambassador Advisory Board, known by pseudonym only."""
+#: Made-up people who say the fictional example's quotes (activity "sample:1"): the key used in
+#: findings.csv, their pseudonym number (after the board's nine) and their language.
+SAMPLE_PEOPLE = {"S1": (10, "ar"), "S2": (11, "ti"), "S3": (12, "en"), "S4": (13, "ar"), "S5": (14, "nl")}
+
+
+def _findings_by_key() -> dict[str, Finding]:
+    """The demo findings by their key in findings.csv (a finding's client id is made from its row)."""
+    ids = {row["key"]: uuid.uuid5(DEMO_NAMESPACE, f"{row['activity']}|{row['text']}") for row in _rows("findings.csv")}
+    by_client = {f.client_id: f for f in db.session.scalars(
+        select(Finding).where(Finding.client_id.in_(list(ids.values()))).options(selectinload(Finding.activity)))}
+    return {key: by_client[client_id] for key, client_id in ids.items() if client_id in by_client}
+
+
+def _load_glossary() -> int:
+    """One name per concept in LEARN (data/glossary.csv): the preferred terms and the ones they replace."""
+    known = {(e.preferred_nl, e.preferred_en) for e in db.session.scalars(select(GlossaryEntry))}
+    new = 0
+    for row in _rows("glossary.csv"):
+        if (row["preferred_nl"], row["preferred_en"]) in known:
+            continue
+        db.session.add(GlossaryEntry(preferred_nl=row["preferred_nl"], preferred_en=row["preferred_en"],
+                                     deprecated_nl="\n".join(row["deprecated_nl"].split(";")),
+                                     deprecated_en="\n".join(row["deprecated_en"].split(";")),
+                                     activity_type=row["activity_type"] or None, note=row["note"]))
+        new += 1
+    db.session.flush()
+    return new
+
+
+def _advisory_members() -> dict[str, Contributor]:
+    """The nine members of the Migrant Ambassador Advisory Board (pseudonyms only; the IOM report
+    quotes none of them, so no finding is theirs), and the made-up people of the fictional example,
+    marked `sample`: every quote in the demo is theirs, never a board member's."""
     members = {c.pseudonym_number: c for c in db.session.scalars(
         select(Contributor).where(Contributor.kind == "advisory_member"))}
-    languages = ["ar", "ti", "nl", "ar", "en", "fa", "ti", "nl", "uk"]
     for number in range(1, 10):
         if number not in members:
-            members[number] = Contributor(
-                kind="advisory_member", pseudonym_number=number, language=languages[number - 1],
-                consent_given_at=datetime(2023, 6, 1, 10, tzinfo=timezone.utc),
-                consent_scope="Demo: quotes may be published under a pseudonym.")
+            members[number] = Contributor(kind="advisory_member", pseudonym_number=number, language="nl")
             db.session.add(members[number])
+    people = {}
+    for key, (number, language) in SAMPLE_PEOPLE.items():
+        if number not in members:
+            members[number] = Contributor(
+                kind="advisory_member", pseudonym_number=number, language=language, sample=True,
+                consent_given_at=datetime(2023, 6, 1, 10, tzinfo=timezone.utc),
+                consent_scope="Demo: a fictional person, made up to show quotes in several languages.")
+            db.session.add(members[number])
+        people[key] = members[number]
     db.session.flush()
-    return members
+    return people
 
 
 def _load_findings(author: User, base: Path = DATA) -> int:
@@ -228,11 +268,17 @@ def _load_findings(author: User, base: Path = DATA) -> int:
             client_id=client_id, activity=activity, text=row["text"], language=row["language"], kind=row["kind"],
             stakeholder_type=row["stakeholder_type"] or None,
             organisation=organisations[row["organisation"]] if row.get("organisation") else None,
-            contributor=members[int(row["contributor"])] if row.get("contributor") else None,
+            contributor=members[row["contributor"]] if row.get("contributor") else None,
+            # The place in the seed document a finding summarises; how it may be attributed in print.
+            source_reference=row.get("source_reference", ""), verbatim=bool(row.get("verbatim")),
+            attribution=row.get("attribution") or "stakeholder_type",
             author=author, themes=[themes[code] for code in row["themes"].split(";") if code],
             # Spread over the meeting's hours, so "latest captures" reads like a real day.
             created_at=datetime.combine(day, time(10), tzinfo=timezone.utc) + timedelta(minutes=7 * (index % 40)),
         )
+        for language in ("nl", "en"):  # staff translations, checked: what the reports print beneath
+            if row.get(f"translation_{language}") and language != row["language"]:
+                set_translation(finding, language, row[f"translation_{language}"], checked=True)
         db.session.add(finding)
         known.add(client_id)
         new += 1
@@ -325,7 +371,8 @@ def _load_learn(summary: DemoSummary, users: dict[str, User]) -> None:
     _name_register()
     summary.counts["abbreviations"], summary.counts["good examples"] = _load_reference()
     summary.counts["findings"] = _load_findings(users["facilitator"])
-    summary.counts["reports"] = load_demo_report()
+    summary.counts["glossary entries"] = _load_glossary()
+    summary.counts["reports"] = load_demo_report(_findings_by_key())
     summary.counts["survey responses"] = load_survey_demo()
     summary.counts["advisory-board feedback"] = load_feedback_demo()
     summary.counts["review rounds"] = load_review_demo()

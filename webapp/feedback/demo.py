@@ -1,7 +1,9 @@
-"""Demo: a feedback round after advisory-board session 3, with three members' answers
-(Arabic, Tigrinya and Dutch) already sent, one of them with a staff translation. Each member
-answers in the language they are registered with (webapp/demo/services.py), and every prompt
-has an Arabic and a Tigrinya text."""
+"""Demo: a fictional feedback round (sample data) after the fictional example conversation
+(activity "sample:1"), with three made-up members' answers (Tigrinya, Arabic and Dutch) already
+sent, one of them with a staff translation. The members are the demo's fictional persons
+(`Contributor.sample`, webapp/demo/services.py), never the advisory board of LEARN: the IOM
+report quotes none of its members. Each answers in the language they are registered with, and
+every prompt has an Arabic and a Tigrinya text."""
 from __future__ import annotations
 
 import uuid
@@ -18,22 +20,22 @@ from ..surveys.services import open_survey
 from .services import (RoundInput, add_prompt, give_consent, invite_members, save_round, set_translation,
                        submit_feedback)
 
-TITLE_EN = "Feedback after advisory-board session 3"
+TITLE_EN = "Fictional example: feedback after a conversation"
 DEMO_NAMESPACE = uuid.UUID("9b1d7f3a-5c2e-4e8b-a6d4-3f0c2b1e7d55")
 #: The themes staff gave each answer (prompt 1, prompt 2), as on any finding.
 THEMES = {
-    2: (["participation-integration"], ["accompaniment", "workplace-inclusion"]),
-    4: (["participation-integration"], ["modular-education", "recruitment-transition"]),
-    3: (["participation-integration"], ["language-curriculum", "hands-on-learning"]),
+    11: (["participation-integration"], ["accompaniment", "workplace-inclusion"]),
+    13: (["participation-integration"], ["modular-education", "recruitment-transition"]),
+    14: (["participation-integration"], ["language-curriculum", "hands-on-learning"]),
 }
 ANSWERS = {
     # pseudonym number: (language, [answer to prompt 1, answer to prompt 2], Dutch translation or "")
-    # member numbers match the languages in webapp/demo/services.py (2 and 7: ti, 1 and 4: ar, 3 and 8: nl)
-    2: ("ti", ["ብቛንቋይ ክዛረብ ምኽኣለይ ኣዝዩ ሓጊዙኒ።", "ካብ መጀመርታ ኣብ ስራሕ ዝፈልጦ ሰብ ክህሉ የድሊ።"], ""),
-    4: ("ar", ["شعرت أن رأيي مهم، لأن الجميع استمع إليّ.",
+    # the fictional persons' numbers and languages of webapp/demo/services.py SAMPLE_PEOPLE (11: ti, 13: ar, 14: nl)
+    11: ("ti", ["ብቛንቋይ ክዛረብ ምኽኣለይ ኣዝዩ ሓጊዙኒ።", "ካብ መጀመርታ ኣብ ስራሕ ዝፈልጦ ሰብ ክህሉ የድሊ።"], ""),
+    13: ("ar", ["شعرت أن رأيي مهم، لأن الجميع استمع إليّ.",
                "أتمنى أن تعترف البلديات بخبرتي المهنية من بلدي قبل أن تطلب مني دورة جديدة."],
         "Ik had het gevoel dat mijn mening telde, omdat iedereen naar me luisterde."),
-    3: ("nl", ["Goed dat we in onze eigen taal mochten praten.",
+    14: ("nl", ["Goed dat we in onze eigen taal mochten praten.",
                "Vraag werkgevers om ook een proefplaatsing aan te bieden zonder taaleis vooraf."], ""),
 }
 
@@ -42,16 +44,16 @@ def load_feedback_demo() -> int:
     """Create the demo round once; returns the number of members whose answers were added."""
     if db.session.scalar(select(Survey).where(Survey.title_en == TITLE_EN)) is not None:
         return 0
-    activity = db.session.scalar(select(Activity).where(Activity.type == "maab", Activity.number == 3))
+    activity = db.session.scalar(select(Activity).where(Activity.type == "sample", Activity.number == 1))
     members = {c.pseudonym_number: c for c in db.session.scalars(
-        select(Contributor).where(Contributor.kind == "advisory_member"))}
+        select(Contributor).where(Contributor.kind == "advisory_member", Contributor.sample.is_(True)))}
     if activity is None or not all(number in members for number in ANSWERS):
         return 0
     survey = save_round(None, RoundInput(
-        activity_id=activity.id, title_nl="Terugblik op klankbordsessie 3", title_en=TITLE_EN,
-        intro_nl="Twee vragen over de sessie. Schrijf in de taal die je het prettigst vindt.",
-        intro_en="Two questions about the session. Write in the language you are most at ease in.",
-        extra={"ar": {"title": "مراجعة جلسة المجلس الاستشاري 3",
+        activity_id=activity.id, title_nl="Fictief voorbeeld: terugblik op een gesprek", title_en=TITLE_EN,
+        intro_nl="Voorbeeldgegevens. Twee vragen over het gesprek. Schrijf in de taal die je het prettigst vindt.",
+        intro_en="Sample data. Two questions about the conversation. Write in the language you are most at ease in.",
+        extra={"ar": {"title": "مثال خيالي: مراجعة محادثة",
                       "intro": "سؤالان عن الجلسة. يمكنك الكتابة باللغة الأسهل لديك."}}))
     add_prompt(survey, "Wat vond je van de sessie?", "What did you think of the session?",
                {"ar": "ما رأيك في الجلسة؟", "ti": "ብዛዕባ እቲ ኣኼባ እንታይ ተሰሚዑኩም?"})

@@ -56,15 +56,19 @@ class RoundInput:
     extra: dict[str, dict[str, str]] | None = None
 
 
+#: A round belongs to an advisory-board session, or to a fictional example (demo and training data).
+ROUND_ACTIVITIES = (BOARD_ACTIVITY, "sample")
+
+
 def board_sessions() -> list[Activity]:
-    return list(db.session.scalars(select(Activity).where(Activity.type == BOARD_ACTIVITY)
-                                   .order_by(Activity.number)))
+    return list(db.session.scalars(select(Activity).where(Activity.type.in_(ROUND_ACTIVITIES))
+                                   .order_by(Activity.type, Activity.number)))
 
 
 def save_round(survey: Survey | None, data: RoundInput, author: User | None = None) -> Survey:
     """Create (survey=None) or change a feedback round: a survey of an advisory-board session."""
     activity = db.session.get(Activity, data.activity_id) if data.activity_id else None
-    if activity is None or activity.type != BOARD_ACTIVITY:
+    if activity is None or activity.type not in ROUND_ACTIVITIES:
         raise SurveyError(_("Choose the advisory-board session this round belongs to."), "activity_id")
     survey = save_survey(survey, SurveyInput(title_nl=data.title_nl, title_en=data.title_en, intro_nl=data.intro_nl,
                                              intro_en=data.intro_en, activity_id=activity.id), author)

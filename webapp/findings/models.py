@@ -28,6 +28,16 @@ FINDING_KINDS = {
     "observation": _l("Observation"),
 }
 
+#: How a report may attribute a finding in print (`Finding.attribution`); what consent each needs
+#: is decided in webapp/reports/attribution.py: a pseudonym needs the person's consent, an
+#: organisation's name that organisation's recorded consent to be named.
+ATTRIBUTIONS = {
+    "stakeholder_type": _l("By kind of stakeholder (“a municipality”)"),
+    "organisation": _l("By the organisation's name"),
+    "pseudonym": _l("By the person's pseudonym"),
+    "none": _l("Without naming who said it"),
+}
+
 finding_themes = link_of("finding_id", Table(
     "finding_themes",
     db.metadata,
@@ -67,6 +77,8 @@ class Contributor(ProjectScoped, db.Model):
     consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: What the consent covers, in the words shown to the person at the time.
     consent_scope: Mapped[str] = mapped_column(Text, default="")
+    #: A made-up person (demo and training data): shown as such wherever the pseudonym is.
+    sample: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -74,6 +86,8 @@ class Contributor(ProjectScoped, db.Model):
     @property
     def pseudonym(self) -> str:
         """The only name under which this person appears outside admin screens."""
+        if self.sample:
+            return _("Fictional person %(number)s", number=self.pseudonym_number)
         if self.kind == "advisory_member":
             return _("Advisory board member %(number)s", number=self.pseudonym_number)
         return _("Contributor %(number)s", number=self.pseudonym_number)
@@ -111,6 +125,7 @@ class Finding(ProjectScoped, db.Model):
     project_source = "activity"
     __table_args__ = (
         CheckConstraint(f"kind IN ({', '.join(repr(k) for k in FINDING_KINDS)})", "known_kind"),
+        CheckConstraint(f"attribution IN ({', '.join(repr(k) for k in ATTRIBUTIONS)})", "known_attribution"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,6 +151,16 @@ class Finding(ProjectScoped, db.Model):
     #: `text` lower-cased with accents folded, as search matches it; kept up to date by
     #: webapp/analysis/search.py (the codebook issue).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The text is the speaker's own words, recorded as said: only then may a report print it in
+    #: quotation marks (and only with an attribution its consent allows); otherwise it is a
+    #: summary in the note-taker's words and prints as running text with its source.
+    verbatim: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: How a report may attribute it in print: a key of ATTRIBUTIONS.
+    attribution: Mapped[str] = mapped_column(String(20), default="stakeholder_type",
+                                             server_default="stakeholder_type")
+    #: Where in a written source the finding is taken from, when it summarises one (document,
+    #: section, paragraph): the demo's findings cite their place in the IOM report this way.
+    source_reference: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     activity: Mapped[Activity] = relationship()
     organisation: Mapped[Organisation | None] = relationship()

@@ -33,7 +33,8 @@ from ..refused_forms import refuse, refused
 from ..text_diff import text_diff
 from ..themes.models import Theme
 from . import bp
-from .models import FINDING_KINDS, Contributor
+from .attribution import NOT_ALLOWED, may_quote, resolve
+from .models import ATTRIBUTIONS, FINDING_KINDS, Contributor
 from .refi_qda import project_qdpx
 from .services import (FindingConflict, FindingError, FindingInput, create_finding_once, create_findings,
                        delete_finding, findings_query, get_finding, list_findings, recently_deleted_findings, restore_finding,
@@ -87,7 +88,15 @@ def _input_from_form(activity_id: int, form=None) -> FindingInput:
                         contributor_id=_int_or_none(form.get("contributor_id")), client_id=client_id,
                         translation=form.get("translation") or None,
                         translation_language=form.get("translation_language") or None,
-                        translations=_translations_from_form(form))
+                        translations=_translations_from_form(form), **_print_choices_from_form(form))
+
+
+def _print_choices_from_form(form) -> dict:
+    """How a report may print the finding (edit screen); none from a form without them (capture)."""
+    if "print_shown" not in form:
+        return {}
+    return {"verbatim": form.get("verbatim") == "1", "attribution": form.get("attribution") or None,
+            "source_reference": form.get("source_reference", "")}
 
 
 def _translations_from_form(form) -> dict[str, str] | None:
@@ -186,7 +195,9 @@ def edit(finding_id: int):
         # The version the refused edit started from: a save over a newer one still shows the conflict.
         version = _int_or_none(stash.formdata.get("version")) or finding.version
     return render_template("findings/edit.html", finding=finding, activity=finding.activity, values=values,
-                           errors=errors, version=version, **_choices(finding.activity))
+                           errors=errors, version=version, attributions=ATTRIBUTIONS,
+                           printed_as=resolve(finding), may_quote=may_quote(finding), not_allowed=NOT_ALLOWED,
+                           **_choices(finding.activity))
 
 
 @bp.post("/findings/<int:finding_id>/delete")

@@ -24,7 +24,7 @@ from ..projects.archive import ProjectArchived
 from ..search_words import searchable_text
 from ..text import TextRefused, clean_text
 from ..themes.models import Theme
-from .models import Contributor, FINDING_KINDS, Finding, FindingTranslation, finding_themes
+from .models import ATTRIBUTIONS, Contributor, FINDING_KINDS, Finding, FindingTranslation, finding_themes
 
 #: A finding is a few sentences; a whole transcript belongs in an import, split into findings.
 MAX_TEXT_LENGTH = 10_000
@@ -67,6 +67,12 @@ class FindingInput:
     #: Every translation by language, replacing the stored ones on update (an empty text removes
     #: one); None keeps them as they are. `translation` above is applied after it.
     translations: dict[str, str] | None = None
+    #: How a report may print it (Finding.verbatim, .attribution, .source_reference); None: on a
+    #: new finding the rule reports followed before these were recorded (a quote of a contributor
+    #: is verbatim, a contributor is named by pseudonym), on an update the stored value.
+    verbatim: bool | None = None
+    attribution: str | None = None
+    source_reference: str | None = None
 
     @property
     def translation_texts(self) -> dict[str, str]:
@@ -91,7 +97,8 @@ def _clean_input(data: FindingInput) -> dict[str, str]:
     in a theme code must not reach PostgreSQL, which refuses it in a query.
     """
     errors: dict[str, str] = {}
-    for name in ("text", "translation", "kind", "language", "stakeholder_type", "translation_language"):
+    for name in ("text", "translation", "kind", "language", "stakeholder_type", "translation_language",
+                 "attribution", "source_reference"):
         value = getattr(data, name)
         if isinstance(value, str):
             try:
@@ -143,6 +150,10 @@ def _resolve(data: FindingInput) -> tuple[dict[str, str], Activity | None, list[
         errors["organisation_id"] = _("Unknown organisation. Choose one from the list or add it to the register first.")
     if data.contributor_id is not None and not _known(Contributor, data.contributor_id):
         errors["contributor_id"] = _("Unknown contributor.")
+    if data.attribution is not None and data.attribution not in ATTRIBUTIONS:
+        errors["attribution"] = _("Unknown way of attributing a finding.")
+    if data.source_reference and len(data.source_reference) > 300:
+        errors["source_reference"] = _("A source reference can be at most %(max)s characters long.", max=300)
     codes = list(dict.fromkeys(data.theme_codes or []))
     themes = list(db.session.scalars(select(Theme).where(Theme.code.in_(codes)))) if codes else []
     unknown = sorted(set(codes) - {t.code for t in themes if not t.archived})
@@ -259,6 +270,21 @@ def create_finding_once(data: FindingInput, author: User | None, commit: bool = 
     return finding, True
 
 
+def _print_fields(data: FindingInput, finding: Finding | None = None) -> dict:
+    """verbatim, attribution and source_reference for a new finding (`finding` None) or an update."""
+    if finding is not None:
+        defaults = {"verbatim": finding.verbatim, "attribution": finding.attribution,
+                    "source_reference": finding.source_reference}
+    else:  # as migration 0022 set them for the findings stored before
+        defaults = {"verbatim": data.kind == "quote" and data.contributor_id is not None,
+                    "attribution": "pseudonym" if data.contributor_id is not None else "stakeholder_type",
+                    "source_reference": ""}
+    return {"verbatim": bool(data.verbatim) if data.verbatim is not None else defaults["verbatim"],
+            "attribution": data.attribution or defaults["attribution"],
+            "source_reference": (data.source_reference.strip() if data.source_reference is not None
+                                 else defaults["source_reference"])}
+
+
 def _new_finding(data: FindingInput, activity: Activity, themes: list[Theme], author: User | None) -> Finding:
     """A new finding for the unit of work: its flush listeners add the project, the search words,
     the audit entry and the translations' rows."""
@@ -266,7 +292,7 @@ def _new_finding(data: FindingInput, activity: Activity, themes: list[Theme], au
         client_id=data.client_id or uuid.uuid4(), activity=activity, text=data.text.strip(), kind=data.kind,
         language=data.language, stakeholder_type=data.stakeholder_type or None,
         organisation_id=data.organisation_id, contributor_id=data.contributor_id, author=author, themes=themes,
-        translations=[])  # set, not loaded: the answer is made without reading anything back
+        translations=[], **_print_fields(data))  # set, not loaded: the answer is made without reading anything back
     _apply_translations(finding, data)
     return finding
 
@@ -293,7 +319,7 @@ def _insert_finding(data: FindingInput, activity: Activity, themes: list[Theme],
               "stakeholder_type": data.stakeholder_type or None, "organisation_id": data.organisation_id,
               "contributor_id": data.contributor_id, "author_id": author.id if author is not None else None,
               "created_at": now, "updated_at": now, "version": 1, "deleted_at": None,
-              "search_text": searchable_text(text)}
+              "search_text": searchable_text(text), **_print_fields(data)}
     finding_id = db.session.execute(_INSERT_FINDING, values).scalar_one()
     if themes:
         db.session.execute(finding_themes.insert(), [{"finding_id": finding_id, "theme_id": t.id} for t in themes])
@@ -355,6 +381,8 @@ def update_finding(finding: Finding, data: FindingInput, expected_version: int |
         finding.language = data.language
         finding.stakeholder_type = data.stakeholder_type or None
         finding.organisation_id = data.organisation_id
+        for name, value in _print_fields(data, finding).items():
+            setattr(finding, name, value)
         finding.contributor_id = data.contributor_id
         _apply_translations(finding, data)
         finding.themes = themes
@@ -371,13 +399,25 @@ def update_finding(finding: Finding, data: FindingInput, expected_version: int |
     return finding
 
 
+def set_print_choices(finding: Finding, verbatim: bool, attribution: str) -> bool:
+    """Record how a report may print `finding` (the evidence picker sets these for many findings
+    at once); no commit. Returns whether anything changed; an unknown attribution is refused."""
+    if attribution not in ATTRIBUTIONS:
+        raise FindingError({"attribution": _("Unknown way of attributing a finding.")})
+    if (finding.verbatim, finding.attribution) == (bool(verbatim), attribution):
+        return False
+    finding.verbatim, finding.attribution = bool(verbatim), attribution
+    return True
+
+
 def input_from_finding(finding: Finding) -> FindingInput:
     """The finding's current values, as a starting point for a partial change."""
     return FindingInput(activity_id=finding.activity_id, text=finding.text, kind=finding.kind,
                         language=finding.language, theme_codes=[t.code for t in finding.themes],
                         stakeholder_type=finding.stakeholder_type, organisation_id=finding.organisation_id,
                         contributor_id=finding.contributor_id, client_id=finding.client_id,
-                        translations=finding.translation_texts)
+                        translations=finding.translation_texts, verbatim=finding.verbatim,
+                        attribution=finding.attribution, source_reference=finding.source_reference)
 
 
 def set_translation(finding: Finding, language: str, text: str, checked: bool | None = None

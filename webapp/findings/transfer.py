@@ -41,12 +41,20 @@ HEADERS = {
     "translation": "translation", "vertaling": "translation",
     "translation_language": "translation_language", "translation language": "translation_language",
     "taal van de vertaling": "translation_language",
+    # How a report may print it (Finding.verbatim, .attribution, .source_reference).
+    "verbatim": "verbatim", "letterlijk": "verbatim",
+    "attribution": "attribution", "toeschrijving": "attribution",
+    "source_reference": "source_reference", "source reference": "source_reference", "vindplaats": "source_reference",
     # A finding's further translations, one column per language ("translation_en", "vertaling_en").
     **{f"{prefix}_{code}": f"translation_{code}" for code in CONTENT_LANGUAGES for prefix in ("translation", "vertaling")},
 }
-#: The translation comes last, beside the text, so files made before it existed keep their column positions.
+#: Columns added later come after the earlier ones, so files made before them keep their column
+#: positions: the translation beside the text, then how a report may print the finding.
 EXPORT_COLUMNS = ("id", "client_id", "created_at", "kind", "language", "stakeholder_type", "organisation",
-                  "contributor", "themes", "theme_labels", "text", "translation", "translation_language")
+                  "contributor", "themes", "theme_labels", "text", "translation", "translation_language",
+                  "verbatim", "attribution", "source_reference")
+#: What an import reads as verbatim or not (lower-cased); an empty cell takes the default.
+YES, NO = {"yes", "ja", "true", "1", "y", "j"}, {"no", "nee", "false", "0", "n"}
 
 
 class ImportFileError(ValueError):
@@ -145,6 +153,13 @@ def _row(number: int, values: dict[str, str], activity_id: int) -> ImportRow:
             client_id = uuid.UUID(values["client_id"])
         except ValueError:
             errors["client_id"] = _("Must be a UUID, e.g. %(example)s.", example="3f2b8c9e-4d1a-4c57-9a0e-2b7f5d8c1e64")
+    verbatim = None
+    if values.get("verbatim"):
+        answer = values["verbatim"].strip().lower()
+        if answer in YES | NO:
+            verbatim = answer in YES
+        else:
+            errors["verbatim"] = _("Write yes or no.")
     themes = [code.strip() for code in values.get("themes", "").replace(",", ";").split(";") if code.strip()]
     data = FindingInput(activity_id=activity_id, text=values.get("text", ""), kind=_kind_code(values.get("kind", "")),
                         language=(values.get("language") or "nl").strip().lower(), theme_codes=themes,
@@ -153,7 +168,9 @@ def _row(number: int, values: dict[str, str], activity_id: int) -> ImportRow:
                         translation=values.get("translation") or None,
                         translation_language=(values.get("translation_language") or "").strip().lower() or None,
                         translations={code: values[f"translation_{code}"] for code in CONTENT_LANGUAGES
-                                      if values.get(f"translation_{code}")} or None)
+                                      if values.get(f"translation_{code}")} or None,
+                        verbatim=verbatim, attribution=(values.get("attribution") or "").strip().lower() or None,
+                        source_reference=values.get("source_reference") or None)
     return ImportRow(number=number, values=values, data=data, errors=errors)
 
 
@@ -199,6 +216,7 @@ def _export_rows(findings: list[Finding], language: str) -> list[list[str]]:
             "; ".join(t.code for t in finding.themes),
             "; ".join(localized(t, "label", language) or "" for t in finding.themes),
             finding.text, first.text if first else "", first.language if first else "",
+            "yes" if finding.verbatim else "no", finding.attribution, finding.source_reference or "",
             *(by_language.get(code, "") for code in further),
         ])
     return rows

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import BaseForm
 from ..i18n import _l
@@ -17,6 +17,10 @@ class OrganisationForm(BaseForm):
     aliases = TextAreaField(_l("Other spellings"), validators=[Length(max=10_000)],
                             description=_l("One per line, as the name appears in minutes and reports."))
     notes = TextAreaField(_l("Notes"), validators=[Length(max=20_000)])
+    name_consent_on = DateField(_l("Agreed to be named in reports on"), validators=[Optional()])
+    name_consent_by = StringField(_l("Consent given by"), validators=[Length(max=200)],
+                                  description=_l("Who at the organisation agreed (name or role). Without both, reports "
+                                                 "name the organisation only by its kind (“a municipality”)."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,7 +23,18 @@ class Organisation(db.Model):
     display_name_nl: Mapped[str] = mapped_column(String(300), default="", server_default="")
     display_name_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: The day the organisation agreed to be named in reports as the source of what it said;
+    #: None: a report names it only by its kind ("a municipality"), whatever a finding asks.
+    name_consent_on: Mapped[date | None]
+    #: Who at the organisation gave that consent (name or role), as staff recorded it; the audit
+    #: log keeps which staff member recorded it (organisation changes are logged by field name).
+    name_consent_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def may_be_named(self) -> bool:
+        """Whether a report may print this organisation's name as the source of a finding."""
+        return self.name_consent_on is not None and bool(self.name_consent_by.strip())
 
     aliases: Mapped[list[OrganisationAlias]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan", order_by="OrganisationAlias.alias"

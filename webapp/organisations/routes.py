@@ -50,7 +50,8 @@ def _form_page(form: OrganisationForm, organisation: Organisation | None):
         try:
             organisation = save_organisation(organisation, form.name.data, form.stakeholder_type.data,
                                              parse_aliases(form.aliases.data), form.notes.data or "",
-                                             form.display_name_nl.data or "", form.display_name_en.data or "")
+                                             form.display_name_nl.data or "", form.display_name_en.data or "",
+                                             name_consent=(form.name_consent_on.data, form.name_consent_by.data or ""))
         except OrganisationError as error:
             db.session.rollback()
             form.name.errors.append(str(error))

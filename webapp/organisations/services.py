@@ -1,6 +1,8 @@
 """Organisations: look-up by any spelling, create, change, merge."""
 from __future__ import annotations
 
+from datetime import date
+
 import re
 
 from sqlalchemy import func, select
@@ -54,11 +56,15 @@ def parse_aliases(text: str) -> list[str]:
 
 def save_organisation(organisation: Organisation | None, name: str, stakeholder_type: str,
                       aliases: list[str], notes: str = "", display_name_nl: str | None = None,
-                      display_name_en: str | None = None) -> Organisation:
-    """Create (organisation=None) or change an organisation with its aliases."""
+                      display_name_en: str | None = None, name_consent: tuple[date | None, str] | None = None
+                      ) -> Organisation:
+    """Create (organisation=None) or change an organisation with its aliases; `name_consent` is
+    (day, who gave it): the organisation's consent to be named in reports, both or neither."""
     name = normalise_name(name)
     if stakeholder_type not in STAKEHOLDER_TYPES:
         raise OrganisationError(_("Unknown stakeholder type."))
+    if name_consent is not None and bool(name_consent[0]) != bool((name_consent[1] or "").strip()):
+        raise OrganisationError(_("Record both the day of the consent to be named and who gave it, or neither."))
     aliases = [a for a in aliases if a.lower() != name.lower()]
     _check_names_free([name, *aliases], organisation)
     if organisation is None:
@@ -71,6 +77,8 @@ def save_organisation(organisation: Organisation | None, name: str, stakeholder_
         organisation.display_name_nl = display_name_nl.strip()
     if display_name_en is not None:
         organisation.display_name_en = display_name_en.strip()
+    if name_consent is not None:
+        organisation.name_consent_on, organisation.name_consent_by = name_consent[0], (name_consent[1] or "").strip()
     wanted = {a.lower(): a for a in aliases}
     for existing in list(organisation.aliases):
         if existing.alias.lower() not in wanted:

@@ -20,6 +20,8 @@ class GoodExampleForm(BaseForm):
     results_nl = TextAreaField(_l("Results (Dutch)"), validators=[Length(max=5000)])
     funding_en = TextAreaField(_l("Funding (English)"), validators=[Length(max=5000)])
     funding_nl = TextAreaField(_l("Funding (Dutch)"), validators=[Length(max=5000)])
+    source = TextAreaField(_l("Source"), validators=[Length(max=2000)],
+                           description=_l("Where the example is described: document, page or section."))
 
 
 class AbbreviationForm(BaseForm):

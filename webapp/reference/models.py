@@ -39,3 +39,5 @@ class GoodExample(ProjectScoped, db.Model):
     results_nl: Mapped[str | None] = mapped_column(Text)
     funding_en: Mapped[str] = mapped_column(Text, default="")
     funding_nl: Mapped[str | None] = mapped_column(Text)
+    #: Where the example is described (document, page or section), shown with it: an example keeps its source.
+    source: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -17,18 +17,37 @@ def box_places(report: Report) -> list[tuple[str, str]]:
     """Where a box can stand in `report`: (value, label in the interface language)."""
     places = [("project", str(TEXT_FIELD_LABELS["project"])), ("scope", str(TEXT_FIELD_LABELS["scope"])),
               ("problem_analysis", str(TEXT_FIELD_LABELS["problem_analysis"]))]
-    places += [(f"chapter:{c.id}", _("Chapter %(number)s (%(theme)s)", number=index,
-                                     theme=localized(c.theme, "label")))
-               for index, c in enumerate(report.chapters, start=1)]
+    for index, chapter in enumerate(report.chapters, start=1):
+        places.append((f"chapter:{chapter.id}", _("Chapter %(number)s (%(theme)s)", number=index,
+                                                  theme=localized(chapter.theme, "label"))))
+        places += [(f"recommendation:{r.id}", _("After recommendation %(number)s (%(title)s)",
+                                                number=f"{index}.{r_index}", title=localized(r, "title")))
+                   for r_index, r in enumerate(chapter.recommendations, start=1)]
     return places
 
 
-def save_box(report: Report, box: ReportBox | None, place: str, position: int, texts: dict[str, str]) -> ReportBox:
-    """Create or change a box; `place` is a value of `box_places`."""
-    section, _sep, chapter_id = place.partition(":")
+def box_place(box: ReportBox) -> str:
+    """The value of `box_places` where `box` stands."""
+    if box.recommendation_id is not None:
+        return f"recommendation:{box.recommendation_id}"
+    return f"chapter:{box.chapter_id}" if box.section == "chapter" else box.section
+
+
+def save_box(report: Report, box: ReportBox | None, place: str, position: int, texts: dict[str, str],
+             numbered: bool = True) -> ReportBox:
+    """Create or change a box; `place` is a value of `box_places` (a chapter's introduction, or
+    after one of its recommendations)."""
+    section, _sep, item_id = place.partition(":")
     chapters = {c.id: c for c in report.chapters}
-    if section == "chapter":
-        chapter = chapters.get(int(chapter_id)) if chapter_id.isdigit() else None
+    recommendation = None
+    if section == "recommendation":
+        recommendations = {r.id: r for c in report.chapters for r in c.recommendations}
+        recommendation = recommendations.get(int(item_id)) if item_id.isdigit() else None
+        if recommendation is None:
+            raise ReportError(_("Choose a recommendation of this report."))
+        section, chapter = "chapter", recommendation.chapter
+    elif section == "chapter":
+        chapter = chapters.get(int(item_id)) if item_id.isdigit() else None
         if chapter is None:
             raise ReportError(_("Choose a chapter of this report."))
     elif section in ("project", "scope", "problem_analysis"):
@@ -38,7 +57,8 @@ def save_box(report: Report, box: ReportBox | None, place: str, position: int, t
     if box is None:
         box = ReportBox()
         report.boxes.append(box)
-    box.section, box.chapter, box.position = section, chapter, position
+    box.section, box.chapter, box.recommendation, box.position = section, chapter, recommendation, position
+    box.numbered = numbered
     for name, value in texts.items():
         setattr(box, name, value or "")
     report.updated_at = utcnow()

@@ -240,3 +240,8 @@ def failure_reason(version: ReportVersion) -> str:
 
 def demo_report() -> Report | None:
     return db.session.scalar(select(Report).where(Report.key == "demo"))
+
+
+def built_from_current_data(version: ReportVersion) -> bool:
+    """Whether nothing changed since `version` was built (the data counter and the renderer)."""
+    return version.input_key == input_key(*renderer_parts(version.format))

@@ -11,8 +11,8 @@ from ..extensions import db
 from . import bp
 from .models import REPORT_FORMATS, REPORT_LANGUAGES, Report
 from .builds import build_to_bytes, demo_report
+from .preflight import preflight_lines
 from .texts import ReportError
-from .translations import missing_translations, untranslated_findings, untranslated_review_comments
 
 
 @bp.cli.command("build")
@@ -34,14 +34,11 @@ def build_command(demo: bool, report_id: int | None, language: str, fmt: str, ou
         report = db.session.get(Report, report_id)
     if report is None:
         raise click.ClickException("no such report")
-    for item in missing_translations(report, language):
-        click.echo(f"warning: {item.where}: '{item.field}' has no {language} text", err=True)
-    for finding in untranslated_findings(report, language):
-        click.echo(f"warning: finding {finding.id} ({finding.language}) prints without a {language} translation",
-                   err=True)
-    for finding in untranslated_review_comments(report, language):
-        click.echo(f"warning: the review comment of finding {finding.id} ({finding.language}) prints without a "
-                   f"{language} translation", err=True)
+    # The preflight, as the version's preflight page lists it: what would stop publishing.
+    lines = preflight_lines(report, language)
+    click.echo(f"preflight: {len(lines)} open item{'' if len(lines) == 1 else 's'}", err=True)
+    for line in lines:
+        click.echo(f"  {line}", err=True)
     started = time.perf_counter()
     try:
         version, content = build_to_bytes(report, language, fmt)

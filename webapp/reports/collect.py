@@ -19,19 +19,20 @@ from ..projects.scope import in_project
 from ..signals import first
 from ..reference.models import Abbreviation
 from ..surveys.models import Survey
-from .evidence import attribution, evidence_sentence, evidence_summary, is_quotable, printed_evidence, printed_text
+from .attribution import annex_entry, printed_evidence
+from .evidence import evidence_sentence, evidence_summary
 from .labels import label
 from .methodology import activities_by_type, appendices, methodology
-from .models import REPORT_LANGUAGES, Recommendation, RecommendationFinding, Report, ReportChapter, Source
+from .models import EMBLEMS, REPORT_LANGUAGES, Recommendation, RecommendationFinding, Report, ReportChapter, Source
 from .survey_results import survey_results
-from .texts import (GOOD_EXAMPLE_FIELDS, Footnotes, ReportError, activity_title, author_text, organisation_name,
-                    printed_date)
+from .texts import GOOD_EXAMPLE_FIELDS, Footnotes, ReportError, activity_type_label, author_text, printed_date
 
 #: Bump when the way a report is turned into a file changes: old versions then no longer match.
 RENDERER_VERSION = "2"
 HERE = Path(__file__).parent
 #: Files whose contents shape the output; their bytes go into the content hash.
-LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "static/report.css", HERE / "docx_export.py")
+LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "static/report.css", HERE / "docx_export.py",
+                HERE / "pdf.py")
 
 
 def collect_report(report: Report, language: str) -> dict:
@@ -67,19 +68,28 @@ def _collect_report(report: Report, language: str) -> dict:
     recommendation_ids = [r.id for c in report.chapters for r in c.recommendations]
     counts = evidence_summary(recommendation_ids)
     box_numbers = iter(range(1, 10_000))
+    type_label = activity_type_label(language)
 
-    def boxes(section: str, chapter_id: int | None = None) -> list[dict]:
-        return [{"number": next(box_numbers), "title": author_text(box, "title", language),
+    def boxes(section: str, chapter_id: int | None = None, recommendation_id: int | None = None) -> list[dict]:
+        """The boxes standing here, numbered in print order (an unnumbered box takes no number)."""
+        return [{"number": next(box_numbers) if box.numbered else None, "title": author_text(box, "title", language),
                  "body": notes.paragraphs(author_text(box, "body", language))}
-                for box in report.boxes if box.section == section and box.chapter_id == chapter_id]
+                for box in report.boxes if box.section == section and box.chapter_id == chapter_id
+                and box.recommendation_id == recommendation_id]
 
     data = {
         "language": language,
         "title": author_text(report, "title", language),
         "subtitle": author_text(report, "subtitle", language),
         "authors": author_text(report, "authors", language) or report.authors,
+        "author_organisation": author_text(report, "author_organisation", language),
         "date": printed_date(report.report_date, language, "month") if report.report_date else "",
-        "keywords": label("keywords", language),
+        "keywords": author_text(report, "keywords", language) or label("keywords", language),
+        "funder_notice": author_text(report, "funder_notice", language),
+        # A file of our own (models.EMBLEMS), with what it shows for readers who cannot see it.
+        "emblem": {kind: EMBLEMS[report.emblem][kind] for kind in ("svg", "png")} if report.emblem in EMBLEMS else {},
+        "emblem_alt": author_text(report, "emblem_alt", language),
+        "disclaimer": notes.paragraphs(author_text(report, "disclaimer", language)),
         "colophon": notes.paragraphs(author_text(report, "colophon", language)),
         "acknowledgements": notes.paragraphs(author_text(report, "acknowledgements", language)),
         "abbreviations": [{"abbreviation": a.abbreviation, "definition": getattr(a, f"definition_{language}")}
@@ -90,7 +100,8 @@ def _collect_report(report: Report, language: str) -> dict:
     # In the order the report prints them, so footnotes and boxes are numbered as they appear.
     data["project"] = notes.paragraphs(author_text(report, "project", language))
     data["project_boxes"] = boxes("project")
-    data["methodology"] = methodology(by_type, language, review)
+    data["methodology"] = methodology(by_type, language, review,
+                                      with_literature=bool(author_text(report, "literature_review", language)))
     data["literature_review"] = notes.paragraphs(author_text(report, "literature_review", language))
     data["scope"] = notes.paragraphs(author_text(report, "scope", language))
     data["scope_boxes"] = boxes("scope")
@@ -118,19 +129,15 @@ def _collect_report(report: Report, language: str) -> dict:
                 "number": f"{c_index}.{r_index}",
                 "title": author_text(recommendation, "title", language),
                 "body": notes.paragraphs(author_text(recommendation, "body", language)),
-                "quotes": printed_evidence(recommendation.evidence, language, quoted_in_report),
+                "quotes": printed_evidence(recommendation.evidence, language, quoted_in_report, type_label),
                 "evidence": evidence_sentence(summary, language),
+                "boxes": boxes("chapter", chapter.id, recommendation.id),
             }
             chapter_data["recommendations"].append(recommendation_data)
             if report.evidence_annex and recommendation.evidence:
                 data["evidence_annex"].append({
                     "number": recommendation_data["number"], "title": recommendation_data["title"],
-                    "findings": [{**printed_text(link.finding, language),
-                                  "activity": activity_title(link.finding.activity, language),
-                                  "by": attribution(link.finding, language) if is_quotable(link.finding) else (
-                                      organisation_name(link.finding.organisation, language)
-                                      if link.finding.organisation else "")}
-                                 for link in recommendation.evidence]})
+                    "findings": [annex_entry(link.finding, language, type_label) for link in recommendation.evidence]})
         for example in chapter.good_examples:
             chapter_data["good_examples"].append({
                 "number": next(box_numbers),

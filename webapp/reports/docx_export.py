@@ -36,6 +36,8 @@ WORD_LANGUAGE = {"nl": "nl-NL", "en": "en-GB"}
 TEXT_LANGUAGE = {"nl": "nl-NL", "en": "en-GB", "ar": "ar-SA", "fa": "fa-IR", "ti": "ti-ER", "de": "de-DE",
                  "fr": "fr-FR"}
 RTL = {"ar", "fa"}
+#: The report's own static files (emblems), as the PDF renderer serves them.
+STATIC_ROOT = Path(__file__).parent / "static"
 #: The PDF's page margins (report.css, @page).
 MARGINS_MM = {"top": 22, "right": 20, "bottom": 24, "left": 20}
 
@@ -163,10 +165,26 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
         return label(key, language, **values)
 
     blocks: list[dict] = []
-    if data["colophon"]:
-        blocks += [header(1, L("colophon"), "colophon", unnumbered=True), *_segments(data["colophon"])]
+    # The cover's funder line under pandoc's title block: the emblem (its PNG) and the notice.
+    if images.get("emblem"):
+        blocks.append(para([{"t": "Image", "c": [_attr("", [], [("height", "1.6cm")]), inlines(data["emblem_alt"]),
+                                                  [images["emblem"], ""]]}]))
+    if data.get("funder_notice"):
+        blocks.append(para(data["funder_notice"]))
+    # The colophon, the acknowledgements, then the table of contents, as in the PDF
+    # (pandoc's --toc would put the contents first).
+    facts = [(L("c_title"), data["title"] + (f": {data['subtitle']}" if data["subtitle"] else "")),
+             (L("c_keywords"), data["keywords"]),
+             (L("authors"), "; ".join(filter(None, (data.get("author_organisation"), data["authors"])))),
+             (L("date"), data["date"])]
+    blocks += [header(1, L("colophon"), "colophon", unnumbered=True),
+               *[para([strong(f"{name}:"), {"t": "Space"}, *inlines(value)]) for name, value in facts if value],
+               *_segments(data["colophon"])]
+    if data.get("disclaimer"):
+        blocks += [para([emph(block["c"])]) for block in _segments(data["disclaimer"])]
     if data["acknowledgements"]:
         blocks += [header(1, L("acknowledgements"), "acknowledgements"), *_segments(data["acknowledgements"])]
+    blocks.append(toc_block(L("contents")))
     if data["abbreviations"]:
         blocks += [header(1, L("abbreviations"), "abbreviations"),
                    table([L("abbreviation"), L("definition")],
@@ -177,7 +195,8 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
     def boxes(items, level):
         out = []
         for box in items:
-            out.append(div([header(level, f"{L('box', n=box['number'])} {box['title'] or L('missing_text')}"),
+            title = box["title"] or L("missing_text")
+            out.append(div([header(level, f"{L('box', n=box['number'])} {title}" if box["number"] else title),
                             *_segments(box["body"])], style="Box"))
         return out
 
@@ -186,12 +205,11 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
     methodology = data["methodology"]
     blocks += [header(1, L("methodology"), "methodology"), para(methodology["intro"])]
     for section in methodology["sections"]:
-        blocks += [header(2, section["heading"]), para(section["text"])]
+        blocks += [header(2, section["heading"]),
+                   *(_segments(data["literature_review"]) if section.get("literature") else [para(section["text"])])]
         if section.get("topics"):
             blocks += [para(section["topics_intro"]),
                        {"t": "BulletList", "c": [[plain(item)] for item in section["topics"]]}]
-    if data.get("literature_review"):
-        blocks += [header(2, L("literature_review")), *_segments(data["literature_review"])]
     blocks.append(para(methodology["closing"]))
     for key, heading, anchor in (("scope", "scope", "scope"), ("problem_analysis", "problem_analysis", "problem")):
         if data[key]:
@@ -205,11 +223,19 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
             blocks += [header(3, f"{L('recommendation')} {rec['number']}: {rec['title'] or L('missing_text')}"),
                        *_segments(rec["body"])]
             for quote in rec["quotes"]:
-                blocks += _words(quote, language, quote=quote["quote"])
-                blocks.append(div([para(("— " if quote["quote"] else "") + quote["by"])], language,
-                                  "Quote" if quote["quote"] else None))
+                if quote["quote"]:  # verbatim, attribution allowed: in quotation marks (reports/attribution.py)
+                    blocks += _words(quote, language, quote=True)
+                    blocks.append(div([para("— " + quote["by"])], language, "Quote"))
+                elif quote["translation"] or quote["language"] == language:  # a summary: running text, its source
+                    blocks.append(para(inlines(quote["translation"] or quote["text"])
+                                       + [{"t": "Space"}, emph(inlines(f"{L('source')}: {quote['by']}"))]))
+                else:
+                    blocks.append(div([para(in_language(inlines(quote["text"]), quote["language"])
+                                            + [{"t": "Space"}, emph(inlines(f"{L('source')}: {quote['by']}"))])],
+                                      quote["language"]))
             if rec["evidence"]:
                 blocks.append(para([strong(f"{L('evidence_basis')}:"), {"t": "Space"}, *inlines(rec["evidence"])]))
+            blocks += boxes(rec.get("boxes", []), 3)
         for example in chapter["good_examples"]:
             content = [header(3, f"{L('box', n=example['number'])} {L('good_example')}: "
                                  f"{example['title'] or L('missing_text')}")]
@@ -218,30 +244,30 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
             for field in example["fields"]:
                 content.append(para([strong(f"{field['label']}:"), {"t": "Space"}, *inlines(field["text"])]))
             blocks.append(div(content, style="Box"))
-        if chapter.get("surveys"):
-            blocks.append(header(3, L("survey_results")))
-            for s_index, survey in enumerate(chapter["surveys"]):
-                blocks += [header(4, survey["title"] or L("missing_text")),
-                           para(L("survey_responses", n=survey["responses"]))]
-                for q_index, question in enumerate(survey["questions"]):
-                    if question["type"] == "number":
-                        blocks.append(para([strong(question["label"]), {"t": "Space"}, *inlines(L(
-                            "number_stats", mean=question["mean"], min=question["min"], max=question["max"],
-                            n=question["answered"]))]))
-                        continue
-                    caption = L("figure_caption", label=question["label"], n=question["answered"])
-                    if question["multiple"]:
-                        caption += " " + L("several_answers")
-                    if question["type"] == "likert" and question["mean"]:
-                        caption += " " + L("likert_mean", mean=question["mean"])
-                    image = images.get(f"{chapter['number']}-{s_index}-{q_index}")
-                    if image:
-                        blocks.append(para([{"t": "Image", "c": [_attr("", [], [("width", "15cm")]),
-                                                                  inlines(question["label"]), [image, ""]]}]))
-                    blocks.append(para([emph(inlines(caption))]))
-                    # The numbers behind the chart, for readers who cannot see it and authors who redraw it.
-                    blocks.append(table([L("answer"), L("count"), L("percentage")],
-                                        [[row["label"], row["count"], row["percent"]] for row in question["rows"]]))
+        for s_index, survey in enumerate(chapter.get("surveys", [])):
+            # A titled section per survey, listed in the table of contents as in the PDF.
+            blocks += [div([para(L("survey_section", title=survey["title"] or L("missing_text")))],
+                           style=SURVEY_TITLE_STYLE),
+                       para(L("survey_responses", n=survey["responses"]))]
+            for q_index, question in enumerate(survey["questions"]):
+                if question["type"] == "number":
+                    blocks.append(para([strong(question["label"]), {"t": "Space"}, *inlines(L(
+                        "number_stats", mean=question["mean"], min=question["min"], max=question["max"],
+                        n=question["answered"]))]))
+                    continue
+                caption = L("figure_caption", label=question["label"], n=question["answered"])
+                if question["multiple"]:
+                    caption += " " + L("several_answers")
+                if question["type"] == "likert" and question["mean"]:
+                    caption += " " + L("likert_mean", mean=question["mean"])
+                image = images.get(f"{chapter['number']}-{s_index}-{q_index}")
+                if image:
+                    blocks.append(para([{"t": "Image", "c": [_attr("", [], [("width", "15cm")]),
+                                                              inlines(question["label"]), [image, ""]]}]))
+                blocks.append(para([emph(inlines(caption))]))
+                # The numbers behind the chart, for readers who cannot see it and authors who redraw it.
+                blocks.append(table([L("answer"), L("count"), L("percentage")],
+                                    [[row["label"], row["count"], row["percent"]] for row in question["rows"]]))
     blocks.append(header(1, L("appendices"), "appendices"))
     appendices = data["appendices"]
     blocks += [header(2, L("appendix_a"), "appendix-a"),
@@ -259,8 +285,7 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
             blocks.append(header(3, f"{L('recommendation')} {group['number']} {group['title']}"))
             for finding in group["findings"]:
                 blocks += _words(finding, language)
-                meta = f"#{finding['id']} · {finding['activity']}" + (f" · {finding['by']}" if finding["by"] else "")
-                blocks.append(para([emph(inlines(meta))]))
+                blocks.append(para([emph(inlines(finding["source"]))]))
     if data.get("review_annex"):
         blocks.append(header(2, L("appendix_e"), "appendix-e"))
         for comment in data["review_annex"]:
@@ -275,12 +300,32 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
     }
     if data["subtitle"]:
         meta["subtitle"] = {"t": "MetaInlines", "c": inlines(data["subtitle"])}
-    if data["authors"]:
-        meta["author"] = {"t": "MetaList", "c": [{"t": "MetaInlines", "c": inlines(data["authors"])}]}
+    authors = [name for name in (data.get("author_organisation"), data["authors"]) if name]
+    if authors:
+        meta["author"] = {"t": "MetaList", "c": [{"t": "MetaInlines", "c": inlines(name)} for name in authors]}
     if data["date"]:
         meta["date"] = {"t": "MetaInlines", "c": inlines(data["date"])}
     meta["keywords"] = {"t": "MetaList", "c": [{"t": "MetaInlines", "c": inlines(data.get("keywords", ""))}]}
     return {"pandoc-api-version": PANDOC_API_VERSION, "meta": meta, "blocks": blocks}
+
+
+#: A survey's section title: a paragraph style the TOC field lists at level 3 (`\t`), since the
+#: report's recommendations are the level-3 headings and stay out of the contents, as in the PDF.
+SURVEY_TITLE_STYLE = "Survey Title"
+
+
+def toc_block(title: str) -> dict:
+    """Word's table-of-contents field (what pandoc's --toc writes), placed where this block stands;
+    marked dirty, so Word fills it in when the document is opened."""
+    from xml.sax.saxutils import escape as xml_escape
+
+    return {"t": "RawBlock", "c": ["openxml", (
+        '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents" /><w:docPartUnique />'
+        '</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:pPr><w:pStyle w:val="TOCHeading" /></w:pPr><w:r>'
+        f'<w:t xml:space="preserve">{xml_escape(export_safe(title))}</w:t></w:r></w:p><w:p><w:r>'
+        '<w:fldChar w:fldCharType="begin" w:dirty="true" /><w:instrText xml:space="preserve">'
+        f'TOC \\o &quot;1-2&quot; \\h \\z \\u \\t &quot;{SURVEY_TITLE_STYLE},3&quot;</w:instrText>'
+        '<w:fldChar w:fldCharType="separate" /><w:fldChar w:fldCharType="end" /></w:r></w:p></w:sdtContent></w:sdt>')]}
 
 
 # ---------------------------------------------------------------- reference document
@@ -338,6 +383,10 @@ def reference_docx(title: str, language: str, path: Path) -> None:
         lang = OxmlElement("w:lang")
         lang.set(qn("w:bidi" if code in RTL else "w:val"), word_language)
         style.element.get_or_add_rPr().append(lang)
+    if SURVEY_TITLE_STYLE not in [s.name for s in styles]:
+        survey_title = styles.add_style(SURVEY_TITLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        # By iteration: python-docx looks "Heading 3" up as "heading 3", pandoc's reference spells it "Heading 3".
+        survey_title.base_style = next(style for style in styles if style.name == "Heading 3")
     if "Box" not in [s.name for s in styles]:
         box = styles.add_style("Box", WD_STYLE_TYPE.PARAGRAPH)
         box.base_style = styles["Normal"]
@@ -360,6 +409,9 @@ def _chart_images(data: dict, folder: Path) -> dict[str, str]:
     from ..charts import horizontal_bar_chart_png
 
     images = {}
+    if data.get("emblem"):  # one of our own files (models.EMBLEMS), copied next to the document
+        (folder / "emblem.png").write_bytes((STATIC_ROOT / data["emblem"]["png"]).read_bytes())
+        images["emblem"] = "emblem.png"
     for chapter in data["chapters"]:
         for s_index, survey in enumerate(chapter.get("surveys", [])):
             for q_index, question in enumerate(survey["questions"]):
@@ -387,7 +439,7 @@ def build_report_docx(data: dict, progress: Callable[[int], None] | None = None)
             progress(50)
         output = folder / "report.docx"
         result = subprocess.run(
-            [PANDOC, "--from=json", "--to=docx", "--toc", "--toc-depth=2", f"--reference-doc={reference}",
+            [PANDOC, "--from=json", "--to=docx", f"--reference-doc={reference}",
              f"--resource-path={folder}", f"--output={output}"],
             input=json.dumps(ast, ensure_ascii=False).encode(), capture_output=True, cwd=folder, timeout=300)
         if result.returncode != 0:

@@ -1,27 +1,24 @@
 """A recommendation's evidence: the picker (filters, ranked by closeness in words), the links
-and their quote marks, the counts by source ("rests on one source"), and how a finding prints."""
+and their quote marks, the counts by source ("rests on one source") and the evidence line.
+How a finding prints is in attribution.py."""
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
-from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
-from ..activities.types import ACTIVITY_TYPES
 from ..analysis.suggestions import rank_by_closeness
 from ..db_types import utcnow
 from ..extensions import db
 from ..findings.models import Finding, finding_themes
-from ..i18n import RTL_LANGUAGES
 from ..organisations.models import Organisation
-from ..organisations.stakeholder_types import stakeholder_label
 from ..themes.models import Theme
 from .labels import label, label_n
 from .models import Recommendation, RecommendationFinding, Report, ReportChapter
-from .texts import activity_title, organisation_name
+from .texts import activity_type_label
 
 
 def evidence_summary(recommendation_ids: list[int]) -> dict[int, dict]:
@@ -31,7 +28,7 @@ def evidence_summary(recommendation_ids: list[int]) -> dict[int, dict]:
     organisation: the recommendation then rests on one source (shown as a warning).
     """
     summary = {rid: {"total": 0, "by_type": Counter(), "by_organisation": Counter(), "activities": set(),
-                     "organisation_ids": set(), "one_source": False}
+                     "activities_by_type": {}, "organisation_ids": set(), "one_source": False}
                for rid in recommendation_ids}
     if not recommendation_ids:
         return summary
@@ -46,6 +43,7 @@ def evidence_summary(recommendation_ids: list[int]) -> dict[int, dict]:
         entry["total"] += 1
         entry["by_type"][activity_type] += 1
         entry["activities"].add(activity_id)
+        entry["activities_by_type"].setdefault(activity_type, set()).add(activity_id)
         if organisation_id is not None:
             entry["by_organisation"][organisation] += 1
             entry["organisation_ids"].add(organisation_id)
@@ -65,12 +63,14 @@ def rests_on_one_source(entry: dict) -> bool:
 
 
 def evidence_sentence(summary: dict, language: str) -> str:
-    """ "5 findings from 3 activities (consultation 2, learning network meeting 1) and 2 organisations". """
+    """ "5 findings from 3 activities (consultation: 2, learning network meeting: 1) and 2 organisations":
+    the brackets count activities per type, so they add up to the activities before them. """
     if not summary["total"]:
         return ""
-    with force_locale(language):
-        types = ", ".join(f"{ACTIVITY_TYPES.get(code, code)}: {n}"
-                          for code, n in sorted(summary["by_type"].items(), key=lambda item: (-item[1], item[0])))
+    per_type = {code: len(ids) for code, ids in summary["activities_by_type"].items()}
+    type_label = activity_type_label(language)
+    types = ", ".join(f"{type_label(code)}: {n}"
+                      for code, n in sorted(per_type.items(), key=lambda item: (-item[1], item[0])))
     values = {"findings": label_n("n_findings", language, summary["total"]),
               "activities": label_n("n_activities", language, len(summary["activities"])), "types": types}
     if not summary["organisation_ids"]:
@@ -99,52 +99,6 @@ def recommendation_sources() -> list[dict]:
                      "types": len(entry["by_type"]), "organisations": len(entry["organisation_ids"]),
                      "one_source": entry["one_source"]})
     return rows
-
-
-def is_quotable(finding: Finding) -> bool:
-    """Only people's own words print as a quote: a finding of kind quote that has a contributor."""
-    return finding.kind == "quote" and finding.contributor_id is not None
-
-
-def attribution(finding: Finding, language: str) -> str:
-    """Who said it, as the report may print it: a pseudonym for people, else the organisation."""
-    if finding.contributor is not None:
-        with force_locale(language):
-            return str(finding.contributor.pseudonym)
-    if finding.organisation is not None:
-        return organisation_name(finding.organisation, language)
-    if finding.stakeholder_type:
-        with force_locale(language):
-            return str(stakeholder_label(finding.stakeholder_type))
-    return ""
-
-
-def printed_text(finding: Finding, language: str) -> dict:
-    """A finding's words as a report in `language` prints them: the original with its language and
-    direction, and beneath it the translation into `language` ("" when the original is in it)."""
-    translation = "" if finding.language == language else finding.translation_in(language)
-    return {"id": finding.id, "text": finding.text, "language": finding.language,
-            "dir": "rtl" if finding.language in RTL_LANGUAGES else "ltr",
-            "translation": translation, "untranslated": finding.language != language and not translation}
-
-
-def printed_evidence(links: list[RecommendationFinding], language: str, quoted_in_report: set[int]) -> list[dict]:
-    """The words printed under a recommendation: its links marked `quoted`, each finding once per report.
-
-    A quotable finding (see `is_quotable`) prints as a quote under the speaker's pseudonym; any
-    other finding prints without quote marks, attributed to its activity.
-    """
-    printed = []
-    for link in links:
-        finding = link.finding
-        if not link.quoted or finding.id in quoted_in_report:
-            continue
-        quoted_in_report.add(finding.id)
-        entry = printed_text(finding, language)
-        entry["quote"] = is_quotable(finding)
-        entry["by"] = attribution(finding, language) if entry["quote"] else activity_title(finding.activity, language)
-        printed.append(entry)
-    return printed
 
 
 def update_evidence(recommendation: Recommendation, shown_ids: set[int], finding_ids: set[int],

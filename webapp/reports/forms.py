@@ -36,6 +36,21 @@ class ReportForm(BaseForm):
     literature_review_nl = TextAreaField(_l("Literature review (Dutch)"), validators=[Length(max=LONG)],
                                          description=_l("Printed in the methodology."))
     literature_review_en = TextAreaField(_l("Literature review (English)"), validators=[Length(max=LONG)])
+    author_organisation_nl = StringField(_l("Author organisation (Dutch)"), validators=[Length(max=300)],
+                                         description=_l("On the cover and in the colophon."))
+    author_organisation_en = StringField(_l("Author organisation (English)"), validators=[Length(max=300)])
+    funder_notice_nl = StringField(_l("Funder's line (Dutch)"), validators=[Length(max=300)],
+                                   description=_l("On the cover beside the emblem, e.g. “Funded by the European Union”."))
+    funder_notice_en = StringField(_l("Funder's line (English)"), validators=[Length(max=300)])
+    emblem = SelectField(_l("Emblem on the cover"), choices=[])
+    emblem_alt_nl = StringField(_l("What the emblem shows (Dutch)"), validators=[Length(max=300)],
+                                description=_l("Read out to readers who cannot see it."))
+    emblem_alt_en = StringField(_l("What the emblem shows (English)"), validators=[Length(max=300)])
+    keywords_nl = StringField(_l("Keywords (Dutch)"), validators=[Length(max=500)])
+    keywords_en = StringField(_l("Keywords (English)"), validators=[Length(max=500)])
+    disclaimer_nl = TextAreaField(_l("Disclaimer (Dutch)"), validators=[Length(max=LONG)],
+                                  description=_l("Printed in the colophon."))
+    disclaimer_en = TextAreaField(_l("Disclaimer (English)"), validators=[Length(max=LONG)])
     evidence_annex = BooleanField(_l("Print every linked finding in an evidence annex"))
     review_annex = BooleanField(_l("Print an annex on how the review was used (every comment with what was done)"))
 
@@ -74,6 +89,8 @@ class BoxForm(BaseForm):
 
     place = SelectField(_l("Where the box stands"), choices=[])
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    unnumbered = BooleanField(_l("Without a number"), description=_l("Boxes are numbered “Box 1”, “Box 2”... "
+                                                                      "in the order the report prints them."))
     title_nl = StringField(_l("Title (Dutch)"), validators=[Length(max=300)])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
     body_nl = TextAreaField(_l("Text (Dutch)"), validators=[Length(max=LONG)])
@@ -92,3 +109,9 @@ class SourceForm(BaseForm):
     citation_en = TextAreaField(_l("Citation (English)"), validators=[Length(max=5000)])
     url = StringField(_l("Web address"), validators=[Length(max=1000)],
                       description=_l("Printed as text; the report never loads it."))
+
+
+class PublishForm(BaseForm):
+    """Publishing a version: the reason to go ahead is asked only when its preflight lists open items."""
+
+    reason = TextAreaField(_l("Reason to publish with open items"), validators=[Length(max=5000)])

@@ -36,6 +36,21 @@ PLURAL_LABELS = {
 
 LABELS = {
     "contents": _lp("report", "Table of contents"),
+    "c_title": _lp("report", "Title"),
+    "c_keywords": _lp("report", "Keywords"),
+    # How a report names the source of a finding by its kind (reports/attribution.py).
+    "by_municipality": _lp("report", "a municipality"),
+    "by_employer": _lp("report", "an employer"),
+    "by_education": _lp("report", "an educational institution"),
+    "by_ngo": _lp("report", "a civil society organisation"),
+    "by_network": _lp("report", "a network or branch organisation"),
+    "by_government": _lp("report", "central government"),
+    "by_government_advisory": _lp("report", "a government advisory body"),
+    "by_knowledge_institute": _lp("report", "a knowledge institute"),
+    "by_learn_work_desk": _lp("report", "a learning and working desk"),
+    "by_employer_service_point": _lp("report", "an employer service point"),
+    "by_permit_holder": _lp("report", "a permit holder"),
+    "by_other": _lp("report", "another stakeholder"),
     "colophon": _lp("report", "Colophon"),
     "acknowledgements": _lp("report", "Acknowledgements"),
     "abbreviations": _lp("report", "Abbreviation list"),
@@ -98,11 +113,13 @@ LABELS = {
     "m_exchange": _lp("report", "%(n)s international exchanges"),
     "m_exchange_text": _lp("report", "To learn from other EU member states, %(n)s exchanges took place: %(list)s."),
     "m_maab": _lp("report", "%(n)s consultation rounds with the Migrant Ambassador Advisory Board"),
-    "m_maab_text": _lp("report", "In %(n)s consultation rounds, (former) permit holders shared their experiences. "
-                   "Quotes from advisory board members appear in this report under a pseudonym."),
+    "m_maab_text": _lp("report", "In %(n)s consultation rounds, (former) permit holders shared their experiences."),
+    "m_maab_text_members": _lp("report", "In %(n)s consultation rounds, %(members)s (former) permit holders shared "
+                               "their experiences."),
+    "source": _lp("report", "Source"),
     "m_taking_stock": _lp("report", "%(n)s taking-stock sessions"),
-    "m_taking_stock_text": _lp("report", "In %(date)s the first results were discussed in %(n)s sessions with "
-                   "representatives of the ministry and advisors of the learning network."),
+    "m_taking_stock_text": _lp("report", "In %(date)s the first results were discussed in %(n)s taking-stock "
+                   "sessions with representatives of the ministry and advisors of the learning network."),
     "m_field_test": _lp("report", "Testing with the field"),
     "m_field_test_text": _lp("report", "In %(period)s a draft version was tested: %(contributions)s from "
                    "%(organisations)s. Appendix C lists them."),
@@ -116,6 +133,9 @@ LABELS = {
     "several_answers": _lp("report", "More than one answer possible."),
     "likert_mean": _lp("report", "Average score: %(mean)s on a scale of 1 to 5."),
     "number_stats": _lp("report", "Average %(mean)s (lowest %(min)s, highest %(max)s; n = %(n)s)."),
+    "survey_section": _lp("report", "Survey results: %(title)s"),
+    "chart_alt": _lp("report", "Bar chart of the answers to “%(label)s” (n = %(n)s). %(values)s."),
+    "chart_table": _lp("report", "The numbers in the chart"),
     "answer": _lp("report", "Answer"),
     "count": _lp("report", "Count"),
     "percentage": _lp("report", "Percentage"),

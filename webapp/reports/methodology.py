@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from ..activities.models import Activity
 from ..extensions import db
-from ..findings.models import Finding
+from ..findings.models import Contributor, Finding
 from ..themes.models import Theme
 from .labels import label, label_n
 from .texts import activity_title, printed_date, with_date
@@ -14,9 +14,10 @@ from .texts import activity_title, printed_date, with_date
 
 def activities_by_type() -> dict[str, list[Activity]]:
     by_type: dict[str, list[Activity]] = {}
+    # Fictional examples (type "sample") show a feature; they are no part of what was done.
     for activity in db.session.scalars(
-            select(Activity).where(Activity.status == "held").options(selectinload(Activity.organisations))
-            .order_by(Activity.type, Activity.number)):
+            select(Activity).where(Activity.status == "held", Activity.type != "sample")
+            .options(selectinload(Activity.organisations)).order_by(Activity.type, Activity.number)):
         by_type.setdefault(activity.type, []).append(activity)
     return by_type
 
@@ -27,8 +28,15 @@ def _themes(group: str, language: str) -> list[str]:
         select(Theme).where(Theme.theme_group == group, Theme.archived.is_(False)).order_by(Theme.position, Theme.id))]
 
 
-def methodology(by_type: dict[str, list[Activity]], language: str, review: dict | None = None) -> dict:
-    """Headings and sentences of the methodology chapter, every number counted in the register.
+#: Where the methodology prints the report's literature review (its text is the author's).
+LITERATURE = "literature"
+
+
+def methodology(by_type: dict[str, list[Activity]], language: str, review: dict | None = None,
+                with_literature: bool = False) -> dict:
+    """Headings and sentences of the methodology chapter, every number counted in the register,
+    lettered A, B, C... in the order the activities took place (the literature review, when the
+    report has one, before the testing with the field, which includes the taking-stock sessions).
 
     `review` (webapp.review.annex.field_test_summary, asked through webapp/signals.py) replaces
     the register's field-test activities when the report's draft was reviewed in Klankbord's
@@ -75,20 +83,25 @@ def methodology(by_type: dict[str, list[Activity]], language: str, review: dict 
                          label("m_exchange_text", language, n=len(exchanges), list=joined)))
     maab = by_type.get("maab", [])
     if maab:
-        sections.append((label("m_maab", language, n=len(maab)), label("m_maab_text", language, n=len(maab))))
+        members = db.session.scalar(select(func.count()).select_from(Contributor).where(
+            Contributor.kind == "advisory_member", Contributor.sample.is_(False)))
+        sections.append((label("m_maab", language, n=len(maab)), label(
+            "m_maab_text_members" if members else "m_maab_text", language, n=len(maab), members=members)))
+    if with_literature:  # before the testing of the results, as the activities happened
+        sections.append((label("literature_review", language), LITERATURE))
     stock = by_type.get("taking_stock", [])
-    if stock:
-        sections.append((label("m_taking_stock", language, n=len(stock)), label(
-            "m_taking_stock_text", language, n=len(stock), date=month_or_day(stock, "first"))))
+    stock_text = label("m_taking_stock_text", language, n=len(stock), date=month_or_day(stock, "first")) if stock else ""
     field = by_type.get("field_test", [])
+    if stock and not (review or field):
+        sections.append((label("m_taking_stock", language, n=len(stock)), stock_text))
     if review:
         period = printed_date(review["first"], language, "month")
         if (review["last"].year, review["last"].month) != (review["first"].year, review["first"].month):
             period += f" {label('and', language)} " + printed_date(review["last"], language, "month")
-        sections.append((label("m_field_test", language), label(
+        sections.append((label("m_field_test", language), " ".join(filter(None, (stock_text, label(
             "m_field_test_text", language, contributions=label_n("n_contributions", language, len(review["contributions"])),
             organisations=label_n("n_organisations", language, review["organisations"]),
-            period=period)))
+            period=period))))))
     elif field:
         orgs = {o.id for a in field for o in a.organisations}
         first, _ = dates(field)
@@ -96,18 +109,22 @@ def methodology(by_type: dict[str, list[Activity]], language: str, review: dict 
         period = printed_date(first, language, "month")
         if last and (last.year, last.month) != (first.year, first.month):
             period += f" {label('and', language)} " + printed_date(last, language, "month")
-        sections.append((label("m_field_test", language), label(
+        sections.append((label("m_field_test", language), " ".join(filter(None, (stock_text, label(
             "m_field_test_text", language, contributions=label_n("n_contributions", language, len(field)),
-            organisations=label_n("n_organisations", language, len(orgs)), period=period)))
+            organisations=label_n("n_organisations", language, len(orgs)), period=period))))))
     first, _ = dates(everything)
     last = max((a.ends_on or a.starts_on for a in everything if a.starts_on), default=None)
-    finding_count = db.session.scalar(select(func.count()).select_from(Finding))
+    finding_count = db.session.scalar(select(func.count()).select_from(Finding).join(Activity)
+                                      .where(Activity.type != "sample"))
     return {
         "intro": label("m_intro", language, first=printed_date(first, language, "month"),
                        last=printed_date(last, language, "month")),
-        "sections": [{"heading": section[0], "text": section[1],
+        "sections": [{"heading": f"{chr(ord('A') + index)}. {section[0]}",
+                      "text": "" if section[1] == LITERATURE else section[1],
+                      "literature": section[1] == LITERATURE,
                       "topics": section[2] if len(section) > 2 else [],
-                      "topics_intro": section[3] if len(section) > 3 else ""} for section in sections],
+                      "topics_intro": section[3] if len(section) > 3 else ""}
+                     for index, section in enumerate(sections[:26])],
         "closing": label("m_findings", language, n=finding_count),
     }
 

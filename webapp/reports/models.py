@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..findings.models import Finding
+from ..i18n import _l
 from ..projects.scope import ProjectScoped, child_of, link_of
 from ..reference.models import GoodExample
 from ..surveys.models import Survey
@@ -20,8 +21,12 @@ REPORT_FORMATS = ("pdf", "docx")
 BUILD_STATUSES = ("queued", "running", "done", "failed")
 
 #: The bilingual free texts of a report, in the order the report prints them.
-REPORT_TEXT_FIELDS = ("title", "subtitle", "colophon", "acknowledgements", "executive_summary", "project", "scope",
+REPORT_TEXT_FIELDS = ("title", "subtitle", "author_organisation", "funder_notice", "emblem_alt", "keywords",
+                      "colophon", "disclaimer", "acknowledgements", "executive_summary", "project", "scope",
                       "problem_analysis", "literature_review")
+#: Emblems a report may show on its cover: our own drawings in static/emblems/, as SVG for the
+#: PDF and PNG for the DOCX. Only these are loaded, like every file the renderer reads (pdf.py).
+EMBLEMS = {"eu": {"svg": "emblems/eu-flag.svg", "png": "emblems/eu-flag.png", "label": _l("Flag of the European Union")}}
 #: Where a numbered box can stand: a chapter of its own, or one of the report's texts.
 BOX_SECTIONS = ("project", "scope", "problem_analysis", "chapter")
 
@@ -76,6 +81,24 @@ class Report(ProjectScoped, db.Model):
     #: The literature review, printed in the methodology after the activities.
     literature_review_nl: Mapped[str] = mapped_column(Text, default="", server_default="")
     literature_review_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The organisation that wrote the report, on the cover and in the colophon ("International
+    #: Organization for Migration (IOM)" / "Internationale Organisatie voor Migratie (IOM)").
+    author_organisation_nl: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    author_organisation_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: The funder's line on the cover, beside the emblem ("Funded by the European Union").
+    funder_notice_nl: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    funder_notice_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: A key of EMBLEMS shown on the cover with the funder's line; None: no emblem.
+    emblem: Mapped[str | None] = mapped_column(String(40))
+    #: What the emblem shows, for readers who cannot see it (the PDF's /Alt).
+    emblem_alt_nl: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    emblem_alt_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: The funder's or author's disclaimer, printed in the colophon.
+    disclaimer_nl: Mapped[str] = mapped_column(Text, default="", server_default="")
+    disclaimer_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Keywords in the colophon and the PDF's metadata; empty: the report's general keywords.
+    keywords_nl: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    keywords_en: Mapped[str] = mapped_column(String(500), default="", server_default="")
     #: Print an annex "How the review was used": every review comment with its disposition.
     review_annex: Mapped[bool] = mapped_column(default=False, server_default="0")
     #: Print every linked finding in an evidence annex after the appendices.
@@ -175,7 +198,9 @@ class RecommendationFinding(db.Model):
 class ReportBox(db.Model):
     """A numbered box ("Box 1 The potential of work-study programmes") in a chapter or a report text.
 
-    Boxes and the chapters' good examples are numbered together in the order the report prints them.
+    Boxes and the chapters' good examples are numbered together in the order the report prints them;
+    an unnumbered box (`numbered` false) takes no number. In a chapter a box stands after the
+    introduction, or after the recommendation it names.
     """
 
     __tablename__ = "report_boxes"
@@ -188,7 +213,12 @@ class ReportBox(db.Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     section: Mapped[str] = mapped_column(String(20), default="chapter")
     chapter_id: Mapped[int | None] = mapped_column(ForeignKey("report_chapters.id", ondelete="CASCADE"), index=True)
+    #: In a chapter: the recommendation the box follows; None: after the chapter's introduction.
+    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id", ondelete="SET NULL"),
+                                                         index=True)
     position: Mapped[int] = mapped_column(default=0)
+    #: False: a box without a number ("Sectoral development paths" in the LEARN report).
+    numbered: Mapped[bool] = mapped_column(default=True, server_default="1")
     title_nl: Mapped[str] = mapped_column(String(300), default="")
     title_en: Mapped[str] = mapped_column(String(300), default="")
     body_nl: Mapped[str] = mapped_column(Text, default="")
@@ -196,6 +226,7 @@ class ReportBox(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="boxes")
     chapter: Mapped[ReportChapter | None] = relationship()
+    recommendation: Mapped[Recommendation | None] = relationship()
 
 
 class Source(ProjectScoped, db.Model):
@@ -267,3 +298,25 @@ class ReportVersion(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReportVersion {self.id} {self.status}>"
+
+
+@child_of("version.report")
+class PublicationOverride(db.Model):
+    """Why a version was published although its preflight listed open items.
+
+    The reason is free text someone typed (it may name people), so it is kept here, beside the
+    version, not in the audit log, which refuses free text: the audit entry of the publication
+    holds the open items' codes, their number and this row's id instead.
+    """
+
+    __tablename__ = "publication_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    #: The open items when it was published: [{"code": "untranslated", "count": 3}, ...].
+    open_items: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[ReportVersion] = relationship()

@@ -10,6 +10,7 @@ over HTTP at all) can reach the renderer. User text is escaped by Jinja before i
 """
 from __future__ import annotations
 
+import gc
 import logging
 import mimetypes
 import re
@@ -99,22 +100,85 @@ def _pdf_environment(app):
     return environment
 
 
+#: The page's text area (report.css: A4, margins 22 and 24 mm) and the box's measures, in mm.
+PAGE_TEXT_HEIGHT_MM = 297 - 22 - 24
+BOX_LINE_MM, BOX_CHARS_PER_LINE, BOX_PARAGRAPH_GAP_MM, BOX_FRAME_MM = 5.1, 92, 2.5, 24
+
+
+def keeps_together(box: dict) -> bool:
+    """Whether a box (a report box or a good example) is shorter than a third of a page, so it
+    is kept on one page (`.box.keep`). Estimated from its text: a second layout pass to measure
+    it would double the build. Footnote calls add nothing: their text goes to the page foot."""
+    paragraphs = ["".join(s.get("text", "") for s in segments) for segments in box.get("body", [])]
+    paragraphs += [f"{field['label']} {field['text']}" for field in box.get("fields", [])]
+    lines = sum(max(1, -(-len(text) // BOX_CHARS_PER_LINE)) for text in paragraphs)
+    height = BOX_FRAME_MM + lines * BOX_LINE_MM + len(paragraphs) * BOX_PARAGRAPH_GAP_MM
+    return height <= PAGE_TEXT_HEIGHT_MM / 3
+
+
 def render_report_html(data: dict) -> str:
     data = export_safe_tree(data)  # an old row with a control character cannot break the PDF
     language = data["language"]
     app = current_app._get_current_object()
-    context = {"r": data, "L": lambda key, **kw: label(key, language, **kw),
+    context = {"r": data, "L": lambda key, **kw: label(key, language, **kw), "keeps_together": keeps_together,
                "static": lambda name: Markup(SCHEME + name)}  # a URL: never broken up
     app.update_template_context(context)
     return _pdf_environment(app).get_template("reports/pdf/report.html").render(context)
 
 
-def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None,
-                progress: Callable[[int], None] | None = None) -> bytes:
-    fetcher = fetcher or StaticOnlyFetcher()
+def _with_structure_attributes(build_box_tree):
+    """WeasyPrint 70's tagger (`weasyprint.pdf.tags._build_box_tree`), plus two attributes of
+    the HTML it leaves out of the structure tree:
+
+    - `/Lang` on the structure element of every HTML element with a `lang` attribute (a quote
+      in Arabic in a Dutch report): PDF/UA-1 7.2 wants the language of every passage that
+      differs from the document's, and screen readers switch voice on it;
+    - `/Scope` (`/Column`, or `/Row` for `<th scope="row">`) in the table attributes of every
+      header cell, so the header-to-cell relation is stated, not only implied by `/Headers`.
+
+    Done while WeasyPrint builds the tree, not in a second pass over the written file: the
+    5,000-finding annex has ~400,000 structure elements, and a pikepdf pass over them cost
+    more than the whole annex layout may grow by (docs/benchmarks.md). The wrapped function
+    is private to WeasyPrint: pinned (pyproject.toml), and the /Lang and /Scope tests in
+    tests/test_report_build.py fail when an upgrade changes what it yields.
+    """
+    import pydyf
+
+    def build(box, parent, pdf, page_number, nums, annotations, tags):
+        element_of = getattr(box, "_box", box)  # an absolute placeholder stands for its box
+        html_element = getattr(element_of, "element", None)
+        for element in build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
+            if html_element is not None and element.get("P") == parent.reference:
+                language = html_element.get("lang")
+                if language and getattr(element_of, "element_tag", None) not in ("html", "body"):
+                    element["Lang"] = pydyf.String(language)
+                if element.get("S") == "/TH" and "A" in element:
+                    element["A"]["Scope"] = "/Row" if html_element.get("scope") == "row" else "/Column"
+            yield element
+
+    build.wrapped = build_box_tree
+    return build
+
+
+def _tag_languages_and_header_scopes() -> None:
+    from weasyprint.pdf import tags
+
+    if not hasattr(tags._build_box_tree, "wrapped"):
+        tags._build_box_tree = _with_structure_attributes(tags._build_box_tree)
+
+
+_tag_languages_and_header_scopes()
+
+
+def _parsed(html: str, fetcher: StaticOnlyFetcher) -> HTML:
+    """`html` parsed for WeasyPrint, which keeps the tree, not the string."""
     html = export_safe(html)  # markup is untouched; a stray control character in text becomes U+FFFD
     # base_url is our own scheme: a relative URL in the HTML resolves to something we refuse.
-    document = HTML(string=html, base_url=SCHEME + "/", url_fetcher=fetcher).render()
+    return HTML(string=html, base_url=SCHEME + "/", url_fetcher=fetcher)
+
+
+def _laid_out_pdf(parsed: HTML, progress: Callable[[int], None] | None) -> bytes:
+    document = parsed.render()
     if progress:
         progress(80)
     # PDF/UA-1: a tagged PDF (structure tree, /MarkInfo), with the title shown in the window,
@@ -122,9 +186,19 @@ def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None,
     return document.write_pdf(attachments=None, pdf_variant="pdf/ua-1")
 
 
+def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None,
+                progress: Callable[[int], None] | None = None) -> bytes:
+    return _laid_out_pdf(_parsed(html, fetcher or StaticOnlyFetcher()), progress)
+
+
 def build_report_pdf(data: dict, progress: Callable[[int], None] | None = None,
                      fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    html = render_report_html(data)
+    # What the layout never reads again goes before it starts (the 5,000-finding annex's peak,
+    # docs/benchmarks.md): the HTML string, millions of characters with a large annex, is let
+    # go once parsed, and the objects collecting the report left in reference cycles (the ORM
+    # rows of a build in this process, as the CLI's) are collected.
+    parsed = _parsed(render_report_html(data), fetcher or StaticOnlyFetcher())
+    gc.collect()
     if progress:
         progress(20)
-    return html_to_pdf(html, fetcher, progress)
+    return _laid_out_pdf(parsed, progress)

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access import ADMIN, AUTHOR, roles_required
-from ..activities.types import ACTIVITY_TYPES
+from ..activities.types import ACTIVITY_TYPES, type_names
 from ..audit.downloads import export_kind
 from ..db_types import utcnow
 from ..extensions import db
-from ..findings.models import FINDING_KINDS, Finding
+from ..findings.attribution import resolve
+from ..findings.models import ATTRIBUTIONS, FINDING_KINDS, Finding
+from ..findings.services import set_print_choices
 from ..forms import BaseForm
 from ..i18n import _, localized
 from ..i18n import CONTENT_LANGUAGES
@@ -25,12 +27,15 @@ from ..surveys.models import SURVEY_STATUSES
 from ..surveys.models import Survey
 from ..themes.models import Theme
 from . import bp
-from .arranging import box_places, delete_recommendation, move_recommendation, save_box
-from .builds import start_build, version_job, version_status
-from .evidence import EvidenceFilters, evidence_candidates, evidence_summary, is_quotable, update_evidence
-from .forms import (BoxForm, BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, RecommendationForm,
-                    ReportForm, SourceForm)
-from .models import Recommendation, Report, ReportBox, ReportChapter, ReportVersion, Source
+from .arranging import box_place, box_places, delete_recommendation, move_recommendation, save_box
+from .attribution import may_quote as is_quotable
+from .builds import built_from_current_data, start_build, version_job, version_status
+from .evidence import EvidenceFilters, evidence_candidates, evidence_summary, update_evidence
+from .forms import (BoxForm, BuildForm, ChapterAddForm, ChapterForm, EvidenceForm, NewReportForm, PublishForm,
+                    RecommendationForm, ReportForm, SourceForm)
+from .models import (EMBLEMS, PublicationOverride, Recommendation, Report, ReportBox, ReportChapter, ReportVersion,
+                     Source)
+from .preflight import CHECKS as PREFLIGHT_CHECKS, preflight, summary
 from .publishing import publish_version
 from .survey_results import chapter_survey_choices, set_chapter_surveys
 from .texts import ReportError
@@ -99,8 +104,12 @@ def show(report_id: int):
 def edit(report_id: int):
     report = db.session.get(Report, report_id) or abort(404)
     form = ReportForm(obj=report)
+    form.emblem.choices = [("", _("No emblem")), *((key, str(emblem["label"])) for key, emblem in EMBLEMS.items())]
+    if not form.is_submitted():
+        form.emblem.data = report.emblem or ""
     if form.validate_on_submit():
         form.populate_obj(report)
+        report.emblem = form.emblem.data or None  # one of our own files (models.EMBLEMS), or none
         _touch(report)
         db.session.commit()
         flash(_("Report saved."), "success")
@@ -196,7 +205,8 @@ def recommendation(recommendation_id: int):
     return render_template("reports/recommendation.html", recommendation=recommendation, form=refill(form),
                            evidence_form=EvidenceForm(), candidates=candidates, linked=linked,
                            linked_findings=linked_findings, summary=summary, filters=filters,
-                           choices=_picker_choices(), is_quotable=is_quotable)
+                           choices=_picker_choices(), is_quotable=is_quotable, printed_as=resolve,
+                           attributions=ATTRIBUTIONS)
 
 
 def _picker_filters(recommendation: Recommendation) -> tuple[EvidenceFilters, int]:
@@ -222,7 +232,7 @@ def _picker_choices() -> dict:
     return {
         "themes": db.session.scalars(select(Theme).where(Theme.archived.is_(False))
                                      .order_by(Theme.theme_group, Theme.position)).all(),
-        "kinds": FINDING_KINDS, "activity_types": ACTIVITY_TYPES, "stakeholder_types": STAKEHOLDER_TYPES,
+        "kinds": FINDING_KINDS, "activity_types": type_names(), "stakeholder_types": STAKEHOLDER_TYPES,
         "organisations": db.session.scalars(select(Organisation).order_by(Organisation.name)).all(),
         "languages": CONTENT_LANGUAGES,
     }
@@ -267,6 +277,12 @@ def save_evidence(recommendation_id: int):
     shown = {int(v) for v in request.form.getlist("shown") if v.isdigit()}
     if not shown:
         shown = {link.finding_id for link in recommendation.evidence} | finding_ids
+    # How each shown finding may be printed (verbatim, attribution), set beside its link.
+    verbatim_ids = {int(v) for v in request.form.getlist("verbatim") if v.isdigit()}
+    for finding in db.session.scalars(select(Finding).where(Finding.id.in_(shown))):
+        wish = request.form.get(f"attribution_{finding.id}")
+        if wish in ATTRIBUTIONS:
+            set_print_choices(finding, finding.id in verbatim_ids, wish)
     refused = update_evidence(recommendation, shown, finding_ids, quoted_ids)
     flash(_("Supporting findings saved."), "success")
     if refused:
@@ -332,11 +348,13 @@ def box_form(report_id: int, box_id: int | None):
     form = BoxForm(obj=box)
     form.place.choices = box_places(report)
     if box is not None and not form.is_submitted():
-        form.place.data = f"chapter:{box.chapter_id}" if box.section == "chapter" else box.section
+        form.place.data = box_place(box)
+        form.unnumbered.data = not box.numbered
     if form.validate_on_submit():
         try:
             save_box(report, box, form.place.data, form.position.data or 0,
-                     {name: getattr(form, name).data for name in ("title_nl", "title_en", "body_nl", "body_en")})
+                     {name: getattr(form, name).data for name in ("title_nl", "title_en", "body_nl", "body_en")},
+                     numbered=not form.unnumbered.data)
         except ReportError as error:
             db.session.rollback()
             form.place.errors.append(str(error))
@@ -416,16 +434,43 @@ def download(version_id: int):
 @bp.post("/builds/<int:version_id>/publish")
 @roles_required(*REPORT_ROLES)
 def publish(version_id: int):
+    """Publish a version; with open preflight items only with a reason to go ahead (kept in a
+    PublicationOverride: the audit entry holds the items' codes and counts, never the text)."""
     version = db.session.get(ReportVersion, version_id) or abort(404)
-    if not BaseForm().validate_on_submit():
-        abort(400)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        if form.errors.keys() - {"reason"}:
+            abort(400)
+        return refuse(form, to=url_for("reports.preflight_page", version_id=version.id))
+    publishable = version.status == "done" and version.published_at is None and version.withdrawn_at is None
+    items = preflight(version.report, version.language) if publishable else []
+    reason = (form.reason.data or "").strip()
+    if items and not reason:
+        form.reason.errors.append(_("This version has open items: give a reason to publish it anyway, or fix them "
+                                    "and build again."))
+        return refuse(form, to=url_for("reports.preflight_page", version_id=version.id))
     try:
-        publish_version(version, current_user.id)
+        publish_version(version, current_user.id, open_items=summary(items), reason=reason if items else "")
     except ReportError as error:
         flash(str(error), "error")
         return redirect(url_for("reports.show", report_id=version.report_id, _anchor="versions"))
     flash(_("Version %(number)s is published.", number=version.number), "success")
     return redirect(url_for("outcome.choose", version_id=version.id))
+
+
+@bp.get("/versions/<int:version_id>/preflight")
+@roles_required(*REPORT_ROLES)
+def preflight_page(version_id: int):
+    """Everything that stops this version from being published, each with a link to fix it."""
+    version = db.session.get(ReportVersion, version_id) or abort(404)
+    if version.status != "done":
+        abort(404)
+    items = preflight(version.report, version.language)
+    changed = not built_from_current_data(version)
+    return render_template("reports/preflight.html", version=version, report=version.report, items=items,
+                           checks=PREFLIGHT_CHECKS, changed=changed, form=refill(PublishForm()),
+                           override=db.session.scalar(select(PublicationOverride).where(
+                               PublicationOverride.version_id == version.id)))
 
 
 # ---------------------------------------------------------------- sources register

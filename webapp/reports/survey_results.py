@@ -15,6 +15,7 @@ from ..i18n import _
 from ..surveys.models import Survey
 from ..surveys.question_types import COUNTED_TYPES
 from ..surveys.results import summarise_survey
+from .labels import label
 from .models import ReportChapter
 from .texts import ReportError
 
@@ -98,13 +99,17 @@ def survey_results(survey: Survey, language: str, chart_prefix: str = "chart-") 
         question = summary.question
         if question.type not in REPORTED_QUESTION_TYPES or not summary.answered:
             continue
+        rows = [{"label": row.label, "count": row.count, "percent": _number(row.percent, language) + "%"}
+                for row in summary.rows]
+        question_label = _survey_text(question, "label", language)
         entry = {
-            "label": _survey_text(question, "label", language), "type": question.type,
+            "label": question_label, "type": question.type,
             "answered": summary.answered, "multiple": question.type == "multiple_choice",
-            "chart": _titled_svg(report_svg(summary.chart, f"{chart_prefix}{question.id}-"),
-                                 _survey_text(question, "label", language)) if summary.chart else "",
-            "rows": [{"label": row.label, "count": row.count,
-                      "percent": _number(row.percent, language) + "%"} for row in summary.rows],
+            # The alternative text says what the chart shows, numbers included; the table beside it repeats them.
+            "chart": _titled_svg(report_svg(summary.chart, f"{chart_prefix}{question.id}-"), label(
+                "chart_alt", language, label=question_label, n=summary.answered,
+                values="; ".join(f"{row['label']}: {row['count']}" for row in rows))) if summary.chart else "",
+            "rows": rows,
             "mean": "", "min": "", "max": "",
         }
         if summary.stats is not None:

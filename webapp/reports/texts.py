@@ -6,8 +6,10 @@ import re
 from datetime import date
 
 from babel.dates import format_date
+from flask_babel import force_locale
 
 from ..activities.models import Activity
+from ..activities.types import type_label
 from ..i18n import _l
 from ..organisations.models import Organisation
 from .labels import label
@@ -83,6 +85,15 @@ def organisation_name(organisation: Organisation, language: str) -> str:
     return getattr(organisation, f"display_name_{language}") or organisation.name
 
 
+def activity_type_label(language: str):
+    """Activity types named in the report's language (the evidence line, a summary's source), by
+    the project's preferred term when its glossary has one."""
+    def name(code: str) -> str:
+        with force_locale(language):
+            return type_label(code, language)
+    return name
+
+
 def with_date(title: str, when: str) -> str:
     """ "Study trip to Essen (three days)" + "November 2023" -> "... (three days, November 2023)". """
     if title.endswith(")"):
@@ -98,4 +109,6 @@ TEXT_FIELD_LABELS = {
     "body": _l("text"), "target_group": _l("target group"), "partners": _l("partners"),
     "results": _l("results"), "funding": _l("funding"), "label": _l("question"), "place": _l("place"),
     "project": _l("the project"), "literature_review": _l("literature review"),
+    "author_organisation": _l("author organisation"), "funder_notice": _l("funder's line"),
+    "emblem_alt": _l("what the emblem shows"), "keywords": _l("keywords"), "disclaimer": _l("disclaimer"),
 }

@@ -26,21 +26,26 @@ from .models import ReviewAssignment, ReviewComment, ReviewRound, hash_token
 from .services import FINDING_NAMESPACE, LINK_DAYS_AFTER_DUE, freeze_texts
 
 #: (contribution number, chapter position, recommendation position, relevance, workability, language, text,
-#:  disposition, response)
+#:  disposition, response, source reference). The comments say what the IOM report itself says (its
+#: place in the last item); which reviewer made which is an illustration, as for every demo finding.
 DEMO_COMMENTS = (
-    (5, 4, 0, 5, 3, "nl", "Doorlopende financiering is precies wat gemeenten nodig hebben, maar noem ook wie de "
-     "regie houdt als meerdere fondsen samenkomen.", "incorporated",
-     "De aanbeveling noemt nu de gemeente als regisseur."),
-    (11, 2, 1, 4, 2, "nl", "Duurzaam werk als doel delen we, maar de uitstroomcijfers waarop wij worden afgerekend "
-     "sturen op snelheid. Dat spanningsveld mag explicieter.", "partly",
-     "Het spanningsveld staat in de toelichting; de indicatoren zelf vallen buiten dit rapport."),
-    (12, 0, 0, 5, 4, "en", "Employer ambassadors work best when they come from the same sector as the employers "
-     "they approach.", "incorporated", "Added: ambassadors from the same sector."),
-    (17, 5, 1, 4, 4, "nl", "Erkenning van eerder verworven competenties (EVC) is in de praktijk duur voor "
-     "werkgevers; maak duidelijk wie dat betaalt.", "open", ""),
-    (23, 3, 1, 5, 3, "en", "Permit holders as professionals: mention that they need supervision and a career path, "
-     "not only a first contract.", "not_incorporated",
-     "Important, but it concerns HR policy in general; we mention it in the chapter introduction instead."),
+    (5, 4, 1, 5, 3, "nl", "Naast doorlopende financiering is het belangrijk dat de bestaande subsidies voor statushouders "
+     "goed op elkaar zijn afgestemd.", "incorporated", "De afstemming van regelingen staat nu in aanbeveling 5.2.",
+     "IOM 2024 · Funding · p. 32 · “properly coordinated”"),
+    (11, 2, 1, 4, 2, "nl", "Zonder heldere definitie van duurzaam werk kiezen gemeenten soms voor snelle uitstroom in plaats "
+     "van duurzame participatie.", "partly",
+     "Het spanningsveld staat in de toelichting; de indicatoren zelf vallen buiten dit rapport.",
+     "IOM 2024 · Participation › 2. Sustainable employment · p. 27 · “contrary to the interests of the permit holder”"),
+    (12, 0, 0, 5, 4, "en", "Employer ambassadors should come from different sectors, shortage sectors included, and from "
+     "companies of every size, so that they reach as many employers as possible.", "incorporated",
+     "Added: sectors and company sizes.",
+     "IOM 2024 · Perception › Employer ambassadors · p. 18 · “various (shortage) sectors and company sizes”"),
+    (17, 5, 1, 4, 4, "nl", "Zolang de derde leerweg niet door de overheid wordt bekostigd, is financiering per deelnemer "
+     "lastig rond te krijgen.", "open", "",
+     "IOM 2024 · Modular Education · p. 33 · “not state funded”"),
+    (23, 3, 1, 5, 3, "en", "Develop the guideline for hiring permit holders as professionals together with experts by "
+     "experience.", "incorporated", "The recommendation now names experts by experience among the partners.",
+     "IOM 2024 · Support Professionals › Good examples · p. 31 · “experts by experience”"),
 )
 
 
@@ -85,7 +90,7 @@ def load_review_demo() -> int:
 def _demo_comments(review_round: ReviewRound, by_number: dict[int, ReviewAssignment],
                    activities: dict[int, Activity]) -> None:
     chapters = review_round.texts["chapters"]
-    for number, c_pos, r_pos, relevance, workability, language, text, disposition, response in DEMO_COMMENTS:
+    for number, c_pos, r_pos, relevance, workability, language, text, disposition, response, reference in DEMO_COMMENTS:
         assignment = by_number.get(number)
         if assignment is None or c_pos >= len(chapters) or r_pos >= len(chapters[c_pos]["recommendations"]):
             continue
@@ -103,6 +108,7 @@ def _demo_comments(review_round: ReviewRound, by_number: dict[int, ReviewAssignm
             activity_id=activities[number].id, text=text, kind="observation", language=language,
             theme_codes=[chapter["theme_code"]], stakeholder_type=organisation.stakeholder_type if organisation else None,
             organisation_id=organisation.id if organisation else None, contributor_id=assignment.contributor.id,
+            source_reference=reference,
             client_id=uuid.uuid5(FINDING_NAMESPACE, f"demo-review-comment-{number}-{recommendation['id']}")),
             None, commit=False)
         comment.finding_id = finding.id

@@ -1,6 +1,7 @@
-"""Demo: the evaluation of learning-network meeting 9 (Workshop Practical Learning,
-30 October 2023), with three dozen responses in Dutch and English. Left open, so the
-demo can show the public link, the QR code and kiosk mode too."""
+"""Demo: a fictional evaluation survey (sample data, made up to show surveys and their charts in
+a report): three dozen responses in Dutch and English to the evaluation of a fictional example
+meeting (activity "sample:2"). The IOM report mentions no survey, so neither its meeting nor its
+answers are LEARN's. Left open, so the demo can show the public link, the QR code and kiosk mode too."""
 from __future__ import annotations
 
 import random
@@ -14,7 +15,7 @@ from .models import Response, Survey
 from .answering import parse_answers, submit_response
 from .services import QuestionInput, SurveyInput, open_survey, save_question, save_survey
 
-TITLE_EN = "Evaluation: Workshop Practical Learning"
+TITLE_EN = "Fictional example: evaluation of a meeting"
 DEMO_NAMESPACE = uuid.UUID("2f7a8f0e-1c4b-4d8e-9a3f-6c5b4e3d2a10")
 RESPONSES = 36
 COMMENTS = [
@@ -31,11 +32,11 @@ def load_survey_demo() -> int:
     """Create the demo survey once; returns the number of responses added."""
     if db.session.scalar(select(Survey).where(Survey.title_en == TITLE_EN)) is not None:
         return 0
-    activity = db.session.scalar(select(Activity).where(Activity.type == "ln_meeting", Activity.number == 9))
+    activity = db.session.scalar(select(Activity).where(Activity.type == "sample", Activity.number == 2))
     survey = save_survey(None, SurveyInput(
-        title_nl="Evaluatie: Workshop Praktijkleren", title_en=TITLE_EN,
-        intro_nl="Vijf korte vragen over de bijeenkomst van vandaag. Je antwoorden zijn anoniem.",
-        intro_en="Five short questions about today's meeting. Your answers are anonymous.",
+        title_nl="Fictief voorbeeld: evaluatie van een bijeenkomst", title_en=TITLE_EN,
+        intro_nl="Voorbeeldgegevens. Vijf korte vragen over de bijeenkomst van vandaag. Je antwoorden zijn anoniem.",
+        intro_en="Sample data. Five short questions about today's meeting. Your answers are anonymous.",
         activity_id=activity.id if activity else None))
     for data in (
         QuestionInput("single_choice", "Vanuit welke rol was je er?", "In which role did you attend?", required=True,
