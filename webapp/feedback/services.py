@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from .. import signals
 from ..activities.models import Activity
 from ..auth.models import User
 from ..contributors.services import ContributorInput, create_contributor
@@ -22,7 +23,7 @@ from ..extensions import db
 from ..findings.models import Contributor, Finding
 from ..findings.services import FindingInput, create_finding_once
 from ..findings.services import set_translation as set_finding_translation
-from ..i18n import CONTENT_LANGUAGES, _, localized
+from ..i18n import CONTENT_LANGUAGES, _, localized, ngettext
 from ..mail.services import email_address, latest_messages, mail_language, opted_out, queue_message
 from ..surveys.answering import (ParsedAnswers, claim_invitation, draft_cuts, draft_safe, invitation_by_token,
                                  response_counts, store_response_once, valid_submission_token)
@@ -177,6 +178,17 @@ def member_link(token: str) -> Invitation | None:
 
 
 # --- Members --------------------------------------------------------------------------------
+
+def contact_retention(project_id: int) -> str:
+    """How long the project keeps a member's name and contact details (the period in force,
+    webapp/privacy/), said in the page's or message's language."""
+    months = signals.first(signals.contact_retention_months.send(project_id), default=0)
+    if not months:
+        return ""
+    return ngettext("We delete your name and contact details %(num)s month after the last round you took part in "
+                    "has closed.", "We delete your name and contact details %(num)s months after the last round you "
+                    "took part in has closed.", months)
+
 
 def give_consent(invitation: Invitation, scope_text: str) -> None:
     """Record consent on the link and on the person, with the words they were shown."""
@@ -396,5 +408,6 @@ def member_mail_context(survey: Survey, invitation: Invitation, language: str, r
         due = format_date(invitation.expires_at.astimezone(LOCAL_TIMEZONE).date(), "long") \
             if invitation.expires_at else ""
         label = _("Open your personal page")
+        retention = contact_retention(survey.project_id)
     return {"title": localized(survey, "title", language if language in ("nl", "en") else "en") or "",
-            "due": due, "reminder": reminder, "link_url": url, "link_label": label}
+            "due": due, "reminder": reminder, "link_url": url, "link_label": label, "retention": retention}

@@ -10,6 +10,7 @@ from ..forms import BaseForm
 
 from ..access import ADMIN, AUTHOR, public, roles_required
 from ..extensions import db
+from ..projects.scope import enter_project_of
 from ..i18n import RTL_LANGUAGES, _
 from ..mail.services import latest_messages
 from ..reports.models import Report, ReportVersion
@@ -66,6 +67,7 @@ def person_page(token: str):
         language = "nl"
         return _private(make_response(render_template(
             "outcome/invalid.html", page_language=language, page_direction="ltr"), 404))
+    enter_project_of(link.version.report)  # its privacy statement is the project's
     return _private(make_response(render_template(
         "outcome/person.html", token=token, **_person_context(link.version, link.contributor, link.language))))
 

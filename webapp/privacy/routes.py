@@ -38,10 +38,11 @@ PUBLIC_ENDPOINTS = {"privacy.statement", "privacy.installation_statement"}
 
 
 @bp.app_template_global()
-def privacy_statement_url(project=None, language: str | None = None) -> str:
+def privacy_statement_url(project=None, language: str | None = None, installation: bool = False) -> str:
     """The privacy statement for a personal-link page or a staff page: the page's project
-    (a public token page works inside its link's project), else the installation's."""
-    project = project or current_project()
+    (a public token page works inside its link's project), else - and on the page of a link
+    that does not work, which must name no project - the installation's."""
+    project = None if installation else (project or current_project())
     return statement_url(project, language or g.get("member_locale") or "nl")
 
 
