@@ -37,6 +37,7 @@ UNTRACKED_TABLES = frozenset({
     "data_version", "report_versions", "report_version_texts", "jobs", "audit_entries",
     "outgoing_messages", "mail_opt_outs", "rejected_suggestions", "outcome_links",
     "refused_forms",  # a refused form kept for its redirect (webapp/refused_forms.py): never in a report
+    "project_privacy", "installation_privacy", "privacy_purge_runs",  # retention settings, the purge's log
 })
 
 

@@ -452,7 +452,8 @@ def purge(now: datetime | None = None, *, trigger: str = "command",
         for earlier in unfinished:
             earlier.finished_at, earlier.finished_by_id = run.finished_at, run.id
         db.session.commit()
-    scrub_sqlite()
+    if any(value for key, value in counts.items() if key != "resumed_runs"):
+        scrub_sqlite()  # a run that removed nothing leaves the files (and the data counter) alone
     log.info("privacy purge %s done: %s", run.id, counts)  # counts and codes only
     return run
 
