@@ -35,7 +35,7 @@ GLOBAL_ENDPOINTS = {
     "mail.outbox", "mail.show_message", "mail.message_html", "mail.retry_message", "mail.send_now",
     "dashboard.index", "api.openapi", "api.projects", "projects.switch", "projects.list_projects", "projects.edit",
     "projects.members", "projects.export_zip", "projects.import_zip", "across.search", "across.evidence",
-    "projects.invite",
+    "projects.invite", "privacy.installation", "privacy.purge_now", "privacy.register_csv", "privacy.register_pdf",
 }
 #: Shared between projects on purpose (docs/architecture.md): their ids are not a project's.
 SHARED_ARGUMENTS = {"organisation_id", "abbreviation_id"}

@@ -135,7 +135,7 @@ def installation_page():
         projects = {p.id: p for p in db.session.scalars(select(Project).order_by(Project.id))}
         summaries = summarise(plan(now), now)
     return render_template("privacy/installation_settings.html", form=refill(form), summaries=summaries,
-                           projects=projects, runs=last_runs(), scheduled=ensure_scheduled(), mode=runner_mode(),
+                           project_map=projects, runs=last_runs(), scheduled=ensure_scheduled(), mode=runner_mode(),
                            action=ActionForm(), defaults=DEFAULTS, now=now, categories=CATEGORIES)
 
 
