@@ -15,7 +15,7 @@ def register_pdf_job(rows: list[dict], language: str, controller: str) -> JobRes
 
     set_progress(10)
     with force_locale(language):
-        html = render_template("privacy/register_pdf.html", rows=rows, columns=REGISTER_COLUMNS, language=language,
+        html = render_template("privacy/pdf/register.html", rows=rows, columns=REGISTER_COLUMNS, language=language,
                                controller=controller, made=utcnow().date().isoformat(),
                                app_name=current_app.name)
     return JobResult(html_to_pdf(html, progress=set_progress), "register-of-processing.pdf", "application/pdf")
