@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 import zipfile
 from datetime import date, timedelta
@@ -30,6 +32,7 @@ from webapp.jobs.services import enqueue
 from webapp.mail.models import OutgoingMessage
 from webapp.privacy.models import ProjectPrivacy, PurgeRun
 from webapp.privacy.purge import plan, purge
+from webapp.privacy.schedule import ensure_scheduled, waiting_purge
 from webapp.projects.models import Project
 from webapp.reports.builds import start_build
 from webapp.reports.evidence import set_evidence
@@ -51,6 +54,7 @@ MEMBER_NAME, MEMBER_MAIL = "Member Name 1", "lepelaar.member@example.test"
 REVIEWER_NAME, REVIEWER_MAIL = "Hendrika Wolkenveld", "hendrika.wolkenveld@example.test"
 RESPONDENT_NAME, RESPONDENT_MAIL = "Gerrit Grutto", "gerrit.grutto@example.test"
 SAID = "Ik wil een vaste contactpersoon bij de gemeente."
+ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = (MEMBER_NAME, MEMBER_MAIL, REVIEWER_NAME, REVIEWER_MAIL, RESPONDENT_NAME, RESPONDENT_MAIL, "lepelaar",
           "Wolkenveld", "Grutto")
 
@@ -323,3 +327,28 @@ def test_a_purge_whose_worker_is_killed_loses_nothing_and_the_next_run_finishes(
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "purge"))
     assert entry.detail["contacts"] == 4 and entry.detail["resumed_runs"] == 1  # one entry for both runs
     assert db.session.get(PurgeRun, unfinished.id).finished_by_id == run.id
+
+
+# ---------------------------------------------------------------- scheduled by RQ
+
+def test_with_redis_the_purge_schedules_itself_and_a_worker_runs_it(file_app, redis_url):
+    file_app.config.update(REDIS_URL=redis_url, JOB_QUEUE=f"test-privacy-{os.getpid()}-{time.monotonic_ns()}")
+    db.session.add(Contributor(kind="advisory_member", pseudonym_number=1, name="Kluut", contact="kluut@example.test",
+                               created_at=utcnow() - timedelta(days=400)))
+    db.session.commit()
+    first = ensure_scheduled(utcnow() - timedelta(seconds=1))  # due at once
+    assert first.runner == "rq" and first.run_at is not None and first.state == "queued"
+    assert ensure_scheduled().id == first.id  # one waits: no second one
+    env = dict(os.environ, DATABASE_URL=file_app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=redis_url,
+               KLANKBORD_JOB_QUEUE=file_app.config["JOB_QUEUE"], SECRET_KEY=file_app.config["SECRET_KEY"],
+               FLASK_APP="wsgi")
+    worker = subprocess.run([sys.executable, "-m", "flask", "worker", "--burst"], cwd=ROOT, env=env,
+                            capture_output=True, timeout=300)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    db.session.expire_all()
+    assert db.session.get(Job, first.id).state == "done"
+    assert db.session.scalar(select(PurgeRun.trigger)) == "schedule"
+    assert db.session.scalar(select(Contributor.name)) is None
+    following = waiting_purge()
+    assert following is not None and following.id != first.id
+    assert following.run_at > utcnow() + timedelta(hours=23)  # the next one, a day later

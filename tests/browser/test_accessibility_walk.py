@@ -113,7 +113,9 @@ def test_respondent_and_member_pages_on_a_phone(browser, live_server, demo, axe_
         member_link = db.session.scalar(select(Invitation).join(Survey).where(
             Survey.purpose == "feedback", Invitation.consented_at.is_(None)))
         assert survey is not None and member_link is not None
-        pages = [f"/s/{survey.public_token}", f"/s/{survey.public_token}/kiosk", f"/f/{member_link.token}"]
+        slug = survey.project.slug
+        pages = [f"/s/{survey.public_token}", f"/s/{survey.public_token}/kiosk", f"/f/{member_link.token}",
+                 *(f"/privacy/{slug}?lang={language}" for language in ("nl", "en", "ar")), "/privacy/?lang=ar"]
     context = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
     try:
@@ -127,6 +129,11 @@ def test_respondent_and_member_pages_on_a_phone(browser, live_server, demo, axe_
         page.get_by_test_id("choose-ar").click()
         expect(page.get_by_test_id("consent")).to_be_visible()
         problems["consent (ar)"] = serious_violations(page, axe_source)
+        with page.expect_navigation():  # the consent page links to the project's privacy statement
+            page.get_by_test_id("privacy-link").click()
+        expect(page.get_by_test_id("privacy-statement")).to_be_visible()
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        page.go_back()
         page.get_by_test_id("consent-agree").click()
         expect(page.get_by_test_id("feedback-form")).to_be_visible()
         problems["form (ar)"] = serious_violations(page, axe_source)
