@@ -161,3 +161,16 @@ def test_every_string_of_the_statement_has_arabic(tmp_path):
         arabic = {(m.id if isinstance(m.id, str) else m.id[0]): m.string for m in read_po(handle)
                   if m.id and not m.fuzzy}
     assert sorted(m for m in wanted if not arabic.get(m)) == []
+
+
+def test_a_language_a_round_offers_gets_the_summary_staff_wrote_in_it(app, client, make_activity):
+    survey, _links = make_round(make_activity)  # its first prompt is in Arabic and Tigrinya too
+    project = db.session.get(Project, survey.project_id)
+    page = text_of(client.get(f"/privacy/{project.slug}?lang=en"))
+    assert "?lang=ti" not in page  # offered only once there is something to read in it
+    _settings(project.id, texts={"ti": {"purposes": "ንምምሃር ካብ ተሞክሮ ተሳተፍቲ።"}})
+    page = text_of(client.get(f"/privacy/{project.slug}?lang=en"))
+    assert 'href="?lang=ti"' in page
+    tigrinya = text_of(client.get(f"/privacy/{project.slug}?lang=ti"))
+    assert 'lang="ti"' in tigrinya and "ንምምሃር ካብ ተሞክሮ ተሳተፍቲ።" in tigrinya
+    assert "The rest of this statement is in English." in tigrinya

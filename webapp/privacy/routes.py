@@ -32,7 +32,7 @@ from .retention import DEFAULTS, audit_months, installation_settings, project_pe
 from .schedule import ensure_scheduled
 from .services import save_installation_privacy, save_project_privacy
 from .statement import (DATA_KINDS, ENDONYMS, REGISTER_COLUMNS, STATEMENT_LANGUAGES, build_statement, register_rows,
-                        statement_languages, statement_url)
+                        statement_languages, statement_url, summary_languages)
 
 PUBLIC_ENDPOINTS = {"privacy.statement", "privacy.installation_statement"}
 
@@ -71,11 +71,12 @@ def statement(slug: str):
         project = db.session.scalar(select(Project).where(Project.slug == slug)) if len(slug) <= 60 else None
     if project is None:
         abort(404)
+    offered = list(STATEMENT_LANGUAGES) + summary_languages(project.id)
     language = request.args.get("lang", "nl")
-    if language not in statement_languages(project.id):
+    if language not in offered:
         language = g.member_locale
     return _public_page("privacy/statement.html", language, s=build_statement(project, language),
-                        data_kinds=DATA_KINDS, languages_offered=statement_languages(project.id))
+                        data_kinds=DATA_KINDS, languages_offered=offered)
 
 
 @bp.get("/privacy/")

@@ -90,7 +90,14 @@ def round_languages(project_id: int) -> list[str]:
 
 
 def statement_languages(project_id: int) -> list[str]:
+    """The languages of the statement's settings: its own and each one a round offers."""
     return list(STATEMENT_LANGUAGES) + [c for c in round_languages(project_id) if c not in STATEMENT_LANGUAGES]
+
+
+def summary_languages(project_id: int) -> list[str]:
+    """Round languages the statement is offered in: those staff wrote a summary in."""
+    settings = project_settings(project_id)
+    return [c for c in round_languages(project_id) if c not in STATEMENT_LANGUAGES and free_text(settings, c, "purposes")]
 
 
 def free_text(settings, language: str, name: str) -> str:
@@ -168,7 +175,7 @@ def build_statement(project: Project, language: str) -> Statement:
         periods=project_periods(project.id), audit_months=audit_months(),
         data_kinds=stored_kinds(project.id),
         roles=[(str(ROLE_LABELS[role]), str(text), counts.get(role, 0)) for role, text in ROLE_ACCESS.items()],
-        other_languages=[c for c in round_languages(project.id) if c not in STATEMENT_LANGUAGES],
+        other_languages=summary_languages(project.id),
     )
     if language not in STATEMENT_LANGUAGES:
         statement.summary, statement.summary_language = free_text(settings, language, "purposes"), language
@@ -230,8 +237,7 @@ def register_rows(language: str) -> list[dict[str, str]]:
         projects = list(db.session.scalars(select(Project).order_by(Project.id)))
     for project in projects:
         statement = build_statement(project, language)
-        subjects = [str(_("Advisory-board members"))] if _has_members(project.id) else []
-        subjects += [str(_("Stakeholders and reviewers")), str(_("Survey respondents")), str(_("Staff"))]
+        subjects = [str(label) for label, present in _data_subjects(project.id) if present] + [str(_("Staff"))]
         periods = statement.periods
         rows.append({
             "project": localized(project, "name", language if language in ("nl", "en") else "en"),
@@ -246,10 +252,16 @@ def register_rows(language: str) -> list[dict[str, str]]:
     return rows
 
 
-def _has_members(project_id: int) -> bool:
+def _data_subjects(project_id: int) -> list[tuple[str, bool]]:
+    """Whose data the project holds, from the data."""
     with unscoped():
-        return _exists(select(Contributor.id).where(Contributor.project_id == project_id,
-                                                    Contributor.kind == "advisory_member"))
+        return [(_("Advisory-board members"), _exists(select(Contributor.id).where(
+                    Contributor.project_id == project_id, Contributor.kind == "advisory_member"))),
+                (_("Stakeholders and reviewers"), _exists(select(Contributor.id).where(
+                    Contributor.project_id == project_id, Contributor.kind == "stakeholder"))),
+                (_("Survey respondents"), _exists(select(Response.id).join(Survey, Survey.id == Response.survey_id)
+                                                 .where(Survey.project_id == project_id,
+                                                        Response.contributor_id.is_(None))))]
 
 
 def retention_text(periods: Periods, audit: int) -> str:
