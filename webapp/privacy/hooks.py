@@ -25,7 +25,10 @@ def _privacy_link(related_type, related_id=None, language="nl") -> dict:
         project = db.session.get(Project, project_id) if project_id is not None else None
     if project is None and related_type not in ("user", ""):
         project = current_project()
-    return {"privacy_url": statement_url(project, language, external=True)}
+    try:
+        return {"privacy_url": statement_url(project, language, external=True)}
+    except RuntimeError:  # no request and no SERVER_NAME (a script): no address to give
+        return {}
 
 
 @signals.worker_starting.connect
