@@ -16,3 +16,13 @@ def fail() -> None:
 def sleep_forever() -> None:
     set_progress(10)
     time.sleep(600)
+
+
+def purge_and_die(steps: int) -> None:
+    """The retention purge in a worker process that is killed (SIGKILL) after `steps` steps."""
+    import os
+    import signal
+
+    from webapp.privacy.purge import purge
+
+    purge(on_step=lambda done: done >= steps and os.kill(os.getpid(), signal.SIGKILL))

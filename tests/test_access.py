@@ -10,7 +10,8 @@ PUBLIC_ENDPOINTS = {"core.healthz", "core.switch_language", "core.favicon", "aut
                     "review.reviewer_home", "review.reviewer_chapter", "review.reviewer_save", "review.reviewer_delete",
                     "review.reviewer_comments_json", "review.reviewer_comment_json", "review.reviewer_submit",
                     "auth.forgot_password", "auth.choose_password_page", "mail.opt_out_page",
-                    "outcome.person_page", "outcome.published_report", "outcome.published_download"}
+                    "outcome.person_page", "outcome.published_report", "outcome.published_download",
+                    "privacy.statement", "privacy.installation_statement"}
 
 
 def _view_endpoints(app):

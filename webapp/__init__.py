@@ -115,6 +115,9 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
     from .outcome import bp as outcome_bp
 
     app.register_blueprint(outcome_bp)
+    from .privacy import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)  # retention, the purge, privacy statements, the register
     from .projects import bp as projects_bp
     from .projects.context import init_app as init_projects
 

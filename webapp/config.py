@@ -30,6 +30,8 @@ class Config:
     EXPORT_JOB_THRESHOLD = int(os.environ.get("KLANKBORD_EXPORT_JOB_THRESHOLD", "2000"))
     #: Run every job in the request or command that asks for it (tests, one-off scripts).
     JOBS_INLINE = False
+    #: Hours between two runs of the scheduled retention purge (RQ; without Redis cron runs it).
+    PRIVACY_PURGE_INTERVAL_HOURS = float(os.environ.get("PRIVACY_PURGE_INTERVAL_HOURS", "24"))
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")

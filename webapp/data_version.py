@@ -38,6 +38,7 @@ UNTRACKED_TABLES = frozenset({
     "outgoing_messages", "mail_opt_outs", "rejected_suggestions", "outcome_links",
     "refused_forms",  # a refused form kept for its redirect (webapp/refused_forms.py): never in a report
     "publication_overrides",  # why a version was published with open items: about versions, not in them
+    "project_privacy", "installation_privacy", "privacy_purge_runs",  # retention settings, the purge's log
 })
 
 

@@ -19,3 +19,4 @@ from .jobs.models import Job  # noqa: F401,E402
 from .data_version import DataVersion  # noqa: F401,E402
 from .refused_forms import RefusedForm  # noqa: F401,E402
 from .glossary.models import GlossaryEntry  # noqa: F401,E402
+from .privacy.models import InstallationPrivacy, ProjectPrivacy, PurgeRun  # noqa: F401,E402

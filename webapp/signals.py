@@ -37,6 +37,16 @@ def first(results, default=None):
 #: the only project of a one-project installation (projects/hooks.py).
 user_created = _signals.signal("user-created")
 
+# ---------------------------------------------------------------- jobs and mail
+
+#: A `flask worker` is starting (sender is the app): receivers make sure their repeating
+#: scheduled jobs are waiting (privacy: the retention purge). Returns nothing.
+worker_starting = _signals.signal("worker-starting")
+#: A message is being queued (sender is its related_type, keywords `related_id` and
+#: `language`): receivers return {name: url} for the message's footer (privacy: the privacy
+#: statement of the project the message's link belongs to, as "privacy_url").
+message_footer_links = _signals.signal("message-footer-links")
+
 # ---------------------------------------------------------------- organisations
 
 #: `source` is being merged into `target` (sender is `source`, keyword `target`): every
@@ -63,6 +73,11 @@ project_export_files = _signals.signal("project-export-files")
 #: `new_ids`, {table: {old id: new id}}): receivers bring older exports up to date
 #: (findings: a finding's single translation of before migration 0019 becomes a row).
 project_imported = _signals.signal("project-imported")
+
+#: How many months a project keeps its people's names and contact details after their last
+#: round (sender is the project id): privacy returns the period in force (members are told
+#: in the consent text and their invitation).
+contact_retention_months = _signals.signal("contact-retention-months")
 
 # ---------------------------------------------------------------- activities and themes
 

@@ -186,6 +186,9 @@ def public_pages(app) -> dict[str, str]:
             "opt-out (ar)": f"/mail/opt-out/{opt_out_token('member@example.test')}?lang=ar",
             "published report": f"/published/{version.report_id}",
             "bad link": "/s/not-a-token",
+            **{f"privacy statement ({language})": f"/privacy/{survey.project.slug}?lang={language}"
+               for language in ("nl", "en", "ar")},
+            "installation privacy statement (ar)": "/privacy/?lang=ar",
             "login": "/login",
             "forgot password": "/password/forgot",
         }
@@ -209,6 +212,11 @@ def test_public_pages_on_a_phone(browser, live_server, demo, axe_source):
         expect(page.locator("html")).to_have_attribute("lang", "ar")
         expect(page.get_by_test_id("consent")).to_be_visible()
         problems["consent (ar)"] = violations(page, axe_source)
+        with page.expect_navigation():  # the consent page links to the project's privacy statement
+            page.get_by_test_id("privacy-link").click()
+        expect(page.get_by_test_id("privacy-statement")).to_be_visible()
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        page.go_back()
         page.get_by_test_id("consent-agree").click()
         expect(page.get_by_test_id("feedback-form")).to_be_visible()
         problems["form (ar)"] = violations(page, axe_source)

@@ -28,6 +28,10 @@ class AuditEntry(db.Model):
     #: Counts and codes: {"findings": 2, "links": 1, "format": "xlsx"}.
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: Once the retention period of the audit log's references to people has passed
+    #: (webapp/privacy/), `actor_id` is emptied and this keyed pseudonym ("staff-3f9a…") stays:
+    #: entries of one person still go together, without naming them.
+    actor_pseudonym: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()

@@ -73,7 +73,7 @@ def export_csv():
     for entry in audit_rows(criteria):
         detail = "; ".join(f"{k}={v}" for k, v in sorted((entry.detail or {}).items()))
         writer.writerow([_cell(v) for v in (entry.id, entry.created_at.isoformat(), entry.actor_id or "",
-                                            entry.actor.name if entry.actor else "", entry.action,
+                                            entry.actor.name if entry.actor else entry.actor_pseudonym, entry.action,
                                             entry.object_kind, entry.object_id or "", entry.subject, detail)])
     return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audit-log.csv"})

@@ -17,7 +17,7 @@ from .models import AuditEntry
 _CODE = re.compile(r"^[a-z0-9_.:/-]{0,60}$")
 
 ACTIONS = ("create", "update", "delete", "restore", "import", "export", "build", "publish", "withdraw",
-           "erase_identity", "erase_everything", "access_request", "backup", "restore_backup")
+           "erase_identity", "erase_everything", "access_request", "backup", "restore_backup", "purge")
 
 
 class AuditDetailRefused(ValueError):

@@ -63,6 +63,9 @@ class PersonalData:
     erase_everything: Callable[[Erasure], None] | None = None
     #: GDPR art. 15: {file name: {key: rows}} added to the person's ZIP (access_request.py).
     export: Callable[[Contributor, set[int]], dict[str, dict]] | None = None
+    #: When the words stay (an erasure of identity, the retention purge): end the person's
+    #: personal links this part keeps (contributor id in); returns how many it ended.
+    end_links: Callable[[int], int] | None = None
 
 
 #: The parts registered by the features above, in the order they registered.
@@ -88,14 +91,13 @@ def erase_contributor(contributor: Contributor, scope: str, actor: User | None) 
         raise ContributorError(_("Choose what to erase."))
     contributor_id = contributor.id
     subject = f"{contributor.kind}:{contributor.pseudonym_number}"
-    _forget_mail(contributor)
-    links = db.session.execute(delete(Invitation).where(Invitation.contributor_id == contributor_id)).rowcount
     # A form refused a moment ago may hold what was typed about the person (kept for one redirect).
     forget_all()
-    erasure = Erasure(contributor_id, scope, detail={"links": links, "findings": 0, "responses": 0})
+    erasure = Erasure(contributor_id, scope, detail={"links": 0, "findings": 0, "responses": 0})
     for part in PERSONAL_DATA:
         erasure.detail.update((key, 0) for key in part.counts)
     if scope == "everything":
+        erasure.detail["links"] = _forget_links(contributor)
         erasure.finding_ids = set(db.session.scalars(select(Finding.id).where(Finding.contributor_id == contributor_id)
                                                      .execution_options(include_deleted=True)))
         for part in PERSONAL_DATA:
@@ -111,15 +113,35 @@ def erase_contributor(contributor: Contributor, scope: str, actor: User | None) 
         retire_pseudonym_number(contributor.kind, contributor.pseudonym_number)
         db.session.execute(delete(Contributor).where(Contributor.id == contributor_id))
     else:
-        contributor.name = None
-        contributor.contact = None
-        db.session.execute(update(Response).where(Response.contributor_id == contributor_id)
-                           .values(respondent_name=None).execution_options(synchronize_session=False))
+        erasure.detail["links"] = forget_identity(contributor)
     entry = record_audit(actor, f"erase_{scope}", "contributor", contributor_id, erasure.detail, subject=subject)
     db.session.commit()
     db.session.expire_all()
     scrub_sqlite()
     return entry
+
+
+def forget_identity(contributor: Contributor) -> int:
+    """Name, contact and personal links, and the outbox's messages carrying them: what an
+    erasure of identity removes, and what the retention purge removes once a person's period
+    has passed (webapp/privacy/purge.py). The words stay, under the pseudonym. The caller
+    commits; returns how many personal links ended."""
+    links = _forget_links(contributor)
+    for part in PERSONAL_DATA:
+        if part.end_links is not None:
+            links += part.end_links(contributor.id)
+    # Bulk statements, not attribute changes: an archived project refuses changes made
+    # through the unit of work (projects/archive.py), yet its people's identities must go.
+    db.session.execute(update(Contributor).where(Contributor.id == contributor.id).values(name=None, contact=None))
+    db.session.execute(update(Response).where(Response.contributor_id == contributor.id)
+                       .values(respondent_name=None).execution_options(synchronize_session=False))
+    return links
+
+
+def _forget_links(contributor: Contributor) -> int:
+    """The outbox's messages to the person and their survey links (feedback rounds)."""
+    _forget_mail(contributor)
+    return db.session.execute(delete(Invitation).where(Invitation.contributor_id == contributor.id)).rowcount
 
 
 def scrub_sqlite() -> None:

@@ -28,6 +28,7 @@ from ..glossary.models import GlossaryEntry
 from ..organisations.models import Organisation, OrganisationAlias
 from ..organisations.services import find_organisation
 from ..projects.models import Project, ProjectMembership
+from ..privacy.demo import load_privacy_demo
 from ..projects.scope import in_project
 from ..reference.models import Abbreviation, GoodExample
 from ..reports.demo import load_demo_report, load_report_survey_demo
@@ -360,6 +361,7 @@ def load_demo() -> DemoSummary:
     with in_project(learn):
         _load_learn(summary, users)
     _load_pilot(summary)
+    load_privacy_demo(learn)  # the statement's texts; the periods are the defaults
     db.session.commit()
     return summary
 

@@ -21,13 +21,16 @@ from ..surveys.links import link_language
 from ..surveys.models import MAX_DRAFT_VALUE, Invitation
 from ..surveys.services import SurveyError
 from . import bp
-from .services import (FEEDBACK, MEMBER_LANGUAGES, give_consent, member_contributions, member_draft, member_link,
-                       own_page_language, prompt_label, round_text, save_member_draft, submit_feedback, withdraw,
+from .services import (FEEDBACK, MEMBER_LANGUAGES, contact_retention, give_consent, member_contributions,
+                       member_draft, member_link, own_page_language, prompt_label, round_text, save_member_draft,
+                       submit_feedback, withdraw,
                        written_language)
 
 #: Interface strings the member pages show that are defined elsewhere (the pseudonym, the
 #: language names); tests/test_feedback_i18n.py checks these have an Arabic translation too.
-SHARED_MEMBER_STRINGS = ("Advisory board member %(number)s", "Please answer this question.",
+SHARED_MEMBER_STRINGS = ("Advisory board member %(number)s", "How we handle your data (privacy statement)",
+                         "We delete your name and contact details %(num)s month after the last round you took part "
+                         "in has closed.", "Please answer this question.",
                          "Please keep your answer under %(max)s characters.", "Please give your consent first.",
                          "Please write an answer to at least one question.",
                          "You have already sent your answers with this link. Thank you!",
@@ -86,9 +89,11 @@ def consent_text(invitation: Invitation) -> list[str]:
     pseudonym = invitation.contributor.pseudonym
     return [
         _("We keep the answers you write here, with the date. We keep them in the language you write in."),
-        _("The project team of the learning network reads your answers. They may add a translation. "
-          "Only the administrator of the project can see your name and contact details (phone number or "
-          "e-mail address). They are kept separately."),
+        " ".join(filter(None, (
+            _("The project team of the learning network reads your answers. They may add a translation. "
+              "Only the administrator of the project can see your name and contact details (phone number or "
+              "e-mail address). They are kept separately."),
+            contact_retention(invitation.survey.project_id)))),
         _("We may use your words in reports, but only under a pseudonym: \u201c%(pseudonym)s\u201d. "
           "Never with your name.", pseudonym=pseudonym),
         _("You can take back your answers at any time. Open this same link and choose \u201cWithdraw\u201d, "

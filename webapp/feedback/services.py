@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from .. import signals
 from ..activities.models import Activity
 from ..auth.models import User
 from ..contributors.services import ContributorInput, create_contributor
@@ -22,7 +23,7 @@ from ..extensions import db
 from ..findings.models import Contributor, Finding
 from ..findings.services import FindingInput, create_finding_once
 from ..findings.services import set_translation as set_finding_translation
-from ..i18n import CONTENT_LANGUAGES, _, localized
+from ..i18n import CONTENT_LANGUAGES, _, localized, ngettext
 from ..mail.services import email_address, latest_messages, mail_language, opted_out, queue_message
 from ..reader_texts import language_order, missing_texts, reader_text
 from ..surveys.links import last_day
@@ -201,6 +202,17 @@ def member_link(token: str) -> Invitation | None:
 
 
 # --- Members --------------------------------------------------------------------------------
+
+def contact_retention(project_id: int) -> str:
+    """How long the project keeps a member's name and contact details (the period in force,
+    webapp/privacy/), said in the page's or message's language."""
+    months = signals.first(signals.contact_retention_months.send(project_id), default=0)
+    if not months:
+        return ""
+    return ngettext("We delete your name and contact details %(num)s month after the last round you took part in "
+                    "has closed.", "We delete your name and contact details %(num)s months after the last round you "
+                    "took part in has closed.", months)
+
 
 def give_consent(invitation: Invitation, scope_text: str) -> None:
     """Record consent on the link and on the person, with the words they were shown."""
@@ -419,6 +431,7 @@ def member_mail_context(survey: Survey, invitation: Invitation, language: str, r
     with force_locale(language):
         due = format_date(last_day(invitation.expires_at), "long") if invitation.expires_at else ""
         label = _("Open your personal page")
+        retention = contact_retention(survey.project_id)
     title, title_language = round_text(survey, "title", language_order(language, *invitation.contributor.language_order))
     return {"title": title, "title_language": title_language,
-            "due": due, "reminder": reminder, "link_url": url, "link_label": label}
+            "due": due, "reminder": reminder, "link_url": url, "link_label": label, "retention": retention}

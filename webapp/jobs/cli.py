@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
+from .. import signals
 from . import bp
 from .rq_runner import start_worker
 
@@ -16,4 +17,6 @@ def worker(burst: bool, name: str | None) -> None:
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: without Redis, jobs run in local worker processes.")
 
-    start_worker(current_app._get_current_object(), burst=burst, name=name)
+    app = current_app._get_current_object()
+    signals.worker_starting.send(app)  # repeating jobs (the retention purge) are waiting
+    start_worker(app, burst=burst, name=name)

@@ -42,11 +42,17 @@ def queue(app=None):
 
 
 def submit(job: Job) -> None:
+    """Put the job on the queue; a job with `run_at` waits in RQ's scheduled registry until
+    then (a worker started with its scheduler, as `start_worker` does, moves it to the queue)."""
     rq_id = f"klankbord-{job.id}-{uuid.uuid4().hex[:8]}"
     job.runner_ref = rq_id
     db.session.commit()
-    queue().enqueue(run, job.id, app_factory(current_app), job_id=rq_id, job_timeout=job.timeout, result_ttl=3600,
-                    failure_ttl=7 * 24 * 3600, description=f"{job.kind} {job.id}")
+    options = dict(job_id=rq_id, job_timeout=job.timeout, result_ttl=3600, failure_ttl=7 * 24 * 3600,
+                   description=f"{job.kind} {job.id}")
+    if job.run_at is not None:
+        queue().enqueue_at(job.run_at, run, job.id, app_factory(current_app), **options)
+    else:
+        queue().enqueue(run, job.id, app_factory(current_app), **options)
 
 
 def run(job_id: int, factory=None) -> None:
@@ -78,6 +84,8 @@ def failure_code(job: Job) -> str | None:
     except NoSuchJobError:
         return "worker_died" if job.state == "running" else None
     status = rq_job.get_status(refresh=True)
+    if status == "scheduled":
+        return None
     if status in ("failed", "stopped", "canceled"):
         result = rq_job.latest_result()
         text = (result.exc_string if result else "") or ""
@@ -86,10 +94,12 @@ def failure_code(job: Job) -> str | None:
 
 
 def start_worker(app, burst: bool = False, name: str | None = None) -> bool:
-    """Run an RQ worker for this app until stopped (or, with `burst`, until the queue is empty)."""
+    """Run an RQ worker for this app until stopped (or, with `burst`, until the queue is empty).
+    Its scheduler moves scheduled jobs (`enqueue_at`) to the queue when they are due; of
+    several workers one holds the scheduler's lock at a time."""
     from rq import Worker
 
     global _worker_app
     _worker_app = app
     worker = Worker([queue(app)], connection=connection(app), name=name)
-    return worker.work(burst=burst, with_scheduler=False)
+    return worker.work(burst=burst, with_scheduler=True)

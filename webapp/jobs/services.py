@@ -14,7 +14,7 @@ RQ (after its StartedJobRegistry clean-up) and applies the time limit.
 from __future__ import annotations
 
 import pickle
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Callable
 
 from flask import current_app
@@ -66,6 +66,21 @@ def enqueue(fn: Callable, *args, kind: str, subject: str = "", job_timeout: int 
     return job
 
 
+def schedule(fn: Callable, *args, run_at: datetime, kind: str, subject: str = "", job_timeout: int | None = None,
+             on_failure: Callable | None = None, **kwargs) -> Job:
+    """Run `fn(*args, **kwargs)` as a job at `run_at` (RQ's scheduler: needs REDIS_URL and a
+    `flask worker`, whose scheduler moves it to the queue when it is due)."""
+    if runner_mode() != "rq":
+        raise RuntimeError("scheduled jobs need REDIS_URL (an RQ worker with its scheduler)")
+    job = Job(kind=kind, function=_name(fn), payload=pickle.dumps((args, kwargs)), subject=subject,
+              on_failure=_name(on_failure) if on_failure else "", run_at=run_at,
+              timeout=int(job_timeout or current_app.config.get("JOB_TIMEOUT", 600)))
+    db.session.add(job)
+    db.session.commit()
+    _dispatch(job, "rq")
+    return job
+
+
 def _background_mode() -> str:
     mode = runner_mode()
     return "local" if mode == "inline" else mode
@@ -95,7 +110,7 @@ def reconcile(job: Job) -> Job:
     if job.runner == "rq":
         code = rq_runner.failure_code(job)
     if code is None:
-        started = job.started_at or job.created_at
+        started = job.started_at or max(job.created_at, job.run_at or job.created_at)
         limit = job.timeout + GRACE_SECONDS
         if job.state == "queued" and job.runner != "rq":
             limit += GRACE_SECONDS  # waiting for a free local worker slot
@@ -129,6 +144,8 @@ JOB_LABELS = {
     "survey_export": _l("Export of survey responses"),
     "send_mail": _l("Sending e-mail"),
     "train_suggestions": _l("Learning theme suggestions"),
+    "privacy_purge": _l("Removing personal data whose retention period has passed"),
+    "privacy_register": _l("Register of processing (PDF)"),
 }
 
 

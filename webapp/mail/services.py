@@ -25,6 +25,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.orm import Session
 
+from .. import signals
 from ..db_types import utcnow
 from ..extensions import db, mail
 from ..i18n import RTL_LANGUAGES
@@ -149,6 +150,9 @@ def queue_message(recipient: str, language: str, kind: str, template: str, conte
 
         context["opt_out_url"] = url_for("mail.opt_out_page", token=opt_out_token(address),
                                          lang=mail_language(language), _external=True)
+    for links in signals.answers(signals.message_footer_links.send(related_type, related_id=related_id,
+                                                                   language=mail_language(language))):
+        context.update(links)  # the privacy statement of the link's project (webapp/privacy/)
     subject, text, html = render_message(template, language, **context)
     message = OutgoingMessage(recipient=address, language=mail_language(language), subject=subject,
                               body_text=text, body_html=html, kind=kind, related_type=related_type,
@@ -188,8 +192,9 @@ def forget_recipient(address: str | None, related: list[tuple[str, int]]) -> int
 
 
 def retry(message: OutgoingMessage) -> None:
-    """Put a failed message back in the queue (the outbox's retry button)."""
-    if message.state == "failed" and message.last_error != "opted out":
+    """Put a failed message back in the queue (the outbox's retry button); not one emptied by
+    the retention purge (webapp/privacy/), which has no address left."""
+    if message.state == "failed" and message.last_error != "opted out" and message.recipient:
         message.state, message.attempts, message.next_attempt_at = "queued", 0, None
         db.session.info["mail_queued"] = True
         db.session.commit()

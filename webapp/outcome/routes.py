@@ -12,6 +12,7 @@ from ..access import ADMIN, AUTHOR, public, roles_required
 from ..bad_links import link_not_working
 from ..extensions import db
 from ..i18n import RTL_LANGUAGES, _, current_language
+from ..projects.scope import enter_project_of
 from ..mail.services import latest_messages
 from ..reports.models import Report, ReportVersion
 from . import bp
@@ -65,6 +66,7 @@ def person_page(token: str):
     link = g.get("outcome_link")
     if link is None:
         link_not_working(link_language(token))
+    enter_project_of(link.version.report)  # its privacy statement is the project's
     return _private(make_response(render_template(
         "outcome/person.html", token=token, **_person_context(link.version, link.contributor, link.language))))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..access import ADMIN, ROLE_LABELS
 from ..db_types import UTCDateTime, utcnow
@@ -44,8 +44,19 @@ class Project(db.Model):
     #: active, closed or archived; an archived project is read-only but still reportable.
     status: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the project was archived (None while it is not): the retention periods of its
+    #: people's contact details count from here (webapp/privacy/).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     lead_organisation: Mapped[Organisation | None] = relationship()
+
+    @validates("status")
+    def _remember_archiving(self, _key, status):
+        if status == "archived" and self.status != "archived":
+            self.archived_at = utcnow()
+        elif status != "archived":
+            self.archived_at = None
+        return status
 
     @property
     def is_archived(self) -> bool:

@@ -62,6 +62,10 @@ NOT_TRANSFERRED = {
     "mail_opt_outs": "the choice of an address in this installation",
     "refused_forms": "what was typed a moment ago, kept for one redirect",
     "data_version": "this installation's counter of changes",
+    "project_privacy": "retention periods and the privacy statement are the receiving installation's to set "
+                       "(its controller may differ)",
+    "installation_privacy": "this installation's controller, officer and audit period",
+    "privacy_purge_runs": "the log of this installation's retention purges",
 }
 
 

@@ -3,9 +3,10 @@ the report's field test, appendix C and E and their translations, the texts each
 made from, and recommendations that must stay because reviewers commented on them."""
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from .. import signals
+from ..db_types import utcnow
 from ..contributors.access_request import when
 from ..contributors.erasure import Erasure, PersonalData, register
 from ..extensions import db
@@ -59,6 +60,14 @@ def _erase(erasure: Erasure) -> None:
                        .execution_options(synchronize_session=False))
 
 
+def _end_links(contributor_id: int) -> int:
+    """The person's review links stop working; the assignments stay, since their comments
+    (and the dispositions board) hang on them."""
+    return db.session.execute(update(ReviewAssignment).where(ReviewAssignment.contributor_id == contributor_id,
+                                                             ReviewAssignment.revoked_at.is_(None))
+                              .values(revoked_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+
+
 def _export(contributor, _finding_ids) -> dict[str, dict]:
     comments = db.session.scalars(select(ReviewComment).join(ReviewAssignment)
                                   .where(ReviewAssignment.contributor_id == contributor.id).order_by(ReviewComment.id))
@@ -70,4 +79,5 @@ def _export(contributor, _finding_ids) -> dict[str, dict]:
 
 #: A reviewer's links, comments and the messages that carried their links (contributors/erasure.py).
 register(PersonalData(tables=("review_assignments", "review_comments"), counts=("review_comments",),
-                      mail_links=_assignment_links, erase_everything=_erase, export=_export))
+                      mail_links=_assignment_links, erase_everything=_erase, export=_export,
+                      end_links=_end_links))
