@@ -18,3 +18,4 @@ from .outcome.models import OutcomeLink  # noqa: F401,E402
 from .jobs.models import Job  # noqa: F401,E402
 from .data_version import DataVersion  # noqa: F401,E402
 from .refused_forms import RefusedForm  # noqa: F401,E402
+from .photos.models import Photo, PhotoFinding  # noqa: F401,E402

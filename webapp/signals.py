@@ -77,6 +77,15 @@ theme_finding_counts = _signals.signal("theme-finding-counts")
 #: suggestions follow (analysis returns None).
 themes_merging = _signals.signal("themes-merging")
 
+# ---------------------------------------------------------------- findings
+
+#: The capture screen asks what it shows beside the form (sender is the Activity; keyword
+#: `errors`, a refused post's messages): receivers (photos) return Markup, shown above the form.
+capture_panels = _signals.signal("capture-panels")
+#: A finding's page asks what else it shows (sender is the Finding): receivers (photos: the
+#: photo it was typed from) return Markup.
+finding_panels = _signals.signal("finding-panels")
+
 # ---------------------------------------------------------------- analysis
 
 #: The evidence matrix asks for every recommendation with the sources of its evidence

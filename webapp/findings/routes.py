@@ -19,6 +19,7 @@ from flask import (abort, current_app, flash, g, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from .. import signals
 from ..access import ADMIN, AUTHOR, STAFF, roles_required
 from ..activities.models import Activity
 from ..audit.downloads import export_kind
@@ -30,6 +31,7 @@ from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
 from ..pagination import paginate
 from ..refused_forms import refuse, refused
+from ..signals import answers
 from ..text_diff import text_diff
 from ..themes.models import Theme
 from . import bp
@@ -123,8 +125,10 @@ def capture(activity_id: int):
     elif stash := refused():
         values, errors = _input_from_form(activity.id, stash.formdata), stash.errors
     findings = list_findings(activity.id)
+    # What features above add beside the form (photos: webapp/signals.py).
+    panels = answers(signals.capture_panels.send(activity, errors=errors))
     return render_template("findings/capture.html", activity=activity, findings=findings, values=values,
-                           errors=errors, new_client_id=uuid.uuid4(), **_choices(activity))
+                           errors=errors, new_client_id=uuid.uuid4(), panels=panels, **_choices(activity))
 
 
 @bp.get("/findings/static/<path:filename>")
@@ -186,7 +190,8 @@ def edit(finding_id: int):
         # The version the refused edit started from: a save over a newer one still shows the conflict.
         version = _int_or_none(stash.formdata.get("version")) or finding.version
     return render_template("findings/edit.html", finding=finding, activity=finding.activity, values=values,
-                           errors=errors, version=version, **_choices(finding.activity))
+                           errors=errors, version=version, panels=answers(signals.finding_panels.send(finding)),
+                           **_choices(finding.activity))
 
 
 @bp.post("/findings/<int:finding_id>/delete")

@@ -28,7 +28,7 @@ from .scope import set_scope
 #: Blueprints whose staff views live inside a project.
 PROJECT_BLUEPRINTS = frozenset({
     "activities", "analysis", "api", "contributors", "dashboard", "feedback", "findings", "organisations",
-    "outcome", "reference", "reports", "review", "surveys", "themes",
+    "outcome", "photos", "reference", "reports", "review", "surveys", "themes",
 })
 SLUG_ARG = "project_slug"
 SESSION_KEY = "project"

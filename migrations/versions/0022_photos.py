@@ -1,0 +1,82 @@
+"""Photos from the meeting room: photos of activities (private by default) and the findings typed from them
+
+Revision ID: 0022_photos
+Revises: 0021_stored_search_vector
+Create Date: 2026-12-08 01:12:05.695107
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import webapp.db_types  # custom column types used by the models
+
+
+# revision identifiers, used by Alembic.
+revision = '0022_photos'
+down_revision = '0021_stored_search_vector'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('contributor_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('file_key', sa.String(length=100), nullable=False),
+    sa.Column('thumbnail_key', sa.String(length=100), nullable=True),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('upload_sha256', sa.String(length=64), nullable=False),
+    sa.Column('cleared_at', webapp.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cleared_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', webapp.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.CheckConstraint('width > 0 AND height > 0', name=op.f('ck_photos_positive_size')),
+    sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_photos_activity_id_activities'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['cleared_by_id'], ['users.id'], name=op.f('fk_photos_cleared_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['contributor_id'], ['contributors.id'], name=op.f('fk_photos_contributor_id_contributors'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_photos_project_id_projects'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_photos_uploaded_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_photos')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_photos_client_id'))
+    )
+    with op.batch_alter_table('photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_photos_activity_id'), ['activity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photos_contributor_id'), ['contributor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photos_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photos_project_id'), ['project_id'], unique=False)
+
+    op.create_table('photo_findings',
+    sa.Column('finding_id', sa.Integer(), nullable=False),
+    sa.Column('photo_id', sa.Integer(), nullable=False),
+    sa.Column('region_x', sa.Float(), nullable=True),
+    sa.Column('region_y', sa.Float(), nullable=True),
+    sa.Column('region_w', sa.Float(), nullable=True),
+    sa.Column('region_h', sa.Float(), nullable=True),
+    sa.CheckConstraint('(region_x IS NULL) = (region_y IS NULL) AND (region_x IS NULL) = (region_w IS NULL) AND (region_x IS NULL) = (region_h IS NULL)', name=op.f('ck_photo_findings_whole_region')),
+    sa.CheckConstraint('region_x IS NULL OR (region_x >= 0 AND region_y >= 0 AND region_w > 0 AND region_h > 0 AND region_x + region_w <= 1.0001 AND region_y + region_h <= 1.0001)', name=op.f('ck_photo_findings_region_inside')),
+    sa.ForeignKeyConstraint(['finding_id'], ['findings.id'], name=op.f('fk_photo_findings_finding_id_findings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['photo_id'], ['photos.id'], name=op.f('fk_photo_findings_photo_id_photos'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('finding_id', name=op.f('pk_photo_findings'))
+    )
+    with op.batch_alter_table('photo_findings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_photo_findings_photo_id'), ['photo_id'], unique=False)
+
+
+
+def downgrade():
+    with op.batch_alter_table('photo_findings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_photo_findings_photo_id'))
+
+    op.drop_table('photo_findings')
+    with op.batch_alter_table('photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_photos_project_id'))
+        batch_op.drop_index(batch_op.f('ix_photos_created_at'))
+        batch_op.drop_index(batch_op.f('ix_photos_contributor_id'))
+        batch_op.drop_index(batch_op.f('ix_photos_activity_id'))
+
+    op.drop_table('photos')
