@@ -126,7 +126,11 @@ def start_default_project() -> Project:
 def running_app(config):
     """An app of `config` with fresh tables and the default project, inside its app context;
     afterwards its tables are dropped on PostgreSQL (an in-memory SQLite goes with its engine)."""
+    import tempfile
+
+    photos = tempfile.mkdtemp(prefix="klankbord-test-photos-")
     app = create_app(config)
+    app.config["PHOTO_STORAGE_PATH"] = photos  # each app its own photo files
     with app.app_context():
         db.drop_all()  # a PostgreSQL database may hold the tables of an aborted run
         db.create_all()
@@ -136,6 +140,7 @@ def running_app(config):
         if db.engine.dialect.name != "sqlite":
             db.drop_all()
         db.engine.dispose()
+    shutil.rmtree(photos, ignore_errors=True)
 
 
 #: The rows `flask demo load` made the first time in this run, and what it printed.

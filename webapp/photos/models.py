@@ -62,10 +62,10 @@ class Photo(ProjectScoped, db.Model):
     findings: Mapped[list[PhotoFinding]] = relationship(back_populates="photo", cascade="all, delete-orphan",
                                                         passive_deletes=True)
 
-    @classmethod
-    def __export_where__(cls):
-        """Only cleared photos leave in a project export (projects/transfer.py)."""
-        return cls.cleared_at.is_not(None)
+    @property
+    def leaves_in_export(self) -> bool:
+        """Only a cleared photo leaves in a project export (projects/transfer.py)."""
+        return self.cleared_at is not None
 
     @property
     def may_show_people(self) -> bool:
