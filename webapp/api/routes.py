@@ -184,7 +184,7 @@ def finding(finding_id: int):
     found = get_finding(finding_id)
     if found is None:
         return json_error(404, _("Not found."))
-    return jsonify(finding_json(found))
+    return jsonify(finding_json(found, source_of_finding(found.id)))
 
 
 @bp.post("/findings")

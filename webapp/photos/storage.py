@@ -120,7 +120,9 @@ def new_key() -> str:
 
 
 def write_file(data: bytes) -> str:
-    """Store `data` under a new key, for a row of the current transaction: a rollback deletes it."""
+    """Store `data` under a new key, for a row of the current transaction: unless that
+    transaction commits (a rollback, an exception, a closed session), the file is deleted."""
+    db.session.connection()  # the transaction the file belongs to starts now, if it had not
     key = new_key()
     photo_store().put(key, data)
     db.session.info.setdefault(_WRITTEN, []).append(key)
@@ -147,11 +149,11 @@ def _files_follow_the_commit(session) -> None:
             store.delete(key)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _files_follow_the_rollback(session, previous_transaction) -> None:
-    if previous_transaction.nested:
-        return
-    session.info.pop(_GONE, None)
+@event.listens_for(Session, "after_transaction_end")
+def _files_follow_the_rollback(session, transaction) -> None:
+    if transaction.parent is not None:
+        return  # a savepoint or a subtransaction: the outermost one decides
+    session.info.pop(_GONE, None)  # not committed (a commit took them already): the files stay
     written = session.info.pop(_WRITTEN, None)
     if written:
         store = photo_store()
