@@ -157,13 +157,18 @@ def load_demo_data(runner) -> str:
     Tests about the loading itself (running it twice, its output) call the command."""
     from sqlalchemy import text
 
+    from webapp.photos.storage import photo_store
+
     if "rows" not in _DEMO:
         result = runner.invoke(args=["demo", "load"])
         assert result.exit_code == 0, result.output
         _DEMO["output"] = result.output
         _DEMO["rows"] = {table.name: [dict(row) for row in db.session.execute(table.select()).mappings()]
                          for table in db.metadata.sorted_tables}
+        _DEMO["photo_files"] = {key: photo_store().get(key) for key in photo_store().keys()}
         return _DEMO["output"]
+    for key, content in _DEMO["photo_files"].items():  # the rows name them: this app's store holds them too
+        photo_store().put(key, content)
     tables = db.metadata.sorted_tables
     for table in reversed(tables):
         db.session.execute(table.delete())

@@ -342,3 +342,24 @@ def test_the_personal_data_zip_holds_the_persons_cleared_photos(app, client, aut
         assert photos[1]["file"].startswith("not included: the photo may show other people")
         assert zipped.read(f"photos/{cleared}.jpg") == photo_store().get(db.session.get(Photo, cleared).file_key)
         assert f"photos/{private}.jpg" not in zipped.namelist()
+
+
+def test_a_facilitator_of_another_project_cannot_reach_a_photo(app, client, auth, activity):
+    """What only facilitators and admins may do to a photo (tests/test_projects.py checks every
+    other route as an author of another project) answers 404 for a photo of another project."""
+    from webapp.projects.models import Project
+
+    auth.login("facilitator")
+    photo_id = upload(client, activity.id, camera_jpeg()).get_json()["id"]
+    auth.logout()
+    other = Project(slug="other", name_nl="Ander", name_en="Other")
+    db.session.add(other)
+    db.session.commit()
+    auth.login("facilitator", email="elsewhere@example.test", project=other)
+    for path in ("clear", "contributor", "delete"):
+        assert client.post(f"/p/other/photos/{photo_id}/{path}", as_written=True).status_code == 404
+        assert client.post(f"/p/learn/photos/{photo_id}/{path}", as_written=True).status_code == 404
+    for path in ("", "/image.jpg", "/thumbnail.jpg"):
+        assert client.get(f"/p/other/photos/{photo_id}{path}", as_written=True).status_code == 404
+    assert client.get(f"/api/v1/projects/other/photos/{photo_id}/image", as_written=True).status_code == 404
+    assert db.session.get(Photo, photo_id).may_show_people

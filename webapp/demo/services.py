@@ -24,6 +24,7 @@ from ..feedback.demo import load_feedback_demo
 from ..findings.models import Contributor, Finding
 from ..organisations.models import Organisation, OrganisationAlias
 from ..organisations.services import find_organisation
+from ..photos.demo import load_photo_demo
 from ..projects.models import Project, ProjectMembership
 from ..projects.scope import in_project
 from ..reference.models import Abbreviation, GoodExample
@@ -325,6 +326,7 @@ def _load_learn(summary: DemoSummary, users: dict[str, User]) -> None:
     _name_register()
     summary.counts["abbreviations"], summary.counts["good examples"] = _load_reference()
     summary.counts["findings"] = _load_findings(users["facilitator"])
+    summary.counts["photos"] = load_photo_demo(users["facilitator"])
     summary.counts["reports"] = load_demo_report()
     summary.counts["survey responses"] = load_survey_demo()
     summary.counts["advisory-board feedback"] = load_feedback_demo()
