@@ -389,7 +389,7 @@
       .then(function () { return navigator.serviceWorker.ready; })
       .then(function () {
         if (!navigator.onLine) { return null; }
-        var urls = [];
+        var urls = JSON.parse(root.dataset.cacheUrls);  // the screen and its files, and what plugins add
         root.querySelectorAll("[data-cache-urls]").forEach(function (node) { urls = urls.concat(JSON.parse(node.dataset.cacheUrls)); });
         return caches.open("klankbord-capture-v1").then(function (cache) { return cache.addAll(urls); });
       })

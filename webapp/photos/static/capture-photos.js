@@ -142,11 +142,23 @@
         var refused = item.status === "refused";
         node.classList.toggle("refused", refused);
         node.querySelector("[data-photo-status]").textContent =
-          refused ? capture.t.refused + ": " + item.reason : t.photo_waiting + (item.reason ? ": " + item.reason : "");
+          refused ? capture.t.refused + ": " + item.reason : t.photo_waiting;
       });
       if (wanted) { openTranscribe(wanted, true); }
     }
-    root.addEventListener("capture:queue", function (event) { showQueued(event.detail || []); });
+    root.addEventListener("capture:queue", function (event) {
+      var items = event.detail || [];
+      showQueued(items);
+      // The counter counts every entry; say how many of them are photos.
+      var photos = items.filter(function (item) { return item.kind_of_entry === "photo"; }).length;
+      var count = root.querySelector("[data-testid=outbox-count]");
+      if (photos && count) {
+        var findings = items.length - photos;
+        var text = (photos === 1 ? t.photos_waiting_one : t.photos_waiting_other).replace("{n}", photos);
+        count.textContent = findings ? (findings === 1 ? capture.t.waiting_one : capture.t.waiting_other)
+          .replace("{n}", findings) + " · " + text : text;
+      }
+    });
 
     function progress(clientId, fraction) {
       var node = strip.querySelector('[data-photo-client-id="' + clientId + '"]');
