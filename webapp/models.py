@@ -19,3 +19,4 @@ from .jobs.models import Job  # noqa: F401,E402
 from .data_version import DataVersion  # noqa: F401,E402
 from .refused_forms import RefusedForm  # noqa: F401,E402
 from .photos.models import Photo, PhotoFinding  # noqa: F401,E402
+from .reports.figures import ReportFigure  # noqa: F401,E402

@@ -1,4 +1,4 @@
-"""Photos from the meeting room: photos of activities (private by default) and the findings typed from them
+"""Photos from the meeting room: photos of activities (private by default), the findings typed from them, photos placed in reports as figures
 
 Revision ID: 0022_photos
 Revises: 0021_stored_search_vector
@@ -66,9 +66,46 @@ def upgrade():
     with op.batch_alter_table('photo_findings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_photo_findings_photo_id'), ['photo_id'], unique=False)
 
+    op.create_table('report_figures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('photo_id', sa.Integer(), nullable=False),
+    sa.Column('chapter_id', sa.Integer(), nullable=True),
+    sa.Column('box_id', sa.Integer(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('alt_nl', sa.Text(), nullable=False),
+    sa.Column('alt_en', sa.Text(), nullable=False),
+    sa.Column('caption_nl', sa.String(length=500), nullable=False),
+    sa.Column('caption_en', sa.String(length=500), nullable=False),
+    sa.Column('created_at', webapp.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('(chapter_id IS NULL) <> (box_id IS NULL)', name=op.f('ck_report_figures_in_chapter_or_box')),
+    sa.ForeignKeyConstraint(['box_id'], ['report_boxes.id'], name=op.f('fk_report_figures_box_id_report_boxes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['chapter_id'], ['report_chapters.id'], name=op.f('fk_report_figures_chapter_id_report_chapters'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['photo_id'], ['photos.id'], name=op.f('fk_report_figures_photo_id_photos'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_report_figures_report_id_reports'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_figures'))
+    )
+    with op.batch_alter_table('report_figures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_figures_box_id'), ['box_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_figures_chapter_id'), ['chapter_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_figures_photo_id'), ['photo_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_figures_report_id'), ['report_id'], unique=False)
+
+    with op.batch_alter_table('report_versions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('printed_photo_ids', sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('report_versions', schema=None) as batch_op:
+        batch_op.drop_column('printed_photo_ids')
+
+    with op.batch_alter_table('report_figures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_figures_report_id'))
+        batch_op.drop_index(batch_op.f('ix_report_figures_photo_id'))
+        batch_op.drop_index(batch_op.f('ix_report_figures_chapter_id'))
+        batch_op.drop_index(batch_op.f('ix_report_figures_box_id'))
+
+    op.drop_table('report_figures')
     with op.batch_alter_table('photo_findings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_photo_findings_photo_id'))
 

@@ -20,6 +20,7 @@ from ..signals import first
 from ..reference.models import Abbreviation
 from ..surveys.models import Survey
 from .evidence import attribution, evidence_sentence, evidence_summary, is_quotable, printed_evidence, printed_text
+from .figures import FigurePrinter
 from .labels import label
 from .methodology import activities_by_type, appendices, methodology
 from .models import REPORT_LANGUAGES, Recommendation, RecommendationFinding, Report, ReportChapter, Source
@@ -31,7 +32,8 @@ from .texts import (GOOD_EXAMPLE_FIELDS, Footnotes, ReportError, activity_title,
 RENDERER_VERSION = "2"
 HERE = Path(__file__).parent
 #: Files whose contents shape the output; their bytes go into the content hash.
-LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "static/report.css", HERE / "docx_export.py")
+LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "templates/reports/pdf/_figure.html",
+                HERE / "static/report.css", HERE / "static/figures.css", HERE / "docx_export.py")
 
 
 def collect_report(report: Report, language: str) -> dict:
@@ -67,10 +69,11 @@ def _collect_report(report: Report, language: str) -> dict:
     recommendation_ids = [r.id for c in report.chapters for r in c.recommendations]
     counts = evidence_summary(recommendation_ids)
     box_numbers = iter(range(1, 10_000))
+    figures = FigurePrinter(report, language)  # cleared photos placed as figures, numbered as they print
 
     def boxes(section: str, chapter_id: int | None = None) -> list[dict]:
         return [{"number": next(box_numbers), "title": author_text(box, "title", language),
-                 "body": notes.paragraphs(author_text(box, "body", language))}
+                 "body": notes.paragraphs(author_text(box, "body", language)), "figures": figures.of_box(box.id)}
                 for box in report.boxes if box.section == section and box.chapter_id == chapter_id]
 
     data = {
@@ -105,6 +108,7 @@ def _collect_report(report: Report, language: str) -> dict:
             "number": c_index,
             "title": getattr(chapter.theme, f"label_{language}"),
             "intro": notes.paragraphs(author_text(chapter, "intro", language)),
+            "figures": figures.of_chapter(chapter.id),
             "boxes": boxes("chapter", chapter.id),
             "recommendations": [],
             "good_examples": [],
