@@ -126,7 +126,11 @@ def start_default_project() -> Project:
 def running_app(config):
     """An app of `config` with fresh tables and the default project, inside its app context;
     afterwards its tables are dropped on PostgreSQL (an in-memory SQLite goes with its engine)."""
+    import tempfile
+
+    photos = tempfile.mkdtemp(prefix="klankbord-test-photos-")
     app = create_app(config)
+    app.config["PHOTO_STORAGE_PATH"] = photos  # each app its own photo files
     with app.app_context():
         db.drop_all()  # a PostgreSQL database may hold the tables of an aborted run
         db.create_all()
@@ -136,6 +140,7 @@ def running_app(config):
         if db.engine.dialect.name != "sqlite":
             db.drop_all()
         db.engine.dispose()
+    shutil.rmtree(photos, ignore_errors=True)
 
 
 #: The rows `flask demo load` made the first time in this run, and what it printed.
@@ -152,13 +157,18 @@ def load_demo_data(runner) -> str:
     Tests about the loading itself (running it twice, its output) call the command."""
     from sqlalchemy import text
 
+    from webapp.photos.storage import photo_store
+
     if "rows" not in _DEMO:
         result = runner.invoke(args=["demo", "load"])
         assert result.exit_code == 0, result.output
         _DEMO["output"] = result.output
         _DEMO["rows"] = {table.name: [dict(row) for row in db.session.execute(table.select()).mappings()]
                          for table in db.metadata.sorted_tables}
+        _DEMO["photo_files"] = {key: photo_store().get(key) for key in photo_store().keys()}
         return _DEMO["output"]
+    for key, content in _DEMO["photo_files"].items():  # the rows name them: this app's store holds them too
+        photo_store().put(key, content)
     tables = db.metadata.sorted_tables
     for table in reversed(tables):
         db.session.execute(table.delete())

@@ -1,11 +1,14 @@
 """The OpenAPI document describes the API that is actually served."""
 from __future__ import annotations
 
+import io
 import re
 import uuid
 
-from webapp.api.serialize import FINDING_FIELDS, finding_json
+from webapp.api.serialize import FINDING_FIELDS, PHOTO_SOURCE_FIELDS, finding_json
 from webapp.findings.services import FindingInput, create_finding
+
+from .photo_files import camera_jpeg
 
 
 def _served(app) -> set[tuple[str, str]]:
@@ -38,7 +41,11 @@ def test_openapi_lists_exactly_the_served_routes_and_fields(app, client, auth, m
     assert documented == _served(app)
 
     schemas = document["components"]["schemas"]
-    assert set(schemas["FindingInput"]["properties"]) == set(FINDING_FIELDS)
+    assert set(schemas["FindingInput"]["properties"]) == set(FINDING_FIELDS) | set(PHOTO_SOURCE_FIELDS)
+    photo = client.post("/api/v1/photos", content_type="multipart/form-data", data={
+        "client_id": str(uuid.uuid4()), "activity_id": str(make_activity(title="Photos").id),
+        "file": (io.BytesIO(camera_jpeg(200, 100)), "photo.jpg")})
+    assert photo.status_code == 201 and set(schemas["Photo"]["properties"]) == set(photo.get_json())
     assert set(schemas["FindingPatch"]["properties"]) == set(FINDING_FIELDS) - {"client_id"} | {"version"}
     finding = create_finding(FindingInput(make_activity().id, "Text", "quote", "nl", client_id=uuid.uuid4()),
                              author=None)

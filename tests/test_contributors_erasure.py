@@ -69,7 +69,7 @@ def test_erasing_the_identity_keeps_the_words_under_the_pseudonym(client, auth, 
     assert {f.contributor_id for f in db.session.scalars(select(Finding))} == {member_id}
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action.like("erase_%")))
     assert entry.action == "erase_identity" and entry.subject == "advisory_member:1"
-    assert entry.detail == {"links": 1, "findings": 0, "responses": 0, "review_comments": 0,
+    assert entry.detail == {"links": 1, "findings": 0, "responses": 0, "photos": 0, "review_comments": 0,
                             "report_versions_withdrawn": 0}
     for url in (f"/activities/{survey.activity_id}/findings.csv", f"/activities/{survey.activity_id}/findings.xlsx",
                 "/contributors/", f"/feedback/{survey.id}/contributions"):
@@ -92,7 +92,7 @@ def test_erasing_everything_removes_the_words_too(client, auth, make_activity):
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
     assert db.session.scalar(select(func.count()).select_from(Finding).execution_options(include_deleted=True)) == 0
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action.like("erase_%")))
-    assert entry.detail == {"links": 1, "findings": 2, "responses": 1, "review_comments": 0,
+    assert entry.detail == {"links": 1, "findings": 2, "responses": 1, "photos": 0, "review_comments": 0,
                             "report_versions_withdrawn": 0}
     assert ("erase_everything", "advisory_member:1") == (entry.action, entry.subject)
     html = text_of(client.get("/contributors/"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import time
+import uuid
 import zipfile
 from datetime import date
 
@@ -36,8 +37,10 @@ from webapp.projects.transfer import export_project, import_project
 from webapp.reports.models import Report, ReportChapter
 from webapp.review.models import ReviewComment, ReviewRound
 from webapp.surveys.models import Answer, Response, Survey
+from webapp.photos.services import link_finding, set_cleared, store_photo_once
 from webapp.themes.models import Theme
 
+from .photo_files import camera_jpeg
 from .conftest import text_of, PASSWORD, IsolatedClient, load_demo_data
 from .test_projects import project_ids, _url
 
@@ -48,7 +51,7 @@ ROLES = ("admin", "author", "facilitator")
 MINIMUM_PAGES = {"admin": 80, "author": 75, "facilitator": 40}
 #: Pages that need a query to show anything: the searches.
 QUERIES = {"analysis.findings": "?q=werk", "across.search": "?q=werk", "analysis.evidence": "",
-           "api.findings": "?activity_id={activity_id}"}
+           "api.findings": "?activity_id={activity_id}", "api.photos": "?activity_id={activity_id}"}
 #: Pages outside the project URL space that a member of B may open (the rest are admin only).
 GLOBAL_PAGES = ("across.search", "across.evidence", "auth.account", "projects.list_projects")
 #: Bound on the sweep's own time (both fetches, both roles), so it cannot creep up unnoticed.
@@ -160,6 +163,13 @@ def _add_data_elsewhere(learn: Project) -> dict:
                                         stakeholder_type=organisation.stakeholder_type, theme_codes=[theme.code]), None)
         create_finding(FindingInput(activity_id=activity.id, text="العمل مهم werk", kind="quote", language="ar",
                                     contributor_id=contributor.id, theme_codes=[theme.code]), None)
+        # A photo, cleared, with a finding typed from it: the copy of A below carries both.
+        photo, _new = store_photo_once(uuid.uuid4(), activity.id, camera_jpeg(text="Sweep"), None,
+                                       contributor_id=contributor.id)
+        set_cleared(photo, True, None)
+        from_photo = create_finding(FindingInput(activity_id=activity.id, text="Sweep finding from a photo werk",
+                                                 kind="observation", language="nl"), None)
+        link_finding(from_photo, photo, (0.1, 0.1, 0.2, 0.2))
         survey = db.session.scalar(select(Survey).where(Survey.purpose == "survey").order_by(Survey.id).limit(1))
         response = Response(survey_id=survey.id, language="nl", submission_token="sweep-" + "0" * 40,
                             submitted_on=date(2024, 3, 1))

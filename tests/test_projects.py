@@ -7,6 +7,7 @@ API filter - gets 404, never the object and never 403.
 """
 from __future__ import annotations
 
+import io
 import re
 import uuid
 
@@ -17,6 +18,7 @@ from webapp.activities.models import Activity
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.findings.models import Contributor, Finding
+from webapp.photos.models import Photo
 from webapp.projects.models import Project, ProjectMembership
 from webapp.projects.scope import in_project, set_scope
 from webapp.reference.models import GoodExample
@@ -25,6 +27,7 @@ from webapp.review.models import ReviewAssignment, ReviewComment, ReviewRound
 from webapp.surveys.models import Answer, Invitation, Question, Survey
 from webapp.themes.models import Theme
 
+from .photo_files import camera_jpeg
 from .conftest import text_of, PASSWORD, follow_refused, load_demo_data
 
 PILOT_USER = "pilot@klankbord.test"
@@ -95,6 +98,15 @@ def project_ids(project) -> dict[tuple[str | None, str], int]:
             box = ReportBox(report_id=report.id, section="scope", title_en="Box", title_nl="Kader")
             db.session.add(box)
             db.session.commit()
+        from webapp.reports.figures import ReportFigure
+
+        figure = _first(ReportFigure, ReportFigure.report_id == report.id)
+        if figure is None:  # the demo's cleared wall of sticky notes, placed in the first chapter
+            figure = ReportFigure(report_id=report.id, photo_id=_first(Photo, Photo.cleared_at.is_not(None)).id,
+                                  chapter_id=_first(ReportChapter, ReportChapter.report_id == report.id).id,
+                                  alt_en="Sticky notes", alt_nl="Plakbriefjes", caption_en="Wall", caption_nl="Wand")
+            db.session.add(figure)
+            db.session.commit()
         ids = {
             (None, "activity_id"): _first(Activity).id,
             (None, "finding_id"): _first(Finding).id,
@@ -110,6 +122,8 @@ def project_ids(project) -> dict[tuple[str | None, str], int]:
             (None, "round_id"): _first(ReviewRound).id,
             (None, "assignment_id"): _first(ReviewAssignment).id,
             (None, "comment_id"): _first(ReviewComment).id,
+            (None, "photo_id"): _first(Photo).id,
+            (None, "figure_id"): figure.id,
             ("surveys", "survey_id"): survey.id,
             ("surveys", "question_id"): _first(Question, Question.survey_id == survey.id).id,
             ("surveys", "answer_id"): answer.id if answer else 0,
@@ -170,7 +184,8 @@ def test_a_member_of_one_project_gets_404_for_every_object_of_another(app, clien
     learn, pilot = demo
     ids = project_ids(learn)
     set_scope(None, None)
-    # An author in the pilot passes every role check but the administrators' (contributors):
+    # An author in the pilot passes every role check but the administrators' (contributors) and
+    # the facilitators' (clearing a photo: tests/test_photos.py checks those as a facilitator):
     # administrators see every project, so "a member of A only" does not exist for them.
     pilot_user = db.session.scalar(select(User).where(User.email == PILOT_USER))
     db.session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == pilot_user.id)).role = "author"
@@ -181,7 +196,7 @@ def test_a_member_of_one_project_gets_404_for_every_object_of_another(app, clien
         placeholders = re.findall(r"<(?:\w+:)?(\w+)>", rule.rule)
         has_object = any(arg not in ("project_slug", "language") and arg not in SHARED_ARGUMENTS
                          for arg in placeholders)
-        admin_only = app.view_functions[rule.endpoint].allowed_roles == {"admin"}
+        refused_role = "author" not in app.view_functions[rule.endpoint].allowed_roles
         headers = {"Accept": "application/json"} if "/api/" in rule.rule else {}
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             body = {"json": {"version": 1}} if headers and method != "GET" else {}
@@ -191,7 +206,7 @@ def test_a_member_of_one_project_gets_404_for_every_object_of_another(app, clien
             if has_object:
                 # The pilot's own URL space, with a LEARN object's id in the path.
                 response = client.open(_url(rule, pilot.slug, ids), method=method, headers=headers, **body)
-                expected = 403 if admin_only else 404  # the role check: it says nothing about LEARN
+                expected = 403 if refused_role else 404  # the role check: it says nothing about LEARN
                 assert response.status_code == expected, (method, rule.rule, "pilot", response.status_code)
             checked += 1
     assert checked > 100
@@ -210,7 +225,9 @@ def test_the_same_urls_open_for_a_learn_member(app, client, demo):
             continue
         if getattr(app.view_functions[rule.endpoint], "allowed_roles", None) == {"admin"}:
             continue  # an author gets 403 there (privacy.project_settings_page)
-        query = f"?activity_id={ids[(None, 'activity_id')]}" if rule.endpoint == "api.findings" else ""
+        query = f"?activity_id={ids[(None, 'activity_id')]}" if rule.endpoint in ("api.findings", "api.photos") else ""
+        if rule.rule.endswith("/figures/new"):  # a new figure is placed in a chapter or a box
+            query = f"?chapter_id={ids[(None, 'chapter_id')]}"
         response = client.get(_url(rule, learn.slug, ids) + query)
         assert response.status_code in (200, 302), (rule.rule, response.status_code)
 
@@ -256,6 +273,17 @@ def test_form_field_api_body_and_api_filter_cannot_reach_another_project(app, cl
     body |= {"activity_id": pilot_activity.id, "themes": [learn_theme.code], "contributor_id": learn_contributor.id}
     response = client.post(f"{api}/findings", json=body, headers=headers)
     assert response.status_code == 422 and {"themes", "contributor_id"} <= set(response.get_json()["errors"])
+    # ... and so is a photo of another project a finding names, or an activity a photo is sent to
+    with in_project(learn):
+        learn_photo = _first(Photo)
+    body = {**body, "themes": [], "contributor_id": None, "photo_client_id": str(learn_photo.client_id)}
+    response = client.post(f"{api}/findings", json=body, headers=headers)
+    assert response.status_code == 422 and set(response.get_json()["errors"]) == {"photo_client_id"}
+    photo = {"client_id": str(uuid.uuid4()), "activity_id": str(learn_activity.id),
+             "file": (io.BytesIO(camera_jpeg(300, 200)), "photo.jpg")}
+    assert client.post(f"{api}/photos", data=photo, headers=headers,
+                       content_type="multipart/form-data").status_code == 404
+    assert client.get(f"{api}/photos?activity_id={learn_activity.id}", headers=headers).status_code == 404
     # Form field: bulk tagging another project's finding with the pilot's theme changes nothing
     client.post("/p/integration-plus/analysis/findings/tag",
                 data={"finding_ids": [learn_finding.id], "theme_id": [pilot_theme.id]})

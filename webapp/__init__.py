@@ -84,8 +84,10 @@ def create_app(config: type[Config] | None = None) -> ProjectFlask:
     app.register_blueprint(surveys_bp)
     from .api import bp as api_bp
     from .findings import bp as findings_bp
+    from .photos import bp as photos_bp
 
     app.register_blueprint(findings_bp)
+    app.register_blueprint(photos_bp)
     app.register_blueprint(api_bp)
     from .analysis.across import bp as across_bp
     from .analysis.routes import bp as analysis_bp

@@ -6,6 +6,7 @@ machine without one, `create_app` keeps a random key in the instance folder inst
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,6 +77,21 @@ class Config:
     #: survey charts (webapp/charts.py) and compiled templates (webapp/template_cache.py).
     CHART_FILE_CACHE = True
     TEMPLATE_FILE_CACHE = True
+    #: Photos (webapp/photos, docs/deploy.md): where the files live - "file" (a folder:
+    #: PHOTO_STORAGE_PATH, else instance/photos) or "s3" (an S3-compatible bucket; credentials
+    #: from boto3's own chain, e.g. AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
+    PHOTO_STORAGE = os.environ.get("KLANKBORD_PHOTO_STORAGE", "file")
+    PHOTO_STORAGE_PATH = os.environ.get("KLANKBORD_PHOTO_PATH") or None
+    PHOTO_S3_BUCKET = os.environ.get("KLANKBORD_PHOTO_S3_BUCKET", "")
+    PHOTO_S3_PREFIX = os.environ.get("KLANKBORD_PHOTO_S3_PREFIX", "photos/")
+    PHOTO_S3_ENDPOINT_URL = os.environ.get("KLANKBORD_PHOTO_S3_ENDPOINT_URL") or None
+    PHOTO_S3_REGION = os.environ.get("KLANKBORD_PHOTO_S3_REGION") or None
+    #: An uploaded photo may be at most this large, and hold at most this many pixels (a larger
+    #: count is a decompression bomb, refused before it is decoded: webapp/uploads.py).
+    PHOTO_MAX_BYTES = int(os.environ.get("KLANKBORD_PHOTO_MAX_MB", "20")) * 1024 * 1024
+    PHOTO_MAX_PIXELS = int(os.environ.get("KLANKBORD_PHOTO_MAX_MEGAPIXELS", "50")) * 1_000_000
+    #: Make a new photo's thumbnail in the request instead of a job (tests, one-off scripts).
+    PHOTO_THUMBNAILS_INLINE = False
     #: Outgoing e-mail (webapp/mail). Without MAIL_SERVER messages wait in the admin outbox.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     #: Flask-Mailman would pick its in-memory backend under TESTING; the tests talk to a real SMTP server.
@@ -108,3 +124,8 @@ class TestConfig(Config):
     CHART_FILE_CACHE = False
     MAIL_USE_TLS = False
     MAIL_TIMEOUT = 5
+    # Photos of a test process go to a folder of its own (running_app in tests/conftest.py
+    # gives each app its own); thumbnails are made at once, not by a job.
+    PHOTO_STORAGE = "file"
+    PHOTO_STORAGE_PATH = os.path.join(tempfile.gettempdir(), f"klankbord-test-photos-{os.getpid()}")
+    PHOTO_THUMBNAILS_INLINE = True

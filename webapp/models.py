@@ -20,3 +20,5 @@ from .data_version import DataVersion  # noqa: F401,E402
 from .refused_forms import RefusedForm  # noqa: F401,E402
 from .glossary.models import GlossaryEntry  # noqa: F401,E402
 from .privacy.models import InstallationPrivacy, ProjectPrivacy, PurgeRun  # noqa: F401,E402
+from .photos.models import Photo, PhotoFinding  # noqa: F401,E402
+from .reports.figures import ReportFigure  # noqa: F401,E402

@@ -15,7 +15,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self' 'nonce-%(nonce)s'",
     "style-src 'self' 'nonce-%(nonce)s'",
-    "img-src 'self'",
+    # blob: the capture screen shows photos just taken from object URLs of its own (photos/static).
+    "img-src 'self' blob:",
     "font-src 'self'",
     "connect-src 'self'",
     "worker-src 'self'",

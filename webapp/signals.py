@@ -97,6 +97,15 @@ themes_merging = _signals.signal("themes-merging")
 #: current project's preferred term for it, or None to keep the fixed label.
 activity_type_name = _signals.signal("activity-type-name")
 
+# ---------------------------------------------------------------- findings
+
+#: The capture screen asks what it shows beside the form (sender is the Activity; keyword
+#: `errors`, a refused post's messages): receivers (photos) return Markup, shown above the form.
+capture_panels = _signals.signal("capture-panels")
+#: A finding's page asks what else it shows (sender is the Finding): receivers (photos: the
+#: photo it was typed from) return Markup.
+finding_panels = _signals.signal("finding-panels")
+
 # ---------------------------------------------------------------- analysis
 
 #: The evidence matrix asks for every recommendation with the sources of its evidence

@@ -61,6 +61,7 @@ def live_server(tmp_path_factory):
         SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(db_file)
 
     app = create_app(BrowserTestConfig)
+    app.config["PHOTO_STORAGE_PATH"] = str(tmp_path_factory.mktemp("browser-photos"))
     server_errors: list[str] = []
 
     @app.after_request

@@ -62,9 +62,75 @@ def _error(description: str) -> dict:
     return _json(_ref("Error"), description)
 
 
+_REGION = {"type": ["object", "null"], "additionalProperties": False, "required": ["x", "y", "w", "h"],
+           "description": "The part of the photo the finding was read from, in fractions of the photo's width "
+                          "and height (0 to 1; x + w and y + h at most 1). Null: the whole photo.",
+           "properties": {name: {"type": "number", "minimum": 0, "maximum": 1} for name in ("x", "y", "w", "h")}}
+
+
+def _photo_paths(common_errors: dict) -> dict:
+    """The photo operations: multipart upload (exactly once by client_id), list, one, its file."""
+    photo_id = {"name": "photo_id", "in": "path", "required": True, "schema": {"type": "integer"},
+                "description": "Ids above 2^31-1 (the largest id the databases hold) are never found (404)."}
+    return {
+        "/photos": {
+            "get": {
+                "summary": "An activity's photos, oldest first.", "operationId": "listPhotos",
+                "parameters": [{"name": "activity_id", "in": "query", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "photos": {"type": "array", "items": _ref("Photo")}}}, "The photos."),
+                    "400": _error("activity_id is missing."), "404": _error("Unknown activity."), **common_errors}},
+            "post": {
+                "summary": "Store a photo exactly once.", "operationId": "createPhoto",
+                "description": "multipart/form-data with the image in `file` (JPEG, PNG or WebP, checked by its "
+                               "content; at most the configured size, 20 MB by default). The server strips every "
+                               "piece of metadata (EXIF with GPS, device and times; XMP; comments; colour profile) "
+                               "by re-encoding the pixels as a JPEG of at most 2,560 pixels a side, and marks the "
+                               "photo as possibly showing people or names until a facilitator clears it. The same "
+                               "client_id with the same file for the same activity again returns the stored photo "
+                               "(200); with another file it is refused (409). Refused (422, nothing stored): a file "
+                               "that is not such an image (an SVG or HTML page included), a decompression bomb, a "
+                               "truncated or damaged image, a file holding something besides the image (a "
+                               "polyglot), metadata holding markup or code.",
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _ref("PhotoInput")}}},
+                "responses": {"201": _json(_ref("Photo"), "Stored."),
+                              "200": _json(_ref("Photo"), "Already stored under this client_id."),
+                              "400": _error("The X-CSRFToken header is missing (session only), or the body cannot be "
+                                            "read."),
+                              "404": _error("Unknown activity."),
+                              "409": _json({"allOf": [_ref("Error"), {"type": "object", "properties": {
+                                  "photo": _ref("Photo")}}]}, "Conflict: `photo` is what is stored under this "
+                                                              "client_id. Nothing was changed."),
+                              "413": _error("The photo is larger than the configured size."),
+                              "415": _error("The body is not multipart/form-data."),
+                              "422": _error("A field is wrong or the file is refused; `errors` says why. Nothing "
+                                            "was stored."),
+                              **common_errors}},
+        },
+        "/photos/{photo_id}": {
+            "parameters": [photo_id],
+            "get": {"summary": "One photo.", "operationId": "getPhoto",
+                    "responses": {"200": _json(_ref("Photo"), "The photo."), "404": _error("No such photo."),
+                                  **common_errors}}},
+        "/photos/{photo_id}/image": {
+            "parameters": [photo_id],
+            "get": {"summary": "The stored file: a JPEG without metadata.", "operationId": "getPhotoImage",
+                    "responses": {"200": {"description": "The JPEG.", "content": {"image/jpeg": {
+                        "schema": {"type": "string", "format": "binary"}}}},
+                        "404": _error("No such photo."), **common_errors}}},
+    }
+
+
 def build_openapi() -> dict:
     finding_input = {name: _field_schema(name) for name in FINDING_FIELDS}
     patch_fields = {name: schema for name, schema in finding_input.items() if name != "client_id"}
+    photo_source = {
+        "photo_client_id": {"type": ["string", "null"], "format": "uuid",
+                            "description": "The photo this finding was typed from (its client_id), a photo of the "
+                                           "same activity stored before (send photos first). Not part of the "
+                                           "content a replayed POST is compared on."},
+        "photo_region": _REGION,
+    }
     finding = {
         "type": "object",
         "required": ["id", "client_id", "activity_id", "text", "kind", "language", "themes", "version"],
@@ -79,6 +145,10 @@ def build_openapi() -> dict:
                                                       "checked": {"type": "boolean"}}}},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
+            "photo": {"type": ["object", "null"], "description": "The photo it was typed from (in the answers "
+                                                                  "about one finding; null in lists).",
+                      "properties": {"id": {"type": "integer"}, "client_id": {"type": "string", "format": "uuid"},
+                                     "region": _REGION}},
         },
     }
     common_errors = {"401": _error("Not logged in, or a wrong API token."),
@@ -155,6 +225,7 @@ def build_openapi() -> dict:
                                   "404": _error("No such finding."),
                                   "409": conflict, **write_errors, **common_errors}},
             },
+            **_photo_paths(common_errors),
             "/projects": {"get": {  # outside a project: where the slugs come from
                 "summary": "The projects the user (or the token's user) may use, with the role in each.",
                 "operationId": "listProjects",
@@ -176,7 +247,26 @@ def build_openapi() -> dict:
             },
             "schemas": {
                 "FindingInput": {"type": "object", "additionalProperties": False,
-                                 "required": list(REQUIRED_ON_CREATE), "properties": finding_input},
+                                 "required": list(REQUIRED_ON_CREATE), "properties": {**finding_input, **photo_source}},
+                "PhotoInput": {"type": "object", "required": ["file", "client_id", "activity_id"], "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "The image."},
+                    "client_id": {"type": "string", "format": "uuid",
+                                  "description": "Made where the photo was taken: the same photo sent twice is "
+                                                 "stored once."},
+                    "activity_id": {"type": "integer"},
+                    "contributor_id": {"type": "integer", "description": "The person whose notes, drawing or "
+                                                                         "face the photo holds (erased with them)."}}},
+                "Photo": {"type": "object", "required": ["id", "client_id", "activity_id", "width", "height",
+                                                         "may_show_people", "image_url"], "properties": {
+                    "id": {"type": "integer"}, "client_id": {"type": "string", "format": "uuid"},
+                    "activity_id": {"type": "integer"}, "contributor_id": {"type": ["integer", "null"]},
+                    "width": {"type": "integer"}, "height": {"type": "integer"},
+                    "size": {"type": "integer", "description": "Bytes of the stored JPEG."},
+                    "may_show_people": {"type": "boolean",
+                                        "description": "True until a facilitator clears it: such a photo never "
+                                                       "prints in a report or leaves in an export."},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "image_url": {"type": "string", "description": "GET it for the JPEG."}}},
                 "FindingPatch": {"type": "object", "additionalProperties": False, "required": ["version"],
                                  "properties": {"version": {"type": "integer",
                                                             "description": "The version the client last saw."},

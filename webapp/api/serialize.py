@@ -9,11 +9,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 
+from flask import url_for
+
 from ..activities.models import Activity
 from ..db_types import MAX_DATABASE_INT
 from ..findings.models import Finding
 from ..findings.services import FindingInput
 from ..i18n import _, localized
+from ..photos.models import Photo, PhotoFinding
+from ..photos.services import PhotoSource, parse_region
 from ..text import TextRefused, clean_text
 from ..themes.models import Theme
 
@@ -28,7 +32,9 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def finding_json(finding: Finding) -> dict:
+def finding_json(finding: Finding, photo_link: PhotoFinding | None = None) -> dict:
+    """A finding; `photo_link` when it was typed from a photo (the API's single answers say so;
+    lists leave it out)."""
     latest = finding.latest_translation
     return {
         "id": finding.id,
@@ -51,7 +57,52 @@ def finding_json(finding: Finding) -> dict:
         "version": finding.version,
         "created_at": _iso(finding.created_at),
         "updated_at": _iso(finding.updated_at),
+        "photo": None if photo_link is None else {
+            "id": photo_link.photo_id, "client_id": str(photo_link.photo.client_id),
+            "region": None if photo_link.region is None else dict(zip("xywh", photo_link.region))},
     }
+
+
+def photo_json(photo: Photo) -> dict:
+    return {
+        "id": photo.id,
+        "client_id": str(photo.client_id),
+        "activity_id": photo.activity_id,
+        "contributor_id": photo.contributor_id,
+        "width": photo.width,
+        "height": photo.height,
+        "size": photo.size,
+        "may_show_people": photo.may_show_people,
+        "created_at": _iso(photo.created_at),
+        "image_url": url_for("api.photo_image", photo_id=photo.id),
+    }
+
+
+#: A finding's fields besides FINDING_FIELDS when it is created: the photo it was typed from.
+PHOTO_SOURCE_FIELDS = ("photo_client_id", "photo_region")
+
+
+def photo_source_from_json(payload: dict) -> PhotoSource | None:
+    """Take `photo_client_id` and `photo_region` out of a new finding's payload (422 when wrong)."""
+    client_id, region = payload.pop("photo_client_id", None), payload.pop("photo_region", None)
+    errors = {}
+    if client_id is not None:
+        try:
+            client_id = uuid.UUID(client_id) if isinstance(client_id, str) else None
+        except ValueError:
+            client_id = None
+        if client_id is None:
+            errors["photo_client_id"] = _("Must be a UUID, e.g. %(example)s.",
+                                          example="3f2b8c9e-4d1a-4c57-9a0e-2b7f5d8c1e64")
+    try:
+        region = parse_region(region)
+    except ValueError:
+        errors["photo_region"] = _("A region is x, y, w and h: fractions of the photo, from 0 to 1.")
+    if region is not None and client_id is None and not errors:
+        errors["photo_region"] = _("A region needs the photo (photo_client_id).")
+    if errors:
+        raise PayloadError(422, _("The finding was not stored: check the fields."), errors)
+    return PhotoSource(client_id, region) if client_id is not None else None
 
 
 def activity_json(activity: Activity) -> dict:

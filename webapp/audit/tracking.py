@@ -20,7 +20,8 @@ from .models import AuditEntry
 from .services import logged_in_actor
 
 #: Columns that change as a side effect, not as someone's act.
-IGNORED = {"last_login_at", "last_project_id", "search_text", "updated_at", "version", "version_id"}
+IGNORED = {"last_login_at", "last_project_id", "search_text", "updated_at", "version", "version_id",
+           "thumbnail_key"}
 #: More objects of one kind in one flush than this (an import, the demo) become one entry with a count.
 BULK_ABOVE = 20
 #: Built once: every saved finding writes one entry, and building the statement anew each

@@ -1,5 +1,7 @@
 """One archive holds everything: the database and, inside it, every stored report file
-(`ReportVersion.content`) — the app keeps no other files but the secret key, which a backup
+(`ReportVersion.content`), and the photo files of the photo store (`photos/<key>`, from the
+instance folder or the S3 bucket, each with its SHA-256 in the manifest; a restore writes them
+back into the configured store). The app keeps no other files but the secret key, which a backup
 must NOT carry (docs/operations.md: keys live apart from the data they protect).
 
 SQLite is copied with its online backup API (a consistent copy while the app runs);
@@ -26,9 +28,11 @@ from sqlalchemy.engine import make_url
 
 from ..data_version import restart_counter
 from ..extensions import db
+from ..photos.storage import photo_store
 
 FORMAT = "klankbord-backup/1"
 SQLITE_MEMBER = "database.sqlite"
+PHOTOS_DIR = "photos"
 POSTGRES_MEMBER = "database.pgdump"
 
 
@@ -131,15 +135,23 @@ def create_backup(destination: Path) -> dict:
             raise BackupError(f"no backup method for {dialect}")
         manifest = {"format": FORMAT, "dialect": dialect, "revision": _revision(),
                     "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "member": dump.name, "sha256": _sha256(dump), "rows": counts}
+                    "member": dump.name, "sha256": _sha256(dump), "rows": counts, "photos": {}}
         destination.parent.mkdir(parents=True, exist_ok=True)
         partial = destination.with_name(destination.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
+            archive.add(dump, arcname=dump.name)
+            store = photo_store()
+            for key in store.keys():  # one at a time: a store of many photos never sits in memory
+                content = store.get(key)
+                manifest["photos"][key] = hashlib.sha256(content).hexdigest()
+                info = tarfile.TarInfo(f"{PHOTOS_DIR}/{key}")
+                info.size, info.mode = len(content), 0o600
+                archive.addfile(info, io.BytesIO(content))
+            # Last, so it can name every photo file (read by name: its place does not matter).
             data = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size, info.mode = len(data), 0o600
             archive.addfile(info, io.BytesIO(data))
-            archive.add(dump, arcname=dump.name)
         os.chmod(partial, 0o600)  # personal data: readable by the owner only
         partial.replace(destination)
     return manifest
@@ -208,7 +220,25 @@ def restore_backup(path: Path, *, replace: bool = False) -> dict:
 
     with db.engine.begin() as connection:
         restart_counter(connection)
+    _restore_photos(path, manifest)
     return manifest
+
+
+def _restore_photos(path: Path, manifest: dict) -> None:
+    """The photo files back into the configured store, each checked against the manifest."""
+    wanted = manifest.get("photos") or {}
+    if not wanted:
+        return
+    store = photo_store()
+    with tarfile.open(path, "r:gz") as archive:
+        for key, digest in wanted.items():
+            if "/" in key or key.startswith("."):
+                raise BackupError("unexpected photo file name in the archive")
+            member = archive.extractfile(f"{PHOTOS_DIR}/{key}")
+            content = member.read() if member is not None else b""
+            if hashlib.sha256(content).hexdigest() != digest:
+                raise BackupError("the archive is damaged: a photo file's checksum differs")
+            store.put(key, content)
 
 
 def default_backup_path(directory: Path) -> Path:

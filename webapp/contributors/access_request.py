@@ -11,6 +11,8 @@ from sqlalchemy import select
 from ..db_types import utcnow
 from ..extensions import db
 from ..findings.models import Contributor, Finding
+from ..photos.models import Photo
+from ..photos.storage import PhotoFileMissing, read_file
 from ..surveys.models import Answer, Invitation, Question, Response, Survey
 from .erasure import PERSONAL_DATA
 
@@ -18,6 +20,28 @@ from .erasure import PERSONAL_DATA
 def when(value) -> str | None:
     """A date or moment as the person's ZIP writes it."""
     return value.isoformat() if value else None
+
+
+#: Why a photo's file is not in the person's ZIP (GDPR art. 15(4): a copy must not affect others).
+WITHHELD = ("not included: the photo may show other people or their names; a facilitator has not "
+            "checked it yet. Ask us to see it.")
+
+
+def _photos(contributor: Contributor) -> tuple[list[dict], dict[str, bytes]]:
+    """The person's photos as rows, and the files of the cleared ones (`photos/<id>.jpg`). A photo
+    that may show other people is listed, its file withheld (art. 15(4))."""
+    rows, files = [], {}
+    for photo in db.session.scalars(select(Photo).where(Photo.contributor_id == contributor.id).order_by(Photo.id)):
+        name = None
+        if not photo.may_show_people:
+            try:
+                files[name := f"photos/{photo.id}.jpg"] = read_file(photo.file_key)
+            except PhotoFileMissing:
+                name = None
+        rows.append({"id": photo.id, "activity": photo.activity.title if photo.activity else None,
+                     "created_at": when(photo.created_at), "width": photo.width, "height": photo.height,
+                     "file": name or WITHHELD})
+    return rows, files
 
 
 def access_request_zip(contributor: Contributor) -> bytes:
@@ -59,6 +83,8 @@ def access_request_zip(contributor: Contributor) -> bytes:
                         .join(Survey, Survey.id == Response.survey_id)
                         .where(Response.contributor_id == contributor.id).order_by(Response.id, Question.position))],
     }
+    photos, photo_files = _photos(contributor)
+    contributions["photos"] = photos
     used: dict[str, list] = {}
     # What features above keep about the person (review comments, reports that used their
     # words): their registrations (erasure.py), in the order they registered.
@@ -70,7 +96,8 @@ def access_request_zip(contributor: Contributor) -> bytes:
         "Klankbord — personal data of {p} (GDPR art. 15), made {d}.\n\n"
         "person.json         who you are to us: pseudonym, name, contact, language, organisation\n"
         "consents.json       your consent and the personal links you received\n"
-        "contributions.json  your words: findings (with their translations), answers, review comments\n"
+        "contributions.json  your words: findings (with their translations), answers, review comments,\n"
+        "                    photos of your notes, drawing or face (the cleared ones in photos/)\n"
         "where_used.json     recommendations and report versions that used your words\n\n"
         "Outside the administrators' screens you appear only as \"{p}\".\n"
     ).format(p=person["pseudonym"], d=utcnow().date().isoformat())
@@ -80,4 +107,6 @@ def access_request_zip(contributor: Contributor) -> bytes:
         for name, data in (("person.json", person), ("consents.json", consents),
                            ("contributions.json", contributions), ("where_used.json", used)):
             archive.writestr(name, json.dumps(data, ensure_ascii=False, indent=2))
+        for name, content in photo_files.items():
+            archive.writestr(name, content)
     return buffer.getvalue()

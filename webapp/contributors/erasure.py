@@ -1,7 +1,8 @@
 """Erasing a person, with what every feature keeps about them.
 
 The contributors feature erases what it reaches below it: personal links and responses
-(surveys), findings, the person's row and pseudonym, the outbox's messages. A feature above
+(surveys), findings, photos that hold their notes, drawing or face (rows and files: the files
+go once the erasure is committed), the person's row and pseudonym, the outbox's messages. A feature above
 it that keeps something about a contributor registers a `PersonalData` here when it is
 imported (review: assignments and comments; reports: versions that printed their words;
 outcome: the outcome links' messages), and the same registration gives the GDPR art. 15 export
@@ -24,13 +25,15 @@ from ..findings.models import Contributor, Finding
 from ..findings.pseudonyms import retire_pseudonym_number
 from ..i18n import _
 from ..mail.services import email_address, forget_recipient
+from ..photos.models import Photo
+from ..photos.services import delete_photos
 from ..refused_forms import forget_all
 from ..surveys.models import Invitation, Response
 
 #: What an erasure removes besides name, contact and links.
 ERASURE_SCOPES = ("identity", "everything")
 #: Tables with a contributor_id this module erases itself (the rest: `PersonalData.tables`).
-ERASED_HERE = ("contributors", "findings", "survey_invitations", "survey_responses")
+ERASED_HERE = ("contributors", "findings", "survey_invitations", "survey_responses", "photos")
 
 
 class ContributorError(ValueError):
@@ -45,6 +48,8 @@ class Erasure:
     scope: str
     #: The person's findings, soft-deleted ones too, read before they go.
     finding_ids: set[int] = field(default_factory=set)
+    #: The photos that hold the person's notes, drawing or face, read before they go.
+    photo_ids: set[int] = field(default_factory=set)
     #: The audit entry's counts: each part adds its own.
     detail: dict = field(default_factory=dict)
 
@@ -79,8 +84,8 @@ def register(part: PersonalData) -> PersonalData:
 
 def erase_contributor(contributor: Contributor, scope: str, actor: User | None) -> AuditEntry:
     """Erase a person: name, contact and personal links always; with scope "everything" also
-    every finding, feedback response and review comment of theirs (and the contributor row
-    itself), and every report version that printed their words is withdrawn. With
+    every finding, feedback response, photo (with its files) and review comment of theirs (and
+    the contributor row itself), and every report version that printed their words is withdrawn. With
     "identity" their words stay, under the pseudonym only. Leaves an audit entry that
     names no one and quotes nothing: counts only.
 
@@ -93,16 +98,21 @@ def erase_contributor(contributor: Contributor, scope: str, actor: User | None) 
     subject = f"{contributor.kind}:{contributor.pseudonym_number}"
     # A form refused a moment ago may hold what was typed about the person (kept for one redirect).
     forget_all()
-    erasure = Erasure(contributor_id, scope, detail={"links": 0, "findings": 0, "responses": 0})
+    erasure = Erasure(contributor_id, scope, detail={"links": 0, "findings": 0, "responses": 0, "photos": 0})
     for part in PERSONAL_DATA:
         erasure.detail.update((key, 0) for key in part.counts)
     if scope == "everything":
         erasure.detail["links"] = _forget_links(contributor)
         erasure.finding_ids = set(db.session.scalars(select(Finding.id).where(Finding.contributor_id == contributor_id)
                                                      .execution_options(include_deleted=True)))
+        erasure.photo_ids = set(db.session.scalars(select(Photo.id).where(Photo.contributor_id == contributor_id)))
         for part in PERSONAL_DATA:
             if part.erase_everything is not None:
                 part.erase_everything(erasure)
+        # Their photos with their files (deleted from the store once this commits).
+        erasure.detail["photos"] = delete_photos(list(db.session.scalars(
+            select(Photo).where(Photo.id.in_(erasure.photo_ids)))))
+        db.session.flush()
         # Deleted outright, soft-deleted ones too: the person asked for their words to go.
         erasure.detail["findings"] = db.session.execute(
             delete(Finding).where(Finding.contributor_id == contributor_id)

@@ -27,6 +27,7 @@ from ..findings.services import set_translation
 from ..glossary.models import GlossaryEntry
 from ..organisations.models import Organisation, OrganisationAlias
 from ..organisations.services import find_organisation
+from ..photos.demo import load_photo_demo
 from ..projects.models import Project, ProjectMembership
 from ..privacy.demo import load_privacy_demo
 from ..projects.scope import in_project
@@ -374,6 +375,7 @@ def _load_learn(summary: DemoSummary, users: dict[str, User]) -> None:
     summary.counts["abbreviations"], summary.counts["good examples"] = _load_reference()
     summary.counts["findings"] = _load_findings(users["facilitator"])
     summary.counts["glossary entries"] = _load_glossary()
+    summary.counts["photos"] = load_photo_demo(users["facilitator"])
     summary.counts["reports"] = load_demo_report(_findings_by_key())
     summary.counts["survey responses"] = load_survey_demo()
     summary.counts["advisory-board feedback"] = load_feedback_demo()

@@ -19,6 +19,7 @@ from flask import (abort, current_app, flash, g, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from .. import signals
 from ..access import ADMIN, AUTHOR, STAFF, roles_required
 from ..activities.models import Activity
 from ..audit.downloads import export_kind
@@ -30,6 +31,7 @@ from ..organisations.models import Organisation
 from ..organisations.stakeholder_types import STAKEHOLDER_TYPES
 from ..pagination import paginate
 from ..refused_forms import refuse, refused
+from ..signals import answers
 from ..text_diff import text_diff
 from ..themes.models import Theme
 from . import bp
@@ -132,8 +134,10 @@ def capture(activity_id: int):
     elif stash := refused():
         values, errors = _input_from_form(activity.id, stash.formdata), stash.errors
     findings = list_findings(activity.id)
+    # What features above add beside the form (photos: webapp/signals.py).
+    panels = answers(signals.capture_panels.send(activity, errors=errors))
     return render_template("findings/capture.html", activity=activity, findings=findings, values=values,
-                           errors=errors, new_client_id=uuid.uuid4(), **_choices(activity))
+                           errors=errors, new_client_id=uuid.uuid4(), panels=panels, **_choices(activity))
 
 
 @bp.get("/findings/static/<path:filename>")
@@ -197,6 +201,7 @@ def edit(finding_id: int):
     return render_template("findings/edit.html", finding=finding, activity=finding.activity, values=values,
                            errors=errors, version=version, attributions=ATTRIBUTIONS,
                            printed_as=resolve(finding), may_quote=may_quote(finding), not_allowed=NOT_ALLOWED,
+                           panels=answers(signals.finding_panels.send(finding)),
                            **_choices(finding.activity))
 
 

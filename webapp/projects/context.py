@@ -28,7 +28,7 @@ from .scope import set_scope
 #: Blueprints whose staff views live inside a project.
 PROJECT_BLUEPRINTS = frozenset({
     "activities", "analysis", "api", "contributors", "dashboard", "feedback", "findings", "glossary",
-    "organisations", "outcome", "privacy", "reference", "reports", "review", "surveys", "themes",
+    "organisations", "outcome", "photos", "privacy", "reference", "reports", "review", "surveys", "themes",
 })
 SLUG_ARG = "project_slug"
 SESSION_KEY = "project"

@@ -4,6 +4,11 @@ The ZIP holds `project.json` (every record of the project, table by table, with 
 ids), `files/` (built report versions) and what features add (`codebook.qdc`, REFI-QDA, for
 QDA programs: webapp/signals.py `project_export_files`). The tables are the registered ones
 (projects/scope.py: `ProjectScoped`, `@child_of`, `link_of`), not a list kept here.
+A row may keep itself out of every export (`leaves_in_export`: a photo that may show people);
+rows that point at a row left out stay out too. A column whose value names a file kept
+elsewhere (a photo's key in the photo store) says how it travels: `info={"export": fn}`
+gives the file's bytes, written into the ZIP, and `info={"import": fn}` stores such bytes
+and gives the new value.
 Import gives every row a new id and rewrites the references; users are matched by e-mail
 address (unknown ones become "nobody", never new accounts) and organisations - shared by
 all projects - by name (created when missing).
@@ -124,6 +129,16 @@ def _typed(value, column):
     return value
 
 
+def _imported_file(column, content: bytes):
+    """A file of the export stored the way its column says (`info={"import": fn}`); a file
+    that is refused (a photo that is not one) refuses the import."""
+    try:
+        return column.info["import"](content)
+    except UploadRefused as refused:
+        raise TransferError(_("The export holds a file that cannot be stored (%(place)s): %(reason)s",
+                              place=f"{column.table.name}.{column.name}", reason=str(refused))) from None
+
+
 def fresh_links(project: Project) -> dict[str, int]:
     """What an import gave new secrets (the export carries none): {table: rows}, for the
     message that the old links do not open the copy."""
@@ -158,17 +173,36 @@ def _checked(value, column):
                               place=f"{column.table.name}.{column.name}", reason=refused.message)) from None
 
 
+def _stays_out(model, obj, left_out: dict[str, set]) -> bool:
+    """Whether `obj` stays out of the export: it says so (`leaves_in_export`), or it points at
+    a row that stays out (a finding's link to a photo that may show people)."""
+    table = model.__table__
+    out = not getattr(obj, "leaves_in_export", True)
+    if not out and left_out:
+        for column in table.columns:
+            for key in column.foreign_keys:
+                if getattr(obj, column.key, None) in left_out.get(key.column.table.name, ()):
+                    out = True
+    if out:
+        left_out.setdefault(table.name, set()).add(tuple(getattr(obj, c.key) for c in table.primary_key.columns)[0])
+    return out
+
+
 def export_project(project: Project) -> io.BytesIO:
     """The project as a ZIP (see the module's docstring)."""
     files: dict[str, bytes] = {}
     tables: dict[str, list[dict]] = {}
     ids: dict[str, set] = {}
+    left_out: dict[str, set] = {}  # table -> ids of rows that stay out, and so do the rows pointing at them
     with in_project(project):
         for model in _models():
             table = model.__table__
             rows = []
+            statement = select(model).execution_options(include_deleted=True)
             # Soft-deleted findings too: an export holds every record (and undo still works).
-            for obj in db.session.scalars(select(model).execution_options(include_deleted=True)):
+            for obj in db.session.scalars(statement):
+                if _stays_out(model, obj, left_out):
+                    continue
                 row = {}
                 for column in table.columns:
                     value = getattr(obj, column.key) if hasattr(obj, column.key) else None
@@ -303,10 +337,15 @@ def _import_project(stream, slug: str | None) -> Project:
                 raw = row[column.name]
                 if isinstance(column.type, LargeBinary) and isinstance(raw, dict):
                     raw = read_zip_entry(archive, raw["file"], PROJECT_EXPORT)
+                elif callable(column.info.get("import")):
+                    # Only a file of the export itself: a value made by hand could name a file of
+                    # another project in the store.
+                    raw = (_imported_file(column, read_zip_entry(archive, raw["file"], PROJECT_EXPORT))
+                           if isinstance(raw, dict) else None)
                 value, is_self = remap(column, raw, table)
                 if is_self:
                     deferred.append((column.name, raw))
-                if not column.foreign_keys:
+                if not column.foreign_keys and not callable(column.info.get("import")):
                     value = _checked(raw, column)
                     if (column.name in taken and value in taken[column.name]) or \
                             (column.info.get("export") == "fresh" and value is None):

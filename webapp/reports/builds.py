@@ -18,6 +18,7 @@ from ..extensions import db
 from ..i18n import _
 from ..jobs.services import enqueue, job_for, set_progress
 from .collect import collect_report, content_hash, printed_finding_ids, render_file, renderer_parts
+from .figures import printed_photo_ids, versions_printing_photos
 from .models import (REPORT_FORMATS, REPORT_LANGUAGES, Recommendation, RecommendationFinding, Report, ReportChapter,
                      ReportVersion)
 from .texts import ReportError
@@ -66,7 +67,8 @@ def start_build(report: Report, language: str, fmt: str, user_id: int | None = N
     version = ReportVersion(report_id=report.id, language=language, format=fmt, content_hash=digest,
                             input_key=key,
                             status="queued", progress=0, created_by_id=user_id,
-                            printed_finding_ids=printed_finding_ids(report))
+                            printed_finding_ids=printed_finding_ids(report),
+                            printed_photo_ids=printed_photo_ids(report))
     db.session.add(version)
     db.session.flush()
     signals.report_version_created.send(version, report=report)  # the review keeps the texts it is built from
@@ -184,24 +186,29 @@ def run_build(version_id: int, data: dict, limit: float | None = None) -> None:
     db.session.commit()
 
 
-def withdraw_versions_printing(finding_ids: set[int]) -> int:
-    """Withdraw every version whose file printed the words of these findings (an erasure):
-    the file is deleted, the number stays with "withdrawn after an erasure" and a rebuild.
-    A version built before the printed findings were kept is withdrawn if its report links
-    any of them at all: when unsure, the words go."""
+def withdraw_versions_printing(finding_ids: set[int], photo_ids: set[int] = frozenset()) -> int:
+    """Withdraw every version whose file printed the words of these findings or these photos
+    (an erasure): the file is deleted, the number stays with "withdrawn after an erasure" and a
+    rebuild. A version built before the printed findings were kept is withdrawn if its report
+    links any of them at all: when unsure, the words go."""
+    withdrawn = versions_printing_photos(set(photo_ids))
     if not finding_ids:
-        return 0
+        return _withdraw(withdrawn)
     linked_reports = set(db.session.scalars(
         select(ReportChapter.report_id)
         .join(Recommendation, Recommendation.chapter_id == ReportChapter.id)
         .join(RecommendationFinding, RecommendationFinding.recommendation_id == Recommendation.id)
         .where(RecommendationFinding.finding_id.in_(finding_ids))))
-    withdrawn = []
     for version_id, report_id, printed in db.session.execute(
             select(ReportVersion.id, ReportVersion.report_id, ReportVersion.printed_finding_ids)
             .where(ReportVersion.withdrawn_at.is_(None), ReportVersion.status != "failed")):
         if (set(printed) & finding_ids) if printed is not None else (report_id in linked_reports):
             withdrawn.append(version_id)
+    return _withdraw(withdrawn)
+
+
+def _withdraw(version_ids: list[int]) -> int:
+    withdrawn = sorted(set(version_ids))
     if withdrawn:
         db.session.execute(update(ReportVersion).where(ReportVersion.id.in_(withdrawn))
                            .values(content=None, size=0, withdrawn_at=utcnow())

@@ -21,6 +21,7 @@ from ..reference.models import Abbreviation
 from ..surveys.models import Survey
 from .attribution import annex_entry, printed_evidence
 from .evidence import evidence_sentence, evidence_summary
+from .figures import FigurePrinter
 from .labels import label
 from .methodology import activities_by_type, appendices, methodology
 from .models import EMBLEMS, REPORT_LANGUAGES, Recommendation, RecommendationFinding, Report, ReportChapter, Source
@@ -31,8 +32,8 @@ from .texts import GOOD_EXAMPLE_FIELDS, Footnotes, ReportError, activity_type_la
 RENDERER_VERSION = "2"
 HERE = Path(__file__).parent
 #: Files whose contents shape the output; their bytes go into the content hash.
-LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "static/report.css", HERE / "docx_export.py",
-                HERE / "pdf.py")
+LAYOUT_FILES = (HERE / "templates/reports/pdf/report.html", HERE / "templates/reports/pdf/_figure.html",
+                HERE / "static/report.css", HERE / "static/figures.css", HERE / "docx_export.py", HERE / "pdf.py")
 
 
 def collect_report(report: Report, language: str) -> dict:
@@ -69,11 +70,12 @@ def _collect_report(report: Report, language: str) -> dict:
     counts = evidence_summary(recommendation_ids)
     box_numbers = iter(range(1, 10_000))
     type_label = activity_type_label(language)
+    figures = FigurePrinter(report, language)  # cleared photos placed as figures, numbered as they print
 
     def boxes(section: str, chapter_id: int | None = None, recommendation_id: int | None = None) -> list[dict]:
         """The boxes standing here, numbered in print order (an unnumbered box takes no number)."""
         return [{"number": next(box_numbers) if box.numbered else None, "title": author_text(box, "title", language),
-                 "body": notes.paragraphs(author_text(box, "body", language))}
+                 "body": notes.paragraphs(author_text(box, "body", language)), "figures": figures.of_box(box.id)}
                 for box in report.boxes if box.section == section and box.chapter_id == chapter_id
                 and box.recommendation_id == recommendation_id]
 
@@ -116,6 +118,7 @@ def _collect_report(report: Report, language: str) -> dict:
             "number": c_index,
             "title": getattr(chapter.theme, f"label_{language}"),
             "intro": notes.paragraphs(author_text(chapter, "intro", language)),
+            "figures": figures.of_chapter(chapter.id),
             "boxes": boxes("chapter", chapter.id),
             "recommendations": [],
             "good_examples": [],

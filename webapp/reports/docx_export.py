@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..text import export_safe, export_safe_tree
+from .figures import PHOTO_SCHEME, figure_files
 from .labels import label
 
 PANDOC = "pandoc"
@@ -197,7 +198,21 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
         for box in items:
             title = box["title"] or L("missing_text")
             out.append(div([header(level, f"{L('box', n=box['number'])} {title}" if box["number"] else title),
-                            *_segments(box["body"])], style="Box"))
+                            *_segments(box["body"]), *figures(box.get("figures", []))], style="Box"))
+        return out
+
+    def figures(items):
+        """Photos placed as figures: the picture with its description (the alternative text, which
+        Word reads aloud and shows as the picture's description), the numbered caption beneath."""
+        out = []
+        for figure in items:
+            name = images.get(f"photo:{figure['file']}")
+            if name:
+                size = ("height", "10cm") if figure["height"] > figure["width"] else ("width", "15cm")
+                out.append(div([para([{"t": "Image", "c": [_attr("", [], [size]), inlines(figure["alt"]),
+                                                           [name, ""]]}])], style="Captioned Figure"))
+            out.append(div([para([strong(L("photo_figure", n=figure["number"])), {"t": "Space"},
+                                  *inlines(figure["caption"])])], style="Image Caption"))
         return out
 
     if data.get("project"):
@@ -218,7 +233,8 @@ def report_ast(data: dict, images: dict[str, str]) -> dict:
         blocks.append(header(1, L("recommendations"), "recommendations"))
     for chapter in data["chapters"]:
         blocks += [header(2, f"{chapter['number']}. {chapter['title']}", f"chapter-{chapter['number']}"),
-                   *_segments(chapter["intro"]), *boxes(chapter.get("boxes", []), 3)]
+                   *_segments(chapter["intro"]), *figures(chapter.get("figures", [])),
+                   *boxes(chapter.get("boxes", []), 3)]
         for rec in chapter["recommendations"]:
             blocks += [header(3, f"{L('recommendation')} {rec['number']}: {rec['title'] or L('missing_text')}"),
                        *_segments(rec["body"])]
@@ -424,12 +440,21 @@ def _chart_images(data: dict, folder: Path) -> dict[str, str]:
     return images
 
 
+def _photo_images(data: dict, folder: Path) -> dict[str, str]:
+    """The photos the data names as figures, copied next to the document for pandoc."""
+    images = {}
+    for index, (url, content) in enumerate(figure_files(data).items(), start=1):
+        (folder / f"photo-{index}.jpg").write_bytes(content)
+        images["photo:" + url[len(PHOTO_SCHEME):]] = f"photo-{index}.jpg"
+    return images
+
+
 def build_report_docx(data: dict, progress: Callable[[int], None] | None = None) -> bytes:
     data = export_safe_tree(data)  # an old row with a control character cannot break the file
     language = data["language"]
     with tempfile.TemporaryDirectory(prefix="klankbord-docx-") as folder:
         folder = Path(folder)
-        images = _chart_images(data, folder)
+        images = _chart_images(data, folder) | _photo_images(data, folder)
         if progress:
             progress(30)
         reference = folder / "reference.docx"

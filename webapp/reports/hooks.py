@@ -22,7 +22,7 @@ def _recommendation_sources(_sender) -> list[dict]:
 
 
 def _erase(erasure: Erasure) -> None:
-    erasure.detail["report_versions_withdrawn"] = withdraw_versions_printing(erasure.finding_ids)
+    erasure.detail["report_versions_withdrawn"] = withdraw_versions_printing(erasure.finding_ids, erasure.photo_ids)
     # A build job carries the report's collected texts as its arguments: finished ones
     # (done or failed) are only a record, so they go rather than keep the person's words.
     db.session.execute(delete(Job).where(Job.kind == "report_build", Job.state.in_(("done", "failed")))

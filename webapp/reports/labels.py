@@ -130,6 +130,7 @@ LABELS = {
     "survey_results": _lp("report", "Survey results"),
     "survey_responses": _lp("report", "Number of responses: %(n)s"),
     "figure_caption": _lp("report", "Figure: %(label)s (n = %(n)s)"),
+    "photo_figure": _lp("report", "Photo %(n)s"),
     "several_answers": _lp("report", "More than one answer possible."),
     "likert_mean": _lp("report", "Average score: %(mean)s on a scale of 1 to 5."),
     "number_stats": _lp("report", "Average %(mean)s (lowest %(min)s, highest %(max)s; n = %(n)s)."),

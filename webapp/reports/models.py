@@ -283,6 +283,8 @@ class ReportVersion(db.Model):
     #: Ids of the findings whose words the file prints (quotes, evidence annex); None for
     #: versions built before this was kept. An erasure withdraws the versions that printed any.
     printed_finding_ids: Mapped[list | None] = mapped_column(JSON)
+    #: Ids of the photos the file prints as figures (figures.py): an erasure of a photo's person withdraws it.
+    printed_photo_ids: Mapped[list | None] = mapped_column(JSON)
     #: Set when an erasure withdrew the version: its file is deleted, its number stays.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When the version was published (services.publish_version); a published version is final:

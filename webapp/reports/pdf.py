@@ -24,6 +24,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..template_cache import compiled_template_cache
 from ..text import export_safe, export_safe_tree
+from .figures import PHOTO_SCHEME, figure_files
 from .labels import label
 
 log = logging.getLogger(__name__)
@@ -33,15 +34,21 @@ SCHEME = "klankbord-static:"
 
 
 class StaticOnlyFetcher(URLFetcher):
-    """Serves `klankbord-static:<path>` from the report's static folder; refuses everything else."""
+    """Serves `klankbord-static:<path>` from the report's static folder, and the exact URLs of
+    `files` (the photos a report's data names as figures, read by figures.figure_files);
+    refuses everything else."""
 
-    def __init__(self):
+    def __init__(self, files: dict[str, bytes] | None = None):
         super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+        self.files = dict(files or {})
         #: URLs that were refused, for tests and logs (the URL itself may be user text: not logged).
         self.refused: list[str] = []
         self.served: list[str] = []
 
     def fetch(self, url, headers=None):
+        if url in self.files:
+            self.served.append(url)
+            return URLFetcherResponse(url, self.files[url], {"Content-Type": "image/jpeg"})
         if url.startswith(SCHEME):
             relative = url[len(SCHEME):].split("?", 1)[0].split("#", 1)[0].lstrip("/")
             path = (STATIC_ROOT / relative).resolve()
@@ -121,7 +128,8 @@ def render_report_html(data: dict) -> str:
     language = data["language"]
     app = current_app._get_current_object()
     context = {"r": data, "L": lambda key, **kw: label(key, language, **kw), "keeps_together": keeps_together,
-               "static": lambda name: Markup(SCHEME + name)}  # a URL: never broken up
+               "static": lambda name: Markup(SCHEME + name),  # a URL: never broken up
+               "photo": lambda key: Markup(PHOTO_SCHEME + key)}
     app.update_template_context(context)
     return _pdf_environment(app).get_template("reports/pdf/report.html").render(context)
 
@@ -197,7 +205,7 @@ def build_report_pdf(data: dict, progress: Callable[[int], None] | None = None,
     # docs/benchmarks.md): the HTML string, millions of characters with a large annex, is let
     # go once parsed, and the objects collecting the report left in reference cycles (the ORM
     # rows of a build in this process, as the CLI's) are collected.
-    parsed = _parsed(render_report_html(data), fetcher or StaticOnlyFetcher())
+    parsed = _parsed(render_report_html(data), fetcher or StaticOnlyFetcher(figure_files(data)))
     gc.collect()
     if progress:
         progress(20)

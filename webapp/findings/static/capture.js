@@ -17,6 +17,12 @@
 //   cleared by another tab. The server's idempotency on client_id is the last line: the same
 //   UUID is never stored twice.
 // - Messages (errors, saved, offline) are shown in the sticky Save bar, in an aria-live region.
+// - Other kinds of outbox entry (photos: webapp/photos/static/capture-photos.js) come from
+//   plugins listed in window.klankbordCapturePlugins before this script runs: each gets this
+//   screen's API (`init(api)`) and may name a kind with its own `send` and `render`; the
+//   outbox, its counter, retry, discard and the one sending tab are the same for every kind.
+//   Form fields marked data-draft-extra (the photo a finding is typed from) travel with the
+//   draft and the finding; data-draft-keep ones stay for the next finding.
 (function () {
   "use strict";
 
@@ -119,8 +125,11 @@
 
   function fingerprint(item) {
     return JSON.stringify([item.text.trim(), item.kind, item.language, item.themes.slice().sort(),
-      item.stakeholder_type, item.organisation_id, item.contributor_id]);
+      item.stakeholder_type, item.organisation_id, item.contributor_id, item.extra || {}]);
   }
+
+  // Fields a plugin adds to the form (the photo a finding is typed from, its region).
+  function extraFields() { return form.querySelectorAll("[data-draft-extra]"); }
 
   function readJson(key, fallback) {
     try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
@@ -171,8 +180,15 @@
       themes: data.getAll("themes"),
       stakeholder_type: data.get("stakeholder_type") || null,
       organisation_id: number("organisation_id"),
-      contributor_id: number("contributor_id")
+      contributor_id: number("contributor_id"),
+      extra: collectExtra()
     };
+  }
+
+  function collectExtra() {
+    var extra = {};
+    extraFields().forEach(function (field) { if (field.value) { extra[field.name] = field.value; } });
+    return extra;
   }
 
   function fill(item) {
@@ -184,7 +200,9 @@
       var value = item[name];
       if (value !== undefined) { form.elements[name].value = value === null ? "" : String(value); }
     });
+    extraFields().forEach(function (field) { field.value = (item.extra || {})[field.name] || ""; });
     refreshChips();
+    form.dispatchEvent(new CustomEvent("capture:filled", { detail: item }));
   }
 
   function refreshChips() {
@@ -204,7 +222,9 @@
     // often from the same speaker. Text, kind and themes start empty.
     localStorage.removeItem(draftKey());
     var keep = collect();
-    fill({ client_id: newUuid(), text: "", kind: "", themes: [], language: keep.language,
+    var extra = {};
+    extraFields().forEach(function (field) { if (field.hasAttribute("data-draft-keep") && field.value) { extra[field.name] = field.value; } });
+    fill({ client_id: newUuid(), text: "", kind: "", themes: [], language: keep.language, extra: extra,
       stakeholder_type: keep.stakeholder_type, organisation_id: keep.organisation_id, contributor_id: keep.contributor_id });
   }
 
@@ -324,14 +344,24 @@
   }
 
   function payload(item) {
-    return JSON.stringify({
+    var body = {
       client_id: item.client_id, activity_id: item.activity_id, text: item.text, kind: item.kind,
       language: item.language, themes: item.themes, stakeholder_type: item.stakeholder_type,
       organisation_id: item.organisation_id, contributor_id: item.contributor_id
+    };
+    var extra = item.extra || {};
+    Object.keys(extra).forEach(function (name) {
+      var field = form.querySelector('[data-draft-extra][name="' + name + '"]');
+      body[name] = field && field.dataset.draftExtra === "json" ? JSON.parse(extra[name]) : extra[name];
     });
+    return JSON.stringify(body);
   }
 
+  // Kinds of outbox entry besides findings, from the plugins: {send(item) -> {status, body}, render(item, node)}.
+  var kinds = {};
+
   function sendOne(item) {
+    if (item.kind_of_entry && kinds[item.kind_of_entry]) { return kinds[item.kind_of_entry].send(item); }
     return fetch(item.api_url || apiUrl, {
       method: "POST", credentials: "same-origin", body: payload(item),
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken }
@@ -353,6 +383,12 @@
           return sendOne(current).then(function (result) {
             if (result.status === 200 || result.status === 201) {
               return outbox.remove(current.client_id).then(function () {
+                if (current.kind_of_entry) {
+                  var kind = kinds[current.kind_of_entry];
+                  if (kind && kind.stored) { kind.stored(current, result.body); }
+                  refreshOfflineCopy();
+                  return next(index + 1);
+                }
                 showStored(result.body);
                 if (channel) { channel.postMessage({ type: "stored", finding: result.body }); }
                 return next(index + 1);
@@ -413,8 +449,10 @@
         node.querySelector(".queue-themes").replaceChildren.apply(node.querySelector(".queue-themes"), themeChips(item.themes));
         node.querySelector(".queue-reason").textContent =
           (item.status === "refused" ? t.refused : t.waiting) + ": " + (item.reason || t.waiting_for_turn);
+        if (item.kind_of_entry && kinds[item.kind_of_entry]) { kinds[item.kind_of_entry].render(item, node); }
         queueList.appendChild(node);
       });
+      root.dispatchEvent(new CustomEvent("capture:queue", { detail: items }));
     });
   }
 
@@ -461,9 +499,9 @@
       .then(function () { return navigator.serviceWorker.ready; })
       .then(function () {
         if (!navigator.onLine) { return null; }
-        return caches.open("klankbord-capture-v1").then(function (cache) {
-          return cache.addAll(JSON.parse(root.dataset.cacheUrls));
-        });
+        var urls = JSON.parse(root.dataset.cacheUrls);  // the screen and its files, and what plugins add
+        root.querySelectorAll("[data-cache-urls]").forEach(function (node) { urls = urls.concat(JSON.parse(node.dataset.cacheUrls)); });
+        return caches.open("klankbord-capture-v1").then(function (cache) { return cache.addAll(urls); });
       })
       .then(function () { root.dataset.offlineReady = "1"; })
       .catch(function () { root.dataset.offlineReady = "0"; });
@@ -498,7 +536,7 @@
       if (window.confirm(t.discard_confirm)) { outbox.remove(id).then(renderQueue); }
     } else if (button.dataset.action === "to-editor") {
       outbox.get(id).then(function (item) {
-        if (!item) { return null; }
+        if (!item || item.kind_of_entry) { return null; }
         var asideNow = setAside();  // what you were typing is kept, not written over
         // A new identity: the refused one may be taken on the server by other content.
         item.client_id = newUuid();
@@ -549,6 +587,15 @@
   window.addEventListener("online", flush);
   window.addEventListener("offline", function () { say(t.offline, "notice"); });
   setInterval(function () { renderRecovered(); if (navigator.onLine) { flush(); } }, 20000);
+
+  // The plugins (photos) join before anything is restored or sent.
+  var api = {
+    root: root, form: form, t: t, outbox: outbox, flush: flush, renderQueue: renderQueue, say: say,
+    newUuid: newUuid, saveDraft: saveDraft, refreshOfflineCopy: refreshOfflineCopy, csrfToken: csrfToken,
+    activityId: activityId, mine: mine,
+    addKind: function (name, handler) { kinds[name] = handler; }
+  };
+  (window.klankbordCapturePlugins || []).forEach(function (plugin) { plugin(api); });
 
   // Restore this tab's unsaved draft (a reload, a crash); other tabs' drafts are offered, not filled in.
   var draft = readJson(draftKey(), null);
