@@ -71,6 +71,21 @@ def test_what_the_statement_says_is_stored_follows_the_data(app, client, make_ac
     db.session.commit()
     english = text_of(client.get(f"/privacy/{project.slug}?lang=en"))
     assert _en(DATA_KINDS["names"]) not in english and _en(DATA_KINDS["contacts"]) not in english
+    assert _en(DATA_KINDS["photos"]) not in english
+
+
+def test_the_statement_names_photos_once_the_project_keeps_one(app, client, auth, make_activity):
+    from .photo_files import camera_jpeg
+    from .test_photos import upload
+
+    survey, _links = make_round(make_activity)
+    project = db.session.get(Project, survey.project_id)
+    assert _en(DATA_KINDS["photos"]) not in text_of(client.get(f"/privacy/{project.slug}?lang=en"))
+    auth.login("facilitator")
+    assert upload(client, make_activity().id, camera_jpeg()).status_code == 201
+    auth.logout()
+    assert _en(DATA_KINDS["photos"]) in text_of(client.get(f"/privacy/{project.slug}?lang=en"))
+    assert "صور لأوراق اللوح الورقي" in text_of(client.get(f"/privacy/{project.slug}?lang=ar"))
 
 
 def test_the_consent_page_personal_pages_and_mail_link_to_the_statement(app, client, auth, make_activity):

@@ -17,6 +17,7 @@ from ..findings.models import Contributor, Finding
 from ..i18n import CONTENT_LANGUAGES, _, _l, localized
 from ..mail.models import OutgoingMessage
 from ..outcome.models import OutcomeLink
+from ..photos.models import Photo
 from ..projects.models import Project, ProjectMembership
 from ..projects.scope import unscoped
 from ..review.models import ReviewAssignment, ReviewComment, ReviewRound
@@ -44,6 +45,8 @@ DATA_KINDS = {
     "review": _l("Comments of reviewers on a draft report, and how they were handled"),
     "outcome": _l("Personal pages about what became of someone's input"),
     "mail": _l("E-mail messages sent to people (address and text, for a short time)"),
+    "photos": _l("Photos of flip-charts and sticky notes from meetings, without location or device data; "
+                 "a photo that may show people or names is never published"),
     "staff": _l("Staff accounts: name, e-mail address, role, and what they did (audit log)"),
 }
 #: Who sees what, by role (webapp/access.py and the views' role checks).
@@ -132,6 +135,7 @@ def stored_kinds(project_id: int) -> list[str]:
                                                  OutgoingMessage.related_type == "invitation",
                                                  OutgoingMessage.related_id.in_(
                                                      select(Invitation.id).where(Invitation.survey_id.in_(surveys)))),
+        "photos": select(Photo.id).where(Photo.project_id == project_id),
     }
     with unscoped():
         found = [kind for kind, statement in checks.items() if _exists(statement)]
