@@ -55,6 +55,13 @@ def report(app, make_activity):
     first.evidence += [RecommendationFinding(finding=quote, quoted=True),
                        RecommendationFinding(finding=english, quoted=True)]
     report.boxes.append(ReportBox(section="problem_analysis", title_nl="Leeg", title_en="Empty"))
+    # a photo placed as a figure, then marked again as "may show people or names": left out
+    from webapp.photos.models import Photo
+    from webapp.reports.figures import ReportFigure
+
+    photo = Photo(activity=meeting, file_key="not-cleared", width=40, height=30, upload_sha256="0" * 64)
+    db.session.add(ReportFigure(report=report, photo=photo, chapter=report.chapters[0], alt_nl="Foto", alt_en="Photo",
+                                caption_nl="Foto", caption_en="Photo"))
     db.session.commit()
     set_chapter_surveys(report.chapters[0], {make_survey(status="open").id})  # open, but no answers yet
     db.session.commit()
@@ -72,6 +79,7 @@ def test_the_preflight_lists_one_item_of_every_kind_with_the_screen_that_fixes_i
     assert "vergunninghouder" in by_code["glossary"][0].message and "statushouder" in by_code["glossary"][0].message
     assert {i.message.split()[1] for i in by_code["one_source"]} == {"1.2", "1.3"}  # 1.1: two kinds of activity
     assert by_code["alt_text"][0].endpoint == "reports.edit"
+    assert [i.endpoint for i in by_code["figures"]] == ["reports.figure_form"]
     assert {i.endpoint for i in by_code["empty"]} == {"reports.chapter", "reports.box_form"}
     assert by_code["survey"][0].endpoint == "reports.chapter"
     # every link opens the screen that fixes it
@@ -123,7 +131,7 @@ def test_a_clean_version_publishes_without_a_reason(client, auth, report):
         db.session.delete(box)
     report.emblem, report.emblem_alt_en = None, ""
     db.session.commit()
-    assert preflight(report, "nl") == []
+    assert [i.code for i in preflight(report, "nl")] == []
     version = start_build(report, "nl", "docx")
     auth.login("author", locale="en")
     assert 'data-testid="no-open-items"' in client.get(f"/reports/versions/{version.id}/preflight").get_data(

@@ -11,6 +11,7 @@ The checks, in the order they are listed:
 - glossary: a term the project's glossary replaces, in any text the report prints;
 - one_source: a recommendation without evidence, or resting on one source;
 - alt_text: an image without alternative text (the cover's emblem; charts get theirs from the data);
+- figures: a figure whose photo is no longer cleared (it may show people or names), so it does not print;
 - empty: a chapter without introduction and recommendations, a recommendation or box without text;
 - survey: a survey chosen for a chapter that prints nothing there (a draft, a feedback round,
   no answers to a question a report shows).
@@ -34,6 +35,7 @@ from ..projects.models import Project
 from ..projects.scope import in_project
 from ..surveys.results import summarise_survey
 from .evidence import evidence_summary
+from .figures import ReportFigure
 from .models import REPORT_TEXT_FIELDS, Recommendation, RecommendationFinding, Report, ReportChapter
 from .survey_results import REPORTED_QUESTION_TYPES
 from .translations import missing_translations, untranslated_findings, untranslated_review_comments
@@ -45,6 +47,7 @@ CHECKS = {
     "glossary": _l("Terms the glossary replaces"),
     "one_source": _l("Recommendations without evidence from more than one source"),
     "alt_text": _l("Images without alternative text"),
+    "figures": _l("Figures that do not print"),
     "empty": _l("Empty sections"),
     "survey": _l("Surveys that print nothing"),
 }
@@ -80,7 +83,8 @@ def _preflight(report: Report, language: str) -> list[Item]:
             selectinload(Finding.translations), selectinload(Finding.organisation),
             selectinload(Finding.contributor)))).one()
     items = [*_untranslated(report, language), *_consent(report), *_glossary(report, language),
-             *_one_source(report), *_alt_text(report, language), *_empty(report, language), *_surveys(report)]
+             *_one_source(report), *_alt_text(report, language),
+             *_figures(report), *_empty(report, language), *_surveys(report)]
     order = list(CHECKS)
     return sorted(items, key=lambda item: order.index(item.code))
 
@@ -217,6 +221,17 @@ def _alt_text(report: Report, language: str) -> list[Item]:
         return [Item("alt_text", _("The emblem on the cover has no %(language)s alternative text.",
                                    language=LANGUAGE_NAMES[language]), "reports.edit", {"report_id": report.id})]
     return []
+
+
+def _figures(report: Report) -> list[Item]:
+    """A placed photo that was un-cleared since is left out of every build (never printed by
+    mistake); the author should know before publishing that the figure is missing."""
+    figures = db.session.scalars(select(ReportFigure).where(ReportFigure.report_id == report.id)
+                                 .options(selectinload(ReportFigure.photo)).order_by(ReportFigure.id))
+    return [Item("figures", _("A figure's photo may show people or names, so the figure does not print: "
+                              "choose another photo or remove the figure."),
+                 "reports.figure_form", {"report_id": report.id, "figure_id": figure.id})
+            for figure in figures if not figure.printable]
 
 
 def _empty(report: Report, language: str) -> list[Item]:
