@@ -197,6 +197,22 @@ def test_demo_load_on_a_fresh_database_migrates_first(empty_database_url):
         db.engine.dispose()
 
 
+def test_the_demo_report_builds_on_a_fresh_database(empty_database_url, tmp_path):
+    """`flask report build --demo` as a newcomer's first command: migrates, loads, builds."""
+    class FreshConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+        REPORT_BUILDS_INLINE = True
+
+    app = create_app(FreshConfig)
+    out = tmp_path / "demo.docx"  # the DOCX: the same path through the command, without a PDF layout
+    result = app.test_cli_runner().invoke(args=["report", "build", "--demo", "--format", "docx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:2] == b"PK"
+    with app.app_context():
+        assert "alembic_version" in set(inspect(db.engine).get_table_names())
+        db.engine.dispose()
+
+
 def test_every_revision_id_fits_alembic_version_on_postgresql():
     """alembic_version.version_num is VARCHAR(32): a longer id upgrades on SQLite (which does
     not enforce the length) and fails on PostgreSQL."""

@@ -7,7 +7,7 @@ from . import bp
 from .services import DEMO_PASSWORD, load_demo
 
 
-def _migrate_first() -> None:
+def migrate_first() -> None:
     """A database made by our migrations is brought to the newest schema first, so `flask demo
     load` works on a fresh clone before `flask db upgrade` (the tests' create_all databases,
     which Alembic does not track, are left as they are)."""
@@ -23,7 +23,7 @@ def _migrate_first() -> None:
 def load_command():
     """Load the LEARN project's demo data (safe to run again: nothing is duplicated). Brings
     the database to the newest schema first."""
-    _migrate_first()
+    migrate_first()
     summary = load_demo()
     for label, count in summary.counts.items():
         click.echo(f"{label}: {count} new")

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import click
+from sqlalchemy import inspect
 
 from .. import signals
 from ..extensions import db
@@ -26,7 +27,8 @@ def build_command(demo: bool, report_id: int | None, language: str, fmt: str, ou
     if demo == (report_id is not None):
         raise click.UsageError("give either --demo or --report-id")
     if demo:
-        report = demo_report()
+        # A fresh database has no tables yet: the demo loader migrates it first.
+        report = demo_report() if inspect(db.engine).has_table(Report.__tablename__) else None
         if report is None:
             signals.demo_wanted.send()  # the demo loader (a feature above this one) loads it
             report = demo_report()
