@@ -50,6 +50,9 @@ def main() -> None:
             activity_id = db.session.scalar(select(Finding.activity_id).join(Activity)
                                             .where(Activity.type == "ln_meeting").limit(1))
             report_id = demo_report().id
+            from webapp.photos.models import Photo
+
+            wall_id = db.session.scalar(select(Photo.id).where(Photo.cleared_at.is_not(None)).order_by(Photo.id))
             member_token = db.session.scalar(select(Invitation.token).join(Survey).where(
                 Survey.purpose == "feedback", Invitation.consented_at.is_(None)).limit(1))
 
@@ -59,7 +62,7 @@ def main() -> None:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                shoot(browser, base, activity_id, report_id, member_token)
+                shoot(browser, base, activity_id, report_id, member_token, wall_id)
                 shoot_phone(browser, base, activity_id, member_token)
                 browser.close()
         finally:
@@ -98,7 +101,7 @@ def member_form_in_arabic(browser, base: str, viewport: dict, member_token: str,
     member.close()
 
 
-def shoot(browser, base: str, activity_id: int, report_id: int, member_token: str) -> None:
+def shoot(browser, base: str, activity_id: int, report_id: int, member_token: str, wall_id: int) -> None:
     context, page = log_in(browser, base, TABLET_VIEWPORT)
 
     page.goto(f"/capture/activities/{activity_id}")
@@ -107,6 +110,12 @@ def shoot(browser, base: str, activity_id: int, report_id: int, member_token: st
     page.click("[data-testid=save-finding]")  # no kind yet: the message shows in the Save bar
     expect(page.get_by_test_id("capture-message")).not_to_be_empty()
     save(page, "capture")
+
+    page.goto(f"/photos/{wall_id}")  # the demo's wall of sticky notes, transcribed beside the form
+    page.get_by_test_id("transcribe-link").click()
+    expect(page.get_by_test_id("transcribe-pane")).to_be_visible()
+    expect(page.get_by_test_id("photo-viewer").locator("img")).to_have_js_property("complete", True)
+    save(page, "transcribe")
 
     page.goto("/analysis/findings")
     save(page, "findings-browser")

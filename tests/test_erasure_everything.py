@@ -84,7 +84,7 @@ def test_erasing_everything_leaves_nothing_of_the_person(app, client):
     number = reviewer.pseudonym_number
     entry = erase_contributor(reviewer, "everything", admin)
     _assert_erased_in_database((quoting_id, untouched_id))
-    assert entry.detail == {"links": 0, "findings": 2, "responses": 0, "review_comments": 1,
+    assert entry.detail == {"links": 0, "findings": 2, "responses": 0, "photos": 0, "review_comments": 1,
                             "report_versions_withdrawn": 1}
     assert (entry.action, entry.object_kind, entry.subject) == ("erase_everything", "contributor",
                                                                 f"stakeholder:{number}")

@@ -82,7 +82,8 @@ def test_an_arabic_members_mail_quotes_no_latin_title_and_opens_an_arabic_page(
     version = start_build(report, "en", "docx", background=False)
     client.post("/logout")
     auth.login("author", locale="en")
-    client.post(f"/reports/builds/{version.id}/publish")
+    # a test report has open items (preflight): publishing asks for a reason
+    assert client.post(f"/reports/builds/{version.id}/publish", data={"reason": "A test draft."}).status_code == 302
     assert client.post(f"/reports/versions/{version.id}/outcome",
                        data={"contributor": [link.contributor_id]}).status_code == 302
     send_queued()
@@ -136,7 +137,8 @@ def test_the_outcome_screen_lists_missing_arabic_titles_and_the_titles_screen_ad
     db.session.commit()
     version = start_build(report, "en", "docx", background=False)
     auth.login("author", locale="en")
-    client.post(f"/reports/builds/{version.id}/publish")
+    # a test report has open items (preflight): publishing asks for a reason
+    assert client.post(f"/reports/builds/{version.id}/publish", data={"reason": "A test draft."}).status_code == 302
     page = client.get(f"/reports/versions/{version.id}/outcome")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

@@ -45,8 +45,8 @@ def test_hostile_texts_build_print_as_text_and_fetch_nothing(hostile_report, mon
     fetchers = []
 
     class RecordingFetcher(report_pdf.StaticOnlyFetcher):
-        def __init__(self):
-            super().__init__()
+        def __init__(self, *args, **kwargs):  # the photos a build may read
+            super().__init__(*args, **kwargs)
             fetchers.append(self)
 
     monkeypatch.setattr(report_pdf, "StaticOnlyFetcher", RecordingFetcher)
@@ -56,7 +56,7 @@ def test_hostile_texts_build_print_as_text_and_fetch_nothing(hostile_report, mon
     pdf = report_pdf.build_report_pdf(data)
 
     (fetcher,) = fetchers
-    assert fetcher.served == ["report.css"]  # our own stylesheet, and nothing else
+    assert fetcher.served == ["report.css", "figures.css"]  # our own stylesheets, and nothing else
     assert fetcher.refused == []  # escaped markup is text: the renderer never even asked
     reader = PdfReader(io.BytesIO(pdf))
     text = " ".join(page.extract_text() for page in reader.pages).replace("\n", " ")

@@ -197,8 +197,8 @@ def test_hostile_option_labels_print_as_text_and_the_charts_fetch_nothing(report
     fetchers = []
 
     class RecordingFetcher(report_pdf.StaticOnlyFetcher):
-        def __init__(self):
-            super().__init__()
+        def __init__(self, *args, **kwargs):  # the photos a build may read
+            super().__init__(*args, **kwargs)
             fetchers.append(self)
 
     monkeypatch.setattr(report_pdf, "StaticOnlyFetcher", RecordingFetcher)
@@ -210,7 +210,7 @@ def test_hostile_option_labels_print_as_text_and_the_charts_fetch_nothing(report
     assert '&lt;image href="file:///etc/passwd"/&gt;' in chart
     pdf = report_pdf.build_report_pdf(data)
     (fetcher,) = fetchers
-    assert fetcher.served == ["report.css"] and fetcher.refused == []
+    assert fetcher.served == ["report.css", "figures.css"] and fetcher.refused == []
     text = " ".join(pdf_pages(pdf))
     assert '<img src="file:///etc/passwd">' in text and "url(http://169.254.169.254/)" in text
 

@@ -14,7 +14,7 @@ from ..test_projects import project_ids
 ADMIN = {"email": "admin@klankbord.test", "role": "admin"}
 FACILITATOR = {"email": "facilitator@klankbord.test", "role": "facilitator"}
 #: Not a page: files, JSON, SVG and the service worker (the URL says so or the view sends one).
-NOT_A_PAGE = re.compile(r"\.(csv|xlsx|zip|qdc|qdpx|svg|json|js|ico)$|/download$|/html$")
+NOT_A_PAGE = re.compile(r"\.(csv|xlsx|zip|qdc|qdpx|svg|json|js|ico|jpg)$|/download$|/html$")
 NOT_A_PAGE_ENDPOINTS = {"contributors.access_request", "jobs.download", "projects.export_zip"}
 
 
@@ -40,6 +40,12 @@ def demo_ids(app) -> dict:
 
                 version.published_at = datetime.now(timezone.utc)
                 db.session.commit()
+            # a person whose words the version printed, so the outcome preview has someone to show
+            from webapp.outcome.services import participants
+
+            people = participants(version)
+            assert people, "the demo report prints nobody's words"
+            ids[(None, "contributor_id")] = people[0].contributor.id
             # a survey with a free-text answer, so "make a finding of this answer" has one to show
             answer = db.session.execute(
                 select(Answer.id, Question.id, Question.survey_id).join(Question, Question.id == Answer.question_id)
@@ -96,6 +102,8 @@ def staff_page_urls(app, role: str, ids: dict) -> list[str]:
         url = re.sub(r"<(?:\w+:)?(\w+)>", fill, rule.rule)
         if missing and not set(missing) <= {"message_id", "job_id"}:  # no mail or job in the demo: nothing to show
             raise AssertionError(f"{rule.rule}: no demo id for {missing} in tests/browser/staff_pages.py")
+        if rule.rule.endswith("/figures/new"):  # a new figure is placed in a chapter (or a box)
+            url += f"?chapter_id={ids[(None, 'chapter_id')]}"
         if not missing:
             urls += [url.format(**dict(zip(choices, values))) for values in itertools.product(*choices.values())]
     return urls
