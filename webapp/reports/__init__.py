@@ -15,4 +15,4 @@ class _Blueprint(Blueprint):
 bp = _Blueprint("reports", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static", url_prefix="/reports", cli_group="report")
 
-from . import cli, figure_routes, hooks, routes, titles  # noqa: E402,F401
+from . import cli, figure_routes, hooks, routes, titles, version_routes  # noqa: E402,F401
