@@ -162,3 +162,15 @@ def test_the_demo_survey_and_feedback_round_belong_to_a_fictional_example(demo):
 
     for survey in db.session.scalars(select(Survey)):
         assert db.session.get(Activity, survey.activity_id).type == "sample", survey.title_en
+
+
+def test_the_demo_photos_belong_to_a_fictional_example_and_the_wall_holds_its_findings(demo):
+    """Photos made up to show the feature are not of a real meeting (issue 22's rule for sample data)."""
+    from webapp.photos.models import Photo, PhotoFinding
+
+    photos = db.session.scalars(select(Photo).order_by(Photo.id)).all()
+    assert len(photos) == 2 and {p.activity.type for p in photos} == {"sample"}
+    wall, flip_chart = photos
+    assert wall.cleared_at is not None and flip_chart.cleared_at is None  # names on it: stays private
+    typed = db.session.scalars(select(PhotoFinding).where(PhotoFinding.photo_id == wall.id)).all()
+    assert len(typed) == 6 and all(link.finding.activity_id == wall.activity_id for link in typed)
