@@ -352,3 +352,44 @@ def test_with_redis_the_purge_schedules_itself_and_a_worker_runs_it(file_app, re
     following = waiting_purge()
     assert following is not None and following.id != first.id
     assert following.run_at > utcnow() + timedelta(hours=23)  # the next one, a day later
+
+
+def test_photos_nobody_cleared_go_after_the_projects_period_and_their_findings_stay(app, client, auth, make_activity):
+    """A photo that may show faces or names is personal data too: it leaves after the project's
+    period, with its files; the finding typed from it stays, and so does a cleared photo."""
+    import uuid
+
+    from webapp.photos.models import Photo, PhotoFinding
+    from webapp.photos.storage import photo_store
+
+    from .photo_files import camera_jpeg
+    from .test_photos import upload
+
+    activity = make_activity()
+    db.session.add(ProjectPrivacy(project_id=activity.project_id, photo_months=3))
+    db.session.commit()
+    auth.login("facilitator", locale="en")
+    private_client_id = str(uuid.uuid4())
+    private_id = upload(client, activity.id, camera_jpeg(), private_client_id).get_json()["id"]
+    cleared_id = upload(client, activity.id, camera_jpeg(800, 600)).get_json()["id"]
+    assert client.post(f"/photos/{cleared_id}/clear", data={"cleared": "1"}).status_code == 302
+    typed = client.post("/api/v1/findings", json={
+        "client_id": str(uuid.uuid4()), "activity_id": activity.id, "text": "Van de flip-over", "kind": "observation",
+        "language": "nl", "photo_client_id": private_client_id})
+    assert typed.status_code == 201, typed.get_json()
+    private = db.session.get(Photo, private_id)
+    private_files = {private.file_key, private.thumbnail_key} - {None}
+    assert private_files <= set(photo_store().keys())
+    now = utcnow()
+    (item,) = [i for i in plan(now) if i.category == "photos"]  # the cleared one is not listed
+    assert item.ref == private_id and item.project_id == activity.project_id
+    with time_machine.travel(now + timedelta(days=3 * 30 - 1)):
+        assert purge().counts.get("photos", 0) == 0
+    with time_machine.travel(now + timedelta(days=3 * 30 + 1)):
+        assert purge().counts["photos"] == 1
+        assert purge().counts.get("photos", 0) == 0  # twice changes nothing
+    db.session.expire_all()
+    assert db.session.get(Photo, private_id) is None and not private_files & set(photo_store().keys())
+    assert db.session.get(Photo, cleared_id) is not None
+    assert db.session.get(Finding, typed.get_json()["id"]).text == "Van de flip-over"
+    assert db.session.scalar(select(func.count()).select_from(PhotoFinding)) == 0

@@ -85,7 +85,8 @@ def test_the_statement_names_photos_once_the_project_keeps_one(app, client, auth
     assert upload(client, make_activity().id, camera_jpeg()).status_code == 201
     auth.logout()
     english = text_of(client.get(f"/privacy/{project.slug}?lang=en"))
-    assert _en(DATA_KINDS["photos"]) in english and "Photos: no fixed period." in english  # and for how long
+    assert _en(DATA_KINDS["photos"]) in english  # and for how long, with the default period
+    assert "Photos that may show people or names: deleted 12 months after they were taken" in english
     assert "صور لأوراق اللوح الورقي" in text_of(client.get(f"/privacy/{project.slug}?lang=ar"))
 
 

@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('contact_months', sa.Integer(), nullable=True),
     sa.Column('outbox_days', sa.Integer(), nullable=True),
     sa.Column('job_days', sa.Integer(), nullable=True),
+    sa.Column('photo_months', sa.Integer(), nullable=True),
     sa.Column('controller', sa.String(length=300), nullable=False),
     sa.Column('contact', sa.String(length=300), nullable=False),
     sa.Column('texts', sa.JSON(), nullable=True),
@@ -34,6 +35,7 @@ def upgrade():
     sa.CheckConstraint('contact_months IS NULL OR contact_months > 0', name=op.f('ck_project_privacy_contact_months_positive')),
     sa.CheckConstraint('job_days IS NULL OR job_days > 0', name=op.f('ck_project_privacy_job_days_positive')),
     sa.CheckConstraint('outbox_days IS NULL OR outbox_days > 0', name=op.f('ck_project_privacy_outbox_days_positive')),
+    sa.CheckConstraint('photo_months IS NULL OR photo_months > 0', name=op.f('ck_project_privacy_photo_months_positive')),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_privacy_project_id_projects'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_project_privacy')),
     sa.UniqueConstraint('project_id', name='uq_project_privacy_project')

@@ -19,6 +19,7 @@ class ProjectPrivacyForm(BaseForm):
     contact_months = _period("contact_months")
     outbox_days = _period("outbox_days")
     job_days = _period("job_days")
+    photo_months = _period("photo_months")
     controller = StringField(_l("Controller (the organisation that decides about the data)"),
                              validators=[Length(max=300)],
                              description=_l("Empty: the project's lead organisation."))

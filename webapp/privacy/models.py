@@ -26,7 +26,7 @@ class ProjectPrivacy(db.Model):
     __tablename__ = "project_privacy"
     __audit_kind__ = "privacy_settings"  # its create, update, delete are audited
     __table_args__ = (UniqueConstraint("project_id", name="uq_project_privacy_project"),
-                      *_positive("contact_months", "outbox_days", "job_days"))
+                      *_positive("contact_months", "outbox_days", "job_days", "photo_months"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
@@ -37,6 +37,8 @@ class ProjectPrivacy(db.Model):
     outbox_days: Mapped[int | None]
     #: Finished jobs (exports, build records) with their files and arguments: days after they ended.
     job_days: Mapped[int | None]
+    #: Photos that may show people or names (not cleared): months after they were taken.
+    photo_months: Mapped[int | None]
     #: Who decides about the data (an organisation); empty: the project's lead organisation.
     controller: Mapped[str] = mapped_column(String(300), default="")
     #: How to reach the controller about privacy (e-mail address, postal address, phone).

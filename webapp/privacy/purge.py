@@ -36,6 +36,8 @@ from ..jobs.models import Job
 from ..mail.models import OutgoingMessage
 from ..mail.services import forget_recipient
 from ..outcome.models import OutcomeLink
+from ..photos.models import Photo
+from ..photos.services import delete_photos
 from ..projects.models import Project
 from ..projects.scope import unscoped
 from ..refused_forms import RefusedForm
@@ -55,6 +57,7 @@ CATEGORIES = {
     "respondent_names": _l("Name given in a survey response"),
     "outbox": _l("Address and text of an e-mail message"),
     "jobs": _l("Finished job: export file and arguments"),
+    "photos": _l("Photo that may show people or names, with its files"),
     "refused_forms": _l("Text of a refused form"),
     "audit_actors": _l("Person named in the audit log"),
 }
@@ -257,6 +260,14 @@ def _job_items(now: datetime, periods: dict) -> list[Item]:
             for row in rows]
 
 
+def _photo_items(now: datetime, periods: dict) -> list[Item]:
+    """Photos nobody cleared: they may show faces or names, so they go after the project's period
+    (the findings typed from them stay). A cleared photo shows neither and stays with its findings."""
+    rows = db.session.execute(select(Photo.id, Photo.project_id, Photo.created_at).where(Photo.cleared_at.is_(None)))
+    return [Item("photos", project_id, photo_id, created + period_of(periods, project_id).photos)
+            for photo_id, project_id, created in rows]
+
+
 def _installation_items(now: datetime) -> list[Item]:
     lifetime = refused_form_lifetime()
     items = [Item("refused_forms", None, key, created + lifetime)
@@ -275,7 +286,7 @@ def plan(now: datetime | None = None, project_id: int | None = None) -> list[Ite
     with unscoped():
         periods = all_periods()
         items = (_contributor_items(now, periods) + _survey_items(now, periods) + _outbox_items(now, periods)
-                 + _job_items(now, periods))
+                 + _job_items(now, periods) + _photo_items(now, periods))
         if project_id is None:
             items += _installation_items(now)
     if project_id is not None:
@@ -393,6 +404,13 @@ def _delete_jobs(ids: list[int], run: _Run) -> None:
         run.commit(jobs=count)
 
 
+def _delete_photos(ids: list[int], run: _Run) -> None:
+    for batch in _batches(ids):
+        # Cleared since the plan was made: it stays. The files go once the rows are committed.
+        photos = list(db.session.scalars(select(Photo).where(Photo.id.in_(batch), Photo.cleared_at.is_(None))))
+        run.commit(photos=delete_photos(photos))
+
+
 def _delete_refused_forms(keys: list[str], run: _Run) -> None:
     for batch in _batches(keys):
         count = db.session.execute(delete(RefusedForm).where(RefusedForm.key.in_(batch))
@@ -417,6 +435,7 @@ STEPS = {
     "respondent_names": _forget_respondent_names,
     "outbox": _empty_messages,
     "jobs": _delete_jobs,
+    "photos": _delete_photos,
     "refused_forms": _delete_refused_forms,
     "audit_actors": _pseudonymise_actors,
 }

@@ -16,15 +16,17 @@ from ..refused_forms import STASH_LIFETIME
 from .models import InstallationPrivacy, ProjectPrivacy
 
 #: The defaults, shown beside each setting.
-DEFAULTS = {"contact_months": 6, "outbox_days": 30, "job_days": 7, "audit_months": 24}
+DEFAULTS = {"contact_months": 6, "outbox_days": 30, "job_days": 7, "photo_months": 12, "audit_months": 24}
 #: Upper bounds a form accepts (ten years): a period is a promise to people, not "for ever".
-MAXIMA = {"contact_months": 120, "outbox_days": 3650, "job_days": 3650, "audit_months": 120}
+MAXIMA = {"contact_months": 120, "outbox_days": 3650, "job_days": 3650, "photo_months": 120, "audit_months": 120}
 LABELS = {
     "contact_months": _l("Names, contact details and personal links of members, reviewers and invited "
                          "respondents: months after their last round closed or the project was archived"),
     "outbox_days": _l("Addresses and texts of e-mail messages: days after sending (or after queueing, "
                       "for a message never sent)"),
     "job_days": _l("Export files and other finished jobs with their arguments: days after they ended"),
+    "photo_months": _l("Photos that may show people or names (not cleared by a facilitator): months after they "
+                       "were taken"),
     "audit_months": _l("Who did what in the audit log: months, then the person is replaced by a pseudonym "
                        "(the entries stay)"),
 }
@@ -39,6 +41,7 @@ class Periods:
     contact_months: int
     outbox_days: int
     job_days: int
+    photo_months: int = DEFAULTS["photo_months"]
 
     @property
     def contact(self) -> timedelta:
@@ -51,6 +54,10 @@ class Periods:
     @property
     def jobs(self) -> timedelta:
         return timedelta(days=self.job_days)
+
+    @property
+    def photos(self) -> timedelta:
+        return months(self.photo_months)
 
 
 def project_settings(project_id: int) -> ProjectPrivacy | None:
@@ -73,13 +80,16 @@ def project_periods(project_id: int | None) -> Periods:
     settings = project_settings(project_id) if project_id is not None else installation_settings()
     return Periods(contact_months=_value(settings, "contact_months") if project_id is not None
                    else DEFAULTS["contact_months"],
-                   outbox_days=_value(settings, "outbox_days"), job_days=_value(settings, "job_days"))
+                   outbox_days=_value(settings, "outbox_days"), job_days=_value(settings, "job_days"),
+                   photo_months=_value(settings, "photo_months") if project_id is not None
+                   else DEFAULTS["photo_months"])
 
 
 def all_periods() -> dict[int | None, Periods]:
     """Periods of every project that has settings, and of the installation (key None); a
     project missing here has the defaults (`periods_of`)."""
-    found = {row.project_id: Periods(_value(row, "contact_months"), _value(row, "outbox_days"), _value(row, "job_days"))
+    found = {row.project_id: Periods(_value(row, "contact_months"), _value(row, "outbox_days"), _value(row, "job_days"),
+                                     _value(row, "photo_months"))
              for row in db.session.scalars(select(ProjectPrivacy))}
     found[None] = project_periods(None)
     return found

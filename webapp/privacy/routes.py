@@ -101,7 +101,7 @@ def project_settings_page():
     form = project_form(languages, settings)
     if form.validate_on_submit():
         save_project_privacy(project, {name: getattr(form, name).data for name in ("contact_months", "outbox_days",
-                                                                                     "job_days")},
+                                                                                     "job_days", "photo_months")},
                              form.controller.data or "", form.contact.data or "",
                              {code: {"purposes": getattr(form, f"purposes_{code}").data,
                                      "notes": getattr(form, f"notes_{code}").data} for code in languages})

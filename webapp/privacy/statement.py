@@ -274,6 +274,7 @@ def retention_text(periods: Periods, audit: int) -> str:
               n=periods.contact_months)),
         str(_("e-mail addresses and texts: %(n)s days", n=periods.outbox_days)),
         str(_("export files and finished jobs: %(n)s days", n=periods.job_days)),
+        str(_("photos that may show people or names: %(n)s months after they were taken", n=periods.photo_months)),
         str(_("people in the audit log: %(n)s months, then a pseudonym", n=audit)),
         str(_("refused forms: 1 hour")),
         str(_("findings, answers and reports: under pseudonyms, until the project deletes them")),
