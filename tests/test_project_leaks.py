@@ -219,6 +219,7 @@ def test_a_member_of_one_project_sees_nothing_move_when_another_project_changes(
         client = _login(app, email)
         before[role] = _fetch_all(client, pages, role)
         ok = [name for name, (status, _body) in before[role].items() if status == 200]
+        print(f"sweep: {role}: {len(pages)} pages, {len(ok)} answer 200")  # shown with -s: the coverage
         # Not vacuous: most pages show something to this role (the rest are its role's 403 or a redirect).
         assert len(ok) > MINIMUM_PAGES[role], (role, len(ok), sorted((s, n) for n, (s, _b) in before[role].items() if s != 200))
     client = _login(app, both)
