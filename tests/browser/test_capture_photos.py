@@ -142,6 +142,10 @@ def test_a_photo_opened_from_its_page_is_transcribed_beside_the_form(page: Page,
     assert pane_box["x"] + pane_box["width"] <= form_box["x"] + 1, "the photo stands beside the form"
     page.screenshot(path=f"{SHOTS}/transcribe-tablet.png")
     capture(page, "Eén loket per regio", kind="recommendation")
+    # Stored on the server (the list of stored findings shows it): the outbox count alone can
+    # read 0 before the new finding has even been queued.
+    expect(page.get_by_test_id("captured-list").locator("li", has_text="Eén loket per regio")).to_have_count(
+        1, timeout=30_000)
     expect(waiting(page)).to_have_attribute("data-count", "0", timeout=30_000)
     _ids, findings, links, _files = stored(live_server, activity_id)
     assert len(findings) == 1 and links[findings[0][0]][1] is None  # the whole photo
