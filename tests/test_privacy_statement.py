@@ -102,7 +102,7 @@ def test_the_consent_page_personal_pages_and_mail_link_to_the_statement(app, cli
     choose(client, link, "nl")
     assert "4 maanden nadat de laatste ronde" in text_of(client.get(f"/f/{link.token}"))
     # A link that does not work names no project, so its page links to the installation's statement.
-    assert 'href="/privacy/?lang=nl"' in client.get("/f/not-a-token").get_data(as_text=True)
+    assert 'href="/privacy/?lang=nl"' in text_of(client.get("/f/not-a-token"), status=404)
 
     link.contributor.contact = "lid@example.test"
     db.session.commit()

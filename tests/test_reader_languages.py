@@ -15,6 +15,7 @@ from webapp.reader_texts import language_order, page_language, reader_text, set_
 from webapp.reports.models import RecommendationFinding
 from webapp.reports.services import start_build
 
+from .conftest import text_of
 from .mail_server import parts
 from .test_feedback_member import make_round
 from .test_review_services import make_report, recs
@@ -117,7 +118,7 @@ def test_a_title_missing_in_the_members_language_is_listed_where_the_mail_is_sen
     assert 'data-testid="missing-text" data-language="ar">Arabic: Prompt 2' in html  # only in Dutch and English
     survey.extra_texts = None
     db.session.commit()
-    html = client.get(f"/feedback/{survey.id}/mail/invitation").get_data(as_text=True)
+    html = text_of(client.get(f"/feedback/{survey.id}/mail/invitation"))
     assert "Arabic: Title of the round" in html and '<bdi lang="en">Looking back at session 3</bdi>' in html
     assert f'href="/p/learn/feedback/{survey.id}/edit"' in html
 
@@ -153,7 +154,7 @@ def test_the_outcome_screen_lists_missing_arabic_titles_and_the_titles_screen_ad
     db.session.expire_all()
     assert report.extra_texts == {"ar": {"title": REPORT_AR}}
     assert db.session.get(type(first), first.id).extra_texts == {"ar": {"title": RECOMMENDATION_AR}}
-    html = client.get(f"/reports/versions/{version.id}/outcome").get_data(as_text=True)
+    html = text_of(client.get(f"/reports/versions/{version.id}/outcome"))
     assert 'data-testid="missing-texts"' not in html
     # a refused title (a control character) keeps what was typed and stores nothing
     refused = client.post(titles_url, data={"report": "bad\x07title"})

@@ -16,7 +16,7 @@ from webapp.reports.models import Recommendation, RecommendationFinding, Report,
 from webapp.reports.services import collect_report, start_build
 from webapp.themes.models import Theme
 
-from .conftest import follow_refused
+from .conftest import follow_refused, text_of
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_recorded_consent_lets_the_report_name_and_quote(client, auth, setup):
     assert response.status_code == 302, response.get_data(as_text=True)
     leiden = db.session.get(Organisation, leiden.id, populate_existing=True)
     assert leiden.may_be_named, (response.headers, leiden.name_consent_on, leiden.name_consent_by) and leiden.name_consent_on == date(2024, 3, 12)
-    assert "J. de Vries, spokesperson" in client.get(f"/organisations/{leiden.id}").get_data(as_text=True)
+    assert "J. de Vries, spokesperson" in text_of(client.get(f"/organisations/{leiden.id}"))
     member.consent_given_at = datetime(2024, 3, 1, tzinfo=timezone.utc)
     db.session.commit()
     printed = _printed(report)
@@ -132,7 +132,7 @@ def test_the_evidence_picker_sets_verbatim_and_attribution(client, auth, setup):
     member.consent_given_at = datetime(2024, 3, 1, tzinfo=timezone.utc)
     db.session.commit()
     auth.login("author", locale="en")
-    page = client.get(f"/reports/recommendations/{recommendation.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/reports/recommendations/{recommendation.id}"))
     assert f'data-testid="printed-as-{said.id}"' in page and f'name="attribution_{said.id}"' in page
     response = client.post(f"/reports/recommendations/{recommendation.id}/evidence", data={
         "shown": [said.id, board.id], "finding": [said.id, board.id], "quote": [said.id, board.id],
@@ -158,7 +158,7 @@ def test_a_box_can_follow_a_recommendation_and_go_without_a_number(client, auth,
         assert response.status_code == 302
     boxes = collect_report(report, "en")["chapters"][0]["recommendations"][0]["boxes"]
     assert [(b["number"], b["title"]) for b in boxes] == [(1, "Numbered"), (None, "Plain")]
-    page = client.get(f"/reports/{report.id}/boxes/{report.boxes[1].id}").get_data(as_text=True)
+    page = text_of(client.get(f"/reports/{report.id}/boxes/{report.boxes[1].id}"))
     assert f'<option selected value="recommendation:{recommendation.id}">' in page
 
 

@@ -20,7 +20,7 @@ from webapp.reports.preflight import CHECKS, preflight, summary
 from webapp.reports.services import set_chapter_surveys, start_build
 from webapp.themes.models import Theme
 
-from .conftest import follow_refused
+from .conftest import follow_refused, text_of
 from .test_report_surveys import make_survey
 
 
@@ -121,7 +121,7 @@ def test_publishing_with_open_items_asks_for_a_reason_kept_beside_the_version(cl
     assert entry.detail["open_items"] == sum(i["count"] for i in override.open_items)
     assert "consent" in entry.detail["open_item_codes"] and entry.detail["override"] == override.id
     assert "Jansen" not in str(entry.detail)  # the audit log holds codes and counts, never the reason
-    assert reason in client.get(f"/reports/versions/{version.id}/preflight").get_data(as_text=True)
+    assert reason in text_of(client.get(f"/reports/versions/{version.id}/preflight"))
 
 
 def test_a_clean_version_publishes_without_a_reason(client, auth, report):
@@ -174,12 +174,12 @@ def test_the_glossary_renames_an_activity_type_on_the_screens_and_in_the_report(
     # a second entry for the same kind of activity is refused, what was typed kept
     refused = follow_refused(client, client.post("/glossary/new", data={**form, "preferred_en": "Typed again"}))
     assert "Typed again" in refused.get_data(as_text=True)
-    page = client.get("/glossary/").get_data(as_text=True)
+    page = text_of(client.get("/glossary/"))
     assert "stock taking session" in page and "Taking-stock session" in page
     entry = db.session.scalar(select(GlossaryEntry).where(GlossaryEntry.activity_type == "taking_stock"))
     entry.preferred_en = "stock-take"
     db.session.commit()
-    listing = client.get("/activities/?type=taking_stock").get_data(as_text=True)
+    listing = text_of(client.get("/activities/?type=taking_stock"))
     assert "Stock-take" in listing
     first = report.chapters[0].recommendations[0]
     from webapp.reports.services import collect_report
@@ -207,5 +207,5 @@ def test_sample_data_is_marked_on_the_screens(client, auth, make_activity):
     for url in (f"/activities/{sample.id}", f"/activities/{sample.id}/findings", "/activities/?type=sample"):
         page = client.get(url)
         assert page.status_code == 200 and "sample" in page.get_data(as_text=True).lower(), url
-    assert 'data-testid="sample-data"' in client.get(f"/activities/{sample.id}").get_data(as_text=True)
-    assert f'data-testid="sample-{sample.id}"' in client.get("/activities/").get_data(as_text=True)
+    assert 'data-testid="sample-data"' in text_of(client.get(f"/activities/{sample.id}"))
+    assert f'data-testid="sample-{sample.id}"' in text_of(client.get("/activities/"))
