@@ -42,7 +42,7 @@ from webapp.themes.models import Theme
 
 from .photo_files import camera_jpeg
 from .conftest import text_of, PASSWORD, IsolatedClient, load_demo_data
-from .test_projects import project_ids, _url
+from .test_projects import PAGE_QUERIES, page_query, project_ids, _url
 
 #: Administrators see every project, but a page under /p/<B>/ is still B's alone.
 ROLES = ("admin", "author", "facilitator")
@@ -50,8 +50,7 @@ ROLES = ("admin", "author", "facilitator")
 #: or a redirect): the sweep is not vacuous.
 MINIMUM_PAGES = {"admin": 80, "author": 75, "facilitator": 40}
 #: Pages that need a query to show anything: the searches.
-QUERIES = {"analysis.findings": "?q=werk", "across.search": "?q=werk", "analysis.evidence": "",
-           "api.findings": "?activity_id={activity_id}", "api.photos": "?activity_id={activity_id}"}
+QUERIES = {"analysis.findings": "?q=werk", "across.search": "?q=werk", "analysis.evidence": "", **PAGE_QUERIES}
 #: Pages outside the project URL space that a member of B may open (the rest are admin only).
 GLOBAL_PAGES = ("across.search", "across.evidence", "auth.account", "projects.list_projects")
 #: Bound on the sweep's own time (both fetches, both roles), so it cannot creep up unnoticed.
@@ -127,7 +126,7 @@ def _pages(app, project: Project, ids: dict, only_filled: bool = False) -> dict[
         if only_filled and any((blueprint, name) not in ids and (None, name) not in ids
                                for name in rule.arguments - {"project_slug"}):
             continue
-        query = QUERIES.get(rule.endpoint, "").format(activity_id=ids[(None, "activity_id")])
+        query = page_query(rule.endpoint, ids, QUERIES)
         pages[rule.endpoint + " " + rule.rule] = _url(rule, project.slug, ids) + query
     for endpoint in GLOBAL_PAGES:
         rule = next(app.url_map.iter_rules(endpoint))

@@ -67,6 +67,17 @@ def _first(model, *where):
     return db.session.scalar(select(model).where(*where).order_by(model.id).limit(1))
 
 
+#: Pages that need a query string to show something, by endpoint (filled by page_query): the
+#: API lists of an activity, and a new figure, which is placed in a chapter (or a box).
+PAGE_QUERIES = {"api.findings": "?activity_id={activity_id}", "api.photos": "?activity_id={activity_id}",
+                "reports.figure_form": "?chapter_id={chapter_id}"}
+
+
+def page_query(endpoint: str, ids: dict, queries: dict[str, str] = PAGE_QUERIES) -> str:
+    return queries.get(endpoint, "").format(activity_id=ids.get((None, "activity_id")),
+                                            chapter_id=ids.get((None, "chapter_id")))
+
+
 def project_ids(project) -> dict[tuple[str | None, str], int]:
     """An id of an object of `project` (LEARN, or a copy of it) for every argument name a
     project route takes.
@@ -225,10 +236,7 @@ def test_the_same_urls_open_for_a_learn_member(app, client, demo):
             continue
         if getattr(app.view_functions[rule.endpoint], "allowed_roles", None) == {"admin"}:
             continue  # an author gets 403 there (privacy.project_settings_page)
-        query = f"?activity_id={ids[(None, 'activity_id')]}" if rule.endpoint in ("api.findings", "api.photos") else ""
-        if rule.rule.endswith("/figures/new"):  # a new figure is placed in a chapter or a box
-            query = f"?chapter_id={ids[(None, 'chapter_id')]}"
-        response = client.get(_url(rule, learn.slug, ids) + query)
+        response = client.get(_url(rule, learn.slug, ids) + page_query(rule.endpoint, ids))
         assert response.status_code in (200, 302), (rule.rule, response.status_code)
 
 

@@ -9,7 +9,7 @@ import re
 
 from sqlalchemy import select
 
-from ..test_projects import project_ids
+from ..test_projects import page_query, project_ids
 
 ADMIN = {"email": "admin@klankbord.test", "role": "admin"}
 FACILITATOR = {"email": "facilitator@klankbord.test", "role": "facilitator"}
@@ -102,8 +102,7 @@ def staff_page_urls(app, role: str, ids: dict) -> list[str]:
         url = re.sub(r"<(?:\w+:)?(\w+)>", fill, rule.rule)
         if missing and not set(missing) <= {"message_id", "job_id"}:  # no mail or job in the demo: nothing to show
             raise AssertionError(f"{rule.rule}: no demo id for {missing} in tests/browser/staff_pages.py")
-        if rule.rule.endswith("/figures/new"):  # a new figure is placed in a chapter (or a box)
-            url += f"?chapter_id={ids[(None, 'chapter_id')]}"
+        url += page_query(rule.endpoint, ids)
         if not missing:
             urls += [url.format(**dict(zip(choices, values))) for values in itertools.product(*choices.values())]
     return urls
